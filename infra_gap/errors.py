@@ -1,0 +1,49 @@
+"""One error root for the library.
+
+Every error the library raises on purpose derives from :class:`InfraGapError`, and
+also from the builtin that fits, so callers can catch either (rasterio's pattern).
+Each error carries a stable ``code`` that the UI translates.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DataError",
+    "InfraGapError",
+    "InputFileError",
+    "SchemaError",
+    "ScoringError",
+]
+
+
+class InfraGapError(Exception):
+    """Root of every error raised on purpose by ``infra_gap``."""
+
+    code = "E_INFRA_GAP"
+
+
+class DataError(InfraGapError, ValueError):
+    """The data are well-formed but cannot be used as asked."""
+
+    code = "E_DATA"
+
+
+class SchemaError(DataError):
+    """A layer lacks a required column, or a column has the wrong content."""
+
+    code = "E_SCHEMA"
+
+
+class InputFileError(InfraGapError, OSError):
+    """A file is missing, unreadable, or not of an allowed format.
+
+    The message names the file and, where known, the row and column.
+    """
+
+    code = "E_INPUT_FILE"
+
+
+class ScoringError(InfraGapError, ValueError):
+    """The weights cannot produce a ranking (for example all are zero)."""
+
+    code = "E_SCORING"

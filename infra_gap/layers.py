@@ -1,0 +1,143 @@
+"""The data model passed between stages: plain frozen containers, no behaviour."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from affine import Affine
+
+__all__ = ["REJECTED_COLUMNS", "Layers", "Raster", "RowAccount", "Source"]
+
+#: Columns of every rejected-rows table.
+REJECTED_COLUMNS = ("source", "row", "reason")
+
+
+@dataclass(frozen=True)
+class Raster:
+    """A single-band raster held in memory.
+
+    Attributes
+    ----------
+    array
+        2-D array of values.
+    transform
+        Affine transform from (col, row) to CRS coordinates.
+    crs
+        CRS of the raster, as a string understood by pyproj.
+    nodata
+        The value meaning "no data", or None.
+    """
+
+    array: np.ndarray
+    transform: Affine
+    crs: str
+    nodata: float | None
+
+
+@dataclass(frozen=True)
+class Source:
+    """Provenance of one layer, carried into every export.
+
+    Attributes
+    ----------
+    layer
+        Short layer name, e.g. ``"msme"``.
+    origin
+        Where it came from.
+    licence
+        Licence of the data.
+    vintage
+        Date or version of the data.
+    synthetic
+        True when the layer was generated (the "synthetic demo" label applies).
+    """
+
+    layer: str
+    origin: str
+    licence: str
+    vintage: str
+    synthetic: bool
+
+
+@dataclass(frozen=True)
+class RowAccount:
+    """How many rows of one input were read, used and rejected.
+
+    Attributes
+    ----------
+    source
+        Layer or file name.
+    read
+        Rows read.
+    used
+        Rows used.
+    rejected
+        Rows rejected; ``read == used + rejected`` always holds.
+    """
+
+    source: str
+    read: int
+    used: int
+    rejected: int
+
+    def __post_init__(self) -> None:
+        if self.read != self.used + self.rejected:
+            msg = (
+                f"row accounting broken for `{self.source}`: read {self.read} != "
+                f"used {self.used} + rejected {self.rejected}"
+            )
+            raise AssertionError(msg)
+
+
+def _empty_rejected() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="str") for c in REJECTED_COLUMNS})
+
+
+@dataclass(frozen=True)
+class Layers:
+    """Every layer of one analysis, validated and in the work CRS.
+
+    Attributes
+    ----------
+    areas
+        Level name -> areas with string columns ``kode`` and ``nama``, sorted by ``kode``.
+    msme
+        MSME points with a string ``row`` column (the input row id) and optional
+        ``online``, ``sektor``, ``skala`` columns.
+    coverage
+        Coverage raster, or None.
+    towers
+        Tower points, or None.
+    speed_tiles
+        Ookla-schema tiles, or None.
+    backbone
+        Backbone lines and points of presence, or None.
+    kab_stats
+        The kabupaten statistics table (population, area), or None.
+    sources
+        Provenance of each layer.
+    accounts
+        Row accounting of each input.
+    rejected
+        Rejected rows: ``source,row,reason``.
+    """
+
+    areas: Mapping[str, gpd.GeoDataFrame]
+    msme: gpd.GeoDataFrame
+    coverage: Raster | None = None
+    towers: gpd.GeoDataFrame | None = None
+    speed_tiles: gpd.GeoDataFrame | None = None
+    backbone: gpd.GeoDataFrame | None = None
+    kab_stats: pd.DataFrame | None = None
+    sources: tuple[Source, ...] = ()
+    accounts: tuple[RowAccount, ...] = ()
+    rejected: pd.DataFrame = field(default_factory=_empty_rejected)
+
+    @property
+    def synthetic(self) -> bool:
+        """True when any layer is synthetic."""
+        return any(s.synthetic for s in self.sources)

@@ -1,0 +1,48 @@
+"""Fixtures built in code, small enough to check by hand, plus the shared demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from affine import Affine
+from shapely.geometry import box
+
+from infra_gap.config import WORK_CRS
+from infra_gap.demo import load_demo
+from infra_gap.layers import Layers, Raster
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+
+@pytest.fixture
+def squares() -> gpd.GeoDataFrame:
+    """Desa A (0-10 km) and B (10-20 km) side by side, and C overlapping B's right half.
+
+    Codes sort A < B < C, so the lowest-code rule gives the B/C overlap to B.
+    """
+    return gpd.GeoDataFrame(
+        {
+            "kode": ["12.01.01.2001", "12.01.01.2002", "12.01.02.2001"],
+            "nama": ["A", "B", "C"],
+        },
+        geometry=[box(0, 0, 10_000, 10_000), box(10_000, 0, 20_000, 10_000), box(15_000, 0, 25_000, 10_000)],
+        crs=WORK_CRS,
+    )
+
+
+@pytest.fixture
+def half_covered() -> Raster:
+    """2x2 pixels of 10 km over x 0-20 km, y 0-20 km: left column covered (1), right
+    column not (0) on the bottom row and no data (255) on the top row."""
+    array = np.array([[1, 255], [1, 0]], dtype="uint8")
+    return Raster(array=array, transform=Affine(10_000, 0, 0, 0, -10_000, 20_000), crs=WORK_CRS, nodata=255)
+
+
+@pytest.fixture(scope="session")
+def demo_layers() -> Layers:
+    """The embedded demo (generated once, then read from the cache)."""
+    return load_demo(DATA, ROOT / ".cache")
