@@ -1,0 +1,5 @@
+"""``python -m infra_gap`` runs the CLI."""
+
+from infra_gap.cli import main
+
+main()
