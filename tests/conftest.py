@@ -29,7 +29,11 @@ def squares() -> gpd.GeoDataFrame:
             "kode": ["12.01.01.2001", "12.01.01.2002", "12.01.02.2001"],
             "nama": ["A", "B", "C"],
         },
-        geometry=[box(0, 0, 10_000, 10_000), box(10_000, 0, 20_000, 10_000), box(15_000, 0, 25_000, 10_000)],
+        geometry=[
+            box(0, 0, 10_000, 10_000),
+            box(10_000, 0, 20_000, 10_000),
+            box(15_000, 0, 25_000, 10_000),
+        ],
         crs=WORK_CRS,
     )
 
@@ -39,7 +43,9 @@ def half_covered() -> Raster:
     """2x2 pixels of 10 km over x 0-20 km, y 0-20 km: left column covered (1), right
     column not (0) on the bottom row and no data (255) on the top row."""
     array = np.array([[1, 255], [1, 0]], dtype="uint8")
-    return Raster(array=array, transform=Affine(10_000, 0, 0, 0, -10_000, 20_000), crs=WORK_CRS, nodata=255)
+    return Raster(
+        array=array, transform=Affine(10_000, 0, 0, 0, -10_000, 20_000), crs=WORK_CRS, nodata=255
+    )
 
 
 @pytest.fixture(scope="session")

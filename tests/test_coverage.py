@@ -35,8 +35,13 @@ def test_model_coverage_disc_and_mask():
     from shapely.geometry import box
 
     r = model_coverage(
-        np.array([5_000.0]), np.array([5_000.0]), np.array([2_000.0]),
-        bounds=(0, 0, 10_000, 10_000), pixel_m=1_000, crs=WORK_CRS, mask=box(0, 0, 10_000, 8_000),
+        np.array([5_000.0]),
+        np.array([5_000.0]),
+        np.array([2_000.0]),
+        bounds=(0, 0, 10_000, 10_000),
+        pixel_m=1_000,
+        crs=WORK_CRS,
+        mask=box(0, 0, 10_000, 8_000),
     )
     assert r.array.shape == (10, 10)
     covered = r.array == 1
@@ -48,4 +53,6 @@ def test_model_coverage_disc_and_mask():
 
 def test_bad_pixel_size():
     with pytest.raises(DataError, match="pixel_m"):
-        model_coverage(np.array([]), np.array([]), np.array([]), bounds=(0, 0, 1, 1), pixel_m=0, crs=WORK_CRS)
+        model_coverage(
+            np.array([]), np.array([]), np.array([]), bounds=(0, 0, 1, 1), pixel_m=0, crs=WORK_CRS
+        )

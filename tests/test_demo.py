@@ -28,9 +28,13 @@ def test_msme_apportioned_by_real_population(demo_layers):
     stats = demo_layers.kab_stats.set_index("kode")
     desa = demo_layers.areas["desa"]
     # each demo point was scattered inside one desa polygon of its kabupaten
-    placed = gpd.sjoin(demo_layers.msme[["geometry"]], desa[["kode", "geometry"]], predicate="within")
+    placed = gpd.sjoin(
+        demo_layers.msme[["geometry"]], desa[["kode", "geometry"]], predicate="within"
+    )
     per_kab = placed.groupby(placed.index)["kode"].min().str[:5].value_counts()
-    expected = pd.Series(apportion(1_166_918, stats["penduduk_total"].to_numpy()), index=stats.index)
+    expected = pd.Series(
+        apportion(1_166_918, stats["penduduk_total"].to_numpy()), index=stats.index
+    )
     assert per_kab.sum() == 1_166_918
     # the lowest-code rule may move an overlap point to a neighbouring kab: allow 0.5%
     np.testing.assert_allclose(per_kab.reindex(expected.index), expected, rtol=0.005)
@@ -38,7 +42,11 @@ def test_msme_apportioned_by_real_population(demo_layers):
 
 def test_urban_kelurahan_are_denser(demo_layers):
     desa = demo_layers.areas["desa"]
-    placed = gpd.sjoin(demo_layers.msme[["geometry", "online"]], desa[["kode", "jenis", "geometry"]], predicate="within")
+    placed = gpd.sjoin(
+        demo_layers.msme[["geometry", "online"]],
+        desa[["kode", "jenis", "geometry"]],
+        predicate="within",
+    )
     per_desa = placed.groupby("kode").size().reindex(desa["kode"]).fillna(0)
     density = per_desa.to_numpy() / (desa.geometry.area.to_numpy() / 1e6)
     urban = (desa["jenis"] == "kelurahan").to_numpy()
@@ -55,7 +63,9 @@ def test_layers_are_plausible(demo_layers):
     tiles = demo_layers.speed_tiles
     assert tiles["quadkey"].str.len().eq(16).all()
     assert (tiles["tests"] > 0).all()
-    assert {"avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "tests", "devices", "tile"} <= set(tiles.columns)
+    assert {"avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "tests", "devices", "tile"} <= set(
+        tiles.columns
+    )
     assert set(demo_layers.backbone["jenis"]) == {"backbone", "pop"}
 
 
@@ -93,7 +103,16 @@ def test_export_writes_real_formats(demo_layers, tmp_path):
     msme = pd.read_csv(paths["msme.csv"], nrows=5)
     assert {"lat", "lon", "umkm_id", "online"} <= set(msme.columns)
     cells = pd.read_csv(paths["towers_opencellid.csv"])
-    assert cells.columns.tolist()[:8] == ["radio", "mcc", "net", "area", "cell", "unit", "lon", "lat"]
+    assert cells.columns.tolist()[:8] == [
+        "radio",
+        "mcc",
+        "net",
+        "area",
+        "cell",
+        "unit",
+        "lon",
+        "lat",
+    ]
     assert (cells["mcc"] == 510).all()
     assert len(cells) == len(demo_layers.towers)
     tiles = pd.read_parquet(paths["speed_tiles.parquet"])

@@ -45,7 +45,9 @@ def test_counts_and_rollup_by_hand(squares):
 
 
 def test_orphan_desa_is_an_error_not_a_silent_loss(squares):
-    counts = pd.DataFrame({"msme_total": [1, 0, 3], "msme_uncovered": [0, 0, 0], "msme_coverage_unknown": [0, 0, 0]})
+    counts = pd.DataFrame(
+        {"msme_total": [1, 0, 3], "msme_uncovered": [0, 0, 0], "msme_coverage_unknown": [0, 0, 0]}
+    )
     kec = _kec().iloc[:1]  # 12.01.02 missing, and it holds 3 MSMEs
     with pytest.raises(DataError, match=r"no kecamatan parent: \['12.01.02'\]"):
         area_indicators(squares, counts, kec, level="kecamatan")

@@ -64,14 +64,23 @@ def test_cli_rank(tmp_path, level, demo_layers):
     out = tmp_path / f"{level}.csv"
     proc = subprocess.run(
         [sys.executable, "-m", "infra_gap", "rank", "--level", level, "--out", str(out)],
-        capture_output=True, text=True, check=False, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
     )
     assert proc.returncode == 0, proc.stderr
     assert "read 1,166,918, placed 1,166,918, rejected 0" in proc.stdout
     assert "SYNTHETIC DEMO" in proc.stdout
     df = pd.read_csv(out, encoding="utf-8-sig", dtype={"kode": str})
     assert df.columns[:7].tolist() == [
-        "rank", "kode", "nama", "score", "msme_total", "msme_uncovered", "msme_uncovered_share"
+        "rank",
+        "kode",
+        "nama",
+        "score",
+        "msme_total",
+        "msme_uncovered",
+        "msme_uncovered_share",
     ]
     assert len(df) == EXPECTED_ROWS[level]
     assert df["msme_total"].sum() == 1_166_918
@@ -81,8 +90,20 @@ def test_cli_rank(tmp_path, level, demo_layers):
 
 def test_cli_bad_level(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "infra_gap", "rank", "--level", "provinsi", "--out", str(tmp_path / "x.csv")],
-        capture_output=True, text=True, check=False, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "infra_gap",
+            "rank",
+            "--level",
+            "provinsi",
+            "--out",
+            str(tmp_path / "x.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
     )
     assert proc.returncode == 2
     assert "--level must be one of" in proc.stderr

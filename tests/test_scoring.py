@@ -44,7 +44,11 @@ def test_all_zero_weights_is_a_clear_error():
 
 @pytest.mark.parametrize(
     ("weights", "match"),
-    [({"nope": 1}, "unknown indicator"), ({"msme_uncovered": -1}, ">= 0"), ({"msme_uncovered": float("nan")}, "finite")],
+    [
+        ({"nope": 1}, "unknown indicator"),
+        ({"msme_uncovered": -1}, ">= 0"),
+        ({"msme_uncovered": float("nan")}, "finite"),
+    ],
 )
 def test_bad_weights(weights, match):
     with pytest.raises(ScoringError, match=match):
@@ -53,7 +57,9 @@ def test_bad_weights(weights, match):
 
 def test_constant_column_maps_to_zero_and_percentile():
     assert normalise(pd.Series([3.0, 3.0]), higher_is_need=True).tolist() == [0.0, 0.0]
-    assert normalise(pd.Series([1.0, 10.0, 100.0]), higher_is_need=True, method="percentile").tolist() == [0, 0.5, 1]
+    assert normalise(
+        pd.Series([1.0, 10.0, 100.0]), higher_is_need=True, method="percentile"
+    ).tolist() == [0, 0.5, 1]
     with pytest.raises(ScoringError, match="method"):
         normalise(pd.Series([1.0]), higher_is_need=True, method="zscore")
 
@@ -65,7 +71,13 @@ values = st.lists(st.integers(0, 10_000), min_size=2, max_size=30)
 def tables(draw):
     v = draw(values)
     shares = draw(st.lists(st.floats(0, 1), min_size=len(v), max_size=len(v)))
-    return pd.DataFrame({"kode": [f"{i:03d}" for i in range(len(v))], "msme_uncovered": v, "msme_uncovered_share": shares})
+    return pd.DataFrame(
+        {
+            "kode": [f"{i:03d}" for i in range(len(v))],
+            "msme_uncovered": v,
+            "msme_uncovered_share": shares,
+        }
+    )
 
 
 weights_st = st.tuples(st.floats(0.01, 10), st.floats(0.01, 10))
@@ -98,5 +110,7 @@ def test_raising_need_never_lowers_rank(table, w, data):
 @given(tables())
 def test_single_weight_equals_descending_indicator_ties_by_code(table):
     out = rank_areas(table, {"msme_uncovered": 1})
-    expected = table.sort_values(["msme_uncovered", "kode"], ascending=[False, True])["kode"].tolist()
+    expected = table.sort_values(["msme_uncovered", "kode"], ascending=[False, True])[
+        "kode"
+    ].tolist()
     assert out["kode"].tolist() == expected
