@@ -7,10 +7,6 @@ source polygons do not nest exactly.  Empty areas: counts are 0, ratios are miss
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from types import MappingProxyType
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -18,97 +14,9 @@ import pandas as pd
 from infra_gap.config import LEVEL_CODE_LENGTH
 from infra_gap.coverage import PointCoverage
 from infra_gap.errors import DataError
+from infra_gap.registry import INDICATORS, Indicator
 
 __all__ = ["INDICATORS", "Indicator", "area_indicators", "desa_counts"]
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """One indicator's metadata.
-
-    Attributes
-    ----------
-    name
-        Stable snake_case name (a column of the indicator table).
-    unit
-        Unit, e.g. ``"UMKM"`` or ``"%"``.
-    higher_is_need
-        Direction: True when a higher value means more need.
-    label_id, label_en
-        Short labels in Bahasa Indonesia and English.
-    definition_id, definition_en
-        One-sentence definitions.
-    source
-        Where the inputs come from.
-    """
-
-    name: str
-    unit: str
-    higher_is_need: bool
-    label_id: str
-    label_en: str
-    definition_id: str
-    definition_en: str
-    source: str
-
-
-INDICATORS: Mapping[str, Indicator] = MappingProxyType(
-    {
-        i.name: i
-        for i in (
-            Indicator(
-                "msme_total",
-                "UMKM",
-                True,
-                "Jumlah UMKM",
-                "MSMEs",
-                "Jumlah UMKM yang titiknya berada di wilayah ini.",
-                "MSMEs whose point lies in the area.",
-                "MSME register (demo: synthetic)",
-            ),
-            Indicator(
-                "msme_uncovered",
-                "UMKM",
-                True,
-                "UMKM tanpa sinyal 4G",
-                "MSMEs without 4G",
-                "UMKM di piksel yang tidak tercakup 4G (tanpa data dihitung tidak tercakup).",
-                "MSMEs on pixels not covered by 4G (no data counts as not covered).",
-                "MSME register x coverage raster",
-            ),
-            Indicator(
-                "msme_uncovered_share",
-                "%",
-                True,
-                "Porsi UMKM tanpa 4G",
-                "Share without 4G",
-                "msme_uncovered / msme_total; kosong bila tidak ada UMKM.",
-                "msme_uncovered / msme_total; missing when the area has no MSMEs.",
-                "MSME register x coverage raster",
-            ),
-            Indicator(
-                "msme_coverage_unknown",
-                "UMKM",
-                True,
-                "UMKM tanpa data cakupan",
-                "MSMEs with no coverage data",
-                "UMKM di piksel tanpa data atau di luar raster (juga dihitung tidak tercakup).",
-                "MSMEs on no-data pixels or outside the raster (also counted as not covered).",
-                "MSME register x coverage raster",
-            ),
-            Indicator(
-                "msme_online_share",
-                "%",
-                False,
-                "Porsi UMKM daring",
-                "Share of MSMEs online",
-                "Porsi UMKM yang sudah go digital; kosong bila register tidak memuatnya.",
-                "Share of MSMEs already online; missing when the register lacks the field.",
-                "MSME register `online` field",
-            ),
-        )
-    }
-)
 
 
 def desa_counts(

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from infra_gap.errors import ScoringError
-from infra_gap.indicators import INDICATORS
+from infra_gap.registry import INDICATORS
 
 __all__ = ["normalise", "normalised_weights", "rank_areas"]
 

@@ -1,0 +1,127 @@
+"""The indicator registry: one entry per indicator, read by the UI, the exports and scoring.
+
+Each indicator has a stable snake_case name, a unit, a direction (``higher_is_need``), short
+labels and one-sentence definitions in Bahasa Indonesia and English, and its source.  An
+indicator listed here may be absent from a given run (its input layer was not given); the
+indicator table then simply lacks that column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+__all__ = ["INDICATORS", "Indicator"]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator's metadata.
+
+    Attributes
+    ----------
+    name
+        Stable snake_case name (a column of the indicator table).
+    unit
+        Unit, e.g. ``"UMKM"``, ``"%"`` (a share in [0, 1], shown as percent), ``"km"``.
+    higher_is_need
+        Direction: True when a higher value means more need.
+    label_id, label_en
+        Short labels in Bahasa Indonesia and English.
+    definition_id, definition_en
+        One-sentence definitions.
+    source
+        Where the inputs come from.
+    """
+
+    name: str
+    unit: str
+    higher_is_need: bool
+    label_id: str
+    label_en: str
+    definition_id: str
+    definition_en: str
+    source: str
+
+
+_REG = "MSME register"
+_COV = "MSME register x coverage raster"
+_OOKLA = "speed tiles (Ookla open-data schema)"
+# fmt: off
+_ROWS: tuple[tuple[str, str, bool, str, str, str, str, str], ...] = (
+    ("msme_total", "UMKM", True, "Jumlah UMKM", "MSMEs",
+     "Jumlah UMKM yang titiknya berada di wilayah ini.",
+     "MSMEs whose point lies in the area.", _REG),
+    ("msme_uncovered", "UMKM", True, "UMKM tanpa sinyal 4G", "MSMEs without 4G",
+     "UMKM di piksel yang tidak tercakup 4G (tanpa data dihitung tidak tercakup).",
+     "MSMEs on pixels not covered by 4G (no data counts as not covered).", _COV),
+    ("msme_uncovered_share", "%", True, "Porsi UMKM tanpa 4G", "Share without 4G",
+     "msme_uncovered / msme_total; kosong bila tidak ada UMKM.",
+     "msme_uncovered / msme_total; missing when the area has no MSMEs.", _COV),
+    ("msme_coverage_unknown", "UMKM", True, "UMKM tanpa data cakupan",
+     "MSMEs with no coverage data",
+     "UMKM di piksel tanpa data atau di luar raster (juga dihitung tidak tercakup).",
+     "MSMEs on no-data pixels or outside the raster (also counted as not covered).", _COV),
+    ("msme_online_share", "%", False, "Porsi UMKM daring", "Share of MSMEs online",
+     "Porsi UMKM yang sudah go digital; kosong bila register tidak memuatnya.",
+     "Share of MSMEs already online; missing when the register lacks the field.",
+     "MSME register `online` field"),
+    ("msme_density_km2", "UMKM/km²", True, "Kepadatan UMKM", "MSME density",
+     "Jumlah UMKM per km² luas poligon wilayah.",
+     "MSMEs per km² of the area's polygon.", _REG + " + boundaries"),
+    ("area_uncovered_share", "%", True, "Porsi luas tanpa 4G", "Area share without 4G",
+     "Porsi luas wilayah yang tidak tercakup (statistik zonal, piksel parsial dihitung).",
+     "Share of the area not covered (zonal statistics with partial pixels).",
+     "coverage raster (exactextract)"),
+    ("speed_down_mbps", "Mbps", False, "Unduh rata-rata", "Mean download",
+     "Rata-rata unduh tertimbang jumlah tes: Σ(avg_d_kbps·tests)/Σtests/1000.",
+     "Test-weighted mean download: Σ(avg_d_kbps·tests)/Σtests/1000.", _OOKLA),
+    ("speed_up_mbps", "Mbps", False, "Unggah rata-rata", "Mean upload",
+     "Rata-rata unggah tertimbang jumlah tes.", "Test-weighted mean upload.", _OOKLA),
+    ("speed_latency_ms", "ms", True, "Latensi rata-rata", "Mean latency",
+     "Rata-rata latensi tertimbang jumlah tes.", "Test-weighted mean latency.", _OOKLA),
+    ("speed_tests", "tes", False, "Jumlah tes kecepatan", "Speed tests",
+     "Jumlah tes di ubin yang pusatnya di wilayah ini; < 50 berarti bukti lemah.",
+     "Tests in tiles centred in the area; under 50 means weak evidence.", _OOKLA),
+    ("msme_below_4g_speed", "UMKM", True, "UMKM di ubin < 5 Mbps", "MSMEs in tiles < 5 Mbps",
+     "UMKM di ubin dengan unduh di bawah ambang 4G FCC (5 Mbps).",
+     "MSMEs in tiles whose download is under the FCC 4G tier (5 Mbps).", _OOKLA),
+    ("msme_no_tests", "UMKM", True, "UMKM tanpa tes kecepatan", "MSMEs with no speed tests",
+     "UMKM yang ubin zoom-16-nya tidak punya tes sama sekali.",
+     "MSMEs whose zoom-16 tile has no test at all.", _OOKLA),
+    ("tower_count", "menara", False, "Jumlah menara", "Towers",
+     "Jumlah titik menara di wilayah ini.", "Tower points in the area.", "towers"),
+    ("operator_count", "operator", False, "Jumlah operator", "Operators",
+     "Jumlah operator berbeda di wilayah ini (0 = tidak ada, 1 = tunggal).",
+     "Distinct operators in the area (0 = none, 1 = single).", "towers"),
+    ("msme_tower_km", "km", True, "Jarak UMKM ke menara", "MSME distance to tower",
+     "Median jarak UMKM wilayah ini ke menara terdekat.",
+     "Median distance from the area's MSMEs to the nearest tower.", "towers"),
+    ("backbone_km", "km", True, "Jarak ke backbone", "Distance to backbone",
+     "Jarak wilayah ke jalur backbone atau titik PoP terdekat.",
+     "Distance from the area to the nearest backbone line or point of presence.",
+     "backbone"),
+    ("kota_km", "km", True, "Jarak ke kota", "Distance to a city",
+     "Jarak titik wilayah ke pusat kota (kabupaten jenis kota) terdekat.",
+     "Distance from the area's point to the nearest city (kota) centre.", "boundaries"),
+    ("capital_km", "km", True, "Jarak ke ibu kota provinsi", "Distance to capital",
+     "Jarak titik wilayah ke pusat Kota Medan.",
+     "Distance from the area's point to the centre of Kota Medan.", "boundaries"),
+    ("island", "0/1", True, "Pulau (bukan daratan Sumatra)", "Island (off mainland)",
+     "1 bila wilayah tidak berada di daratan Sumatra.",
+     "1 when the area is not on the Sumatra mainland.", "boundaries"),
+    ("pop_density_km2", "jiwa/km²", False, "Kepadatan penduduk kabupaten",
+     "Population density (kabupaten)",
+     "Kepadatan penduduk kabupaten/kota induk (tabel BIG/Dukcapil).",
+     "Population density of the parent kabupaten/kota (BIG/Dukcapil table).",
+     "sumut_kabkota_stats.csv"),
+    ("msme_evidence_conflict", "UMKM", True, "UMKM bukti bertentangan",
+     "MSMEs with conflicting evidence",
+     "UMKM yang menurut peta tercakup, tetapi tes < 5 Mbps atau tidak ada tes.",
+     "MSMEs that coverage says are covered, but tests show < 5 Mbps or there are none.",
+     _COV + " + " + _OOKLA),
+)
+# fmt: on
+
+INDICATORS: Mapping[str, Indicator] = MappingProxyType({row[0]: Indicator(*row) for row in _ROWS})
