@@ -18,6 +18,7 @@ __all__ = [
     "WORK_CRS",
     "CoverageParams",
     "DemoParams",
+    "EvidenceParams",
     "ScoringParams",
 ]
 
@@ -48,6 +49,33 @@ class CoverageParams:
     """
 
     covered_min: float = 1.0
+
+
+@dataclass(frozen=True)
+class EvidenceParams:
+    """Thresholds for speed-test and evidence indicators (domain.md, "Speed tiers").
+
+    Attributes
+    ----------
+    slow_down_kbps
+        A tile is below the 4G tier under this mean download: 5,000 kbps, the FCC 4G LTE
+        5/1 Mbps benchmark.  Giga's tiers (under 1 Mbps none, over 20 Mbps good) and BEAD's
+        25/3 fit here too.
+    min_tests
+        Fewer speed tests than this in an area flags its speed figures as weak evidence (50).
+    conflict_share
+        An area is flagged for conflicting evidence when more than this share of the MSMEs
+        that coverage calls covered sit in tiles below ``slow_down_kbps`` or with no tests
+        (0.5; operator maps overstate rural coverage, FCC MF-II findings).
+    cell_m
+        Cell size of the label grid that speeds up point placement, metres.  It changes
+        speed only, never results.
+    """
+
+    slow_down_kbps: float = 5_000.0
+    min_tests: int = 50
+    conflict_share: float = 0.5
+    cell_m: float = 100.0
 
 
 def _default_weights() -> Mapping[str, float]:

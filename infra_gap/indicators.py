@@ -1,8 +1,10 @@
-"""Indicators per area, and the one registry that the UI, exports and ranking read.
+"""Indicators per area.
 
-Counts are made once per desa (the finest level) and rolled up the Kemendagri code
-hierarchy (desa -> kecamatan -> kabupaten), so the levels always agree even though their
-source polygons do not nest exactly.  Empty areas: counts are 0, ratios are missing (NaN).
+Counts and sums are made once per desa (the finest level) and rolled up the Kemendagri
+code hierarchy (desa -> kecamatan -> kabupaten), so the levels always agree even though
+their source polygons do not nest exactly.  Ratios and means are computed after the
+roll-up from the rolled-up sums.  Empty areas: counts are 0, ratios and means are missing
+(NaN).  The registry of names, units and directions is :mod:`infra_gap.registry`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,17 @@ from infra_gap.coverage import PointCoverage
 from infra_gap.errors import DataError
 from infra_gap.registry import INDICATORS, Indicator
 
-__all__ = ["INDICATORS", "Indicator", "area_indicators", "desa_counts"]
+__all__ = [
+    "INDICATORS",
+    "Indicator",
+    "area_indicators",
+    "desa_counts",
+    "finish_ratios",
+    "speed_sums",
+]
+
+#: Sum columns whose ratios are made after the roll-up; dropped from the final table.
+_HIDDEN_SUMS = ("_speed_down_sum", "_speed_up_sum", "_speed_latency_sum")
 
 
 def desa_counts(
@@ -25,6 +37,8 @@ def desa_counts(
     n_areas: int,
     *,
     online: np.ndarray | None = None,
+    tile_down_kbps: np.ndarray | None = None,
+    slow_down_kbps: float = 5_000.0,
 ) -> pd.DataFrame:
     """Counts per finest-level area from per-point facts.
 
@@ -38,43 +52,76 @@ def desa_counts(
         Number of areas.
     online
         Optional boolean ``online`` flag of each point.
+    tile_down_kbps
+        Optional mean download of each point's speed tile, NaN where the tile has no tests.
+    slow_down_kbps
+        Download under which a tile is below the 4G tier.
 
     Returns
     -------
     DataFrame with one row per area position: ``msme_total``, ``msme_uncovered``,
-    ``msme_coverage_unknown`` and, with ``online``, ``msme_online``.
+    ``msme_coverage_unknown`` and, with their inputs, ``msme_online``,
+    ``msme_below_4g_speed``, ``msme_no_tests`` and ``msme_evidence_conflict``.
     """
     placed = area_index >= 0
     idx = area_index[placed]
 
-    def count(mask: np.ndarray | None) -> np.ndarray:
+    def count(mask: np.ndarray | None = None) -> np.ndarray:
         if mask is None:
             return np.bincount(idx, minlength=n_areas)
         return np.bincount(idx[mask[placed]], minlength=n_areas)
 
     out = pd.DataFrame(
         {
-            "msme_total": count(None),
+            "msme_total": count(),
             "msme_uncovered": count(~coverage.covered),
             "msme_coverage_unknown": count(coverage.unknown),
+            "msme_covered": count(coverage.covered),
         }
     )
     if online is not None:
         out["msme_online"] = count(np.asarray(online, dtype="bool"))
+    if tile_down_kbps is not None:
+        no_tests = np.isnan(tile_down_kbps)
+        slow = np.zeros(len(tile_down_kbps), dtype=bool)
+        slow[~no_tests] = tile_down_kbps[~no_tests] < slow_down_kbps
+        out["msme_below_4g_speed"] = count(slow)
+        out["msme_no_tests"] = count(no_tests)
+        out["msme_evidence_conflict"] = count(coverage.covered & (slow | no_tests))
     return out
+
+
+def speed_sums(tiles: pd.DataFrame, area_index: np.ndarray, n_areas: int) -> pd.DataFrame:
+    """Test-weighted sums of speed tiles per finest-level area (tiles placed by centre)."""
+    ok = area_index >= 0
+    idx = area_index[ok]
+    tests = tiles["tests"].to_numpy(dtype="float64")[ok]
+
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.bincount(idx, weights=values, minlength=n_areas)
+
+    return pd.DataFrame(
+        {
+            "_speed_down_sum": total(tiles["avg_d_kbps"].to_numpy(dtype="float64")[ok] * tests),
+            "_speed_up_sum": total(tiles["avg_u_kbps"].to_numpy(dtype="float64")[ok] * tests),
+            "_speed_latency_sum": total(tiles["avg_lat_ms"].to_numpy(dtype="float64")[ok] * tests),
+            "speed_tests": total(tests).astype("int64"),
+            "speed_devices": total(tiles["devices"].to_numpy(dtype="float64")[ok]).astype("int64"),
+        }
+    )
 
 
 def area_indicators(
     finest: gpd.GeoDataFrame, counts: pd.DataFrame, areas: gpd.GeoDataFrame, *, level: str
 ) -> pd.DataFrame:
-    """Indicator table for one level, rolled up from the finest-level counts.
+    """Roll finest-level sums up to ``level`` (before ratios; see :func:`finish_ratios`).
 
     Parameters
     ----------
     finest
         The finest-level areas (``kode`` column), row-aligned with ``counts``.
     counts
-        Output of :func:`desa_counts`.
+        Sums per finest-level area (:func:`desa_counts`, :func:`speed_sums`, ...).
     areas
         The areas of ``level`` (``kode``, ``nama``).
     level
@@ -82,7 +129,8 @@ def area_indicators(
 
     Returns
     -------
-    DataFrame indexed like ``areas``, with ``kode``, ``nama`` and every indicator.
+    DataFrame indexed like ``areas``, with ``kode``, ``nama`` and the summed columns, and
+    the ratios made by :func:`finish_ratios`.
 
     Raises
     ------
@@ -94,17 +142,33 @@ def area_indicators(
         raise DataError(msg)
     parent = finest["kode"].str.slice(0, LEVEL_CODE_LENGTH[level]).to_numpy()
     rolled = counts.groupby(parent, sort=False).sum()
-    orphans = sorted(set(rolled.index[rolled["msme_total"] > 0]) - set(areas["kode"]))
+    orphans = sorted(set(rolled.index[rolled.sum(axis=1) > 0]) - set(areas["kode"]))
     if orphans:
-        msg = f"MSMEs placed in areas with no {level} parent: {orphans[:10]}"
+        msg = f"MSMEs or tiles placed in areas with no {level} parent: {orphans[:10]}"
         raise DataError(msg)
     table = areas[["kode", "nama"]].copy()
-    joined = rolled.reindex(table["kode"].to_numpy()).fillna(0).astype("int64")
+    joined = rolled.reindex(table["kode"].to_numpy()).fillna(0)
     for col in rolled.columns:
-        table[col] = joined[col].to_numpy()
-    total = table["msme_total"].to_numpy().astype("float64")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        table["msme_uncovered_share"] = np.where(total > 0, table["msme_uncovered"] / total, np.nan)
-        if "msme_online" in table:
-            table["msme_online_share"] = np.where(total > 0, table["msme_online"] / total, np.nan)
-    return table
+        values = joined[col].to_numpy()
+        is_int = pd.api.types.is_integer_dtype(rolled[col])
+        table[col] = values.astype("int64") if is_int else values
+    return finish_ratios(table)
+
+
+def finish_ratios(table: pd.DataFrame) -> pd.DataFrame:
+    """Make the ratio and mean columns from rolled-up sums; drop the helper sums."""
+    out = table.copy()
+
+    def ratio(num: str, den: str, scale: float = 1.0) -> np.ndarray:
+        d = out[den].to_numpy(dtype="float64")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(d > 0, out[num].to_numpy(dtype="float64") / d * scale, np.nan)
+
+    out["msme_uncovered_share"] = ratio("msme_uncovered", "msme_total")
+    if "msme_online" in out:
+        out["msme_online_share"] = ratio("msme_online", "msme_total")
+    if "speed_tests" in out:
+        out["speed_down_mbps"] = ratio("_speed_down_sum", "speed_tests", 1 / 1000)
+        out["speed_up_mbps"] = ratio("_speed_up_sum", "speed_tests", 1 / 1000)
+        out["speed_latency_ms"] = ratio("_speed_latency_sum", "speed_tests")
+    return out.drop(columns=[c for c in _HIDDEN_SUMS if c in out])

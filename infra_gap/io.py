@@ -29,12 +29,16 @@ from infra_gap.layers import Raster
 __all__ = [
     "atomic_path",
     "file_sha256",
+    "memory_raster",
     "read_areas",
     "read_csv_table",
     "read_geoparquet",
     "read_geotiff",
     "read_json",
+    "read_msme_csv",
     "read_opencellid",
+    "read_speed_tiles",
+    "read_vector",
     "write_bytes",
     "write_geoparquet",
     "write_geotiff",
@@ -43,6 +47,17 @@ __all__ = [
 ]
 
 VECTOR_DRIVERS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG"}
+#: Indonesian mobile network codes (MCC 510) to operator names (domain.md; ITU E.212).
+MNC_OPERATOR = {
+    1: "Indosat",
+    21: "Indosat",
+    89: "Indosat",
+    10: "Telkomsel",
+    11: "XL Axiata",
+    8: "XL Axiata",
+    9: "Smartfren",
+    28: "Smartfren",
+}
 OPENCELLID_COLUMNS = [
     "radio",
     "mcc",
@@ -145,6 +160,9 @@ def read_opencellid(path: Path) -> gpd.GeoDataFrame:
         msg = f"{path}: not an OpenCelliD CSV, missing column(s) {missing}"
         raise SchemaError(msg)
     df["row"] = (np.arange(len(df)) + (2 if has_header else 1)).astype("str")
+    if "operator" not in df:
+        mnc = pd.to_numeric(df["net"], errors="coerce")
+        df["operator"] = mnc.map(MNC_OPERATOR).fillna("MNC " + df["net"].astype("str"))
     pts = gpd.points_from_xy(df["lon"], df["lat"], crs="EPSG:4326")
     return gpd.GeoDataFrame(df, geometry=pts).to_crs(WORK_CRS)
 
@@ -239,3 +257,89 @@ def atomic_path(path: Path) -> Iterator[Path]:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+@contextmanager
+def memory_raster(raster: Raster) -> Iterator[Any]:
+    """An open in-memory GTiff dataset of ``raster``, for libraries that want a dataset."""
+    profile: dict[str, Any] = {
+        "driver": "GTiff",
+        "width": raster.array.shape[1],
+        "height": raster.array.shape[0],
+        "count": 1,
+        "dtype": str(raster.array.dtype),
+        "crs": raster.crs,
+        "transform": raster.transform,
+        "nodata": raster.nodata,
+    }
+    with rasterio.MemoryFile() as mem:
+        with mem.open(**profile) as dst:
+            dst.write(raster.array, 1)
+        with mem.open(driver="GTiff") as src:
+            yield src
+
+
+def read_msme_csv(
+    path: Path, *, lat_col: str = "lat", lon_col: str = "lon"
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Read an MSME table with latitude/longitude columns (UTF-8 CSV).
+
+    Returns the points in the work CRS (each with its file line number in ``row``) and the
+    rejected rows (``source,row,reason``): missing, non-numeric or out-of-range coordinates.
+    """
+    _require_file(path)
+    df = pd.read_csv(path, dtype={lat_col: "str", lon_col: "str"}, keep_default_na=False)
+    missing = [c for c in (lat_col, lon_col) if c not in df.columns]
+    if missing:
+        msg = f"{path}: missing coordinate column(s) {missing}; found {list(df.columns)}"
+        raise SchemaError(msg)
+    df["row"] = (np.arange(len(df)) + 2).astype("str")
+    lat = pd.to_numeric(df[lat_col], errors="coerce")
+    lon = pd.to_numeric(df[lon_col], errors="coerce")
+    blank = (df[lat_col].str.strip() == "") | (df[lon_col].str.strip() == "")
+    bad_number = (lat.isna() | lon.isna()) & ~blank
+    out_of_range = ~(lat.between(-90, 90) & lon.between(-180, 180)) & ~blank & ~bad_number
+    reason = np.select(
+        [blank, bad_number, out_of_range],
+        ["missing coordinate", "non-numeric coordinate", "coordinate out of range"],
+        "",
+    )
+    bad = reason != ""
+    rejected = pd.DataFrame(
+        {"source": "msme", "row": df["row"][bad].to_numpy(), "reason": reason[bad]}
+    )
+    good = df[~bad].copy()
+    good[lat_col], good[lon_col] = lat[~bad], lon[~bad]
+    pts = gpd.points_from_xy(good[lon_col], good[lat_col], crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(good, geometry=pts).to_crs(WORK_CRS)
+    if lat_col != "lat" or lon_col != "lon":
+        gdf = gdf.rename(columns={lat_col: "lat", lon_col: "lon"})
+    return gdf.reset_index(drop=True), rejected
+
+
+def read_speed_tiles(path: Path) -> gpd.GeoDataFrame:
+    """Read Ookla-schema speed tiles from Parquet (``tile`` as WKT); quadkeys stay text."""
+    _require_file(path)
+    df = pd.read_parquet(path)
+    needed = ["quadkey", "tile", "avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "tests", "devices"]
+    missing = [c for c in needed if c not in df.columns]
+    if missing:
+        msg = f"{path}: not an Ookla tile table, missing column(s) {missing}"
+        raise SchemaError(msg)
+    df["quadkey"] = df["quadkey"].astype("str")
+    df["row"] = (np.arange(len(df)) + 1).astype("str")
+    geom = gpd.GeoSeries.from_wkt(df["tile"], crs="EPSG:4326")
+    return gpd.GeoDataFrame(df, geometry=geom).to_crs(WORK_CRS)
+
+
+def read_vector(path: Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
+    """Read any allowed vector file into the work CRS (backbone, points)."""
+    _require_file(path)
+    if path.suffix.lower() not in VECTOR_DRIVERS:
+        msg = f"{path}: not an allowed vector format ({sorted(VECTOR_DRIVERS)})"
+        raise InputFileError(msg)
+    gdf = gpd.read_file(path, engine="pyogrio", layer=layer)
+    if gdf.crs is None:
+        msg = f"{path}: has no CRS"
+        raise SchemaError(msg)
+    return gdf.to_crs(WORK_CRS)

@@ -32,10 +32,18 @@ def test_levels_agree_on_totals(demo_layers, facts, level):
     assert ranked["score"].is_monotonic_decreasing
 
 
-def test_row_accounting(facts):
-    acc = facts.account
-    assert acc.read == acc.used + acc.rejected == 1_166_918
-    assert len(facts.rejected) == acc.rejected
+def test_row_accounting(demo_layers, facts):
+    by_source = {a.source: a for a in facts.accounts}
+    assert set(by_source) == {"msme", "towers", "speed_tiles"}
+    assert by_source["msme"].read == 1_166_918
+    assert by_source["towers"].read == len(demo_layers.towers)
+    assert by_source["speed_tiles"].read == len(demo_layers.speed_tiles)
+    for source, acc in by_source.items():
+        assert acc.read == acc.used + acc.rejected
+        listed = facts.rejected[facts.rejected["source"] == source]
+        assert len(listed) == acc.rejected
+        assert listed["row"].is_unique
+        assert (listed["reason"] == "outside every area").all()
 
 
 def test_counts_match_independent_sjoin(demo_layers, facts):
@@ -108,3 +116,50 @@ def test_cli_bad_level(tmp_path):
     assert proc.returncode == 2
     assert "--level must be one of" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_indicator_table_every_level_has_every_indicator(demo_layers, facts):
+    from infra_gap.registry import INDICATORS
+
+    for level in EXPECTED_ROWS:
+        table = indicator_table(demo_layers, facts, level=level)
+        missing = set(INDICATORS) - set(table.columns)
+        assert not missing, (level, missing)
+        assert table["tower_count"].sum() == by_source(facts)["towers"].used
+        assert table["speed_tests"].sum() == demo_layers.speed_tiles["tests"].to_numpy()[
+            facts.tile_index >= 0
+        ].sum()
+        assert set(table["operator_class"]) <= {"none", "single", "several"}
+        assert table["area_uncovered_share"].between(0, 1).all()
+        assert table["island"].isin([0, 1]).all()
+        empty = table["msme_total"] == 0
+        assert table.loc[empty, "msme_uncovered_share"].isna().all()
+
+
+def by_source(facts):
+    return {a.source: a for a in facts.accounts}
+
+
+def test_nias_is_island_and_medan_is_capital(demo_layers, facts):
+    kab = indicator_table(demo_layers, facts, level="kabupaten").set_index("kode")
+    assert kab.loc["12.04", "island"] == 1  # Kabupaten Nias
+    assert kab.loc["12.78", "island"] == 1  # Kota Gunungsitoli, on Nias
+    assert kab.loc["12.71", "island"] == 0
+    assert kab.loc["12.71", "capital_km"] < 5
+    assert kab["island"].sum() == 5
+
+
+def test_coverage_matches_rasterio_sample(demo_layers, facts):
+    """Independent coverage path: rasterio's own sample() on a GTiff of the raster."""
+    import rasterio
+
+    from infra_gap import io
+
+    rng = np.random.default_rng(7)
+    pick = rng.choice(len(demo_layers.msme), 20_000, replace=False)
+    pts = demo_layers.msme.geometry.iloc[pick]
+    with io.memory_raster(demo_layers.coverage) as ds:
+        assert isinstance(ds, rasterio.io.DatasetReader)
+        values = np.array([v[0] for v in ds.sample(zip(pts.x, pts.y, strict=True))])
+    assert (facts.coverage.covered[pick] == (values == 1)).all()
+    assert (facts.coverage.unknown[pick] == (values == 255)).all()

@@ -1,0 +1,239 @@
+"""Indicator table for the whole province at desa level: ours against a GIS analyst's baseline.
+
+6,110 desa, 1,166,918 MSMEs, the coverage raster, towers, speed tiles and backbone, all
+read from the demo exported in the real formats.  Each variant runs in its own process so
+its peak memory (ru_maxrss) is its own.  Times vary between machines; the ratios are the
+figures to compare.
+
+Baseline (what a competent analyst writes): geopandas ``sjoin`` of the MSME points to the
+desa (lowest code kept where polygons overlap), ``sjoin_nearest`` to the towers, a
+vectorised raster look-up (rasterio ``rowcol`` + array index, not ``sample`` per point),
+``sjoin`` of points to speed-tile polygons, then ``groupby``.
+
+Ours: a 100 m label grid (exact geometry test only near boundaries), cKDTree for the nearest
+tower, numpy quadkey keys for tiles, ``bincount`` and a roll-up by code.
+
+Both compute the same point indicators (MSMEs, uncovered, towers, median distance to a
+tower, MSMEs in tiles under 5 Mbps); the run checks that they agree exactly.  The
+area-level part (exactextract zonal share, distances) is timed separately for ours.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out" / "demo"
+
+
+def _files() -> dict[str, Path]:
+    return {
+        "areas": OUT / "areas.gpkg",
+        "msme": OUT / "msme.csv",
+        "coverage": OUT / "coverage.tif",
+        "towers": OUT / "towers_opencellid.csv",
+        "speed_tiles": OUT / "speed_tiles.parquet",
+        "backbone": OUT / "backbone.geojson",
+    }
+
+
+def ensure_export() -> None:
+    if all(p.exists() for p in _files().values()):
+        return
+    from infra_gap.demo import export_demo, load_demo
+
+    export_demo(load_demo(ROOT / "data", ROOT / ".cache"), OUT)
+
+
+# ---- ours ------------------------------------------------------------------------------
+
+
+def ours_load():
+    from infra_gap.inputs import InputPaths, load_layers
+
+    f = _files()
+    return load_layers(
+        InputPaths(
+            areas=f["areas"],
+            msme=f["msme"],
+            coverage=f["coverage"],
+            towers=f["towers"],
+            speed_tiles=f["speed_tiles"],
+            backbone=f["backbone"],
+            kab_stats=ROOT / "data" / "sumut_kabkota_stats.csv",
+        )
+    )
+
+
+def ours_points(layers):
+    from infra_gap.indicators import area_indicators, desa_counts, speed_sums
+    from infra_gap.pipeline import place_and_cover
+
+    facts = place_and_cover(layers, covered_min=1)
+    desa = layers.areas["desa"]
+    counts = desa_counts(
+        facts.area_index, facts.coverage, len(desa), tile_down_kbps=facts.tile_down_kbps
+    )
+    towers = np.bincount(facts.tower_index[facts.tower_index >= 0], minlength=len(desa))
+    parts = [
+        counts,
+        speed_sums(layers.speed_tiles, facts.tile_index, len(desa)),
+        pd.DataFrame({"tower_count": towers}),
+    ]
+    table = area_indicators(desa, pd.concat(parts, axis=1), desa, level="desa")
+    ok = facts.area_index >= 0
+    med = (
+        pd.Series(facts.tower_km[ok])
+        .groupby(desa["kode"].to_numpy()[facts.area_index[ok]])
+        .median()
+    )
+    table["msme_tower_km"] = table["kode"].map(med).to_numpy()
+    return table
+
+
+def ours_full(layers):
+    from infra_gap.pipeline import indicator_table, place_and_cover
+
+    return indicator_table(layers, place_and_cover(layers, covered_min=1), level="desa")
+
+
+# ---- baseline --------------------------------------------------------------------------
+
+
+def base_load():
+    import geopandas as gpd
+    import rasterio
+
+    f = _files()
+    desa = gpd.read_file(f["areas"], layer="desa").to_crs(32647)
+    m = pd.read_csv(f["msme"])
+    msme = gpd.GeoDataFrame(m, geometry=gpd.points_from_xy(m.lon, m.lat), crs=4326).to_crs(32647)
+    t = pd.read_csv(f["towers"])
+    towers = gpd.GeoDataFrame(t, geometry=gpd.points_from_xy(t.lon, t.lat), crs=4326).to_crs(32647)
+    s = pd.read_parquet(f["speed_tiles"])
+    tiles = gpd.GeoDataFrame(s, geometry=gpd.GeoSeries.from_wkt(s["tile"]), crs=4326)
+    with rasterio.open(f["coverage"]) as src:
+        raster = (src.read(1), src.transform)
+    return desa, msme, towers, tiles, raster
+
+
+def base_points(desa, msme, towers, tiles, raster):
+    import geopandas as gpd
+    from rasterio.transform import rowcol
+
+    desa = desa.sort_values("kode").reset_index(drop=True)
+    j = gpd.sjoin(
+        msme[["geometry"]], desa[["kode", "geometry"]], predicate="intersects", how="left"
+    )
+    kode = j.groupby(level=0)["kode"].min()
+    near = gpd.sjoin_nearest(msme[["geometry"]], towers[["geometry"]], distance_col="d")
+    dist = near.groupby(level=0)["d"].first() / 1000.0
+    arr, transform = raster
+    rows, cols = rowcol(transform, msme.geometry.x.to_numpy(), msme.geometry.y.to_numpy())
+    rows, cols = np.asarray(rows), np.asarray(cols)
+    inside = (rows >= 0) & (rows < arr.shape[0]) & (cols >= 0) & (cols < arr.shape[1])
+    value = np.full(len(msme), 255)
+    value[inside] = arr[rows[inside], cols[inside]]
+    tj = gpd.sjoin(
+        msme[["geometry"]].to_crs(4326),
+        tiles[["avg_d_kbps", "geometry"]],
+        predicate="within",
+        how="left",
+    )
+    down = tj.groupby(level=0)["avg_d_kbps"].first()
+    df = pd.DataFrame({"kode": kode, "uncovered": value != 1, "dist": dist, "slow": down < 5000})
+    g = df.groupby("kode")
+    out = pd.DataFrame(
+        {
+            "msme_total": g.size(),
+            "msme_uncovered": g["uncovered"].sum(),
+            "msme_tower_km": g["dist"].median(),
+            "msme_below_4g_speed": g["slow"].sum(),
+        }
+    )
+    tw = gpd.sjoin(towers[["geometry"]], desa[["kode", "geometry"]], predicate="intersects")
+    out["tower_count"] = tw.groupby(level=0)["kode"].min().value_counts()
+    return out.reindex(desa["kode"]).fillna(0)
+
+
+# ---- runner ----------------------------------------------------------------------------
+
+
+def run_one(mode: str) -> dict[str, object]:
+    t0 = time.perf_counter()
+    result: dict[str, object] = {}
+    if mode == "ours_cold":
+        table = ours_points(ours_load())
+    elif mode == "ours_warm":
+        layers = ours_load()
+        t0 = time.perf_counter()
+        table = ours_points(layers)
+    elif mode == "ours_full_warm":
+        layers = ours_load()
+        t0 = time.perf_counter()
+        table = ours_full(layers)
+    elif mode == "base_cold":
+        table = base_points(*base_load())
+    elif mode == "base_warm":
+        loaded = base_load()
+        t0 = time.perf_counter()
+        table = base_points(*loaded)
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    result["seconds"] = time.perf_counter() - t0
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    cols = ["msme_total", "msme_uncovered", "tower_count", "msme_below_4g_speed", "msme_tower_km"]
+    t = table.set_index("kode") if "kode" in table else table
+    result["table"] = {c: t[c].astype("float64").round(9).tolist() for c in cols if c in t}
+    return result
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--one":
+        print(json.dumps(run_one(sys.argv[2])))
+        return
+    ensure_export()
+    res = {}
+    for mode in ("ours_cold", "base_cold", "ours_warm", "base_warm", "ours_full_warm"):
+        proc = subprocess.run(
+            [sys.executable, __file__, "--one", mode], capture_output=True, text=True, check=True
+        )
+        res[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
+    print("indicator table, Sumut desa level: 6,110 areas, 1,166,918 MSMEs")
+    print(f"{'variant':<16}{'seconds':>10}{'peak MB':>10}")
+    for mode, r in res.items():
+        print(f"{mode:<16}{r['seconds']:>10.2f}{r['peak_mb']:>10.0f}")
+    print(
+        f"speed-up warm (baseline / ours): {res['base_warm']['seconds'] / res['ours_warm']['seconds']:.1f}x"
+    )
+    print(
+        f"cold time ratio (ours / baseline): {res['ours_cold']['seconds'] / res['base_cold']['seconds']:.2f}"
+    )
+    ours, base = res["ours_warm"]["table"], res["base_warm"]["table"]
+    for c in ("msme_total", "msme_uncovered", "tower_count", "msme_below_4g_speed"):
+        a, b = np.array(ours[c]), np.array(base[c])
+        print(
+            f"identical {c}: {bool((a == b).all())} (sums {a.sum():,.0f} / {b.sum():,.0f}, "
+            f"{int((a != b).sum())} desa differ)"
+        )
+    print("  (tiles: ours assigns a point on a tile edge to one tile by the tile grid; the")
+    print("   baseline's `within` join leaves such points in no tile)")
+    med = np.allclose(
+        np.array(ours["msme_tower_km"]), np.array(base["msme_tower_km"]), equal_nan=True
+    )
+    print(f"median tower distance equal (1e-9): {med}")
+    print(
+        f"full table incl. zonal exactextract and distances, warm: {res['ours_full_warm']['seconds']:.2f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Area-level indicators from geometry: zonal coverage, distances, islands, density.
+
+These depend on the level's own polygons (not on MSME points), so they are computed per
+level rather than rolled up.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from exactextract import exact_extract
+from pyproj import CRS
+
+from infra_gap import io
+from infra_gap.layers import Raster
+
+__all__ = ["area_context", "area_uncovered_share", "distance_km", "mainland"]
+
+
+def area_uncovered_share(
+    areas: gpd.GeoDataFrame, raster: Raster, *, covered_min: float
+) -> np.ndarray:
+    """Share of each area's surface not covered, with partial pixels (exactextract).
+
+    No-data pixels, and any part of an area outside the raster, count as not covered.
+    """
+    values = raster.array
+    not_covered = values < covered_min
+    if raster.nodata is not None:
+        not_covered |= values == raster.nodata
+    flags = Raster(not_covered.astype("uint8"), raster.transform, raster.crs, nodata=None)
+    vec = areas[["geometry"]].to_crs(raster.crs)
+    with io.memory_raster(flags) as ds:
+        stats = exact_extract(ds, vec, ["sum", "count"], output="pandas")
+    uncovered_cells = stats["sum"].to_numpy(dtype="float64", copy=True)
+    seen_cells = stats["count"].to_numpy(dtype="float64", copy=True)
+    if CRS.from_user_input(raster.crs).is_projected:
+        cell_area = abs(raster.transform.a * raster.transform.e)
+        poly_cells = vec.geometry.area.to_numpy() / cell_area
+        missing = poly_cells - seen_cells
+        missing[missing < 1e-6 * poly_cells] = 0.0  # float noise of the partial pixels
+        uncovered_cells += missing
+        seen_cells = np.maximum(poly_cells, seen_cells)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(seen_cells > 0, uncovered_cells / seen_cells, np.nan)
+
+
+def distance_km(areas: gpd.GeoDataFrame, targets: np.ndarray) -> np.ndarray:
+    """Distance from each area (its polygon; 0 when touching) to the nearest target geometry."""
+    if len(targets) == 0:
+        return np.full(len(areas), np.nan)
+    tree = shapely.STRtree(targets)
+    idx, dist = tree.query_nearest(
+        areas.geometry.to_numpy(), return_distance=True, all_matches=False
+    )
+    out = np.full(len(areas), np.nan)
+    out[idx[0]] = dist / 1000.0
+    return out
+
+
+def mainland(kabupaten: gpd.GeoDataFrame) -> shapely.Geometry:
+    """The largest land mass of the union of kabupaten polygons (the Sumatra mainland)."""
+    parts = shapely.get_parts(kabupaten.union_all())
+    return parts[np.argmax(shapely.area(parts))]
+
+
+def area_context(
+    areas: gpd.GeoDataFrame,
+    *,
+    kabupaten: gpd.GeoDataFrame,
+    kab_stats: pd.DataFrame | None,
+    backbone: gpd.GeoDataFrame | None,
+    capital_code: str = "12.71",
+) -> pd.DataFrame:
+    """Remoteness and context indicators for one level.
+
+    Parameters
+    ----------
+    areas
+        The level's areas (``kode``), in the work CRS.
+    kabupaten
+        Kabupaten/kota areas with ``jenis`` (``"kota"`` marks a city).
+    kab_stats
+        Real kabupaten statistics (``kode``, ``kepadatan_jiwa_per_km2``), or None.
+    backbone
+        Backbone lines and points of presence, or None.
+    capital_code
+        Code of the provincial capital (Kota Medan, 12.71).
+
+    Returns
+    -------
+    DataFrame row-aligned with ``areas``: ``area_km2``, ``kota_km``, ``capital_km``,
+    ``island`` and, when their inputs are given, ``backbone_km`` and ``pop_density_km2``.
+    """
+    out = pd.DataFrame(index=areas.index)
+    out["area_km2"] = areas.geometry.area.to_numpy() / 1e6
+    point = areas.geometry.representative_point().to_numpy()
+    kota = kabupaten[kabupaten.get("jenis", pd.Series("", index=kabupaten.index)) == "kota"]
+    kota_pts = kota.geometry.representative_point().to_numpy()
+    out["kota_km"] = _point_distance_km(point, kota_pts)
+    capital = kabupaten[kabupaten["kode"] == capital_code].geometry.representative_point()
+    out["capital_km"] = _point_distance_km(point, capital.to_numpy())
+    out["island"] = (~shapely.intersects(mainland(kabupaten), point)).astype("int64")
+    if backbone is not None:
+        out["backbone_km"] = distance_km(areas, backbone.geometry.to_numpy())
+    if kab_stats is not None and "kepadatan_jiwa_per_km2" in kab_stats:
+        density = kab_stats.set_index("kode")["kepadatan_jiwa_per_km2"]
+        out["pop_density_km2"] = areas["kode"].str.slice(0, 5).map(density).to_numpy()
+    return out
+
+
+def _point_distance_km(points: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    if len(targets) == 0:
+        return np.full(len(points), np.nan)
+    xy = shapely.get_coordinates(points)
+    txy = shapely.get_coordinates(targets)
+    d = np.sqrt(((xy[:, None, :] - txy[None, :, :]) ** 2).sum(-1)).min(axis=1)
+    return d / 1000.0

@@ -1,0 +1,53 @@
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from affine import Affine
+from shapely.geometry import LineString, Point, box
+
+from infra_gap.config import WORK_CRS
+from infra_gap.context import area_context, area_uncovered_share, distance_km
+from infra_gap.layers import Raster
+
+
+def test_zonal_share_with_partial_pixels_and_nodata():
+    # 4 pixels of 1 km across x 0-4 km: covered, not, no data, covered
+    r = Raster(np.array([[1, 0, 255, 1]], dtype="uint8"), Affine(1000, 0, 0, 0, -1000, 1000), WORK_CRS, 255)
+    areas = gpd.GeoDataFrame(
+        {"kode": ["a", "b", "c"]},
+        geometry=[box(0, 0, 2000, 1000), box(500, 0, 2500, 1000), box(3000, 0, 5000, 1000)],
+        crs=WORK_CRS,
+    )
+    share = area_uncovered_share(areas, r, covered_min=1)
+    # a: half covered; b: 0.5 covered + 1 not + 0.5 no data -> 1.5/2; c: 1 covered + 1 km² outside
+    assert share.tolist() == pytest.approx([0.5, 0.75, 0.5])
+
+
+def test_distance_to_lines_and_points():
+    areas = gpd.GeoDataFrame(
+        {"kode": ["a", "b"]}, geometry=[box(0, 0, 1000, 1000), box(5000, 0, 6000, 1000)], crs=WORK_CRS
+    )
+    targets = np.array([LineString([(0, 3000), (1000, 3000)]), Point(6000, 1500)])
+    assert distance_km(areas, targets).tolist() == pytest.approx([2.0, 0.5])
+    assert np.isnan(distance_km(areas, np.array([]))).all()
+
+
+def test_area_context_by_hand():
+    kab = gpd.GeoDataFrame(
+        {"kode": ["12.01", "12.71", "12.78"], "jenis": ["kabupaten", "kota", "kota"]},
+        geometry=[box(0, 0, 100_000, 100_000), box(100_000, 0, 110_000, 10_000), box(-60_000, 0, -50_000, 10_000)],
+        crs=WORK_CRS,
+    )
+    areas = gpd.GeoDataFrame(
+        {"kode": ["12.01.01", "12.78.01"]},
+        geometry=[box(0, 0, 10_000, 10_000), box(-60_000, 0, -50_000, 10_000)],
+        crs=WORK_CRS,
+    )
+    stats = pd.DataFrame({"kode": ["12.01", "12.78"], "kepadatan_jiwa_per_km2": [80.0, 900.0]})
+    ctx = area_context(areas, kabupaten=kab, kab_stats=stats, backbone=None)
+    assert ctx["area_km2"].tolist() == pytest.approx([100.0, 100.0])
+    assert ctx["island"].tolist() == [0, 1]  # 12.78 is off the largest land mass
+    assert ctx["kota_km"].iloc[1] == pytest.approx(0.0)
+    assert ctx["capital_km"].iloc[0] == pytest.approx(100.0)  # (5,5) km to (105,5) km
+    assert ctx["pop_density_km2"].tolist() == [80.0, 900.0]
+    assert "backbone_km" not in ctx
