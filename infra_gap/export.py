@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from infra_gap.registry import INDICATORS
+
 __all__ = ["CSV_COLUMNS", "SYNTHETIC_LABEL", "neutralise_formulas", "ranked_csv"]
 
 SYNTHETIC_LABEL = "synthetic demo / demo sintetis"
@@ -25,6 +27,8 @@ CSV_COLUMNS = (
     "msme_coverage_unknown",
     "msme_online_share",
 )
+#: Per-area flags written after the indicators.
+FLAG_COLUMNS = ("speed_low_evidence", "operator_class", "evidence_conflict", "area_km2")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -61,13 +65,15 @@ def ranked_csv(
     sep
         ``","`` or ``";"`` (Excel with Indonesian regional settings).
     extra_columns
-        More columns to include after the standard ones (``contrib_*`` are always kept).
+        More columns to include after the standard ones.  Every registry indicator and
+        flag present follows, then the ``contrib_*`` columns.
     """
     if sep not in {",", ";"}:
         msg = f"`sep` must be ',' or ';', got {sep!r}"
         raise ValueError(msg)
     cols = [c for c in CSV_COLUMNS if c in ranked.columns]
     cols += [c for c in extra_columns if c in ranked.columns and c not in cols]
+    cols += [c for c in (*INDICATORS, *FLAG_COLUMNS) if c in ranked.columns and c not in cols]
     cols += [c for c in ranked.columns if c.startswith("contrib_")]
     out = neutralise_formulas(ranked[cols])
     out["data_status"] = SYNTHETIC_LABEL if synthetic else REAL_LABEL
