@@ -14,18 +14,21 @@ from exactextract import exact_extract
 from pyproj import CRS
 
 from infra_gap import io
-from infra_gap.layers import Raster
+from infra_gap.layers import Raster, RasterFile
 
 __all__ = ["area_context", "area_uncovered_share", "distance_km", "mainland"]
 
 
 def area_uncovered_share(
-    areas: gpd.GeoDataFrame, raster: Raster, *, covered_min: float
+    areas: gpd.GeoDataFrame, raster: Raster | RasterFile, *, covered_min: float
 ) -> np.ndarray:
     """Share of each area's surface not covered, with partial pixels (exactextract).
 
-    No-data pixels, and any part of an area outside the raster, count as not covered.
+    No-data pixels, and any part of an area outside the raster, count as not covered.  A
+    :class:`RasterFile` is read by exactextract feature by feature, never whole.
     """
+    if isinstance(raster, RasterFile):
+        return _share_from_file(areas, raster, covered_min=covered_min)
     values = raster.array
     not_covered = values < covered_min
     if raster.nodata is not None:
@@ -34,17 +37,45 @@ def area_uncovered_share(
     vec = areas[["geometry"]].to_crs(raster.crs)
     with io.memory_raster(flags) as ds:
         stats = exact_extract(ds, vec, ["sum", "count"], output="pandas")
-    uncovered_cells = stats["sum"].to_numpy(dtype="float64", copy=True)
-    seen_cells = stats["count"].to_numpy(dtype="float64", copy=True)
-    if CRS.from_user_input(raster.crs).is_projected:
-        cell_area = abs(raster.transform.a * raster.transform.e)
+    return _with_outside(
+        stats["sum"].to_numpy(dtype="float64", copy=True),
+        stats["count"].to_numpy(dtype="float64", copy=True),
+        vec,
+        raster.crs,
+        abs(raster.transform.a * raster.transform.e),
+    )
+
+
+def _share_from_file(
+    areas: gpd.GeoDataFrame, raster: RasterFile, *, covered_min: float
+) -> np.ndarray:
+    vec = areas[["geometry"]].to_crs(raster.crs)
+    with io.open_geotiff(raster.source, raster.name) as ds:
+        stats = exact_extract(ds, vec, ["values", "coverage"], output="pandas")
+        cell_area = abs(ds.transform.a * ds.transform.e)
+    uncovered = np.zeros(len(vec))
+    seen = np.zeros(len(vec))
+    for i, (vals, frac) in enumerate(zip(stats["values"], stats["coverage"], strict=True)):
+        v, f = np.asarray(vals, dtype="float64"), np.asarray(frac, dtype="float64")
+        bad = v < covered_min
+        if raster.nodata is not None:
+            bad |= v == raster.nodata
+        uncovered[i], seen[i] = (f * bad).sum(), f.sum()
+    return _with_outside(uncovered, seen, vec, raster.crs, cell_area)
+
+
+def _with_outside(
+    uncovered: np.ndarray, seen: np.ndarray, vec: gpd.GeoDataFrame, crs: str, cell_area: float
+) -> np.ndarray:
+    """Add the part of each polygon outside the raster (projected CRS only) as uncovered."""
+    if CRS.from_user_input(crs).is_projected:
         poly_cells = vec.geometry.area.to_numpy() / cell_area
-        missing = poly_cells - seen_cells
+        missing = poly_cells - seen
         missing[missing < 1e-6 * poly_cells] = 0.0  # float noise of the partial pixels
-        uncovered_cells += missing
-        seen_cells = np.maximum(poly_cells, seen_cells)
+        uncovered = uncovered + missing
+        seen = np.maximum(poly_cells, seen)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(seen_cells > 0, uncovered_cells / seen_cells, np.nan)
+        return np.where(seen > 0, uncovered / seen, np.nan)
 
 
 def distance_km(areas: gpd.GeoDataFrame, targets: np.ndarray) -> np.ndarray:
@@ -69,7 +100,7 @@ def mainland(kabupaten: gpd.GeoDataFrame) -> shapely.Geometry:
 def area_context(
     areas: gpd.GeoDataFrame,
     *,
-    kabupaten: gpd.GeoDataFrame,
+    kabupaten: gpd.GeoDataFrame | None,
     kab_stats: pd.DataFrame | None,
     backbone: gpd.GeoDataFrame | None,
     capital_code: str = "12.71",
@@ -81,7 +112,8 @@ def area_context(
     areas
         The level's areas (``kode``), in the work CRS.
     kabupaten
-        Kabupaten/kota areas with ``jenis`` (``"kota"`` marks a city).
+        Kabupaten/kota areas with ``jenis`` (``"kota"`` marks a city), or None: then the
+        distances to a city and to the capital, and the island flag, are left out.
     kab_stats
         Real kabupaten statistics (``kode``, ``kepadatan_jiwa_per_km2``), or None.
     backbone
@@ -96,13 +128,14 @@ def area_context(
     """
     out = pd.DataFrame(index=areas.index)
     out["area_km2"] = areas.geometry.area.to_numpy() / 1e6
-    point = areas.geometry.representative_point().to_numpy()
-    kota = kabupaten[kabupaten.get("jenis", pd.Series("", index=kabupaten.index)) == "kota"]
-    kota_pts = kota.geometry.representative_point().to_numpy()
-    out["kota_km"] = _point_distance_km(point, kota_pts)
-    capital = kabupaten[kabupaten["kode"] == capital_code].geometry.representative_point()
-    out["capital_km"] = _point_distance_km(point, capital.to_numpy())
-    out["island"] = (~shapely.intersects(mainland(kabupaten), point)).astype("int64")
+    if kabupaten is not None:
+        point = areas.geometry.representative_point().to_numpy()
+        jenis = kabupaten["jenis"] if "jenis" in kabupaten else pd.Series("", index=kabupaten.index)
+        kota_pts = kabupaten[jenis == "kota"].geometry.representative_point().to_numpy()
+        out["kota_km"] = _point_distance_km(point, kota_pts)
+        capital = kabupaten[kabupaten["kode"] == capital_code].geometry.representative_point()
+        out["capital_km"] = _point_distance_km(point, capital.to_numpy())
+        out["island"] = (~shapely.intersects(mainland(kabupaten), point)).astype("int64")
     if backbone is not None:
         out["backbone_km"] = distance_km(areas, backbone.geometry.to_numpy())
     if kab_stats is not None and "kepadatan_jiwa_per_km2" in kab_stats:

@@ -10,8 +10,9 @@ from affine import Affine
 from pyproj import CRS, Transformer
 from rasterio import features
 
+from infra_gap import io
 from infra_gap.errors import DataError
-from infra_gap.layers import Raster
+from infra_gap.layers import Raster, RasterFile
 
 __all__ = ["PointCoverage", "model_coverage", "point_coverage", "sample_raster"]
 
@@ -60,8 +61,9 @@ def sample_raster(
         tr = Transformer.from_crs(xy_crs, raster.crs, always_xy=True)
         x, y = tr.transform(x, y)
     inv = ~raster.transform
-    col = np.floor(inv.a * x + inv.b * y + inv.c).astype("int64")
-    row = np.floor(inv.d * x + inv.e * y + inv.f).astype("int64")
+    finite = np.isfinite(x) & np.isfinite(y)
+    col = np.floor(np.where(finite, inv.a * x + inv.b * y + inv.c, -1)).astype("int64")
+    row = np.floor(np.where(finite, inv.d * x + inv.e * y + inv.f, -1)).astype("int64")
     height, width = raster.array.shape
     inside = (col >= 0) & (col < width) & (row >= 0) & (row < height)
     values = np.full(len(x), np.nan)
@@ -70,22 +72,30 @@ def sample_raster(
 
 
 def point_coverage(
-    raster: Raster, x: np.ndarray, y: np.ndarray, *, xy_crs: str, covered_min: float
+    raster: Raster | RasterFile,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    xy_crs: str,
+    covered_min: float,
 ) -> PointCoverage:
     """Covered and unknown flags for points.
 
     Parameters
     ----------
     raster
-        Binary or signal-strength raster.
+        Binary or signal-strength raster; a :class:`RasterFile` is read in windows.
     x, y
-        Point coordinates in ``xy_crs``.
+        Point coordinates in ``xy_crs``; NaN coordinates are unknown.
     xy_crs
         CRS of the points.
     covered_min
         A value at or above this is covered (1 for binary; about -110 dBm for LTE RSRP).
     """
-    values, inside = sample_raster(raster, x, y, xy_crs=xy_crs)
+    if isinstance(raster, RasterFile):
+        values, inside, _ = io.sample_geotiff(raster.source, x, y, xy_crs=xy_crs)
+    else:
+        values, inside = sample_raster(raster, x, y, xy_crs=xy_crs)
     unknown = ~inside
     if raster.nodata is not None:
         unknown |= values == raster.nodata

@@ -17,12 +17,12 @@ import pandas as pd
 
 from infra_gap import io
 from infra_gap.config import GEO_CRS, DemoParams
-from infra_gap.layers import Layers, Source
+from infra_gap.layers import Layers, Raster, Source
 from infra_gap.synthetic import DemoLayers, generate_demo
 
 __all__ = ["BOUNDARY_FILES", "DEMO_SOURCES", "export_demo", "load_demo"]
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 BOUNDARY_FILES = {
     "provinsi": "sumut_provinsi.geojson",
     "kabupaten": "sumut_kabkota.geojson",
@@ -155,7 +155,7 @@ def export_demo(layers: Layers, out_dir: Path) -> list[Path]:
         tiles = pd.DataFrame(layers.speed_tiles.drop(columns="geometry"))
         written.append(out_dir / "speed_tiles.parquet")
         io.write_bytes(tiles.to_parquet(index=False), written[-1])
-    if layers.coverage is not None:
+    if isinstance(layers.coverage, Raster):
         written.append(out_dir / "coverage.tif")
         io.write_geotiff(layers.coverage, written[-1])
     if layers.backbone is not None:

@@ -1,76 +1,179 @@
-"""Build :class:`~infra_gap.layers.Layers` from a user's files (the CLI's ``--areas`` etc.).
+"""Build :class:`~infra_gap.layers.Layers` from a user's files or uploads.
 
-Only :mod:`infra_gap.io` opens the files; this module puts the pieces together and keeps
-the row accounting.
+Only :mod:`infra_gap.io` opens the files; this module chooses readers, validates, models
+coverage from towers when no raster is given, and keeps the row accounting.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
 from infra_gap import io
-from infra_gap.layers import REJECTED_COLUMNS, Layers, Source
+from infra_gap.config import WORK_CRS
+from infra_gap.coverage import model_coverage
+from infra_gap.errors import DataError
+from infra_gap.layers import REJECTED_COLUMNS, Layers, Raster, RasterFile, Source
+from infra_gap.validate import BoundaryReport, check_boundaries
 
-__all__ = ["InputPaths", "load_layers"]
+__all__ = ["InputPaths", "Loaded", "load_layers", "tower_reach_m"]
+
+Data = Path | bytes
 
 
 @dataclass(frozen=True)
 class InputPaths:
-    """Paths of a user's input files.
+    """A user's inputs: paths, or ``(file name, bytes)`` uploads, plus reading options.
 
     Attributes
     ----------
     areas
-        A GeoPackage with one layer per level (``desa``, ``kecamatan``, ``kabupaten``).
+        Boundaries at ``level`` (GeoJSON, GeoPackage, zipped Shapefile, GeoParquet).
+    level
+        The level of ``areas``: ``desa``, ``kecamatan`` or ``kabupaten``.
     msme
-        MSME CSV with ``lat``/``lon``.
-    coverage
-        Coverage GeoTIFF, or None.
-    towers
-        OpenCelliD CSV, or None.
-    speed_tiles
-        Ookla-schema Parquet, or None.
-    backbone
-        Backbone GeoJSON/GeoPackage, or None.
-    kab_stats
-        Kabupaten statistics CSV, or None.
+        MSME register (CSV, XLSX, Parquet, or a point layer).
+    coverage, towers, speed_tiles, backbone, kab_stats
+        Optional layers.
+    areas_layer, id_col, name_col, lat_col, lon_col
+        Reading options (layer of a GeoPackage; column overrides).
+    names
+        File names of uploaded bytes, by field (``{"msme": "umkm.csv"}``).
     """
 
-    areas: Path
-    msme: Path
-    coverage: Path | None = None
-    towers: Path | None = None
-    speed_tiles: Path | None = None
-    backbone: Path | None = None
-    kab_stats: Path | None = None
+    areas: Data
+    msme: Data
+    level: str = "desa"
+    coverage: Data | None = None
+    towers: Data | None = None
+    speed_tiles: Data | None = None
+    backbone: Data | None = None
+    kab_stats: Data | None = None
+    areas_layer: str | None = None
+    id_col: str | None = None
+    name_col: str | None = None
+    lat_col: str | None = None
+    lon_col: str | None = None
+    names: dict[str, str] = field(default_factory=dict)
+
+    def name(self, key: str) -> str:
+        """File name of an input, for format detection and messages."""
+        value = getattr(self, key)
+        return self.names.get(key) or (str(value) if isinstance(value, Path) else key)
 
 
-def load_layers(paths: InputPaths) -> Layers:
-    """Read every given file into validated layers in the work CRS."""
-    areas = {
-        level: io.read_areas(paths.areas, layer=level)
-        for level in ("desa", "kecamatan", "kabupaten")
-    }
-    msme, rejected = io.read_msme_csv(paths.msme)
+@dataclass(frozen=True)
+class Loaded:
+    """Layers plus what loading found: the boundary report."""
+
+    layers: Layers
+    boundary: BoundaryReport
+
+
+def tower_reach_m(towers: pd.DataFrame) -> np.ndarray:
+    """Modelled reach per tower: its ``range`` (m) when given, else from mast height.
+
+    GSMA rural guidance via the ITU (domain.md): masts over 30 m reach 8-15 km, 12-30 m
+    reach 4-8 km, 9-19 m reach 2-4 km; we take the low end of each band (hills cut reach).
+    Without either, 2 km.
+    """
+    n = len(towers)
+    reach = np.full(n, 2000.0)
+    height_col = "height_m" if "height_m" in towers else ("height" if "height" in towers else None)
+    if height_col:
+        h = pd.to_numeric(towers[height_col], errors="coerce").to_numpy()
+        reach = np.select([h > 30, h >= 12, h >= 9], [8000.0, 4000.0, 2000.0], 2000.0)
+    if "range" in towers:
+        r = pd.to_numeric(towers["range"], errors="coerce").to_numpy()
+        reach = np.where(np.isfinite(r) & (r > 0), r, reach)
+    return reach
+
+
+def _coverage(
+    paths: InputPaths, towers: gpd.GeoDataFrame | None, areas: gpd.GeoDataFrame
+) -> Raster | RasterFile | None:
+    if paths.coverage is not None:
+        info = io.raster_info(paths.coverage, name=paths.name("coverage"))
+        if info["width"] * info["height"] > io.MAX_RASTER_CELLS:
+            return RasterFile(paths.coverage, paths.name("coverage"), info["crs"], info["nodata"])
+        return io.read_geotiff(paths.coverage, name=paths.name("coverage"))
+    if towers is None:
+        return None
+    lte = towers[towers["radio"].astype("str").str.upper().isin(["LTE", "NR"])]
+    minx, miny, maxx, maxy = areas.total_bounds
+    return model_coverage(
+        lte.geometry.x.to_numpy(),
+        lte.geometry.y.to_numpy(),
+        tower_reach_m(lte),
+        bounds=(minx - 500, miny - 500, maxx + 500, maxy + 500),
+        pixel_m=250.0,
+        crs=WORK_CRS,
+        mask=shapely.buffer(areas.union_all(), 2000.0),
+    )
+
+
+def load_layers(paths: InputPaths) -> Loaded:
+    """Read, validate and account for every given input.
+
+    Raises
+    ------
+    InfraGapError
+        Naming the file (and row and column where known) for anything unusable.
+    """
+    raw = io.read_areas(
+        paths.areas,
+        name=paths.name("areas"),
+        layer=paths.areas_layer,
+        id_col=paths.id_col,
+        name_col=paths.name_col,
+    )
+    areas, report = check_boundaries(raw, name=paths.name("areas"))
+    if not len(areas):
+        msg = f"{paths.name('areas')}: no usable areas"
+        raise DataError(msg)
+    msme, rejected = io.read_msme_table(
+        paths.msme, name=paths.name("msme"), lat_col=paths.lat_col, lon_col=paths.lon_col
+    )
+    towers = io.read_opencellid(paths.towers, name=paths.name("towers")) if paths.towers else None
+    tiles = None
+    if paths.speed_tiles is not None:
+        tiles = io.read_speed_tiles(paths.speed_tiles, name=paths.name("speed_tiles"))
+    backbone = (
+        io.read_vector(paths.backbone, name=paths.name("backbone")) if paths.backbone else None
+    )
     stats = None
     if paths.kab_stats is not None:
-        stats = io.read_csv_table(paths.kab_stats, dtype={"kode": "str", "kode_bps": "str"})
+        stats = io.read_table(paths.kab_stats, name=paths.name("kab_stats"))
+        if "kepadatan_jiwa_per_km2" in stats:
+            stats["kepadatan_jiwa_per_km2"] = pd.to_numeric(stats["kepadatan_jiwa_per_km2"])
+    coverage = _coverage(paths, towers, areas)
     sources = [
-        Source(name, str(p), "as supplied", "as supplied", synthetic=False)
-        for name, p in vars(paths).items()
-        if p is not None
+        Source(key, paths.name(key), "as supplied", "as supplied", synthetic=False)
+        for key in ("areas", "msme", "coverage", "towers", "speed_tiles", "backbone", "kab_stats")
+        if getattr(paths, key) is not None
     ]
-    return Layers(
-        areas=areas,
+    if paths.coverage is None and towers is not None:
+        sources.append(
+            Source("coverage", "modelled from towers (reach discs)", "derived", "-", False)
+        )
+    all_rejected = pd.concat(
+        [f for f in (report.dropped_empty, rejected) if len(f)] or [rejected],
+        ignore_index=True,
+    )[list(REJECTED_COLUMNS)]
+    layers = Layers(
+        areas={paths.level: areas},
         msme=msme,
-        coverage=io.read_geotiff(paths.coverage) if paths.coverage else None,
-        towers=io.read_opencellid(paths.towers) if paths.towers else None,
-        speed_tiles=io.read_speed_tiles(paths.speed_tiles) if paths.speed_tiles else None,
-        backbone=io.read_vector(paths.backbone) if paths.backbone else None,
+        coverage=coverage,
+        towers=towers,
+        speed_tiles=tiles,
+        backbone=backbone,
         kab_stats=stats,
         sources=tuple(sources),
-        rejected=pd.DataFrame(rejected, columns=list(REJECTED_COLUMNS)),
+        rejected=all_rejected,
     )
+    return Loaded(layers=layers, boundary=report)

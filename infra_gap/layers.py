@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from affine import Affine
 
-__all__ = ["REJECTED_COLUMNS", "Layers", "Raster", "RowAccount", "Source"]
+__all__ = ["REJECTED_COLUMNS", "Layers", "Raster", "RasterFile", "RowAccount", "Source"]
 
 #: Columns of every rejected-rows table.
 REJECTED_COLUMNS = ("source", "row", "reason")
@@ -34,6 +35,28 @@ class Raster:
 
     array: np.ndarray
     transform: Affine
+    crs: str
+    nodata: float | None
+
+
+@dataclass(frozen=True)
+class RasterFile:
+    """A raster too large to hold in memory: sampled in windows, never read whole.
+
+    Attributes
+    ----------
+    source
+        Path or uploaded bytes of the GeoTIFF.
+    name
+        File name, for messages.
+    crs
+        CRS of the raster.
+    nodata
+        The no-data value, or None.
+    """
+
+    source: Path | bytes
+    name: str
     crs: str
     nodata: float | None
 
@@ -128,7 +151,7 @@ class Layers:
 
     areas: Mapping[str, gpd.GeoDataFrame]
     msme: gpd.GeoDataFrame
-    coverage: Raster | None = None
+    coverage: Raster | RasterFile | None = None
     towers: gpd.GeoDataFrame | None = None
     speed_tiles: gpd.GeoDataFrame | None = None
     backbone: gpd.GeoDataFrame | None = None

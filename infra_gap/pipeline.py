@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pyproj import Transformer
 
 from infra_gap.config import GEO_CRS, LEVEL_CODE_LENGTH, LEVELS, WORK_CRS, EvidenceParams
 from infra_gap.context import area_context, area_uncovered_share
@@ -27,6 +28,7 @@ from infra_gap.scoring import rank_areas
 __all__ = [
     "PointFacts",
     "area_facts",
+    "finest_level",
     "indicator_table",
     "place_and_cover",
     "rank_level",
@@ -76,27 +78,68 @@ class PointFacts:
         return self.accounts[0]
 
 
-def _placed(
-    source: str, rows: pd.Series, index: np.ndarray, prior: int
+def finest_level(layers: Layers) -> str:
+    """The finest level present in ``layers.areas``: MSMEs are placed there, once."""
+    for level in LEVELS:
+        if level in layers.areas:
+            return level
+    msg = f"no areas given; expected one of {list(LEVELS)}"
+    raise DataError(msg)
+
+
+def _rows(frame: pd.DataFrame) -> np.ndarray:
+    if "row" in frame:
+        return frame["row"].astype("str").to_numpy()
+    return (np.arange(len(frame)) + 1).astype("str")
+
+
+def _account(
+    source: str, rows: np.ndarray, index: np.ndarray, reasons: np.ndarray, prior: int
 ) -> tuple[RowAccount, pd.DataFrame]:
-    outside = index < 0
+    """Row accounting of one point layer; ``reasons`` says why each unplaced row is out."""
+    out = index < 0
     rejected = pd.DataFrame(
-        {"source": source, "row": rows.to_numpy()[outside], "reason": "outside every area"},
-        columns=list(REJECTED_COLUMNS),
+        {"source": source, "row": rows[out], "reason": reasons[out]}, columns=list(REJECTED_COLUMNS)
     )
     account = RowAccount(
-        source=source,
-        read=len(index) + prior,
-        used=int((~outside).sum()),
-        rejected=int(outside.sum()) + prior,
+        source, read=len(index) + prior, used=int((~out).sum()), rejected=int(out.sum()) + prior
     )
     return account, rejected
 
 
-def _rows(frame: pd.DataFrame) -> pd.Series:
-    if "row" in frame:
-        return frame["row"].astype("str")
-    return pd.Series((np.arange(len(frame)) + 1).astype("str"))
+def _place_msme(layers: Layers, grid: LabelGrid) -> tuple[np.ndarray, np.ndarray]:
+    """Desa index of each MSME and the reason for each one left out.
+
+    Points go by the placement rule.  Rows without coordinates but with a desa code
+    (``kode_area``) go to that desa.  A point outside every area whose latitude and
+    longitude, swapped, fall in an area is reported as swapped, with the fix.
+    """
+    msme, finest = layers.msme, grid.areas
+    x = msme.geometry.x.to_numpy()
+    y = msme.geometry.y.to_numpy()
+    has_xy = np.isfinite(x) & np.isfinite(y)
+    index = np.full(len(msme), -1, dtype="int64")
+    index[has_xy] = place_points_indexed(x[has_xy], y[has_xy], grid)
+    reasons = np.full(len(msme), "outside every area", dtype=object)
+    if "kode_area" in msme:
+        by_code = ~has_xy
+        lookup = pd.Series(np.arange(len(finest)), index=finest["kode"].to_numpy())
+        found = msme["kode_area"].map(lookup).to_numpy()
+        known = by_code & ~pd.isna(found)
+        index[known] = found[known].astype("int64")
+        reasons[by_code & ~known] = "unknown area code (no coordinates)"
+    lost = np.flatnonzero((index < 0) & has_xy)
+    if len(lost) and {"lat", "lon"} <= set(msme.columns):
+        lat, lon = msme["lat"].to_numpy()[lost], msme["lon"].to_numpy()[lost]
+        sx, sy = Transformer.from_crs(GEO_CRS, WORK_CRS, always_xy=True).transform(lat, lon)
+        ok = np.isfinite(sx) & np.isfinite(sy)
+        swapped = np.full(len(lost), -1)
+        swapped[ok] = place_points_indexed(np.asarray(sx)[ok], np.asarray(sy)[ok], grid)
+        reasons[lost[swapped >= 0]] = (
+            "latitude and longitude look swapped (the swapped point falls in an area): "
+            "swap the columns or pass --lat-col/--lon-col"
+        )
+    return index, reasons
 
 
 def place_and_cover(
@@ -106,17 +149,17 @@ def place_and_cover(
     grid: LabelGrid | None = None,
     params: EvidenceParams | None = None,
 ) -> PointFacts:
-    """Assign MSMEs, towers and tiles to desa; look up coverage, nearest tower and tile.
+    """Assign MSMEs, towers and tiles to the finest areas; look up coverage, tower and tile.
 
     Parameters
     ----------
     layers
-        Validated layers; needs ``areas["desa"]`` and a coverage raster.
+        Validated layers; needs areas at one level at least and a coverage raster.
     covered_min
         Coverage threshold, see :class:`infra_gap.config.CoverageParams`.
     grid
-        A label grid of the desa (:func:`infra_gap.placement.build_label_grid`), reused
-        across calls; built here when None.
+        A label grid of the finest areas (:func:`infra_gap.placement.build_label_grid`),
+        reused across calls; built here when None.
     params
         Evidence thresholds; the defaults when None.
     """
@@ -124,22 +167,26 @@ def place_and_cover(
     if layers.coverage is None:
         msg = "no coverage layer: give a coverage raster (or towers, to model one)"
         raise DataError(msg)
-    desa = layers.areas["desa"]
-    grid = grid or build_label_grid(desa, cell_m=params.cell_m)
+    grid = grid or build_label_grid(layers.areas[finest_level(layers)], cell_m=params.cell_m)
     x = layers.msme.geometry.x.to_numpy()
     y = layers.msme.geometry.y.to_numpy()
-    area_index = place_points_indexed(x, y, grid)
+    has_xy = np.isfinite(x) & np.isfinite(y)
+    area_index, reasons = _place_msme(layers, grid)
     cov = point_coverage(layers.coverage, x, y, xy_crs=WORK_CRS, covered_min=covered_min)
     prior = layers.rejected["source"].value_counts()
-    acc, rej = _placed("msme", _rows(layers.msme), area_index, int(prior.get("msme", 0)))
-    accounts, rejected = [acc], [rej]
+    acc, rej = _account("msme", _rows(layers.msme), area_index, reasons, int(prior.get("msme", 0)))
+    accounts, rejected = [acc], [layers.rejected, rej]
     tower_km = tower_index = tile_down = tile_index = None
     if layers.towers is not None:
         tx = layers.towers.geometry.x.to_numpy()
         ty = layers.towers.geometry.y.to_numpy()
-        tower_km = nearest_distance(x, y, tx, ty) / 1000.0
+        tower_km = np.full(len(x), np.nan)
+        tower_km[has_xy] = nearest_distance(x[has_xy], y[has_xy], tx, ty) / 1000.0
         tower_index = place_points_indexed(tx, ty, grid)
-        acc, rej = _placed("towers", _rows(layers.towers), tower_index, int(prior.get("towers", 0)))
+        why = np.full(len(tx), "outside every area", dtype=object)
+        acc, rej = _account(
+            "towers", _rows(layers.towers), tower_index, why, int(prior.get("towers", 0))
+        )
         accounts.append(acc)
         rejected.append(rej)
     if layers.speed_tiles is not None:
@@ -149,11 +196,13 @@ def place_and_cover(
         else:
             geo = layers.msme.geometry.to_crs(GEO_CRS)
             lon, lat = geo.x.to_numpy(), geo.y.to_numpy()
-        tile_down = tile_values_at(lon, lat, tiles, "avg_d_kbps")
+        tile_down = np.full(len(x), np.nan)
+        tile_down[has_xy] = tile_values_at(lon[has_xy], lat[has_xy], tiles, "avg_d_kbps")
         cx, cy = tile_centres(tiles["quadkey"].to_numpy())
         tile_index = place_points_indexed(cx, cy, grid)
-        acc, rej = _placed(
-            "speed_tiles", _rows(tiles), tile_index, int(prior.get("speed_tiles", 0))
+        why = np.full(len(cx), "outside every area", dtype=object)
+        acc, rej = _account(
+            "speed_tiles", _rows(tiles), tile_index, why, int(prior.get("speed_tiles", 0))
         )
         accounts.append(acc)
         rejected.append(rej)
@@ -161,7 +210,7 @@ def place_and_cover(
         area_index=area_index,
         coverage=cov,
         accounts=tuple(accounts),
-        rejected=pd.concat(rejected, ignore_index=True),
+        rejected=pd.concat([r for r in rejected if len(r)] or [rejected[-1]], ignore_index=True),
         tower_km=tower_km,
         tile_down_kbps=tile_down,
         tower_index=tower_index,
@@ -179,7 +228,7 @@ def area_facts(layers: Layers, *, level: str, covered_min: float) -> pd.DataFram
     areas = layers.areas[level]
     out = area_context(
         areas,
-        kabupaten=layers.areas["kabupaten"],
+        kabupaten=layers.areas.get("kabupaten"),
         kab_stats=layers.kab_stats,
         backbone=layers.backbone,
     )
@@ -213,7 +262,10 @@ def indicator_table(
     if level not in LEVELS:
         msg = f"`level` must be one of {list(LEVELS)}, got {level!r}"
         raise DataError(msg)
-    desa, areas = layers.areas["desa"], layers.areas[level]
+    if level not in layers.areas:
+        msg = f"no {level} areas in this run; levels given: {list(layers.areas)}"
+        raise DataError(msg)
+    desa, areas = layers.areas[finest_level(layers)], layers.areas[level]
     online = layers.msme["online"].to_numpy() if "online" in layers.msme else None
     parts = [
         desa_counts(

@@ -81,6 +81,8 @@ def _scatter(
     rng: np.random.Generator, poly: shapely.Geometry, n: int, centre: shapely.Point
 ) -> np.ndarray:
     """``n`` points inside ``poly``: 60% clustered around ``centre``, 40% uniform."""
+    inner = shapely.buffer(poly, -1.0)  # 1 m inside: lon/lat rounded to 6 decimals stay in
+    poly = poly if shapely.is_empty(inner) else inner
     shapely.prepare(poly)
     minx, miny, maxx, maxy = shapely.bounds(poly)
     sigma = max(np.sqrt(shapely.area(poly)) * 0.2, 50.0)
@@ -149,7 +151,10 @@ def _msme(
             "online": online,
         }
     )
-    gdf = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=WORK_CRS)
+    # The geometry is built from the rounded lon/lat, exactly as a reader of the exported CSV
+    # builds it, so the embedded demo and its export give the same results.
+    points = gpd.points_from_xy(frame["lon"], frame["lat"], crs=GEO_CRS).to_crs(WORK_CRS)
+    gdf = gpd.GeoDataFrame(frame, geometry=points)
     return gdf, origin
 
 

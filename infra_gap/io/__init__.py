@@ -1,0 +1,61 @@
+"""The only package that opens files: vector, raster, tables and plain files."""
+
+from infra_gap.io.files import atomic_path, file_sha256, read_json, write_bytes, write_json
+from infra_gap.io.raster import (
+    MAX_RASTER_CELLS,
+    memory_raster,
+    open_geotiff,
+    raster_info,
+    read_geotiff,
+    sample_geotiff,
+    write_geotiff,
+)
+from infra_gap.io.tables import (
+    MNC_OPERATOR,
+    decode_text,
+    parse_coordinate,
+    read_csv_table,
+    read_msme_table,
+    read_opencellid,
+    read_speed_tiles,
+    read_table,
+)
+from infra_gap.io.vector import (
+    detect_column,
+    list_layers,
+    read_areas,
+    read_geoparquet,
+    read_vector,
+    write_geoparquet,
+    write_vector,
+)
+
+__all__ = [
+    "MAX_RASTER_CELLS",
+    "MNC_OPERATOR",
+    "atomic_path",
+    "decode_text",
+    "detect_column",
+    "file_sha256",
+    "list_layers",
+    "memory_raster",
+    "open_geotiff",
+    "parse_coordinate",
+    "raster_info",
+    "read_areas",
+    "read_csv_table",
+    "read_geoparquet",
+    "read_geotiff",
+    "read_json",
+    "read_msme_table",
+    "read_opencellid",
+    "read_speed_tiles",
+    "read_table",
+    "read_vector",
+    "sample_geotiff",
+    "write_bytes",
+    "write_geoparquet",
+    "write_geotiff",
+    "write_json",
+    "write_vector",
+]

@@ -1,0 +1,151 @@
+"""GeoTIFF in and out.  Only the GTiff driver is ever asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import rasterio
+from pyproj import CRS, Transformer
+from rasterio.errors import RasterioIOError
+from rasterio.windows import Window
+
+from infra_gap.errors import InputFileError, SchemaError
+from infra_gap.io.files import atomic_path, require_file
+from infra_gap.layers import Raster
+
+__all__ = [
+    "MAX_RASTER_CELLS",
+    "memory_raster",
+    "open_geotiff",
+    "raster_info",
+    "read_geotiff",
+    "sample_geotiff",
+    "write_geotiff",
+]
+
+#: Rasters up to this many cells are read whole; larger ones are sampled in windows.
+MAX_RASTER_CELLS = 50_000_000
+
+Source = Path | bytes
+
+
+@contextmanager
+def open_geotiff(source: Source, name: str) -> Iterator[Any]:
+    """An open GTiff dataset of a path or uploaded bytes (GTiff driver only)."""
+    try:
+        if isinstance(source, bytes):
+            with rasterio.MemoryFile(BytesIO(source)) as mem, mem.open(driver="GTiff") as src:
+                yield src
+        else:
+            require_file(source)
+            with rasterio.open(source, driver="GTiff") as src:
+                yield src
+    except RasterioIOError as err:
+        msg = f"{name}: not a readable GeoTIFF ({err})"
+        raise InputFileError(msg) from err
+
+
+def raster_info(source: Source, *, name: str = "coverage") -> dict[str, Any]:
+    """Size, CRS and no-data value of a GeoTIFF, without reading its pixels."""
+    with open_geotiff(source, name) as src:
+        if src.crs is None:
+            msg = f"{name}: the raster has no CRS; save it with one (e.g. EPSG:4326)"
+            raise SchemaError(msg)
+        return {
+            "width": src.width,
+            "height": src.height,
+            "count": src.count,
+            "crs": src.crs.to_string(),
+            "nodata": src.nodata,
+            "transform": src.transform,
+        }
+
+
+def read_geotiff(source: Source, *, name: str = "coverage") -> Raster:
+    """Read band 1 of a GeoTIFF that fits the in-memory budget.
+
+    Raises
+    ------
+    InputFileError
+        For a file that is not a GeoTIFF or is larger than :data:`MAX_RASTER_CELLS`
+        (use :func:`sample_geotiff` for those).
+    SchemaError
+        When the raster has no CRS.
+    """
+    info = raster_info(source, name=name)
+    if info["width"] * info["height"] > MAX_RASTER_CELLS:
+        msg = (
+            f"{name}: {info['width']} x {info['height']} pixels is over the in-memory budget "
+            f"of {MAX_RASTER_CELLS:,} cells"
+        )
+        raise InputFileError(msg)
+    with open_geotiff(source, name) as src:
+        return Raster(
+            array=src.read(1), transform=src.transform, crs=info["crs"], nodata=src.nodata
+        )
+
+
+def sample_geotiff(
+    source: Source, x: np.ndarray, y: np.ndarray, *, xy_crs: str, rows_per_window: int = 1024
+) -> tuple[np.ndarray, np.ndarray, float | None]:
+    """Band-1 values under points, reading the raster in row windows, never whole.
+
+    Returns values (NaN outside the raster), an inside mask, and the no-data value.
+    """
+    with open_geotiff(source, "coverage") as src:
+        x = np.asarray(x, dtype="float64")
+        y = np.asarray(y, dtype="float64")
+        if not CRS.from_user_input(xy_crs).equals(src.crs):
+            x, y = Transformer.from_crs(xy_crs, src.crs, always_xy=True).transform(x, y)
+        inv = ~src.transform
+        finite = np.isfinite(x) & np.isfinite(y)
+        col = np.floor(np.where(finite, inv.a * x + inv.b * y + inv.c, -1)).astype("int64")
+        row = np.floor(np.where(finite, inv.d * x + inv.e * y + inv.f, -1)).astype("int64")
+        inside = (col >= 0) & (col < src.width) & (row >= 0) & (row < src.height)
+        values = np.full(len(x), np.nan)
+        for start in range(0, src.height, rows_per_window):
+            sel = inside & (row >= start) & (row < start + rows_per_window)
+            if not sel.any():
+                continue
+            c0, c1 = int(col[sel].min()), int(col[sel].max()) + 1
+            h = min(rows_per_window, src.height - start)
+            block = src.read(1, window=Window(c0, start, c1 - c0, h))
+            values[sel] = block[row[sel] - start, col[sel] - c0]
+        return values, inside, src.nodata
+
+
+def write_geotiff(raster: Raster, path: Path) -> None:
+    """Write a single-band, tiled, deflate-compressed GeoTIFF atomically."""
+    with atomic_path(path) as tmp, rasterio.open(tmp, "w", **_profile(raster, tiled=True)) as dst:
+        dst.write(raster.array, 1)
+
+
+def _profile(raster: Raster, *, tiled: bool) -> dict[str, Any]:
+    profile: dict[str, Any] = {
+        "driver": "GTiff",
+        "width": raster.array.shape[1],
+        "height": raster.array.shape[0],
+        "count": 1,
+        "dtype": str(raster.array.dtype),
+        "crs": raster.crs,
+        "transform": raster.transform,
+        "nodata": raster.nodata,
+    }
+    if tiled:
+        profile |= {"compress": "deflate", "tiled": True, "blockxsize": 256, "blockysize": 256}
+    return profile
+
+
+@contextmanager
+def memory_raster(raster: Raster) -> Iterator[Any]:
+    """An open in-memory GTiff dataset of ``raster``, for libraries that want a dataset."""
+    with rasterio.MemoryFile() as mem:
+        with mem.open(**_profile(raster, tiled=False)) as dst:
+            dst.write(raster.array, 1)
+        with mem.open(driver="GTiff") as src:
+            yield src

@@ -1,0 +1,135 @@
+"""Checks at the boundary, before any computation trusts the data.
+
+Boundaries: duplicate codes stop the run (with the list); invalid geometries are repaired
+and each repair is reported (feature, what was done, area change); overlaps and gaps
+between neighbouring areas are measured and reported, never silently "fixed".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from infra_gap.errors import DataError
+
+__all__ = ["BoundaryReport", "check_boundaries"]
+
+
+@dataclass(frozen=True)
+class BoundaryReport:
+    """What was found in, and done to, one boundary layer.
+
+    Attributes
+    ----------
+    name
+        Layer or file name.
+    features
+        Number of areas.
+    repairs
+        One row per repaired feature: ``row``, ``kode``, ``action``, ``area_before_km2``,
+        ``area_after_km2``, ``area_change_pct``.
+    overlaps
+        One row per overlapping pair: ``kode_a``, ``kode_b``, ``overlap_km2``.
+    gap_km2
+        Area of holes inside the layer's outline that belong to no area (slivers between
+        neighbours, or water such as Danau Toba), km².
+    dropped_empty
+        Rows whose geometry was empty or missing (listed, then left out).
+    """
+
+    name: str
+    features: int
+    repairs: pd.DataFrame
+    overlaps: pd.DataFrame
+    gap_km2: float
+    dropped_empty: pd.DataFrame
+
+    @property
+    def overlap_km2(self) -> float:
+        """Total overlapping area, km²."""
+        return float(self.overlaps["overlap_km2"].sum())
+
+
+def check_boundaries(
+    areas: gpd.GeoDataFrame, *, name: str
+) -> tuple[gpd.GeoDataFrame, BoundaryReport]:
+    """Validate and repair one boundary layer (metric CRS, ``kode`` and ``row`` columns).
+
+    Raises
+    ------
+    DataError
+        When codes repeat: the message lists every duplicated code with its rows.
+    """
+    dup = areas["kode"].duplicated(keep=False)
+    if dup.any():
+        groups = areas[dup].groupby("kode")["row"].apply(lambda r: ", ".join(map(str, r)))
+        listing = "; ".join(f"{k} (rows {v})" for k, v in groups.items())
+        msg = f"{name}: {int(groups.size)} duplicated area code(s): {listing}"
+        raise DataError(msg)
+    geoms = areas.geometry.to_numpy()
+    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    dropped = pd.DataFrame(
+        {"source": "areas", "row": areas["row"][empty], "reason": "empty geometry"}
+    )
+    gdf = areas[~empty].copy()
+    geoms = gdf.geometry.to_numpy()
+    invalid = ~shapely.is_valid(geoms)
+    repairs = []
+    if invalid.any():
+        reasons = shapely.is_valid_reason(geoms[invalid])
+        before = shapely.area(geoms[invalid])
+        fixed = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
+        fixed = shapely.force_2d(fixed)
+        after = shapely.area(fixed)
+        geoms = geoms.copy()
+        geoms[invalid] = fixed
+        gdf["geometry"] = geoms
+        for i, (row, kode) in enumerate(gdf.loc[invalid, ["row", "kode"]].itertuples(index=False)):
+            change = 100.0 * (after[i] - before[i]) / before[i] if before[i] else np.nan
+            repairs.append(
+                (row, kode, f"make_valid: {reasons[i]}", before[i] / 1e6, after[i] / 1e6, change)
+            )
+    repair_frame = pd.DataFrame(
+        repairs,
+        columns=["row", "kode", "action", "area_before_km2", "area_after_km2", "area_change_pct"],
+    )
+    return gdf.reset_index(drop=True), BoundaryReport(
+        name=name,
+        features=len(gdf),
+        repairs=repair_frame,
+        overlaps=_overlaps(gdf),
+        gap_km2=_gap_km2(gdf),
+        dropped_empty=dropped,
+    )
+
+
+def _overlaps(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    geoms = gdf.geometry.to_numpy()
+    tree = shapely.STRtree(geoms)
+    a, b = tree.query(geoms, predicate="intersects")
+    keep = a < b
+    a, b = a[keep], b[keep]
+    area = shapely.area(shapely.intersection(geoms[a], geoms[b])) / 1e6
+    real = area > 1e-6  # shared edges intersect with zero area
+    codes = gdf["kode"].to_numpy()
+    return pd.DataFrame(
+        {"kode_a": codes[a[real]], "kode_b": codes[b[real]], "overlap_km2": area[real]}
+    ).sort_values("overlap_km2", ascending=False, ignore_index=True)
+
+
+def _gap_km2(gdf: gpd.GeoDataFrame) -> float:
+    union = shapely.union_all(gdf.geometry.to_numpy())
+    holes = (
+        [
+            shapely.Polygon(ring)
+            for part in shapely.get_parts(union)
+            for ring in shapely.get_interior_ring(part, range(shapely.get_num_interior_rings(part)))
+        ]
+        if not union.is_empty
+        else []
+    )
+    return float(sum(h.area for h in holes) / 1e6)
