@@ -45,6 +45,7 @@ OPENCELLID_COLUMNS = (
     "radio", "mcc", "net", "area", "cell", "unit", "lon", "lat", "range", "samples",
     "changeable", "created", "updated", "averageSignal",
 )  # fmt: skip
+SWAPPED = "latitude and longitude look swapped: swap the columns or pass --lat-col/--lon-col"
 TILE_COLUMNS = ("quadkey", "avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "tests", "devices")
 _TRUE = {"1", "true", "ya", "y", "yes", "benar", "t"}
 _FALSE = {"0", "false", "tidak", "n", "no", "salah", "f", ""}
@@ -169,9 +170,10 @@ def read_msme_table(
     by_code = blank & (code != "")
     non_numeric = ~blank & (lat.isna() | lon.isna())
     out_of_range = ~blank & ~non_numeric & ~(lat.between(-90, 90) & lon.between(-180, 180))
+    swapped = out_of_range & lon.between(-90, 90) & lat.between(-180, 180)
     reasons = np.select(
-        [blank & ~by_code, non_numeric, out_of_range],
-        ["missing coordinate", "non-numeric coordinate", "coordinate out of range"],
+        [blank & ~by_code, non_numeric, swapped, out_of_range],
+        ["missing coordinate", "non-numeric coordinate", SWAPPED, "coordinate out of range"],
         "",
     )
     bad = reasons != ""

@@ -7,6 +7,9 @@ with ``kode`` and ``nama`` detected from the common Indonesian conventions.
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path, PurePath
 
@@ -65,11 +68,23 @@ def _format(name: str) -> str:
     return fmt
 
 
-def _handle(source: Source) -> Path | BytesIO:
-    if isinstance(source, bytes):
-        return BytesIO(source)
-    require_file(source)
-    return source
+@contextmanager
+def _handle(source: Source, name: str) -> Iterator[Path | BytesIO]:
+    """A path or buffer GDAL can read.
+
+    Uploaded GeoPackages go to a server-chosen temporary name with the right suffix (GDAL
+    checks it); the user's file name never becomes a path.
+    """
+    if isinstance(source, Path):
+        require_file(source)
+        yield source
+    elif _format(name) == "GPKG":
+        with tempfile.TemporaryDirectory(prefix="infra-gap-") as tmp:
+            path = Path(tmp) / "upload.gpkg"
+            path.write_bytes(source)
+            yield path
+    else:
+        yield BytesIO(source)
 
 
 def list_layers(source: Source, *, name: str | None = None) -> list[str]:
@@ -78,7 +93,8 @@ def list_layers(source: Source, *, name: str | None = None) -> list[str]:
     if _format(name) == "Parquet":
         return [PurePath(name).stem]
     try:
-        return [str(n) for n, _ in pyogrio.list_layers(_handle(source))]
+        with _handle(source, name) as handle:
+            return [str(n) for n, _ in pyogrio.list_layers(handle)]
     except pyogrio.errors.DataSourceError as err:
         msg = f"{name}: cannot be read ({err})"
         raise InputFileError(msg) from err
@@ -92,7 +108,7 @@ def read_vector(
     fmt = _format(name)
     try:
         if fmt == "Parquet":
-            gdf = gpd.read_parquet(_handle(source))
+            gdf = gpd.read_parquet(BytesIO(source) if isinstance(source, bytes) else source)
         else:
             layers = list_layers(source, name=name)
             if layer is None and len(layers) > 1:
@@ -101,7 +117,8 @@ def read_vector(
             if layer is not None and layer not in layers:
                 msg = f"{name}: no layer {layer!r}; layers are {layers}"
                 raise InputFileError(msg)
-            gdf = gpd.read_file(_handle(source), engine="pyogrio", layer=layer)
+            with _handle(source, name) as handle:
+                gdf = gpd.read_file(handle, engine="pyogrio", layer=layer)
     except (pyogrio.errors.DataSourceError, ValueError, OSError) as err:
         if isinstance(err, InputFileError):
             raise

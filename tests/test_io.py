@@ -1,0 +1,217 @@
+"""Messy real-world inputs: every row used or listed with its reason."""
+
+import io as stdio
+import zipfile
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import Polygon, box
+
+from infra_gap import io
+from infra_gap.config import WORK_CRS
+from infra_gap.errors import DataError, InputFileError, SchemaError
+from infra_gap.inputs import InputPaths, load_layers
+from infra_gap.pipeline import indicator_table, place_and_cover
+from infra_gap.validate import check_boundaries
+from tests.conftest import DATA, ROOT
+
+TESTDATA = ROOT / "tests" / "data"
+
+# Two desa near Medan, 0.01 degree squares side by side (lon 98.60-98.62, lat 3.50-3.51).
+DESA = gpd.GeoDataFrame(
+    {"KODE_DESA": ["12.71.01.1001", "12.71.01.1002"], "NAMA_DESA": ["Satu", "Dua"]},
+    geometry=[box(98.60, 3.50, 98.61, 3.51), box(98.61, 3.50, 98.62, 3.51)],
+    crs="EPSG:4326",
+)
+
+
+def _gpkg_bytes(gdf, layer="desa"):
+    buf = stdio.BytesIO()
+    gdf.to_file(buf, driver="GPKG", layer=layer, engine="pyogrio")
+    return buf.getvalue()
+
+
+MESSY_CSV = (
+    "nama;lintang;bujur;kode_desa;online\n"
+    "Warung Bu Sé;3,505;98,605;;ya\n"  # desa 1, decimal comma, Latin-1 é
+    "Toko Dua;3,505;98,615;;tidak\n"  # desa 2
+    "Tanpa koordinat;;;12.71.01.1002;tidak\n"  # no coordinates, a desa code: placed by code
+    "Kosong;;;;tidak\n"  # nothing: rejected, missing coordinate
+    "Huruf;abc;98,6;;tidak\n"  # rejected, non-numeric
+    "Jauh;95,0;98,6;;tidak\n"  # rejected, out of range
+    "Tertukar;98,605;3,505;;tidak\n"  # swapped: outside every area, said so
+    "Laut;3,2;98,9;;ya\n"  # valid, but outside every area
+)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"), [("utf-8", False), ("utf-8", True), ("latin-1", False)]
+)
+def test_messy_msme_csv_every_row_accounted(encoding, bom):
+    data = ("\ufeff" if bom else "").encode("utf-8") + MESSY_CSV.encode(encoding)
+    loaded = load_layers(
+        InputPaths(
+            areas=_gpkg_bytes(DESA), msme=data, names={"areas": "desa.gpkg", "msme": "umkm.csv"}
+        )
+    )
+    layers = loaded.layers
+    assert layers.msme["online"].tolist()[:2] == [True, False]
+    rej = layers.rejected.set_index("row")["reason"].to_dict()
+    assert rej["5"] == "missing coordinate"
+    assert rej["6"] == "non-numeric coordinate"
+    assert rej["7"] == "coordinate out of range"
+    assert rej["8"].startswith("latitude and longitude look swapped")
+    assert len(rej) == 4
+    # a binary coverage raster over both desa: everything covered
+    from infra_gap.coverage import model_coverage
+
+    cov = model_coverage(
+        np.array([]), np.array([]), np.array([]), bounds=(0, 0, 1, 1), pixel_m=1, crs=WORK_CRS
+    )
+    object.__setattr__(layers, "coverage", cov)
+    facts = place_and_cover(layers, covered_min=1)
+    acc = facts.account
+    assert (acc.read, acc.used, acc.rejected) == (8, 3, 5)
+    reasons = facts.rejected.set_index("row")["reason"]
+    assert reasons["9"] == "outside every area"
+    assert len(facts.rejected) == acc.rejected
+    table = indicator_table(layers, facts, level="desa").set_index("kode")
+    assert table["msme_total"].to_dict() == {"12.71.01.1001": 1, "12.71.01.1002": 2}
+    # the code-only row has unknown coverage, counted as not covered
+    assert table["msme_coverage_unknown"].to_dict() == {"12.71.01.1001": 1, "12.71.01.1002": 2}
+
+
+def test_decimal_point_comma_separated_and_xlsx(tmp_path):
+    csv = "id,lat,lon\n1,3.505,98.605\n2,3.505,98.615\n"
+    gdf, rejected = io.read_msme_table(csv.encode(), name="u.csv")
+    assert len(gdf) == 2
+    assert rejected.empty
+    xlsx = tmp_path / "u.xlsx"
+    pd.DataFrame({"Latitude": [3.505, "x"], "Longitude": [98.605, 98.6]}).to_excel(
+        xlsx, index=False
+    )
+    gdf, rejected = io.read_msme_table(xlsx)
+    assert len(gdf) == 1
+    assert rejected["reason"].tolist() == ["non-numeric coordinate"]
+    assert rejected["row"].tolist() == ["3"]
+
+
+def test_lat_lon_override_and_missing_columns():
+    csv = b"a,b\n3.505,98.605\n"
+    gdf, _ = io.read_msme_table(csv, name="u.csv", lat_col="a", lon_col="b")
+    assert gdf["lat"].tolist() == [3.505]
+    with pytest.raises(SchemaError, match="no latitude/longitude columns"):
+        io.read_msme_table(csv, name="u.csv")
+
+
+def test_zipped_shapefile_upper_case_extensions(tmp_path):
+    shp = tmp_path / "kec.shp"
+    DESA.rename(columns={"KODE_DESA": "KDKEC", "NAMA_DESA": "NMKEC"}).to_file(shp)
+    buf = stdio.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for ext in ("shp", "shx", "dbf", "prj"):
+            z.write(tmp_path / f"kec.{ext}", f"KEC.{ext.upper()}")
+    areas = io.read_areas(buf.getvalue(), name="KEC.ZIP")
+    assert areas["kode"].tolist() == ["12.71.01.1001", "12.71.01.1002"]
+    assert areas["nama"].tolist() == ["Satu", "Dua"]
+    assert areas.crs.to_string() == WORK_CRS
+
+
+def test_geoparquet_in_another_crs(tmp_path):
+    path = tmp_path / "a.parquet"
+    DESA.to_crs(3857).to_parquet(path)
+    areas = io.read_areas(path)
+    np.testing.assert_allclose(areas.geometry.area, DESA.to_crs(WORK_CRS).geometry.area, rtol=1e-9)
+
+
+def test_gpkg_layer_choice(tmp_path):
+    path = tmp_path / "two.gpkg"
+    DESA.to_file(path, layer="desa")
+    DESA.to_file(path, layer="copy")
+    with pytest.raises(InputFileError, match=r"several layers \['desa', 'copy'\]"):
+        io.read_areas(path)
+    assert len(io.read_areas(path, layer="copy")) == 2
+
+
+def test_unknown_format_refused():
+    with pytest.raises(InputFileError, match="not an allowed vector format"):
+        io.read_areas(b"<kml/>", name="x.kml")
+
+
+def test_duplicate_codes_stop_with_the_list():
+    areas = io.read_areas(_gpkg_bytes(pd.concat([DESA, DESA.iloc[:1]])), name="d.gpkg")
+    with pytest.raises(
+        DataError, match=r"1 duplicated area code\(s\): 12.71.01.1001 \(rows 1, 3\)"
+    ):
+        check_boundaries(areas, name="d.gpkg")
+
+
+def test_invalid_geometry_repaired_and_reported():
+    bowtie = Polygon([(98.60, 3.50), (98.61, 3.51), (98.61, 3.50), (98.60, 3.51), (98.60, 3.50)])
+    gdf = DESA.copy()
+    gdf.loc[0, "geometry"] = bowtie
+    areas = io.read_areas(_gpkg_bytes(gdf), name="b.gpkg")
+    fixed, report = check_boundaries(areas, name="b.gpkg")
+    assert fixed.geometry.is_valid.all()
+    assert report.repairs["kode"].tolist() == ["12.71.01.1001"]
+    assert "Self-intersection" in report.repairs["action"].iloc[0]
+    assert report.repairs["area_after_km2"].iloc[0] > 0
+
+
+def test_real_boundaries_overlap_report():
+    areas = io.read_areas(DATA / "sumut_kecamatan.geojson")
+    _, report = check_boundaries(areas, name="kec")
+    assert 1000 < len(report.overlaps) < 1100  # domain.md: about 1,050 pairs
+    assert 500 < report.overlap_km2 < 560  # about 530 km²
+
+
+def test_real_opencellid_sample():
+    towers = io.read_opencellid(TESTDATA / "opencellid_510_sumut_sample.csv")
+    assert len(towers) == 243
+    assert towers["operator"].value_counts().to_dict() == {"XL Axiata": 223, "Telkomsel": 20}
+    assert towers["row"].iloc[0] == "2"
+    prov = io.read_areas(DATA / "sumut_provinsi.geojson")
+    inside = towers.geometry.within(prov.geometry.iloc[0].buffer(2000)).sum()
+    assert inside == 234  # SOURCES.md: 234 inside the province (2 km buffer), 9 outside
+
+
+def test_hand_made_ookla_sample_keeps_quadkeys():
+    tiles = io.read_speed_tiles(TESTDATA / "ookla_sample.csv")
+    assert tiles["quadkey"].tolist()[-1] == "0002231120233302"  # leading zeros kept
+    assert tiles["quadkey"].map(type).eq(str).all()
+    assert tiles["tests"].sum() == 157
+    medan = tiles.iloc[:3]
+    mean = (medan["avg_d_kbps"] * medan["tests"]).sum() / medan["tests"].sum() / 1000
+    assert mean == pytest.approx((25000 * 40 + 3000 * 10 + 12000 * 5) / 55 / 1000)
+
+
+def test_exported_demo_reads_back_to_the_same_ranking(demo_layers, tmp_path):
+    from infra_gap.config import ScoringParams
+    from infra_gap.demo import export_demo
+    from infra_gap.pipeline import rank_level
+
+    export_demo(demo_layers, tmp_path)
+    loaded = load_layers(
+        InputPaths(
+            areas=tmp_path / "areas.gpkg",
+            areas_layer="desa",
+            level="desa",
+            msme=tmp_path / "msme.csv",
+            coverage=tmp_path / "coverage.tif",
+            towers=tmp_path / "towers_opencellid.csv",
+            speed_tiles=tmp_path / "speed_tiles.parquet",
+            backbone=tmp_path / "backbone.geojson",
+        )
+    )
+    weights = ScoringParams().weights
+    mine = rank_level(
+        loaded.layers, place_and_cover(loaded.layers, covered_min=1), level="desa", weights=weights
+    )
+    ref = rank_level(
+        demo_layers, place_and_cover(demo_layers, covered_min=1), level="desa", weights=weights
+    )
+    assert mine["kode"].tolist() == ref["kode"].tolist()
+    pd.testing.assert_series_equal(mine["msme_uncovered"], ref["msme_uncovered"])
+    assert mine["msme_total"].sum() == 1_166_918
