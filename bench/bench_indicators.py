@@ -60,17 +60,12 @@ def ours_load():
     from infra_gap.inputs import InputPaths, load_layers
 
     f = _files()
-    return load_layers(
-        InputPaths(
-            areas=f["areas"],
-            msme=f["msme"],
-            coverage=f["coverage"],
-            towers=f["towers"],
-            speed_tiles=f["speed_tiles"],
-            backbone=f["backbone"],
-            kab_stats=ROOT / "data" / "sumut_kabkota_stats.csv",
-        )
+    paths = InputPaths(
+        areas=f["areas"], areas_layer="desa", level="desa", msme=f["msme"],
+        coverage=f["coverage"], towers=f["towers"], speed_tiles=f["speed_tiles"],
+        backbone=f["backbone"],
     )
+    return load_layers(paths).layers
 
 
 def ours_points(layers):

@@ -32,26 +32,29 @@ class BoundaryReport:
     repairs
         One row per repaired feature: ``row``, ``kode``, ``action``, ``area_before_km2``,
         ``area_after_km2``, ``area_change_pct``.
-    overlaps
-        One row per overlapping pair: ``kode_a``, ``kode_b``, ``overlap_km2``.
-    gap_km2
-        Area of holes inside the layer's outline that belong to no area (slivers between
-        neighbours, or water such as Danau Toba), km².
     dropped_empty
         Rows whose geometry was empty or missing (listed, then left out).
+    areas
+        The checked areas, for the overlap and gap measures (computed on request: they
+        take seconds at desa level and are not needed for the indicators).
     """
 
     name: str
     features: int
     repairs: pd.DataFrame
-    overlaps: pd.DataFrame
-    gap_km2: float
     dropped_empty: pd.DataFrame
+    areas: gpd.GeoDataFrame
 
-    @property
-    def overlap_km2(self) -> float:
-        """Total overlapping area, km²."""
-        return float(self.overlaps["overlap_km2"].sum())
+    def overlaps(self) -> pd.DataFrame:
+        """One row per overlapping pair: ``kode_a``, ``kode_b``, ``overlap_km2``."""
+        return _overlaps(self.areas)
+
+    def gap_km2(self) -> float:
+        """Area of holes inside the layer's outline that belong to no area, km².
+
+        Holes are slivers between neighbours, or water such as Danau Toba.
+        """
+        return _gap_km2(self.areas)
 
 
 def check_boundaries(
@@ -97,13 +100,9 @@ def check_boundaries(
         repairs,
         columns=["row", "kode", "action", "area_before_km2", "area_after_km2", "area_change_pct"],
     )
-    return gdf.reset_index(drop=True), BoundaryReport(
-        name=name,
-        features=len(gdf),
-        repairs=repair_frame,
-        overlaps=_overlaps(gdf),
-        gap_km2=_gap_km2(gdf),
-        dropped_empty=dropped,
+    gdf = gdf.reset_index(drop=True)
+    return gdf, BoundaryReport(
+        name=name, features=len(gdf), repairs=repair_frame, dropped_empty=dropped, areas=gdf
     )
 
 

@@ -8,7 +8,6 @@ its reason: rows in = rows out + rows rejected.
 from __future__ import annotations
 
 import csv
-import re
 from io import BytesIO, StringIO
 from pathlib import Path, PurePath
 
@@ -49,7 +48,6 @@ SWAPPED = "latitude and longitude look swapped: swap the columns or pass --lat-c
 TILE_COLUMNS = ("quadkey", "avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "tests", "devices")
 _TRUE = {"1", "true", "ya", "y", "yes", "benar", "t"}
 _FALSE = {"0", "false", "tidak", "n", "no", "salah", "f", ""}
-_NUMBER = re.compile(r"^\s*[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?\s*$")
 
 Source = Path | bytes
 
@@ -72,10 +70,14 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 
 def parse_coordinate(values: pd.Series) -> pd.Series:
-    """Numbers from text with a decimal point or comma; NaN where the text is not a number."""
-    text = values.astype("str").str.strip()
-    ok = text.str.match(_NUMBER)
-    return pd.to_numeric(text.where(ok).str.replace(",", ".", regex=False), errors="coerce")
+    """Numbers from text with a decimal point or comma; NaN where the text is not a number.
+
+    ``"3,5912"`` and ``"3.5912"`` both give 3.5912.  Text with both separators (thousands
+    grouping), words, ``inf`` or ``nan`` give NaN, so the row is rejected, never guessed.
+    """
+    text = values.astype("str").str.strip().str.replace(",", ".", regex=False)
+    numbers = pd.to_numeric(text, errors="coerce")
+    return numbers.where(np.isfinite(numbers))
 
 
 def read_table(source: Source, *, name: str | None = None) -> pd.DataFrame:
@@ -91,7 +93,13 @@ def read_table(source: Source, *, name: str | None = None) -> pd.DataFrame:
                 sep = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
             except csv.Error:
                 sep = ","
-            return pd.read_csv(StringIO(text), sep=sep, dtype="str", keep_default_na=False)
+            return pd.read_csv(
+                BytesIO(text.encode("utf-8")),
+                sep=sep,
+                dtype="str",
+                keep_default_na=False,
+                engine="pyarrow",
+            )
         if suffix == ".xlsx":
             return pd.read_excel(
                 BytesIO(data), dtype="str", keep_default_na=False, engine="openpyxl"
