@@ -5,6 +5,10 @@ Stages, in the one direction data flows: ``io`` -> ``placement`` -> ``coverage``
 CLI, the app and the tests.  The library never imports streamlit.
 """
 
+from infra_gap.hardening import apply_hardened_env
+
+apply_hardened_env()  # before anything imports rasterio or pyogrio (GDAL reads it at load)
+
 from infra_gap.config import GEO_CRS, LEVELS, WORK_CRS, CoverageParams, DemoParams, ScoringParams
 from infra_gap.errors import DataError, InfraGapError, InputFileError, SchemaError, ScoringError
 from infra_gap.indicators import INDICATORS, Indicator

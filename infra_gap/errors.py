@@ -13,6 +13,7 @@ __all__ = [
     "InputFileError",
     "SchemaError",
     "ScoringError",
+    "SecurityError",
 ]
 
 
@@ -47,3 +48,9 @@ class ScoringError(InfraGapError, ValueError):
     """The weights cannot produce a ranking (for example all are zero)."""
 
     code = "E_SCORING"
+
+
+class SecurityError(InfraGapError, PermissionError):
+    """An input or the environment breaks a security rule (hostile file, unsafe GDAL)."""
+
+    code = "E_SECURITY"

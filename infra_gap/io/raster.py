@@ -19,6 +19,7 @@ from infra_gap.io.files import atomic_path, require_file
 from infra_gap.layers import Raster
 
 __all__ = [
+    "MAX_DECLARED_CELLS",
     "MAX_RASTER_CELLS",
     "memory_raster",
     "open_geotiff",
@@ -30,6 +31,10 @@ __all__ = [
 
 #: Rasters up to this many cells are read whole; larger ones are sampled in windows.
 MAX_RASTER_CELLS = 50_000_000
+#: Larger declared sizes are refused before any pixel is read: 10 m pixels over all of
+#: Indonesia (5,100 x 1,900 km) are about 1e11 cells; 2e11 leaves room, 1e12 (a 1,000,000 x
+#: 1,000,000 "tiny" GeoTIFF) does not.
+MAX_DECLARED_CELLS = 200_000_000_000
 
 Source = Path | bytes
 
@@ -56,6 +61,12 @@ def raster_info(source: Source, *, name: str = "coverage") -> dict[str, Any]:
         if src.crs is None:
             msg = f"{name}: the raster has no CRS; save it with one (e.g. EPSG:4326)"
             raise SchemaError(msg)
+        if src.width * src.height * src.count > MAX_DECLARED_CELLS:
+            msg = (
+                f"{name}: declares {src.width:,} x {src.height:,} x {src.count} pixels, over "
+                f"the budget of {MAX_DECLARED_CELLS:,}"
+            )
+            raise InputFileError(msg)
         return {
             "width": src.width,
             "height": src.height,

@@ -19,6 +19,7 @@ import pyogrio
 
 from infra_gap.config import WORK_CRS
 from infra_gap.errors import InputFileError, SchemaError
+from infra_gap.hardening import guard_zip
 from infra_gap.io.files import atomic_path, require_file, source_name
 
 __all__ = [
@@ -77,6 +78,8 @@ def _handle(source: Source, name: str) -> Iterator[Path | BytesIO]:
     """
     if isinstance(source, Path):
         require_file(source)
+        if _format(name) == "ESRI Shapefile":
+            guard_zip(source.read_bytes(), name=name)
         yield source
     elif _format(name) == "GPKG":
         with tempfile.TemporaryDirectory(prefix="infra-gap-") as tmp:
@@ -84,6 +87,8 @@ def _handle(source: Source, name: str) -> Iterator[Path | BytesIO]:
             path.write_bytes(source)
             yield path
     else:
+        if _format(name) == "ESRI Shapefile":
+            guard_zip(source, name=name)
         yield BytesIO(source)
 
 
