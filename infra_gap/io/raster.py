@@ -58,15 +58,15 @@ def open_geotiff(source: Source, name: str) -> Iterator[Any]:
 def raster_info(source: Source, *, name: str = "coverage") -> dict[str, Any]:
     """Size, CRS and no-data value of a GeoTIFF, without reading its pixels."""
     with open_geotiff(source, name) as src:
-        if src.crs is None:
-            msg = f"{name}: the raster has no CRS; save it with one (e.g. EPSG:4326)"
-            raise SchemaError(msg)
         if src.width * src.height * src.count > MAX_DECLARED_CELLS:
             msg = (
                 f"{name}: declares {src.width:,} x {src.height:,} x {src.count} pixels, over "
                 f"the budget of {MAX_DECLARED_CELLS:,}"
             )
             raise InputFileError(msg)
+        if src.crs is None:
+            msg = f"{name}: the raster has no CRS; save it with one (e.g. EPSG:4326)"
+            raise SchemaError(msg)
         return {
             "width": src.width,
             "height": src.height,

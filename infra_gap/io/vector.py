@@ -18,7 +18,7 @@ import pandas as pd
 import pyogrio
 
 from infra_gap.config import WORK_CRS
-from infra_gap.errors import InputFileError, SchemaError
+from infra_gap.errors import InfraGapError, InputFileError, SchemaError
 from infra_gap.hardening import guard_zip
 from infra_gap.io.files import atomic_path, require_file, source_name
 
@@ -125,7 +125,7 @@ def read_vector(
             with _handle(source, name) as handle:
                 gdf = gpd.read_file(handle, engine="pyogrio", layer=layer)
     except (pyogrio.errors.DataSourceError, ValueError, OSError) as err:
-        if isinstance(err, InputFileError):
+        if isinstance(err, InfraGapError):
             raise
         msg = f"{name}: cannot be read as {fmt} ({err})"
         raise InputFileError(msg) from err

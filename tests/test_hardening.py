@@ -1,0 +1,219 @@
+"""Hostile files and a hostile environment (reliability.md catalogue, groups A-C, E-F)."""
+
+import http.server
+import io as stdio
+import os
+import threading
+import zipfile
+
+import numpy as np
+import pytest
+import rasterio
+from affine import Affine
+
+from infra_gap import io
+from infra_gap.errors import InfraGapError, InputFileError, SchemaError, SecurityError
+from infra_gap.hardening import HARDENED_ENV, ZipLimits, check_environment, guard_zip, safe_label
+
+SECRET = "TOP-SECRET-7d1e"
+
+
+def _vrt(source: str) -> bytes:
+    return f"""<VRTDataset rasterXSize="1" rasterYSize="1">
+  <VRTRasterBand dataType="Byte" band="1">
+    <SimpleSource><SourceFilename relativeToVRT="0">{source}</SourceFilename>
+      <SourceBand>1</SourceBand></SimpleSource>
+  </VRTRasterBand></VRTDataset>""".encode()
+
+
+def test_environment_is_hardened_and_checked():
+    check_environment()  # the import of infra_gap applied it
+    for key, value in HARDENED_ENV.items():
+        assert os.environ[key] == value
+    with rasterio.Env() as env:
+        assert "VRT" not in env.drivers()
+        assert "GTiff" in env.drivers()
+
+
+def test_check_fails_closed_when_a_value_changes(monkeypatch):
+    monkeypatch.setenv("PROJ_NETWORK", "ON")
+    with pytest.raises(SecurityError, match="PROJ_NETWORK"):
+        check_environment()
+
+
+def test_vrt_disguised_as_tif_reading_a_local_file(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET * 100)
+    for source in (_vrt(str(secret)), _vrt(f"/vsicurl/file://{secret}")):
+        disguised = tmp_path / "coverage.tif"
+        disguised.write_bytes(source)
+        for attempt in (
+            lambda: io.read_geotiff(disguised),
+            lambda: io.read_geotiff(source, name="c.tif"),
+        ):
+            with pytest.raises(InputFileError) as err:
+                attempt()
+            assert SECRET not in str(err.value)
+
+
+class _Counter(http.server.BaseHTTPRequestHandler):
+    hits = 0
+
+    def do_GET(self):  # noqa: N802
+        type(self).hits += 1
+        self.send_response(404)
+        self.end_headers()
+
+    do_HEAD = do_GET  # noqa: N815
+
+    def log_message(self, *args):
+        pass
+
+
+def test_vrt_pointing_at_a_loopback_server_sends_nothing(tmp_path):
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Counter)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/x.tif"
+        for source in (_vrt(f"/vsicurl/{url}"), _vrt(url)):
+            with pytest.raises(InputFileError):
+                io.read_geotiff(source, name="coverage.tif")
+            path = tmp_path / "c.tif"
+            path.write_bytes(source)
+            with pytest.raises(InputFileError):
+                io.read_geotiff(path)
+        with pytest.raises(InfraGapError):
+            io.read_areas(
+                f'{{"type":"FeatureCollection","features":[],"x":"{url}"}}'.encode(), name="a.vrt"
+            )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert _Counter.hits == 0
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buf = stdio.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_zip_bomb_is_refused_while_streaming():
+    bomb = _zip({"a.shp": b"\0" * (40 << 20)})
+    assert len(bomb) < 100_000
+    with pytest.raises(SecurityError, match="expands over"):
+        guard_zip(bomb, name="bomb.zip")
+    with pytest.raises(SecurityError):
+        io.read_areas(bomb, name="bomb.zip")
+
+
+@pytest.mark.parametrize(
+    "entry", ["../evil.shp", "/etc/evil.shp", "a/../../evil.shp", "C:/evil.shp", "a\\..\\b.shp"]
+)
+def test_zip_unsafe_paths(entry):
+    with pytest.raises(SecurityError, match="unsafe path"):
+        guard_zip(_zip({entry: b"x"}), name="u.zip")
+
+
+def test_zip_nested_and_too_many_entries():
+    with pytest.raises(SecurityError, match="nested archive"):
+        guard_zip(_zip({"inner.zip": b"PK"}), name="n.zip")
+    many = _zip({f"f{i}.txt": b"x" for i in range(ZipLimits.max_entries + 1)})
+    with pytest.raises(SecurityError, match="entries"):
+        guard_zip(many, name="m.zip")
+    with pytest.raises(SecurityError, match="not a readable zip"):
+        guard_zip(b"not a zip", name="x.zip")
+
+
+def test_tiny_geotiff_declaring_a_trillion_pixels(tmp_path):
+    path = tmp_path / "huge.tif"
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=1_000_000,
+        height=1_000_000,
+        count=1,
+        dtype="uint8",
+        crs="EPSG:4326",
+        transform=Affine(1e-4, 0, 97, 0, -1e-4, 4),
+        tiled=False,
+        blockysize=64,
+        sparse_ok=True,
+    ):
+        pass
+    assert path.stat().st_size < 10_000_000
+    with pytest.raises(InputFileError, match="over the budget"):
+        io.raster_info(path)
+    with pytest.raises(InputFileError, match="over the budget"):
+        io.read_geotiff(path.read_bytes(), name="huge.tif")
+
+
+@pytest.mark.filterwarnings("ignore::rasterio.errors.NotGeoreferencedWarning")
+def test_raster_without_crs(tmp_path):
+    path = tmp_path / "nocrs.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=2, height=2, count=1, dtype="uint8") as dst:
+        dst.write(np.ones((2, 2), dtype="uint8"), 1)
+    with pytest.raises(SchemaError, match="no CRS"):
+        io.read_geotiff(path)
+
+
+@pytest.mark.filterwarnings("ignore:'crs' was not provided")
+def test_vector_without_crs_and_garbage():
+    with pytest.raises(SchemaError, match="no CRS"):
+        io.read_vector(_no_crs_gpkg(), name="a.gpkg")
+    with pytest.raises(InputFileError):
+        io.read_areas(b"\x00\x01garbage", name="a.geojson")
+    with pytest.raises(InputFileError):
+        io.read_areas(b"\x00\x01garbage", name="a.gpkg")
+
+
+def _no_crs_gpkg() -> bytes:
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    buf = stdio.BytesIO()
+    gpd.GeoDataFrame({"kode": ["1"], "nama": ["a"]}, geometry=[box(0, 0, 1, 1)]).to_file(
+        buf, driver="GPKG", layer="a"
+    )
+    return buf.getvalue()
+
+
+def test_mixed_encoding_csv_keeps_every_row():
+    data = (
+        "nama,lat,lon\n".encode()
+        + "Kedai Sé,3.5,98.6\n".encode("utf-8")
+        + "Toko Bö,3.6,98.7\n".encode("latin-1")
+    )
+    gdf, rejected = io.read_msme_table(data, name="mixed.csv")
+    assert len(gdf) + len(rejected) == 2
+    assert len(gdf) == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("1e999", "non-numeric"),
+        ("nan", "missing"),
+        ("3.5.1", "non-numeric"),
+        ("1,234.5", "non-numeric"),
+        ("-91", "out of range"),
+    ],
+)
+def test_hostile_coordinates(value, reason):
+    data = f"lat;lon\n{value};98,6\n".encode()
+    gdf, rejected = io.read_msme_table(data, name="c.csv")
+    assert len(gdf) == 0
+    assert reason in rejected["reason"].iloc[0]
+
+
+def test_user_names_never_become_paths(tmp_path):
+    with pytest.raises(InputFileError, match="not an allowed"):
+        io.read_areas(b"x", name="/etc/passwd")
+    with pytest.raises(InputFileError, match="not an allowed"):
+        io.read_table(b"x", name="../../x.exe")
+    assert safe_label("../../etc/passwd <b>") == "etc-passwd-b"
+    assert safe_label("") == "file"
