@@ -47,24 +47,21 @@ def test_vrt_disguised_as_tif_reading_a_local_file(tmp_path):
     for source in (_vrt(str(secret)), _vrt(f"/vsicurl/file://{secret}")):
         disguised = tmp_path / "coverage.tif"
         disguised.write_bytes(source)
-        for attempt in (
-            lambda: io.read_geotiff(disguised),
-            lambda: io.read_geotiff(source, name="c.tif"),
-        ):
+        for target, name in ((disguised, None), (source, "c.tif")):
             with pytest.raises(InputFileError) as err:
-                attempt()
+                io.read_geotiff(target, name=name) if name else io.read_geotiff(target)
             assert SECRET not in str(err.value)
 
 
 class _Counter(http.server.BaseHTTPRequestHandler):
     hits = 0
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         type(self).hits += 1
         self.send_response(404)
         self.end_headers()
 
-    do_HEAD = do_GET  # noqa: N815
+    do_HEAD = do_GET
 
     def log_message(self, *args):
         pass
@@ -184,9 +181,7 @@ def _no_crs_gpkg() -> bytes:
 
 def test_mixed_encoding_csv_keeps_every_row():
     data = (
-        "nama,lat,lon\n".encode()
-        + "Kedai Sé,3.5,98.6\n".encode("utf-8")
-        + "Toko Bö,3.6,98.7\n".encode("latin-1")
+        b"nama,lat,lon\n" + "Kedai Sé,3.5,98.6\n".encode() + "Toko Bö,3.6,98.7\n".encode("latin-1")
     )
     gdf, rejected = io.read_msme_table(data, name="mixed.csv")
     assert len(gdf) + len(rejected) == 2
