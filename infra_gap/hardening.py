@@ -8,6 +8,7 @@ when anything differs.  Catalogue: ``shared/reference/reliability.md`` ยง2 and ย
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import zipfile
@@ -52,8 +53,16 @@ HARDENED_ENV = MappingProxyType(
 _REMOVED = ("GDAL_HTTP_PROXY", "GDAL_HTTP_USERPWD", "GDAL_HTTP_HEADERS", "GDAL_HTTP_AUTH")
 
 
+class _SkipNoise(logging.Filter):
+    """Drop GDAL's notes that a skipped driver is absent from one of the bundled builds."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "to unload from GDAL_SKIP" not in record.getMessage()
+
+
 def apply_hardened_env() -> None:
     """Set the hardened values in the process environment (before GDAL is imported)."""
+    logging.getLogger("rasterio._env").addFilter(_SkipNoise())
     os.environ.update(HARDENED_ENV)
     for key in _REMOVED:
         os.environ.pop(key, None)

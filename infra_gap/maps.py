@@ -29,7 +29,14 @@ from folium.template import Template
 from infra_gap.config import WORK_CRS
 from infra_gap.errors import DataError, SchemaError
 
-__all__ = ["ASSET_BASE_URL", "display_geometry", "map_html", "offline_map", "priority_choropleth"]
+__all__ = [
+    "ASSET_BASE_URL",
+    "add_legend",
+    "display_geometry",
+    "map_html",
+    "offline_map",
+    "priority_choropleth",
+]
 
 #: URL under which ``static/vendor`` is served (Streamlit static serving).
 ASSET_BASE_URL = "/app/static/vendor"
@@ -243,6 +250,14 @@ def display_geometry(areas: gpd.GeoDataFrame, *, tolerance_m: float = 50.0) -> g
     return gpd.GeoSeries(result, index=areas.index, crs=areas.crs, name=areas.geometry.name)
 
 
+def add_legend(
+    m: folium.Map, title: str, entries: Sequence[tuple[str, str]], *, position: str = "bottomleft"
+) -> None:
+    """Add an offline legend: a title and ``(colour, label)`` rows, all text escaped."""
+    rows = "".join(f'<br><i style="background:{c}"></i>{html.escape(t)}' for c, t in entries)
+    _Legend(f"<b>{html.escape(title)}</b>{rows}", position=position).add_to(m)
+
+
 def map_html(m: folium.Map) -> str:
     """Render the complete HTML page of `m`, for tests and payload measurement."""
     return str(m.get_root().render())
@@ -334,7 +349,7 @@ class _Legend(MacroElement):
         {% endmacro %}
         {% macro script(this, kwargs) %}
         (function () {
-            var legend = L.control({position: "bottomright"});
+            var legend = L.control({position: {{ this.position|tojson }}});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "infra-gap-legend");
                 div.innerHTML = {{ this.body|tojson }};
@@ -346,10 +361,11 @@ class _Legend(MacroElement):
         """
     )
 
-    def __init__(self, body: str) -> None:
+    def __init__(self, body: str, *, position: str = "bottomright") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Legend"
         self.body = body
+        self.position = position
 
 
 def _walk(element: Element) -> Iterator[Element]:

@@ -1,0 +1,221 @@
+"""Evidence layers for the planner's map.
+
+Coverage, towers, MSME density, speed tiers, backbone and proposed sites.  Each adds itself
+to a map from :mod:`infra_gap.maps`, toggled in the layer control, and returns its legend
+entries.  Everything is aggregated or rasterised so the map
+stays light (never 1.17 million markers), and all text shown is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from affine import Affine
+from folium.plugins import FastMarkerCluster, HeatMap
+from pyproj import Transformer
+from rasterio import features
+from rasterio.warp import Resampling, reproject
+
+from infra_gap.config import GEO_CRS
+from infra_gap.layers import Raster
+
+__all__ = [
+    "OPERATOR_COLORS",
+    "SPEED_TIER_COLORS",
+    "add_backbone",
+    "add_coverage",
+    "add_msme_density",
+    "add_sites",
+    "add_speed_tiers",
+    "add_towers",
+]
+
+OPERATOR_COLORS: Mapping[str, str] = {
+    "Telkomsel": "#e4002b", "Indosat": "#f5b700", "XL Axiata": "#0067b1",
+    "Smartfren": "#d6007e",
+}  # fmt: skip
+_OTHER_OPERATOR = "#555555"
+#: Giga tiers (domain.md): < 1 Mbps none, 1-5 below the FCC 4G tier, 5-20 moderate, > 20 good.
+SPEED_TIER_COLORS = (
+    (1_000, "#7b0000"),
+    (5_000, "#e34a33"),
+    (20_000, "#fdbb84"),
+    (np.inf, "#31a354"),
+)
+_MERCATOR = "EPSG:3857"
+
+
+def _overlay(rgba: np.ndarray, transform: Affine, crs: str, name: str, m: folium.Map) -> None:
+    """Add an RGBA image in a projected CRS as an image overlay, warped to Web Mercator.
+
+    The target grid is computed with pyproj (rasterio's ``calculate_default_transform``
+    needs GDAL's VRT driver, which the hardened environment switches off).
+    """
+    h, w = rgba.shape[1:]
+    left, top = transform @ (0, 0)
+    right, bottom = transform @ (w, h)
+    tr = Transformer.from_crs(crs, _MERCATOR, always_xy=True)
+    west, south, east, north = tr.transform_bounds(left, bottom, right, top, densify_pts=21)
+    scale = max((east - west) / w, (north - south) / h)
+    dw, dh = int(np.ceil((east - west) / scale)), int(np.ceil((north - south) / scale))
+    dst_t = Affine(scale, 0.0, west, 0.0, -scale, north)
+    out = np.zeros((4, dh, dw), dtype="uint8")
+    for band in range(4):
+        reproject(
+            rgba[band], out[band], src_transform=transform, src_crs=crs, dst_transform=dst_t,
+            dst_crs=_MERCATOR, resampling=Resampling.nearest,
+        )  # fmt: skip
+    lon, lat = Transformer.from_crs(_MERCATOR, GEO_CRS, always_xy=True).transform(
+        [west, west + dw * scale], [north - dh * scale, north]
+    )
+    folium.raster_layers.ImageOverlay(
+        np.moveaxis(out, 0, -1), bounds=[[lat[0], lon[0]], [lat[1], lon[1]]],
+        name=html.escape(name), mercator_project=False, pixelated=True, show=False,
+    ).add_to(m)  # fmt: skip
+
+
+def add_coverage(
+    m: folium.Map, raster: Raster, *, covered_min: float, name: str, max_side: int = 1600
+) -> list[tuple[str, str]]:
+    """Coverage raster as an image: covered green, no data grey, not covered clear."""
+    step = max(1, int(np.ceil(max(raster.array.shape) / max_side)))
+    values = raster.array[::step, ::step]
+    transform = raster.transform @ raster.transform.scale(step, step)
+    nodata = np.zeros(values.shape, bool) if raster.nodata is None else values == raster.nodata
+    covered = ~nodata & (values >= covered_min)
+    rgba = np.zeros((4, *values.shape), dtype="uint8")
+    rgba[:, covered] = np.array([[49], [163], [84], [120]])
+    rgba[:, nodata] = np.array([[150], [150], [150], [60]])
+    _overlay(rgba, transform, raster.crs, name, m)
+    return [("rgba(49,163,84,.5)", name)]
+
+
+def add_speed_tiers(
+    m: folium.Map, tiles: gpd.GeoDataFrame, *, name: str, labels: Sequence[str], cell_m: float = 300
+) -> list[tuple[str, str]]:
+    """Speed tiles rasterised by Giga/FCC download tier (about 610 m tiles, 300 m pixels)."""
+    if tiles.empty:
+        return []
+    down = tiles["avg_d_kbps"].to_numpy(dtype="float64")
+    tier = np.searchsorted([t for t, _ in SPEED_TIER_COLORS], down, side="right") + 1
+    minx, miny, maxx, maxy = tiles.total_bounds
+    w, h = int(np.ceil((maxx - minx) / cell_m)), int(np.ceil((maxy - miny) / cell_m))
+    transform = Affine(cell_m, 0, minx, 0, -cell_m, maxy)
+    grid = features.rasterize(
+        zip(tiles.geometry, tier.tolist(), strict=True), out_shape=(h, w), transform=transform,
+        fill=0, dtype="uint8",
+    )  # fmt: skip
+    rgba = np.zeros((4, h, w), dtype="uint8")
+    for i, (_, color) in enumerate(SPEED_TIER_COLORS, start=1):
+        rgb = [int(color[k : k + 2], 16) for k in (1, 3, 5)]
+        rgba[:, grid == i] = np.array([[rgb[0]], [rgb[1]], [rgb[2]], [190]])
+    _overlay(rgba, transform, str(tiles.crs), name, m)
+    return [(c, label) for (_, c), label in zip(SPEED_TIER_COLORS, labels, strict=True)]
+
+
+_TOWER_CALLBACK = """function (row) {
+    var m = L.circleMarker(new L.LatLng(row[0], row[1]),
+        {radius: 5, color: row[2], fillColor: row[2], fillOpacity: 0.8, weight: 1});
+    m.bindTooltip(row[3]);
+    return m;
+}"""
+
+
+def add_towers(m: folium.Map, towers: gpd.GeoDataFrame, *, name: str) -> list[tuple[str, str]]:
+    """Towers clustered, coloured by operator; tooltips are escaped server-side."""
+    geo = towers.to_crs(GEO_CRS)
+    ops = towers["operator"].astype("str")
+    colors = ops.map(OPERATOR_COLORS).fillna(_OTHER_OPERATOR)
+    radio = (
+        towers["radio"].astype("str") if "radio" in towers else pd.Series("", index=towers.index)
+    )
+    tips = [html.escape(f"{o} {r}".strip()) for o, r in zip(ops, radio, strict=True)]
+    data = [
+        [round(float(y), 5), round(float(x), 5), c, t]
+        for x, y, c, t in zip(geo.geometry.x, geo.geometry.y, colors, tips, strict=True)
+    ]
+    cluster = FastMarkerCluster(  # type: ignore[no-untyped-call]
+        data, callback=_TOWER_CALLBACK, name=html.escape(name), show=False
+    )
+    cluster.add_to(m)
+    present = sorted(set(ops))
+    return [(OPERATOR_COLORS.get(o, _OTHER_OPERATOR), o) for o in present]
+
+
+def add_msme_density(
+    m: folium.Map,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    uncovered: np.ndarray,
+    *,
+    name_all: str,
+    name_uncovered: str,
+    cell_deg: float = 0.01,
+) -> list[tuple[str, str]]:
+    """Two heat maps of MSMEs aggregated to about 1 km cells: all, and uncovered apart."""
+
+    def cells(mask: np.ndarray) -> list[list[float]]:
+        ok = mask & np.isfinite(lon) & np.isfinite(lat)
+        ix = np.floor(lon[ok] / cell_deg).astype("int64")
+        iy = np.floor(lat[ok] / cell_deg).astype("int64")
+        key, count = np.unique(np.column_stack([ix, iy]), axis=0, return_counts=True)
+        top = max(float(count.max()), 1.0) if len(count) else 1.0
+        return [
+            [
+                round((k[1] + 0.5) * cell_deg, 4),
+                round((k[0] + 0.5) * cell_deg, 4),
+                round(c / top, 4),
+            ]
+            for k, c in zip(key, count, strict=True)
+        ]
+
+    everything = np.ones(len(lon), dtype=bool)
+    heat = HeatMap(cells(everything), name=html.escape(name_all), radius=9, blur=12, show=False)  # type: ignore[no-untyped-call]
+    heat.add_to(m)
+    red = {0.2: "#fee0d2", 0.5: "#fc9272", 0.8: "#de2d26", 1.0: "#67000d"}
+    HeatMap(  # type: ignore[no-untyped-call]
+        cells(np.asarray(uncovered, dtype=bool)), name=html.escape(name_uncovered), radius=9,
+        blur=12, gradient=red, show=True,
+    ).add_to(m)  # fmt: skip
+    return [("#de2d26", name_uncovered)]
+
+
+def add_backbone(
+    m: folium.Map, backbone: gpd.GeoDataFrame, *, name: str, pop_label: str
+) -> list[tuple[str, str]]:
+    """Backbone lines and points of presence."""
+    geo = backbone.to_crs(GEO_CRS)
+    group = folium.FeatureGroup(name=html.escape(name), show=False)
+    lines = geo[geo.geom_type.isin(["LineString", "MultiLineString"])]
+    if len(lines):
+        folium.GeoJson(
+            lines[["geometry"]].__geo_interface__,
+            style_function=lambda _: {"color": "#6a3d9a", "weight": 3},
+        ).add_to(group)
+    pops = geo[geo.geom_type == "Point"]
+    for pt in pops.geometry:
+        folium.CircleMarker([pt.y, pt.x], radius=4, color="#6a3d9a", fill=True).add_to(group)
+    group.add_to(m)
+    return [("#6a3d9a", name), ("#6a3d9a", pop_label)]
+
+
+def add_sites(
+    m: folium.Map, sites: gpd.GeoDataFrame, *, radius_m: float, name: str
+) -> list[tuple[str, str]]:
+    """Proposed sites with their reach circles; tooltip = site id and MSMEs newly covered."""
+    geo = sites.to_crs(GEO_CRS)
+    group = folium.FeatureGroup(name=html.escape(name), show=True)
+    new = sites["msme_new"] if "msme_new" in sites else pd.Series(0, index=sites.index)
+    for pt, sid, n in zip(geo.geometry, sites.get("site_id", sites.index), new, strict=True):
+        tip = html.escape(f"{sid}: +{int(n):,} UMKM")
+        folium.Circle([pt.y, pt.x], radius=radius_m, color="#1f4e9c", weight=1, fill=True,
+                      fill_opacity=0.08).add_to(group)  # fmt: skip
+        folium.CircleMarker([pt.y, pt.x], radius=6, color="#1f4e9c", fill=True, fill_opacity=1,
+                            tooltip=tip).add_to(group)  # fmt: skip
+    group.add_to(m)
+    return [("#1f4e9c", name)]

@@ -1,0 +1,112 @@
+"""Every evidence layer renders offline, with its legend, escaped text and a light payload."""
+
+import re
+
+import geopandas as gpd
+import pytest
+
+from infra_gap import maps
+from infra_gap.map_layers import (
+    add_backbone,
+    add_coverage,
+    add_msme_density,
+    add_sites,
+    add_speed_tiers,
+    add_towers,
+)
+from infra_gap.pipeline import place_and_cover
+
+
+@pytest.fixture(scope="module")
+def full_map(demo_layers):
+    L = demo_layers
+    facts = place_and_cover(L, covered_min=1)
+    m = maps.offline_map(bounds=(97.0, -0.7, 100.5, 4.4))
+    towers = L.towers.copy()
+    towers.loc[towers.index[0], "operator"] = "<img src=x onerror=alert(1)>"
+    legend = []
+    legend += add_coverage(m, L.coverage, covered_min=1, name="Cakupan 4G")
+    legend += add_towers(m, towers, name="Menara")
+    legend += add_msme_density(
+        m,
+        L.msme["lon"].to_numpy(),
+        L.msme["lat"].to_numpy(),
+        ~facts.coverage.covered,
+        name_all="Kepadatan UMKM",
+        name_uncovered="UMKM tanpa 4G",
+    )
+    legend += add_speed_tiers(
+        m, L.speed_tiles, name="Kecepatan", labels=["<1", "1-5", "5-20", ">20"]
+    )
+    legend += add_backbone(m, L.backbone, name="Backbone", pop_label="PoP")
+    sites = gpd.GeoDataFrame(
+        {"site_id": ["S1"], "msme_new": [1234]},
+        geometry=L.towers.geometry.iloc[:1],
+        crs=L.towers.crs,
+    )
+    legend += add_sites(m, sites, radius_m=8000, name="Usulan menara")
+    maps.add_legend(m, "Lapisan & Layers", legend)
+    return maps.map_html(m), legend
+
+
+def test_every_layer_in_the_control_and_legend(full_map):
+    page, legend = full_map
+    for name in (
+        "Cakupan 4G",
+        "Menara",
+        "Kepadatan UMKM",
+        "UMKM tanpa 4G",
+        "Kecepatan",
+        "Backbone",
+        "Usulan menara",
+    ):
+        assert name in page, name
+    labels = [label for _, label in legend]
+    for label in (
+        "Cakupan 4G",
+        "UMKM tanpa 4G",
+        "<1",
+        ">20",
+        "Backbone",
+        "PoP",
+        "Usulan menara",
+        "Telkomsel",
+    ):
+        assert label in labels, label
+    assert page.count("data:image/png;base64") == 2
+    assert page.count("L.imageOverlay") == 2  # coverage and speed tiers
+    assert "L.heatLayer" in page
+    assert "markerClusterGroup" in page
+
+
+def test_offline_and_escaped(full_map):
+    page, _ = full_map
+    srcs = re.findall(r'<script src="([^"]+)"', page) + re.findall(
+        r'<link[^>]+href="([^"]+)"', page
+    )
+    assert srcs
+    assert all(s.startswith("/app/static/vendor/") for s in srcs), srcs
+    decoded = page.encode().decode("unicode_escape", errors="ignore")
+    assert "<img src=x onerror" not in decoded.replace("&lt;img src=x onerror", "")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in decoded
+
+
+def test_payload_stays_light(full_map):
+    page, _ = full_map
+    assert len(page.encode()) < 3_000_000, len(page.encode())
+
+
+def test_speed_tiers_and_coverage_colours(demo_layers):
+    m = maps.offline_map(bounds=(97.0, -0.7, 100.5, 4.4))
+    tiles = demo_layers.speed_tiles.iloc[:0]
+    assert add_speed_tiers(m, tiles, name="x", labels=["a", "b", "c", "d"]) == []
+    legend = add_coverage(m, demo_layers.coverage, covered_min=1, name="cov")
+    assert legend == [("rgba(49,163,84,.5)", "cov")]
+    overlay = next(c for c in m._children.values() if type(c).__name__ == "ImageOverlay")
+    south, west = overlay.bounds[0]
+    north, east = overlay.bounds[1]
+    # the warped coverage image spans the province (lon 97.06-100.43, lat -0.64-4.30)
+    assert west < 97.1
+    assert east > 100.4
+    assert south < -0.6
+    assert north > 4.29
