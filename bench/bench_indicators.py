@@ -61,8 +61,13 @@ def ours_load():
 
     f = _files()
     paths = InputPaths(
-        areas=f["areas"], areas_layer="desa", level="desa", msme=f["msme"],
-        coverage=f["coverage"], towers=f["towers"], speed_tiles=f["speed_tiles"],
+        areas=f["areas"],
+        areas_layer="desa",
+        level="desa",
+        msme=f["msme"],
+        coverage=f["coverage"],
+        towers=f["towers"],
+        speed_tiles=f["speed_tiles"],
         backbone=f["backbone"],
     )
     return load_layers(paths).layers

@@ -1,18 +1,44 @@
-"""Ranked tables to proposal-ready bytes.  Nothing here writes files.
+"""Ranked tables to proposal-ready bytes: the CSV, and what every export format shares.
 
-Every export carries a ``data_status`` column that says whether synthetic layers went
-into the figures, so a synthetic demo figure can never pass for a fact.
+Nothing here writes files.  Every export carries a ``data_status`` column (or notice) that
+says whether synthetic layers went into the figures, so a synthetic demo figure can never
+pass for a fact.  The XLSX, GeoPackage and PDF writers (:mod:`infra_gap.xlsx`,
+:mod:`infra_gap.geopackage`, :mod:`infra_gap.dossier`) take their column order, labels,
+methodology record and rejected rows from here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import pandas as pd
 
+from infra_gap.config import EvidenceParams
+from infra_gap.layers import REJECTED_COLUMNS, Layers, RowAccount
+from infra_gap.placement import PLACEMENT_RULE
 from infra_gap.registry import INDICATORS
 
-__all__ = ["CSV_COLUMNS", "SYNTHETIC_LABEL", "neutralise_formulas", "ranked_csv"]
+__all__ = [
+    "CSV_COLUMNS",
+    "EXPORT_TEXT",
+    "FLAG_COLUMNS",
+    "REAL_LABEL",
+    "STABILITY_COLUMNS",
+    "SYNTHETIC_LABEL",
+    "ExportMeta",
+    "column_label",
+    "export_columns",
+    "export_text",
+    "neutralise_formulas",
+    "ranked_csv",
+    "rejected_csv",
+    "rejected_rows",
+    "row_accounts",
+    "status_label",
+]
 
 SYNTHETIC_LABEL = "synthetic demo / demo sintetis"
 REAL_LABEL = "user data / data pengguna"
@@ -27,9 +53,131 @@ CSV_COLUMNS = (
     "msme_coverage_unknown",
     "msme_online_share",
 )
+#: Stability and tier columns, written after the standard ones when the ranking has them.
+STABILITY_COLUMNS = ("tier", "rank_low", "rank_high", "top_n_share", "reason")
 #: Per-area flags written after the indicators.
 FLAG_COLUMNS = ("speed_low_evidence", "operator_class", "evidence_conflict", "area_km2")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+#: Labels of the columns that are not registry indicators (``contrib_*`` are derived).
+COLUMN_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "rank": ("Peringkat", "Rank"),
+        "kode": ("Kode wilayah", "Area code"),
+        "nama": ("Nama wilayah", "Area name"),
+        "score": ("Skor (0-1)", "Score (0-1)"),
+        "tier": ("Prioritas", "Priority tier"),
+        "rank_low": ("Peringkat terbaik (persentil 5)", "Best rank (5th percentile)"),
+        "rank_high": ("Peringkat terburuk (persentil 95)", "Worst rank (95th percentile)"),
+        "top_n_share": ("Porsi undian di N besar", "Share of draws in top N"),
+        "reason": ("Alasan", "Reason"),
+        "speed_low_evidence": ("Bukti kecepatan lemah (< 50 tes)", "Weak speed evidence"),
+        "operator_class": ("Kelas operator", "Operator class"),
+        "evidence_conflict": ("Bukti bertentangan", "Conflicting evidence"),
+        "area_km2": ("Luas (km²)", "Area (km²)"),
+        "data_status": ("Status data", "Data status"),
+        "contrib_": ("Kontribusi: ", "Contribution: "),
+    }
+)
+
+
+#: Notes every export format prints, (Indonesian, English).
+EXPORT_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "synthetic": (
+            "DEMO SINTETIS: angka ini berasal dari data sintetis, bukan fakta lapangan.",
+            "SYNTHETIC DEMO: these figures come from synthetic data, not facts.",
+        ),
+        "real": ("Status data: data pengguna.", "Data status: user data."),
+        "yes": ("ya", "yes"),
+        "no": ("tidak", "no"),
+        "score": (
+            "Skor = jumlah (bobot x nilai ternormalisasi); bobot dijumlahkan menjadi 1; nilai "
+            "kosong menyumbang 0; skor sama (12 desimal) diurutkan menurut kode.",
+            "Score = sum of (weight x normalised value); weights sum to 1; a missing value "
+            "adds 0; equal scores (12 decimals) are ordered by code.",
+        ),
+        "tiers": (
+            "Prioritas 1: skor > 0, dalam {n} besar dan tetap di {n} besar pada >= 80% "
+            "undian bobot. Prioritas 2: skor > 0 dan dalam {n} besar, atau masuk {n} besar "
+            "pada >= 5% undian. Prioritas 3: lainnya.",
+            "Priority 1: score > 0, in the top {n} and in the top {n} in >= 80% of weight "
+            "draws. Priority 2: score > 0 and in the top {n}, or in the top {n} in >= 5% of "
+            "draws. Priority 3: the rest.",
+        ),
+        "placement": (
+            "Setiap titik ditempatkan di wilayah yang memuatnya atau yang batasnya "
+            "dilaluinya; bila wilayah bertumpuk, kode terendah yang menang.",
+            PLACEMENT_RULE,
+        ),
+        "ntia": (
+            "Titik di piksel tanpa data dihitung tidak tercakup (aturan NTIA) dan dilaporkan "
+            "terpisah.",
+            "A point on a no-data pixel counts as not covered (NTIA rule) and is reported "
+            "separately.",
+        ),
+        "src_head": (
+            "Lapisan|Asal|Lisensi|Versi / tanggal|Sintetis",
+            "Layer|Origin|Licence|Vintage|Synthetic",
+        ),
+        "acc_head": ("Baris dibaca|Dipakai|Ditolak", "Rows read|Used|Rejected"),
+    }
+)
+
+
+def export_text(key: str, lang: str) -> str:
+    """A shared export note in ``lang`` (``"id"``, anything else gives English)."""
+    return EXPORT_TEXT[key][0 if lang == "id" else 1]
+
+
+#: English for the registry's Indonesian units.
+_UNIT_EN: Mapping[str, str] = MappingProxyType(
+    {
+        "UMKM": "MSMEs",
+        "tes": "tests",
+        "menara": "towers",
+        "operator": "operators",
+        "UMKM/km²": "MSMEs/km²",
+        "jiwa/km²": "people/km²",
+    }
+)
+
+
+def status_label(synthetic: bool) -> str:
+    """The ``data_status`` value of every row: synthetic demo or user data."""
+    return SYNTHETIC_LABEL if synthetic else REAL_LABEL
+
+
+def column_label(col: str, lang: str) -> str:
+    """Human label of an export column in ``lang`` (``"id"``/``"en"``), with the unit.
+
+    Registry indicators read ``"UMKM tanpa sinyal 4G (UMKM)"``; contributions read
+    ``"Kontribusi: UMKM tanpa sinyal 4G"``; unknown columns keep their name.
+    """
+    pick = 0 if lang == "id" else 1
+    if col in INDICATORS:
+        ind = INDICATORS[col]
+        unit = ind.unit if pick == 0 else _UNIT_EN.get(ind.unit, ind.unit)
+        return f"{ind.label_id if pick == 0 else ind.label_en} ({unit})"
+    if col.startswith("contrib_"):
+        name = col.removeprefix("contrib_")
+        found = INDICATORS.get(name)
+        label = (found.label_id if pick == 0 else found.label_en) if found else name
+        return COLUMN_TEXT["contrib_"][pick] + label
+    return COLUMN_TEXT[col][pick] if col in COLUMN_TEXT else col
+
+
+def export_columns(ranked: pd.DataFrame, extra_columns: Sequence[str] = ()) -> list[str]:
+    """The columns every format writes, in order.
+
+    The standard columns, the stability columns, ``extra_columns``, every registry
+    indicator and flag present, then the ``contrib_*`` columns; absent ones are skipped.
+    """
+    cols = [c for c in CSV_COLUMNS if c in ranked.columns]
+    for group in (STABILITY_COLUMNS, extra_columns, INDICATORS, FLAG_COLUMNS):
+        cols += [c for c in group if c in ranked.columns and c not in cols]
+    cols += [c for c in ranked.columns if c.startswith("contrib_") and c not in cols]
+    return cols
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -54,29 +202,107 @@ def ranked_csv(
     sep: str = ",",
     extra_columns: Sequence[str] = (),
 ) -> bytes:
-    """CSV bytes of a ranked table: UTF-8 with a BOM, one row per area, sorted by rank.
+    """CSV bytes of a ranked table: UTF-8 with a BOM, CRLF line ends, one row per area.
 
     Parameters
     ----------
     ranked
-        Output of :func:`infra_gap.scoring.rank_areas`.
+        Output of :func:`infra_gap.scoring.rank_areas` (with the stability columns of
+        :func:`infra_gap.scenario.run_scenario`, when present).
     synthetic
         True when any input layer is synthetic; sets ``data_status`` on every row.
     sep
-        ``","`` or ``";"`` (Excel with Indonesian regional settings).
+        ``","`` or ``";"`` (Excel with Indonesian regional settings; decimals then use a
+        comma).
     extra_columns
-        More columns to include after the standard ones.  Every registry indicator and
-        flag present follows, then the ``contrib_*`` columns.
+        More columns to include, see :func:`export_columns`.
     """
     if sep not in {",", ";"}:
         msg = f"`sep` must be ',' or ';', got {sep!r}"
         raise ValueError(msg)
-    cols = [c for c in CSV_COLUMNS if c in ranked.columns]
-    cols += [c for c in extra_columns if c in ranked.columns and c not in cols]
-    cols += [c for c in (*INDICATORS, *FLAG_COLUMNS) if c in ranked.columns and c not in cols]
-    cols += [c for c in ranked.columns if c.startswith("contrib_")]
-    out = neutralise_formulas(ranked[cols])
-    out["data_status"] = SYNTHETIC_LABEL if synthetic else REAL_LABEL
+    out = neutralise_formulas(ranked[export_columns(ranked, extra_columns)])
+    out["data_status"] = status_label(synthetic)
     decimal = "," if sep == ";" else "."
-    text = out.to_csv(index=False, sep=sep, decimal=decimal, float_format="%.6g")
+    # CRLF line ends (RFC 4180) also make the writer quote a bare CR inside a name; with
+    # "\n" it would not, and a spreadsheet would split that row in two.
+    text = out.to_csv(
+        index=False, sep=sep, decimal=decimal, float_format="%.6g", lineterminator="\r\n"
+    )
     return ("\ufeff" + text).encode("utf-8")
+
+
+def _no_weights() -> Mapping[str, float]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class ExportMeta:
+    """What went into a ranking, printed in the methodology of every export.
+
+    Attributes
+    ----------
+    level
+        ``"desa"``, ``"kecamatan"`` or ``"kabupaten"``.
+    weights
+        The weights used, re-balanced to sum to 1.
+    normalisation
+        ``"minmax"`` or ``"percentile"``.
+    covered_min
+        Coverage threshold (:class:`infra_gap.config.CoverageParams`).
+    stability
+        Stability settings (``top_n``, ``draws``, ``concentration``, ``seed``); empty when
+        no stability run went into the ranking.
+    dropped
+        Weighted indicators absent from the data (dropped before re-balancing).
+    scenario_name
+        Free text naming the scenario.
+    created
+        Date printed on the export; today when None.
+    evidence
+        Speed-test and evidence thresholds used (:class:`infra_gap.config.EvidenceParams`).
+    """
+
+    level: str
+    weights: Mapping[str, float] = field(default_factory=_no_weights)
+    normalisation: str = "minmax"
+    covered_min: float = 1.0
+    stability: Mapping[str, float] = field(default_factory=_no_weights)
+    dropped: tuple[str, ...] = ()
+    scenario_name: str = ""
+    created: dt.date | None = None
+    evidence: EvidenceParams = field(default_factory=EvidenceParams)
+
+    @property
+    def date(self) -> dt.date:
+        """The export date."""
+        return self.created or dt.date.today()
+
+
+def rejected_rows(layers: Layers, rejected: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every rejected row, ``source,row,reason``: at reading, then at placement.
+
+    Parameters
+    ----------
+    layers
+        The layers (their ``rejected`` rows were refused when read).
+    rejected
+        Rows refused later, e.g. :attr:`infra_gap.pipeline.PointFacts.rejected`.
+    """
+    parts = [layers.rejected[list(REJECTED_COLUMNS)]]
+    if rejected is not None:
+        parts.append(rejected[list(REJECTED_COLUMNS)])
+    out = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
+    # PointFacts.rejected already repeats the rows refused at reading: keep each row once.
+    return out.astype(dict.fromkeys(REJECTED_COLUMNS, "str")).drop_duplicates(ignore_index=True)
+
+
+def rejected_csv(rejected: pd.DataFrame) -> bytes:
+    """The rejected rows as CSV bytes (``source,row,reason``; UTF-8 with BOM, formula-safe)."""
+    frame = neutralise_formulas(rejected[list(REJECTED_COLUMNS)].astype("str"))
+    return ("\ufeff" + frame.to_csv(index=False, lineterminator="\r\n")).encode("utf-8")
+
+
+def row_accounts(layers: Layers, accounts: Sequence[RowAccount] = ()) -> list[RowAccount]:
+    """Row accounting of every input: ``accounts`` (after placement) win over the layers'."""
+    seen = {a.source for a in accounts}
+    return [*accounts, *(a for a in layers.accounts if a.source not in seen)]

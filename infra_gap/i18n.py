@@ -70,6 +70,200 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "synthetic_yes": {"id": "sintetis", "en": "synthetic"},
         "synthetic_no": {"id": "nyata", "en": "real"},
         "loading": {"id": "Memuat data demo...", "en": "Loading demo data..."},
+        # Presets (issue 5): names and one-line rationales.
+        "preset": {"id": "Preset bobot", "en": "Weight preset"},
+        "preset_dampak_umkm": {"id": "Dampak UMKM", "en": "MSME impact"},
+        "preset_dampak_umkm_why": {
+            "id": "Argumen provinsi: banyak UMKM, tanpa internet. Bobot terbesar pada jumlah "
+            "UMKM tanpa 4G, sisanya pada porsinya.",
+            "en": "The province's argument: many MSMEs, no internet. Most weight on the number "
+            "of MSMEs without 4G, the rest on their share.",
+        },
+        "preset_daerah_terpencil": {"id": "Daerah terpencil", "en": "Remote equity"},
+        "preset_daerah_terpencil_why": {
+            "id": "Strategi 1 provinsi: internet untuk daerah jauh dari kota. Bobot pada jarak "
+            "ke kota, pulau, jarak ke backbone dan ke menara, serta porsi UMKM tanpa 4G.",
+            "en": "The province's strategy 1: internet for areas far from cities. Weight on "
+            "distance to a city, islands, distance to the backbone and to towers, and the "
+            "share of MSMEs without 4G.",
+        },
+        "preset_siap_usul_bakti": {"id": "Siap usul BAKTI", "en": "BAKTI-ready"},
+        "preset_siap_usul_bakti_why": {
+            "id": "BAKTI hanya membangun di blank spot. Bobot pada bukti blank spot (luas tanpa "
+            "4G, tanpa operator, tes < 5 Mbps) dan UMKM terdampak. Status 3T, lahan dan "
+            "penjaga dicek di luar alat ini.",
+            "en": "BAKTI builds only in blank spots. Weight on blank-spot evidence (area "
+            "without 4G, no operator, tests under 5 Mbps) and the MSMEs affected. 3T status, "
+            "land and a guard are checked outside this tool.",
+        },
+        "preset_efisiensi_biaya": {"id": "Efisiensi biaya", "en": "Cost-efficiency"},
+        "preset_efisiensi_biaya_why": {
+            "id": "UMKM yang baru tercakup per Rp 1 miliar biaya menara.",
+            "en": "MSMEs newly covered per Rp 1 billion of tower cost.",
+        },
+        "preset_custom": {"id": "Kustom", "en": "Custom"},
+        "preset_custom_why": {
+            "id": "Bobot Anda sendiri: geser slider di bawah.",
+            "en": "Your own weights: move the sliders below.",
+        },
+        "preset_unavailable": {
+            "id": "{name} (belum tersedia)",
+            "en": "{name} (not available yet)",
+        },
+        "preset_needs_siting": {
+            "id": "Menunggu fitur penempatan menara, yang menghitung UMKM baru tercakup per "
+            "Rp 1 miliar.",
+            "en": "Waits for the tower-siting feature, which computes MSMEs newly covered per "
+            "Rp 1 billion.",
+        },
+        "weights_other": {"id": "Indikator lain (bobot 0)", "en": "Other indicators (weight 0)"},
+        "weight_absent": {
+            "id": "Indikator ini tidak ada di data ini.",
+            "en": "This indicator is not in this data.",
+        },
+        "dropped_warning": {
+            "id": "Indikator berbobot ini tidak ada di data, jadi dibuang dan bobot lainnya "
+            "diseimbangkan ulang: {names}.",
+            "en": "These weighted indicators are not in the data, so they were dropped and the "
+            "other weights re-balanced: {names}.",
+        },
+        # Stability and tiers.
+        "stability": {"id": "Stabilitas peringkat", "en": "Rank stability"},
+        "top_n": {"id": "N teratas", "en": "Top N"},
+        "draws": {"id": "Jumlah undian bobot", "en": "Weight draws"},
+        "draws_help": {
+            "id": "Bobot diacak (Dirichlet) di sekitar pilihan Anda sebanyak ini; 0 = tanpa "
+            "acakan.",
+            "en": "Weights are drawn (Dirichlet) around your choice this many times; 0 = no "
+            "perturbation.",
+        },
+        "concentration": {
+            "id": "Konsentrasi (kecil = sebaran lebar)",
+            "en": "Concentration (lower = wider spread)",
+        },
+        "concentration_help": {
+            "id": "Bawaan 20: bobot 0,7 bergeser ke sekitar 0,53-0,85 (5-95%).",
+            "en": "Default 20: a weight of 0.7 moves to about 0.53-0.85 (5-95%).",
+        },
+        "seed": {"id": "Seed acak", "en": "Random seed"},
+        "advanced": {"id": "Lanjutan", "en": "Advanced"},
+        "normalisation": {"id": "Normalisasi", "en": "Normalisation"},
+        "norm_minmax": {"id": "Min-maks (0-1)", "en": "Min-max (0-1)"},
+        "norm_percentile": {
+            "id": "Persentil (untuk data miring)",
+            "en": "Percentile (for skewed data)",
+        },
+        "covered_min": {"id": "Ambang cakupan (covered_min)", "en": "Coverage threshold"},
+        "covered_min_help": {
+            "id": "Piksel tercakup bila nilainya >= ambang ini (1 untuk raster biner).",
+            "en": "A pixel is covered when its value is >= this (1 for a binary raster).",
+        },
+        "tier_rule": {
+            "id": "Prioritas 1: skor > 0, peringkat dalam {n} besar dan tetap di {n} besar pada "
+            ">= 80% undian bobot. Prioritas 2: selain itu, skor > 0 dan peringkat dalam {n} "
+            "besar atau peringkat p5 dalam {n} besar (masuk {n} besar pada >= 5% undian). "
+            "Prioritas 3: lainnya.",
+            "en": "Priority 1: score > 0, rank within the top {n} and in the top {n} in >= 80% "
+            "of weight draws. Priority 2: otherwise, score > 0 and rank within the top {n} or "
+            "5th-percentile rank within the top {n} (top {n} in >= 5% of draws). "
+            "Priority 3: the rest.",
+        },
+        "tier_1": {"id": "Prioritas 1", "en": "Priority 1"},
+        "tier_2": {"id": "Prioritas 2", "en": "Priority 2"},
+        "tier_3": {"id": "Prioritas 3", "en": "Priority 3"},
+        "col_tier": {"id": "Prioritas", "en": "Priority"},
+        "col_rank_range": {"id": "Peringkat p5-p95", "en": "Rank p5-p95"},
+        "col_top_share": {"id": "Di {n} besar (% undian)", "en": "In top {n} (% of draws)"},
+        "metric_top_share": {"id": "Di {n} besar", "en": "In top {n}"},
+        # Why this rank.
+        "why_title": {"id": "Mengapa peringkat ini?", "en": "Why this rank?"},
+        "why_pick": {"id": "Pilih wilayah", "en": "Pick an area"},
+        "col_indicator": {"id": "Indikator", "en": "Indicator"},
+        "col_value": {"id": "Nilai", "en": "Value"},
+        "col_weight": {"id": "Bobot", "en": "Weight"},
+        "col_contribution": {"id": "Kontribusi ke skor", "en": "Contribution to score"},
+        "reason_line": {"id": "Peringkat {rank}: {parts}", "en": "Rank {rank}: {parts}"},
+        "reason_none": {
+            "id": "tidak ada indikator berbobot yang menonjol",
+            "en": "no weighted indicator stands out",
+        },
+        "reason_msme_total": {"id": "{v} UMKM", "en": "{v} MSMEs"},
+        "reason_msme_uncovered": {
+            "id": "{v} UMKM tanpa sinyal 4G",
+            "en": "{v} MSMEs without 4G signal",
+        },
+        "reason_msme_uncovered_share": {
+            "id": "{v} UMKM tanpa 4G",
+            "en": "{v} of MSMEs without 4G",
+        },
+        "reason_msme_coverage_unknown": {
+            "id": "{v} UMKM tanpa data cakupan",
+            "en": "{v} MSMEs with no coverage data",
+        },
+        "reason_msme_online_share": {
+            "id": "hanya {v} UMKM daring",
+            "en": "only {v} of MSMEs online",
+        },
+        "reason_msme_density_km2": {"id": "{v} UMKM per km²", "en": "{v} MSMEs per km²"},
+        "reason_area_uncovered_share": {
+            "id": "{v} luas wilayah tanpa 4G",
+            "en": "{v} of the area without 4G",
+        },
+        "reason_speed_down_mbps": {
+            "id": "unduh rata-rata {v} Mbps",
+            "en": "mean download {v} Mbps",
+        },
+        "reason_speed_up_mbps": {"id": "unggah rata-rata {v} Mbps", "en": "mean upload {v} Mbps"},
+        "reason_speed_latency_ms": {"id": "latensi {v} ms", "en": "latency {v} ms"},
+        "reason_speed_tests": {"id": "hanya {v} tes kecepatan", "en": "only {v} speed tests"},
+        "reason_msme_below_4g_speed": {
+            "id": "{v} UMKM di ubin < 5 Mbps",
+            "en": "{v} MSMEs in tiles under 5 Mbps",
+        },
+        "reason_msme_no_tests": {
+            "id": "{v} UMKM tanpa tes kecepatan",
+            "en": "{v} MSMEs with no speed tests",
+        },
+        "reason_tower_count": {"id": "{v} menara", "en": "{v} towers"},
+        "reason_operator_count": {"id": "{v} operator", "en": "{v} operators"},
+        "reason_msme_tower_km": {
+            "id": "UMKM {v} km dari menara",
+            "en": "MSMEs {v} km from a tower",
+        },
+        "reason_backbone_km": {"id": "{v} km dari backbone", "en": "{v} km from the backbone"},
+        "reason_kota_km": {"id": "{v} km dari kota", "en": "{v} km from a city"},
+        "reason_capital_km": {"id": "{v} km dari Medan", "en": "{v} km from Medan"},
+        "reason_island": {"id": "wilayah pulau", "en": "an island area"},
+        "reason_pop_density_km2": {
+            "id": "kepadatan penduduk {v} jiwa/km²",
+            "en": "population density {v} per km²",
+        },
+        "reason_msme_evidence_conflict": {
+            "id": "{v} UMKM dengan bukti bertentangan",
+            "en": "{v} MSMEs with conflicting evidence",
+        },
+        # Scenarios and comparison.
+        "scenario": {"id": "Skenario", "en": "Scenario"},
+        "scenario_name": {"id": "Nama skenario", "en": "Scenario name"},
+        "scenario_save": {"id": "Simpan skenario (TOML)", "en": "Save scenario (TOML)"},
+        "scenario_show": {"id": "Lihat isi file skenario", "en": "Show the scenario file"},
+        "scenario_load": {"id": "Muat skenario (.toml)", "en": "Load a scenario (.toml)"},
+        "scenario_loaded": {"id": "Skenario dimuat: {name}", "en": "Scenario loaded: {name}"},
+        "scenario_compare": {
+            "id": "Bandingkan dengan skenario lain (.toml)",
+            "en": "Compare with another scenario (.toml)",
+        },
+        "compare_title": {
+            "id": "Perubahan peringkat dari skenario pembanding ({name}) ke skenario saat ini: "
+            "wilayah di {n} besar salah satunya.",
+            "en": "Rank changes from the compared scenario ({name}) to the current one: areas "
+            "in either top {n}.",
+        },
+        "col_rank_before": {"id": "Peringkat (pembanding)", "en": "Rank (compared)"},
+        "col_rank_after": {"id": "Peringkat (saat ini)", "en": "Rank (current)"},
+        "col_change": {"id": "Perubahan", "en": "Change"},
+        "status_new": {"id": "baru", "en": "new"},
+        "unnamed": {"id": "tanpa nama", "en": "unnamed"},
     }
 )
 

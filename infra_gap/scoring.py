@@ -4,22 +4,35 @@ Score = sum over weighted indicators of ``weight x normalised value``.  Normalis
 follows each indicator's direction in the registry; min-max maps to [0, 1] and a
 constant column maps to 0.  A missing value (an empty area's ratio) contributes 0: no
 evidence of need is not evidence of need.  Weights are re-balanced to sum to 1 after
-zero weights are dropped.  Ties are broken by code, ascending.
+zero weights are dropped.  Scores that agree to :data:`TIE_DECIMALS` decimal places are
+tied, and ties are broken by code, ascending; the stability draws use the same rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
-from infra_gap.errors import ScoringError
+from infra_gap.errors import DataError, ScoringError
 from infra_gap.registry import INDICATORS
 
-__all__ = ["normalise", "normalised_weights", "rank_areas"]
+__all__ = [
+    "NORMALISATIONS",
+    "TIE_DECIMALS",
+    "base_scores",
+    "need_matrix",
+    "normalise",
+    "normalised_weights",
+    "rank_areas",
+    "tie_keys",
+    "usable_weights",
+]
 
 NORMALISATIONS = ("minmax", "percentile")
+#: Scores equal to this many decimals count as tied, so float noise never decides an order.
+TIE_DECIMALS = 12
 
 
 def normalised_weights(weights: Mapping[str, float]) -> dict[str, float]:
@@ -44,6 +57,35 @@ def normalised_weights(weights: Mapping[str, float]) -> dict[str, float]:
         msg = "all weights are zero: give at least one indicator a weight above 0"
         raise ScoringError(msg)
     return {k: v / total for k, v in kept.items()}
+
+
+def usable_weights(
+    weights: Mapping[str, float], columns: Iterable[str]
+) -> tuple[dict[str, float], tuple[str, ...]]:
+    """Split weights into those the table can use and the weighted indicators it lacks.
+
+    An indicator in the registry may be absent from a run (its input layer was not given).
+    Its weight is dropped and the rest are re-balanced; the caller must show ``dropped``.
+
+    Returns
+    -------
+    weights
+        The usable weights, re-balanced to sum to 1.
+    dropped
+        Names with a weight above 0 that are not columns of the table, in the given order.
+
+    Raises
+    ------
+    ScoringError
+        As :func:`normalised_weights`, and when every weighted indicator is absent.
+    """
+    w = normalised_weights(weights)
+    present = set(columns)
+    dropped = tuple(k for k in w if k not in present)
+    if len(dropped) == len(w):
+        msg = f"none of the weighted indicators is in this data: {list(dropped)}"
+        raise ScoringError(msg)
+    return normalised_weights({k: v for k, v in w.items() if k in present}), dropped
 
 
 def normalise(values: pd.Series, *, higher_is_need: bool, method: str = "minmax") -> pd.Series:
@@ -76,6 +118,41 @@ def normalise(values: pd.Series, *, higher_is_need: bool, method: str = "minmax"
     raise ScoringError(msg)
 
 
+def need_matrix(table: pd.DataFrame, names: Iterable[str], *, method: str) -> np.ndarray:
+    """Normalised need, one row per area and one column per name; missing -> 0.
+
+    Raises
+    ------
+    ScoringError
+        If the table lacks one of the columns.
+    """
+    names = list(names)
+    missing = [k for k in names if k not in table.columns]
+    if missing:
+        msg = f"indicator table lacks weighted column(s) {missing}"
+        raise ScoringError(msg)
+    cols = [
+        normalise(table[k], higher_is_need=INDICATORS[k].higher_is_need, method=method)
+        .fillna(0.0)
+        .to_numpy()
+        for k in names
+    ]
+    return np.column_stack(cols) if cols else np.zeros((len(table), 0))
+
+
+def base_scores(matrix: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted sum, one indicator at a time, so equal rows always get equal scores."""
+    score = np.zeros(matrix.shape[0])
+    for j, w in enumerate(weights):
+        score += w * matrix[:, j]
+    return np.clip(score, 0.0, 1.0)
+
+
+def tie_keys(scores: np.ndarray) -> np.ndarray:
+    """Integer sort keys: scores rounded to :data:`TIE_DECIMALS` decimals (higher = more need)."""
+    return np.rint(np.asarray(scores) * 10.0**TIE_DECIMALS).astype(np.int64)
+
+
 def rank_areas(
     table: pd.DataFrame, weights: Mapping[str, float], *, method: str = "minmax"
 ) -> pd.DataFrame:
@@ -84,7 +161,7 @@ def rank_areas(
     Parameters
     ----------
     table
-        Indicator table with ``kode`` and the weighted indicator columns.
+        Indicator table with a unique ``kode`` and the weighted indicator columns.
     weights
         Indicator name -> weight (any non-negative scale).
     method
@@ -95,20 +172,24 @@ def rank_areas(
     The table sorted by rank, with ``rank`` (1 = highest need), ``score`` in [0, 1] and
     one ``contrib_<indicator>`` column per weighted indicator; the contributions of a
     row add up to its score.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"kode": ["a", "b"], "msme_uncovered": [5, 9]})
+    >>> rank_areas(t, {"msme_uncovered": 1})["kode"].tolist()
+    ['b', 'a']
     """
     w = normalised_weights(weights)
-    missing = [k for k in w if k not in table.columns]
-    if missing:
-        msg = f"indicator table lacks weighted column(s) {missing}"
-        raise ScoringError(msg)
+    if table["kode"].duplicated().any():
+        msg = "indicator table has duplicate `kode` values; each area must appear once"
+        raise DataError(msg)
+    matrix = need_matrix(table, w, method=method)
+    values = np.fromiter(w.values(), dtype="float64", count=len(w))
     out = table.copy()
-    score = np.zeros(len(out))
-    for name, weight in w.items():
-        norm = normalise(out[name], higher_is_need=INDICATORS[name].higher_is_need, method=method)
-        contrib = weight * norm.fillna(0.0).to_numpy()
-        out[f"contrib_{name}"] = contrib
-        score += contrib
-    out["score"] = np.clip(score, 0.0, 1.0)
-    out = out.sort_values(["score", "kode"], ascending=[False, True], kind="stable")
+    for j, name in enumerate(w):
+        out[f"contrib_{name}"] = values[j] * matrix[:, j]
+    out["score"] = base_scores(matrix, values)
+    out["_tie"] = -tie_keys(out["score"].to_numpy())
+    out = out.sort_values(["_tie", "kode"], kind="stable").drop(columns="_tie")
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out.reset_index(drop=True)

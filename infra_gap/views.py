@@ -1,29 +1,56 @@
-"""Presentation helpers shared by the app and the tests: localised tables and map frames.
+"""Presentation helpers shared by the app, the CLI and the tests: localised tables, reasons.
 
 These only format; they never compute indicators or scores.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 import geopandas as gpd
 import pandas as pd
 
 from infra_gap.config import GEO_CRS
+from infra_gap.export import ranked_csv
 from infra_gap.i18n import fmt_int, fmt_num, fmt_pct, t
-from infra_gap.indicators import INDICATORS
+from infra_gap.registry import INDICATORS
 
-__all__ = ["TOOLTIP_COLUMNS", "indicator_label", "map_frame", "table_view"]
+__all__ = [
+    "EXPORT_EXTRA_COLUMNS",
+    "TOOLTIP_COLUMNS",
+    "compare_view",
+    "contribution_view",
+    "fmt_indicator",
+    "indicator_label",
+    "map_frame",
+    "rank_range",
+    "ranked_export",
+    "reason",
+    "table_view",
+    "tier_label",
+    "with_reasons",
+]
 
 #: Tooltip columns of the priority map (column of :func:`map_frame`, catalogue key).
+#: Labels may hold ``{n}`` (the N of "top N").
 TOOLTIP_COLUMNS = (
     ("tt_nama", "col_nama"),
     ("tt_kode", "col_kode"),
+    ("tt_tier", "col_tier"),
     ("tt_rank", "col_rank"),
+    ("tt_range", "col_rank_range"),
+    ("tt_top", "col_top_share"),
     ("tt_msme", "metric_msme"),
     ("tt_uncovered", "metric_uncovered"),
     ("tt_share", "metric_share"),
     ("tt_score", "col_score"),
 )
+#: Columns that exports add after the standard ones (``contrib_*`` always follow).
+EXPORT_EXTRA_COLUMNS = ("tier", "rank_low", "rank_high", "top_n_share", "reason")
+_CORE = ("msme_total", "msme_uncovered", "msme_uncovered_share")
+_COUNT_UNITS = {"UMKM", "tes", "menara", "operator"}
 
 
 def indicator_label(name: str, lang: str) -> str:
@@ -32,17 +59,148 @@ def indicator_label(name: str, lang: str) -> str:
     return f"{ind.label_id if lang == 'id' else ind.label_en} ({ind.unit})"
 
 
-def table_view(ranked: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The ranked table with columns named for the UI language, shares in percent."""
-    cols = ["rank", "kode", "nama", "score", *(c for c in INDICATORS if c in ranked.columns)]
-    view = ranked[cols].copy()
-    for c in cols:
-        if INDICATORS.get(c) is not None and INDICATORS[c].unit == "%":
-            view[c] = 100.0 * view[c]
-    names = {"rank": t("col_rank", lang), "kode": t("col_kode", lang)}
-    names |= {"nama": t("col_nama", lang), "score": t("col_score", lang)}
-    names |= {c: indicator_label(c, lang) for c in cols if c in INDICATORS}
-    return view.rename(columns=names)
+def tier_label(tier: float, lang: str) -> str:
+    """``"Prioritas 1"`` ... ``"Prioritas 3"``; an en dash when missing."""
+    if tier is None or (isinstance(tier, float) and math.isnan(tier)):
+        return "\u2013"
+    return t(f"tier_{int(tier)}", lang)
+
+
+def rank_range(low: float, high: float, lang: str) -> str:
+    """The 5th-95th percentile rank as ``"3-7"`` (a single number when equal)."""
+    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (low, high)):
+        return "\u2013"
+    if low == high:
+        return fmt_int(low, lang)
+    return f"{fmt_int(low, lang)}\u2013{fmt_int(high, lang)}"
+
+
+def fmt_indicator(name: str, value: float, lang: str) -> str:
+    """An indicator value in its unit's format: counts as integers, shares as percent."""
+    unit = INDICATORS[name].unit
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "\u2013"
+    if unit in _COUNT_UNITS or unit == "0/1":
+        return fmt_int(value, lang)
+    if unit == "%":
+        return fmt_pct(value, lang, decimals=0)
+    if unit in {"Mbps"}:
+        return fmt_num(value, lang, decimals=1)
+    return fmt_num(value, lang, decimals=0 if abs(value) >= 10 or unit == "ms" else 1)
+
+
+def reason(row: Mapping[Any, Any], lang: str, *, max_parts: int = 2) -> str:
+    """One line saying why an area ranks where it does, from its top contributions.
+
+    ``"Peringkat 3: 4.812 UMKM tanpa sinyal 4G, 41 km dari backbone"``.  Indicators are
+    taken in order of contribution (largest first, ties in registry order); those that
+    add nothing are left out.
+    """
+    contrib = [
+        (float(row[f"contrib_{name}"]), i, name)
+        for i, name in enumerate(INDICATORS)
+        if f"contrib_{name}" in row
+    ]
+    top = sorted((c for c in contrib if c[0] > 0), key=lambda c: (-c[0], c[1]))[:max_parts]
+    parts = [
+        t(f"reason_{name}", lang).format(v=fmt_indicator(name, row[name], lang))
+        for _, _, name in top
+    ]
+    return t("reason_line", lang).format(
+        rank=fmt_int(row["rank"], lang),
+        parts=", ".join(parts) if parts else t("reason_none", lang),
+    )
+
+
+def with_reasons(ranked: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A copy of the ranked table with a ``reason`` column, for exports."""
+    out = ranked.copy()
+    cols = ["rank", *(c for c in ranked.columns if c.startswith("contrib_"))]
+    cols += [c.removeprefix("contrib_") for c in cols[1:]]
+    records = ranked[cols].to_dict("records")
+    out["reason"] = [reason(r, lang) for r in records]
+    return out
+
+
+def ranked_export(ranked: pd.DataFrame, lang: str, *, synthetic: bool, sep: str = ",") -> bytes:
+    """The priority-list CSV that the app offers and the CLI writes (same bytes for both).
+
+    :func:`infra_gap.export.ranked_csv` with the tier, rank range, top-N share and the
+    reason in ``lang`` after the standard columns, then the ``contrib_*`` columns.
+    """
+    return ranked_csv(
+        with_reasons(ranked, lang), synthetic=synthetic, sep=sep, extra_columns=EXPORT_EXTRA_COLUMNS
+    )
+
+
+def contribution_view(
+    row: Mapping[Any, Any], weights: Mapping[str, float], lang: str
+) -> pd.DataFrame:
+    """One row per weighted indicator: label, formatted value, weight and contribution.
+
+    Sorted by contribution, largest first; the contributions add up to the score.
+    """
+    names = [k for k in weights if f"contrib_{k}" in row]
+    frame = pd.DataFrame(
+        {
+            t("col_indicator", lang): [indicator_label(k, lang) for k in names],
+            t("col_value", lang): [fmt_indicator(k, row[k], lang) for k in names],
+            t("col_weight", lang): [float(weights[k]) for k in names],
+            t("col_contribution", lang): [float(row[f"contrib_{k}"]) for k in names],
+        }
+    )
+    return frame.sort_values(t("col_contribution", lang), ascending=False, kind="stable")
+
+
+def table_view(
+    ranked: pd.DataFrame, lang: str, *, top_n: int = 10, weighted: Iterable[str] = ()
+) -> pd.DataFrame:
+    """The ranked table with columns named for the UI language, shares in percent.
+
+    Rank and name first, then the stability (tier, rank range, top-N share, when
+    present), the score and code, the MSME counts and the weighted indicators.
+    """
+    view = pd.DataFrame(index=ranked.index)
+    view[t("col_rank", lang)] = ranked["rank"]
+    view[t("col_nama", lang)] = ranked["nama"]
+    if {"tier", "rank_low", "rank_high", "top_n_share"} <= set(ranked.columns):
+        view[t("col_tier", lang)] = ranked["tier"]
+        view[t("col_rank_range", lang)] = [
+            rank_range(lo, hi, lang)
+            for lo, hi in zip(ranked["rank_low"], ranked["rank_high"], strict=True)
+        ]
+        view[t("col_top_share", lang).format(n=top_n)] = 100.0 * ranked["top_n_share"]
+    view[t("col_score", lang)] = ranked["score"]
+    view[t("col_kode", lang)] = ranked["kode"]
+    names = [*_CORE, *weighted]
+    for c in dict.fromkeys(k for k in INDICATORS if k in names and k in ranked.columns):
+        pct = INDICATORS[c].unit == "%"
+        view[indicator_label(c, lang)] = 100.0 * ranked[c] if pct else ranked[c]
+    return view
+
+
+def compare_view(compared: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The rank-change table with arrows: ``↑ 3``, ``↓ 2``, ``→`` and ``baru``/``new``."""
+
+    def arrow(status: str, change: float) -> str:
+        if status == "new":
+            return t("status_new", lang)
+        if status == "same":
+            return "\u2192"
+        sign = "\u2191" if change > 0 else "\u2193"
+        return f"{sign} {fmt_int(abs(change), lang)}"
+
+    return pd.DataFrame(
+        {
+            t("col_rank_after", lang): compared["rank_after"].to_numpy(),
+            t("col_rank_before", lang): compared["rank_before"].to_numpy(),
+            t("col_change", lang): [
+                arrow(s, c) for s, c in zip(compared["status"], compared["change"], strict=True)
+            ],
+            t("col_kode", lang): compared["kode"].to_numpy(),
+            t("col_nama", lang): compared["nama"].to_numpy(),
+        }
+    )
 
 
 def map_frame(display: gpd.GeoDataFrame, ranked: pd.DataFrame, lang: str) -> gpd.GeoDataFrame:
@@ -53,15 +211,25 @@ def map_frame(display: gpd.GeoDataFrame, ranked: pd.DataFrame, lang: str) -> gpd
     display
         Display geometry (``kode``, ``nama``, geometry) in EPSG:4326.
     ranked
-        Output of :func:`infra_gap.scoring.rank_areas` for the same level.
+        Output of :func:`infra_gap.scenario.run_scenario` (or
+        :func:`infra_gap.scoring.rank_areas`, without the stability columns).
     lang
         UI language.
     """
-    cols = ["kode", "rank", "score", "msme_total", "msme_uncovered", "msme_uncovered_share"]
+    optional = (*_CORE, "tier", "rank_low", "rank_high", "top_n_share")
+    cols = ["kode", "rank", "score", *(c for c in optional if c in ranked)]
     gdf = display[["kode", "nama", "geometry"]].merge(ranked[cols], on="kode", how="left")
+    for c in optional:
+        if c not in gdf:
+            gdf[c] = float("nan")  # shown as an en dash
     gdf["tt_nama"] = gdf["nama"].astype("str")
     gdf["tt_kode"] = gdf["kode"].astype("str")
+    gdf["tt_tier"] = [tier_label(v, lang) for v in gdf["tier"]]
     gdf["tt_rank"] = [fmt_int(v, lang) for v in gdf["rank"]]
+    gdf["tt_range"] = [
+        rank_range(lo, hi, lang) for lo, hi in zip(gdf["rank_low"], gdf["rank_high"], strict=True)
+    ]
+    gdf["tt_top"] = [fmt_pct(v, lang, decimals=0) for v in gdf["top_n_share"]]
     gdf["tt_msme"] = [fmt_int(v, lang) for v in gdf["msme_total"]]
     gdf["tt_uncovered"] = [fmt_int(v, lang) for v in gdf["msme_uncovered"]]
     gdf["tt_share"] = [fmt_pct(v, lang) for v in gdf["msme_uncovered_share"]]

@@ -12,7 +12,9 @@ from infra_gap.layers import Raster
 
 def test_zonal_share_with_partial_pixels_and_nodata():
     # 4 pixels of 1 km across x 0-4 km: covered, not, no data, covered
-    r = Raster(np.array([[1, 0, 255, 1]], dtype="uint8"), Affine(1000, 0, 0, 0, -1000, 1000), WORK_CRS, 255)
+    r = Raster(
+        np.array([[1, 0, 255, 1]], dtype="uint8"), Affine(1000, 0, 0, 0, -1000, 1000), WORK_CRS, 255
+    )
     areas = gpd.GeoDataFrame(
         {"kode": ["a", "b", "c"]},
         geometry=[box(0, 0, 2000, 1000), box(500, 0, 2500, 1000), box(3000, 0, 5000, 1000)],
@@ -25,7 +27,9 @@ def test_zonal_share_with_partial_pixels_and_nodata():
 
 def test_distance_to_lines_and_points():
     areas = gpd.GeoDataFrame(
-        {"kode": ["a", "b"]}, geometry=[box(0, 0, 1000, 1000), box(5000, 0, 6000, 1000)], crs=WORK_CRS
+        {"kode": ["a", "b"]},
+        geometry=[box(0, 0, 1000, 1000), box(5000, 0, 6000, 1000)],
+        crs=WORK_CRS,
     )
     targets = np.array([LineString([(0, 3000), (1000, 3000)]), Point(6000, 1500)])
     assert distance_km(areas, targets).tolist() == pytest.approx([2.0, 0.5])
@@ -35,7 +39,11 @@ def test_distance_to_lines_and_points():
 def test_area_context_by_hand():
     kab = gpd.GeoDataFrame(
         {"kode": ["12.01", "12.71", "12.78"], "jenis": ["kabupaten", "kota", "kota"]},
-        geometry=[box(0, 0, 100_000, 100_000), box(100_000, 0, 110_000, 10_000), box(-60_000, 0, -50_000, 10_000)],
+        geometry=[
+            box(0, 0, 100_000, 100_000),
+            box(100_000, 0, 110_000, 10_000),
+            box(-60_000, 0, -50_000, 10_000),
+        ],
         crs=WORK_CRS,
     )
     areas = gpd.GeoDataFrame(

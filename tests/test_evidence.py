@@ -10,15 +10,21 @@ from infra_gap.tiles import lonlat_to_tile, tile_to_quadkey
 
 
 def test_nearest_distance_by_hand():
-    d = nearest_distance(np.array([0.0, 10.0]), np.array([0.0, 0.0]), np.array([3.0, 10.0]), np.array([4.0, 1.0]))
+    d = nearest_distance(
+        np.array([0.0, 10.0]), np.array([0.0, 0.0]), np.array([3.0, 10.0]), np.array([4.0, 1.0])
+    )
     assert d.tolist() == pytest.approx([5.0, 1.0])
-    assert np.isnan(nearest_distance(np.array([0.0]), np.array([0.0]), np.array([]), np.array([]))).all()
+    assert np.isnan(
+        nearest_distance(np.array([0.0]), np.array([0.0]), np.array([]), np.array([]))
+    ).all()
 
 
 def test_tile_lookup_keeps_quadkey_text():
     lon, lat = np.array([98.67, 98.70, 99.5]), np.array([3.59, 3.59, 1.0])
     tx, ty = lonlat_to_tile(lon[:2], lat[:2], 16)
-    tiles = gpd.GeoDataFrame(pd.DataFrame({"quadkey": tile_to_quadkey(tx, ty, 16), "avg_d_kbps": [800, 12_000]}))
+    tiles = gpd.GeoDataFrame(
+        pd.DataFrame({"quadkey": tile_to_quadkey(tx, ty, 16), "avg_d_kbps": [800, 12_000]})
+    )
     assert tiles["quadkey"].str.len().eq(16).all()
     got = tile_values_at(lon, lat, tiles, "avg_d_kbps")
     assert got[:2].tolist() == [800, 12_000]
@@ -31,9 +37,19 @@ def test_evidence_counts_and_speed_means_by_hand():
     cov = PointCoverage(np.array([True, True, True, False]), np.array([False] * 4))
     counts = desa_counts(idx, cov, 2, tile_down_kbps=np.array([20_000, 2_000, np.nan, 1_000]))
     row = counts.iloc[0]
-    assert (row["msme_below_4g_speed"], row["msme_no_tests"], row["msme_evidence_conflict"]) == (2, 1, 2)
+    assert (row["msme_below_4g_speed"], row["msme_no_tests"], row["msme_evidence_conflict"]) == (
+        2,
+        1,
+        2,
+    )
     tiles = pd.DataFrame(
-        {"avg_d_kbps": [10_000, 2_000], "avg_u_kbps": [2_000, 500], "avg_lat_ms": [20, 80], "tests": [30, 10], "devices": [5, 2]}
+        {
+            "avg_d_kbps": [10_000, 2_000],
+            "avg_u_kbps": [2_000, 500],
+            "avg_lat_ms": [20, 80],
+            "tests": [30, 10],
+            "devices": [5, 2],
+        }
     )
     sums = speed_sums(tiles, np.array([0, 0]), 2)
     out = finish_ratios(pd.concat([counts, sums], axis=1))

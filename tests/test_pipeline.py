@@ -126,9 +126,10 @@ def test_indicator_table_every_level_has_every_indicator(demo_layers, facts):
         missing = set(INDICATORS) - set(table.columns)
         assert not missing, (level, missing)
         assert table["tower_count"].sum() == by_source(facts)["towers"].used
-        assert table["speed_tests"].sum() == demo_layers.speed_tiles["tests"].to_numpy()[
-            facts.tile_index >= 0
-        ].sum()
+        assert (
+            table["speed_tests"].sum()
+            == demo_layers.speed_tiles["tests"].to_numpy()[facts.tile_index >= 0].sum()
+        )
         assert set(table["operator_class"]) <= {"none", "single", "several"}
         assert table["area_uncovered_share"].between(0, 1).all()
         assert table["island"].isin([0, 1]).all()

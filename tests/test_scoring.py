@@ -4,8 +4,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infra_gap.errors import ScoringError
-from infra_gap.scoring import normalise, normalised_weights, rank_areas
+from infra_gap.errors import DataError, ScoringError
+from infra_gap.scoring import (
+    need_matrix,
+    normalise,
+    normalised_weights,
+    rank_areas,
+    tie_keys,
+    usable_weights,
+)
 
 
 def _table():
@@ -114,3 +121,52 @@ def test_single_weight_equals_descending_indicator_ties_by_code(table):
         "kode"
     ].tolist()
     assert out["kode"].tolist() == expected
+
+
+def test_usable_weights_drop_absent_and_rebalance():
+    kept, dropped = usable_weights(
+        {"msme_uncovered": 2, "backbone_km": 1, "island": 1, "kota_km": 0},
+        ["kode", "msme_uncovered", "island"],
+    )
+    assert dropped == ("backbone_km",)  # kota_km has weight 0: not "dropped"
+    assert kept == pytest.approx({"msme_uncovered": 2 / 3, "island": 1 / 3})
+
+
+def test_usable_weights_all_absent_is_a_clear_error():
+    with pytest.raises(ScoringError, match=r"none of the weighted indicators.*backbone_km"):
+        usable_weights({"backbone_km": 1}, ["kode", "msme_uncovered"])
+
+
+def test_need_matrix_missing_is_zero_and_direction_applied():
+    m = need_matrix(_table(), ["msme_uncovered_share", "msme_online_share"], method="minmax")
+    np.testing.assert_allclose(m[:, 0], [0.5, 1.0, 0.0, 0.0])  # c is NaN -> 0
+    np.testing.assert_allclose(m[:, 1], [1.0, 0.0, 0.5, 0.5])  # lower online share = more need
+    with pytest.raises(ScoringError, match="lacks weighted column"):
+        need_matrix(_table(), ["backbone_km"], method="minmax")
+
+
+def test_float_noise_is_a_tie_broken_by_code():
+    table = pd.DataFrame({"kode": ["b", "a", "c"], "msme_uncovered_share": [0.3, 0.3 - 1e-15, 0.0]})
+    out = rank_areas(table, {"msme_uncovered_share": 1})
+    assert out["kode"].tolist() == ["a", "b", "c"]
+    assert tie_keys(np.array([0.5, 0.5 + 1e-11])).tolist() == [500_000_000_000, 500_000_000_010]
+
+
+def test_duplicate_codes_refused():
+    table = pd.DataFrame({"kode": ["a", "a"], "msme_uncovered": [1, 2]})
+    with pytest.raises(DataError, match="duplicate `kode`"):
+        rank_areas(table, {"msme_uncovered": 1})
+
+
+def test_percentile_method_ranks_by_order_only():
+    table = pd.DataFrame({"kode": list("abc"), "msme_uncovered": [1, 10, 10_000]})
+    out = rank_areas(table, {"msme_uncovered": 1}, method="percentile").set_index("kode")
+    assert out["score"].to_dict() == pytest.approx({"a": 0.0, "b": 0.5, "c": 1.0})
+
+
+@settings(max_examples=60, deadline=None)
+@given(tables(), weights_st)
+def test_contributions_add_up_to_score(table, w):
+    out = rank_areas(table, {"msme_uncovered": w[0], "msme_uncovered_share": w[1]})
+    np.testing.assert_allclose(out.filter(like="contrib_").sum(axis=1), out["score"], atol=1e-12)
+    assert (out.filter(like="contrib_") >= 0).all().all()

@@ -1,5 +1,6 @@
 """The only package that opens files: vector, raster, tables and plain files."""
 
+from infra_gap.io.bundle import geopackage_bytes
 from infra_gap.io.files import atomic_path, file_sha256, read_json, write_bytes, write_json
 from infra_gap.io.raster import (
     MAX_RASTER_CELLS,
@@ -37,6 +38,7 @@ __all__ = [
     "decode_text",
     "detect_column",
     "file_sha256",
+    "geopackage_bytes",
     "list_layers",
     "memory_raster",
     "open_geotiff",

@@ -1,0 +1,292 @@
+"""Export glue for the command line and the app: pick the format, write the file.
+
+``write_ranked`` serves ``infra-gap rank --out FILE`` (the extension picks CSV, XLSX,
+GeoPackage or a PDF dossier of the top areas); ``dossier`` is the ``infra-gap dossier``
+command.  ``export_bytes`` gives the app the same bytes for its download buttons.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Annotated, Any
+
+import geopandas as gpd
+import pandas as pd
+import typer
+
+from infra_gap import io
+from infra_gap.config import LEVELS
+from infra_gap.dossier import CHECKLIST_FIELDS, dossier_pdf
+from infra_gap.errors import DataError, InfraGapError, InputFileError
+from infra_gap.export import ExportMeta
+from infra_gap.geopackage import ranked_geopackage
+from infra_gap.layers import Layers
+from infra_gap.views import ranked_export, with_reasons
+from infra_gap.xlsx import ranked_xlsx
+
+if TYPE_CHECKING:
+    from infra_gap.pipeline import PointFacts
+    from infra_gap.scenario import ScenarioResult
+
+__all__ = [
+    "DEMO_REGION",
+    "FORMATS",
+    "dossier",
+    "export_bytes",
+    "meta_for",
+    "select_codes",
+    "write_ranked",
+]
+
+#: File extension -> MIME type of every export format (for the app's download buttons).
+FORMATS: Mapping[str, str] = MappingProxyType(
+    {
+        ".csv": "text/csv",
+        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ".gpkg": "application/geopackage+sqlite3",
+        ".pdf": "application/pdf",
+    }
+)
+#: Region printed on the demo's dossier cover.
+DEMO_REGION = "Provinsi Sumatera Utara"
+
+
+def meta_for(result: ScenarioResult) -> ExportMeta:
+    """The export record of a scenario run (weights used, settings, dropped indicators)."""
+    s = result.scenario
+    return ExportMeta(
+        level=s.level,
+        weights=result.weights,
+        normalisation=s.normalisation,
+        covered_min=float(s.covered_min),
+        stability=MappingProxyType({k: float(v) for k, v in asdict(s.stability).items()}),
+        dropped=result.dropped,
+        scenario_name=s.name,
+    )
+
+
+def _with_reasons(ranked: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return ranked if "reason" in ranked else with_reasons(ranked, lang)
+
+
+def export_bytes(
+    ranked: pd.DataFrame,
+    layers: Layers,
+    *,
+    fmt: str,
+    meta: ExportMeta,
+    facts: PointFacts | None = None,
+    lang: str = "id",
+    sep: str = ",",
+    codes: Sequence[str] | None = None,
+    top: int = 5,
+    checklist: Mapping[str, Mapping[str, str]] | None = None,
+    sites: gpd.GeoDataFrame | None = None,
+    region: str = "",
+) -> bytes:
+    """The bytes of one export format.
+
+    Parameters
+    ----------
+    ranked
+        Ranked table at ``meta.level`` (every area: the PDF cover summarises them all).
+    layers, facts
+        The layers and the per-MSME facts behind it; the GeoPackage's uncovered-MSME layer
+        and the PDF need ``facts``.
+    fmt
+        A key of :data:`FORMATS`.
+    meta
+        The methodology record (:func:`meta_for`).
+    lang, sep
+        Language of labels and reasons; CSV separator.
+    codes
+        Areas to keep (CSV, XLSX, GeoPackage) or to write a dossier section for (PDF);
+        every area, and the ``top`` areas for the PDF, when None.
+    top
+        Sections of a PDF made without ``codes``.
+    checklist, sites, region
+        PDF only (``sites`` also goes into the XLSX and GeoPackage), see
+        :func:`infra_gap.dossier.dossier_pdf`.
+    """
+    if fmt not in FORMATS:
+        msg = f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}"
+        raise InputFileError(msg)
+    kept = ranked if codes is None else ranked[ranked["kode"].isin(list(codes))]
+    if fmt == ".csv":
+        return ranked_export(kept, lang, synthetic=layers.synthetic, sep=sep)
+    if fmt == ".xlsx":
+        rejected = facts.rejected if facts is not None else None
+        accounts = facts.accounts if facts is not None else ()
+        return ranked_xlsx(
+            _with_reasons(kept, lang),
+            layers,
+            meta=meta,
+            rejected=rejected,
+            accounts=accounts,
+            sites=sites,
+            lang=lang,
+        )
+    if fmt == ".gpkg":
+        return ranked_geopackage(
+            _with_reasons(ranked, lang),
+            layers,
+            level=meta.level,
+            facts=facts,
+            sites=sites,
+            codes=None if codes is None else list(codes),
+        )
+    if facts is None:
+        msg = "a PDF dossier needs the MSME facts (`facts`)"
+        raise DataError(msg)
+    chosen = list(codes) if codes is not None else ranked["kode"].head(top).tolist()
+    return dossier_pdf(
+        ranked,
+        layers,
+        facts,
+        codes=chosen,
+        meta=meta,
+        lang=lang,
+        checklist=checklist,
+        sites=sites,
+        region=region,
+    )
+
+
+def select_codes(
+    ranked: pd.DataFrame, *, within: str = "", top: int | None = None
+) -> list[str] | None:
+    """Codes of the areas to export, in rank order; None (every area) without options.
+
+    The areas whose code starts with ``within``, then the first ``top`` of those.
+
+    Raises
+    ------
+    DataError
+        When nothing is left.
+    """
+    if not within and top is None:
+        return None
+    inside = ranked["kode"].astype("str").str.startswith(within)
+    codes = ranked["kode"][inside].astype("str").tolist()[:top]
+    if not codes:
+        msg = f"no area has a code starting with {within!r}" if within else "`top` must be >= 1"
+        raise DataError(msg)
+    return codes
+
+
+def write_ranked(
+    ranked: pd.DataFrame,
+    layers: Layers,
+    path: Path,
+    *,
+    meta: ExportMeta,
+    facts: PointFacts | None = None,
+    lang: str = "id",
+    sep: str = ",",
+    within: str = "",
+    top: int | None = None,
+    region: str = "",
+) -> None:
+    """Write a ranking in the format its extension names: CSV, XLSX, GeoPackage or PDF.
+
+    ``within`` keeps the areas whose code starts with it (e.g. ``"12.14"``, a kabupaten)
+    and ``top`` the first N of those; ranks stay the province's.  A ``.pdf`` is the dossier
+    of the kept areas (of the first five when neither option is given).
+
+    Raises
+    ------
+    InputFileError
+        For an extension other than ``.csv``, ``.xlsx``, ``.gpkg`` and ``.pdf``.
+    DataError
+        When ``within`` and ``top`` leave no area.
+    """
+    fmt = path.suffix.lower()
+    if fmt not in FORMATS:
+        msg = f"{path}: the output must end in {', '.join(FORMATS)}"
+        raise InputFileError(msg)
+    codes = select_codes(ranked, within=within, top=top)
+    data = export_bytes(
+        ranked,
+        layers,
+        fmt=fmt,
+        meta=meta,
+        facts=facts,
+        lang=lang,
+        sep=sep,
+        codes=codes,
+        region=region,
+    )
+    io.write_bytes(data, path)
+
+
+def _checklist(path: Path | None) -> dict[str, dict[str, str]]:
+    if path is None:
+        return {}
+    doc: Any = io.read_json(path)
+    ok = isinstance(doc, dict) and all(
+        isinstance(e, dict) and all(isinstance(v, str) for v in e.values()) for e in doc.values()
+    )
+    if not ok:
+        msg = (
+            f"{path}: expected {{area code: {{field: text}}}} with fields {list(CHECKLIST_FIELDS)}"
+        )
+        raise DataError(msg)
+    return {str(k): {str(f): v for f, v in e.items()} for k, e in doc.items()}
+
+
+def dossier(
+    out: Annotated[Path, typer.Option(help="Output PDF file.")],
+    codes: Annotated[str, typer.Option(help="Area codes, comma-separated (CODE[,CODE...]).")] = "",
+    level: Annotated[str, typer.Option(help=f"One of {', '.join(LEVELS)}.")] = "kecamatan",
+    lang: Annotated[str, typer.Option(help="id (Bahasa Indonesia) or en.")] = "id",
+    within: Annotated[
+        str, typer.Option(help="Without --codes: the top areas whose code starts with this.")
+    ] = "",
+    top: Annotated[int, typer.Option(help="Without --codes: how many areas.")] = 5,
+    checklist: Annotated[
+        Path | None, typer.Option(help="JSON {code: {status_3t, blank_spot, lahan, penjaga}}.")
+    ] = None,
+) -> None:
+    """Write the PDF dossier of chosen areas on the embedded demo, ready for BAKTI."""
+    from infra_gap.cli import default_cache_dir, default_data_dir  # cli imports this module
+    from infra_gap.demo import load_demo
+    from infra_gap.pipeline import indicator_table, place_and_cover
+    from infra_gap.scenario import Scenario, run_scenario
+
+    if level not in LEVELS or lang not in {"id", "en"} or out.suffix.lower() != ".pdf":
+        typer.echo(f"error: need --level in {list(LEVELS)}, --lang id|en, --out *.pdf", err=True)
+        raise typer.Exit(code=2)
+    try:
+        t0 = time.perf_counter()
+        entries = _checklist(checklist)
+        layers = load_demo(default_data_dir(), default_cache_dir())
+        scenario = Scenario(level=level)
+        facts = place_and_cover(layers, covered_min=scenario.covered_min)
+        result = run_scenario(indicator_table(layers, facts, level=level), scenario)
+        ranked = result.ranked
+        chosen = [c.strip() for c in codes.split(",") if c.strip()]
+        chosen = chosen or select_codes(ranked, within=within, top=top) or []
+        data = dossier_pdf(
+            ranked,
+            layers,
+            facts,
+            codes=chosen,
+            meta=meta_for(result),
+            lang=lang,
+            checklist=entries,
+            region=DEMO_REGION,
+        )
+        io.write_bytes(data, out)
+    except InfraGapError as err:
+        typer.echo(f"error [{err.code}]: {err}", err=True)
+        raise typer.Exit(code=2) from None
+    typer.echo(
+        f"dossier: {len(chosen)} {level} area(s) ({', '.join(chosen)}) -> {out} "
+        f"({time.perf_counter() - t0:.1f} s)"
+    )
+    if layers.synthetic:
+        typer.echo("note: all layers except the boundaries are a SYNTHETIC DEMO.")

@@ -1,0 +1,137 @@
+"""The `rank` command's input contract, on small hand-made files."""
+
+import subprocess
+import sys
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import rasterio
+from affine import Affine
+from shapely.geometry import box
+
+from tests.conftest import ROOT
+
+
+def _run(*args, cwd):
+    return subprocess.run(
+        [sys.executable, "-m", "infra_gap", "rank", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+    )
+
+
+def _files(tmp_path):
+    areas = gpd.GeoDataFrame(
+        {"KDKEC": ["12.71.01", "12.71.02"], "NMKEC": ["Satu", "=Dua"]},
+        geometry=[box(98.60, 3.50, 98.61, 3.51), box(98.61, 3.50, 98.62, 3.51)],
+        crs="EPSG:4326",
+    )
+    areas.to_file(tmp_path / "kec.geojson")
+    (tmp_path / "umkm.csv").write_bytes(
+        "lintang;bujur;online\n3,505;98,605;ya\n3,506;98,606;tidak\n3,505;98,615;tidak\n"
+        "98,605;3,505;tidak\n;;tidak\n".encode("latin-1")
+    )
+    # coverage: the west half (Satu) covered, the east half not, in UTM 47N
+    with rasterio.open(
+        tmp_path / "cov.tif",
+        "w",
+        driver="GTiff",
+        width=2,
+        height=1,
+        count=1,
+        dtype="uint8",
+        crs="EPSG:4326",
+        transform=Affine(0.01, 0, 98.60, 0, -0.01, 3.51),
+        nodata=255,
+    ) as dst:
+        dst.write(np.array([[1, 0]], dtype="uint8"), 1)
+    return tmp_path
+
+
+def test_rank_own_files_with_rejected_list(tmp_path):
+    d = _files(tmp_path)
+    proc = _run(
+        "--areas",
+        d / "kec.geojson",
+        "--level",
+        "kecamatan",
+        "--msme",
+        d / "umkm.csv",
+        "--coverage",
+        d / "cov.tif",
+        "--out",
+        d / "out.csv",
+        "--rejected",
+        d / "rej.csv",
+        "--weight",
+        "msme_uncovered=1",
+        "--stability",
+        "50",
+        cwd=d,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "rows: msme read 5, placed 3, rejected 2" in proc.stdout
+    out = pd.read_csv(d / "out.csv", encoding="utf-8-sig", dtype={"kode": str})
+    assert out["kode"].tolist() == ["12.71.02", "12.71.01"]  # Dua: 1 uncovered MSME
+    assert out["nama"].tolist() == ["'=Dua", "Satu"]  # formula neutralised, text intact
+    assert out["msme_total"].tolist() == [1, 2]
+    assert out["msme_uncovered"].tolist() == [1, 0]
+    assert (out["data_status"].str.contains("user data")).all()
+    rej = pd.read_csv(d / "rej.csv", encoding="utf-8-sig", dtype=str)
+    reasons = dict(zip(rej["row"], rej["reason"], strict=True))
+    assert reasons["6"] == "missing coordinate"
+    assert reasons["5"].startswith("latitude and longitude look swapped")
+    assert len(rej) == 2
+
+
+def test_input_options_need_areas(tmp_path):
+    d = _files(tmp_path)
+    proc = _run("--msme", d / "umkm.csv", cwd=d)
+    assert proc.returncode == 2
+    assert "--msme needs --areas" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    proc = _run("--areas", d / "kec.geojson", cwd=d)
+    assert proc.returncode == 2
+    assert "--areas needs --msme" in proc.stderr
+
+
+def test_xlsx_output_by_extension(tmp_path):
+    d = _files(tmp_path)
+    proc = _run(
+        "--areas",
+        d / "kec.geojson",
+        "--level",
+        "kecamatan",
+        "--msme",
+        d / "umkm.csv",
+        "--coverage",
+        d / "cov.tif",
+        "--out",
+        d / "out.xlsx",
+        "--stability",
+        "20",
+        cwd=d,
+    )
+    assert proc.returncode == 0, proc.stderr
+    import openpyxl
+
+    wb = openpyxl.load_workbook(d / "out.xlsx")
+    assert "Prioritas" in wb.sheetnames
+    assert "Data ditolak" in wb.sheetnames
+    assert wb["Data ditolak"].max_row == 3  # header + 2 rejected rows
+
+
+def test_cli_refuses_an_unsafe_environment(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    code = (
+        "import os, sys; import infra_gap; os.environ['PROJ_NETWORK']='ON';"
+        "sys.argv=['infra-gap','rank']; from infra_gap.cli import main; main()"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=False
+    )
+    assert proc.returncode == 2
+    assert "E_SECURITY" in proc.stderr
