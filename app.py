@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -11,11 +12,16 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from infra_gap import maps
+from infra_gap import map_layers, maps
+from infra_gap.cli_export import FORMATS, export_bytes, meta_for
 from infra_gap.config import GEO_CRS, LEVELS
 from infra_gap.demo import load_demo
+from infra_gap.dossier import CHECKLIST_FIELDS
 from infra_gap.errors import InfraGapError
+from infra_gap.export import rejected_csv, rejected_rows, row_accounts
+from infra_gap.hardening import check_environment, safe_label
 from infra_gap.i18n import DEFAULT_LANG, LANGS, fmt_int, fmt_num, fmt_pct, t
+from infra_gap.inputs import InputPaths, Loaded, load_layers
 from infra_gap.layers import Layers
 from infra_gap.pipeline import PointFacts, indicator_table, place_and_cover
 from infra_gap.presets import CUSTOM, PRESETS, preset_weights
@@ -32,14 +38,21 @@ from infra_gap.scenario import (
 from infra_gap.scoring import NORMALISATIONS, normalised_weights
 from infra_gap.stability import MAX_DRAWS, StabilityParams
 from infra_gap.views import (
+    EVIDENCE_LAYERS,
     TOOLTIP_COLUMNS,
+    accounts_view,
+    checklist_view,
+    code_path,
     compare_view,
     contribution_view,
     indicator_label,
+    indicator_view,
     map_frame,
+    md_escape,
     rank_range,
-    ranked_export,
     reason,
+    rejected_view,
+    search_areas,
     table_view,
 )
 
@@ -48,6 +61,10 @@ DATA_DIR = Path(os.environ.get("INFRA_GAP_DATA", ROOT / "data"))
 CACHE_DIR = Path(os.environ.get("INFRA_GAP_CACHE", ROOT / ".cache"))
 LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 PRESET_CHOICES = [*(k for k, p in PRESETS.items() if p.available), CUSTOM]
+DEMO = "demo"
+MAP_BUDGET = 3_000_000  # bytes of map HTML sent to a browser at most (desa: one kabupaten)
+TTL = 3600  # seconds an uploaded data set's results stay cached
+UPLOADS = ("areas", "msme", "coverage", "towers", "speed_tiles", "backbone")
 
 
 @st.cache_resource(show_spinner=False)
@@ -56,33 +73,90 @@ def demo_layers() -> Layers:
     return load_demo(DATA_DIR, CACHE_DIR)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def demo_facts(covered_min: float) -> PointFacts:
+# Everything derived from data is keyed by the data's key: "demo", or the SHA-256 of the
+# uploaded bytes and options. `_layers` is not hashed; the key stands in for it.
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=TTL)
+def own_data(key: str, _paths: InputPaths) -> Loaded:
+    """Uploaded files read and validated, keyed by the SHA-256 of their content."""
+    return load_layers(_paths)
+
+
+@st.cache_resource(show_spinner=False, max_entries=6, ttl=TTL)
+def point_facts(key: str, covered_min: float, _layers: Layers) -> PointFacts:
     """Point placement and coverage: done once per threshold, serves every level."""
-    return place_and_cover(demo_layers(), covered_min=covered_min)
+    return place_and_cover(_layers, covered_min=covered_min)
 
 
-@st.cache_resource(show_spinner=False, max_entries=12)
-def indicators(level: str, covered_min: float) -> pd.DataFrame:
+@st.cache_resource(show_spinner=False, max_entries=18, ttl=TTL)
+def indicators(key: str, level: str, covered_min: float, _layers: Layers) -> pd.DataFrame:
     """Indicator table of one level (read-only: scoring copies it)."""
-    return indicator_table(demo_layers(), demo_facts(covered_min), level=level)
+    return indicator_table(_layers, point_facts(key, covered_min, _layers), level=level)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def scenario_run(text: str) -> ScenarioResult:
+@st.cache_resource(show_spinner=False, max_entries=32, ttl=TTL)
+def scenario_run(key: str, text: str, _layers: Layers) -> ScenarioResult:
     """Ranking, stability and tiers of a scenario, keyed by its TOML text."""
     scenario = scenario_from_toml(text)
-    return run_scenario(indicators(scenario.level, scenario.covered_min), scenario)
+    return run_scenario(indicators(key, scenario.level, scenario.covered_min, _layers), scenario)
 
 
-@st.cache_resource(show_spinner=False)
-def display_areas(level: str) -> gpd.GeoDataFrame:
+@st.cache_resource(show_spinner=False, max_entries=12, ttl=TTL)
+def display_areas(key: str, level: str, _layers: Layers) -> gpd.GeoDataFrame:
     """Simplified display geometry per level (analysis keeps the full geometry)."""
-    areas = demo_layers().areas[level]
+    areas = _layers.areas[level]
     shown = areas[["kode", "nama"]].copy()
     tolerance = 150.0 if level == "desa" else 50.0  # keeps the desa map payload small
     geometry = maps.display_geometry(areas, tolerance_m=tolerance)
     return gpd.GeoDataFrame(shown, geometry=geometry).to_crs(GEO_CRS)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Evidence layers prepared once per data set and threshold (read-only)."""
+
+    coverage: map_layers.Overlay | None
+    speed: map_layers.Overlay | None
+    cells: tuple[map_layers.HeatCells, map_layers.HeatCells] | None
+
+
+@st.cache_resource(show_spinner=False, max_entries=6, ttl=TTL)
+def evidence(key: str, covered_min: float, _layers: Layers) -> Evidence:
+    """Warped rasters and MSME heat cells: the slow part of the evidence layers."""
+    raster = _layers.coverage
+    coverage = None
+    if raster is not None and hasattr(raster, "array"):
+        coverage = map_layers.coverage_overlay(raster, covered_min=covered_min)  # type: ignore[arg-type]
+    speed = None
+    if _layers.speed_tiles is not None:
+        speed = map_layers.speed_overlay(_layers.speed_tiles)
+    facts = point_facts(key, covered_min, _layers)
+    msme = _layers.msme
+    cells = None
+    if {"lon", "lat"} <= set(msme.columns) and len(msme) == len(facts.coverage.covered):
+        cells = map_layers.msme_cells(
+            pd.to_numeric(msme["lon"], errors="coerce").to_numpy(dtype="float64"),
+            pd.to_numeric(msme["lat"], errors="coerce").to_numpy(dtype="float64"),
+            ~facts.coverage.covered,
+        )
+    return Evidence(coverage, speed, cells)
+
+
+@st.cache_resource(show_spinner=False, max_entries=6, ttl=TTL)
+def province_map_bytes(key: str, level: str, _layers: Layers) -> int:
+    """Bytes of the whole-province priority map at `level` (all areas, no evidence layers)."""
+    frame = display_areas(key, level, _layers)[["kode", "nama", "geometry"]].copy()
+    frame["score"] = 0.5
+    frame["tt"] = frame["nama"].astype("str")
+    m = maps.priority_choropleth(
+        frame, value_col="score", tooltip_fields=[("tt", label) for _, label in TOOLTIP_COLUMNS],
+        legend_title="", layer_name="",
+    )  # fmt: skip
+    return len(maps.map_html(m).encode("utf-8"))
+
+
+def _error(err: InfraGapError, lang: str) -> str:
+    """The library's message with its code; the message (file names...) shown literally."""
+    return f"{t('error', lang)} [{err.code}]: {md_escape(str(err))}"
 
 
 def _state_from(scenario: Scenario) -> dict[str, object]:
@@ -111,10 +185,25 @@ def _sync(name: str, lang: str) -> None:
 
 
 def _forget(*names: str) -> None:
-    """Drop the widgets of choices set in code, so they show the new value."""
+    """Push choices set in code to their widgets, so the browser shows the new value.
+
+    The current language's widget gets the value (a widget whose state is dropped keeps
+    showing its old value in the browser); the other languages' widgets are dropped.
+    """
+    ss = st.session_state
+    current = ss.get("lang", DEFAULT_LANG)
     for name in names:
         for code in LANGS:
-            st.session_state.pop(f"{name}_{code}", None)
+            ss.pop(f"{name}_{code}", None)
+        if name in ss:
+            ss[f"{name}_{current}"] = ss[name]
+
+
+def _index(name: str, lang: str, options: list[str] | tuple[str, ...]) -> int:
+    """Index for a choice widget: its own state wins when it has one (no double default)."""
+    if f"{name}_{lang}" in st.session_state:
+        return 0
+    return list(options).index(st.session_state[name])
 
 
 def _apply_preset(lang: str) -> None:
@@ -144,22 +233,209 @@ def _load_scenario() -> None:
         loaded = scenario_from_bytes(upload.getvalue())
     except InfraGapError as err:
         ui_lang = st.session_state.get("lang", DEFAULT_LANG)
-        st.session_state["scenario_error"] = f"{t('error', ui_lang)} [{err.code}]: {err}"
+        st.session_state["scenario_error"] = _error(err, ui_lang)
         return
     st.session_state.update(_state_from(loaded))
     _forget("level", "preset", "method")
     st.session_state["scenario_loaded"] = loaded.name or upload.name
 
 
+def _select(kode: str, level: str) -> None:
+    """Select an area (map click, search): drill-down boxes, level and detail follow it.
+
+    Runs in a callback or before any widget is made, so it may set widget state.
+    """
+    ss = st.session_state
+    path = code_path(kode)
+    for lv in ("kabupaten", "kecamatan", "desa"):
+        ss[f"dd_{lv}"] = path.get(lv, "")
+    _forget("dd_kabupaten", "dd_kecamatan", "dd_desa")
+    ss["level"] = level
+    _forget("level")
+    ss[f"why_{level}"] = kode
+    ss[f"why_{level}_picked"] = True
+
+
+def _dd_changed(name: str, lang: str) -> None:
+    """A drill-down box changed: clear the boxes below it; pick the area at its level."""
+    ss = st.session_state
+    _sync(f"dd_{name}", lang)
+    below = ("kabupaten", "kecamatan", "desa")
+    for lv in below[below.index(name) + 1 :]:
+        ss[f"dd_{lv}"] = ""
+        _forget(f"dd_{lv}")
+    chosen = ss[f"dd_{name}"]
+    if chosen and ss["level"] == name:
+        ss[f"why_{name}"] = chosen
+        ss[f"why_{name}_picked"] = True
+
+
+def _search_picked() -> None:
+    picked = st.session_state.get("search_pick")
+    if picked:
+        level, kode = picked.split(":", 1)
+        _select(kode, level)
+
+
+def _search_label(value: str, names: dict[str, str], lang: str) -> str:
+    if not value:
+        return "\u2026"
+    level, kode = value.split(":", 1)
+    return f"{names.get(kode, '')} ({kode}) \u00b7 {t(f'level_{level}', lang)}"
+
+
+def _drill(kode: str, level: str, child: str) -> None:
+    """Select an area and show its children (kabupaten -> kecamatan -> desa)."""
+    _select(kode, level)
+    st.session_state["level"] = child
+    _forget("level")
+
+
+def _store_checklist(kode: str, name: str) -> None:
+    entries = st.session_state.setdefault("checklist", {})
+    entries.setdefault(kode, {})[name] = st.session_state[f"ck_{name}_{kode}"]
+
+
+def _reset_selection() -> None:
+    ss = st.session_state
+    for lv in LEVELS:
+        ss[f"dd_{lv}"] = ""
+        ss.pop(f"why_{lv}_picked", None)
+        ss.pop(f"why_{lv}", None)
+    _forget("dd_kabupaten", "dd_kecamatan", "dd_desa")
+    ss.pop("map_clicked", None)
+    ss.pop("pending_select", None)
+
+
+def _load_own(lang: str) -> None:
+    """Read the uploaded files with the library (same checks and messages as the CLI)."""
+    ss = st.session_state
+    files = {k: ss.get(f"up_{k}") for k in UPLOADS}
+    if files["areas"] is None or files["msme"] is None:
+        ss["own_error"] = t("up_need", lang)
+        return
+    data = {k: f.getvalue() for k, f in files.items() if f is not None}
+    options = {
+        "areas_layer": ss.get("up_layer"),
+        "id_col": ss.get("up_id_col"),
+        "name_col": ss.get("up_name_col"),
+        "lat_col": ss.get("up_lat"),
+        "lon_col": ss.get("up_lon"),
+    }
+    options = {k: (v or "").strip() or None for k, v in options.items()}
+    level = ss.get("up_level", LEVELS[0])
+    digest = hashlib.sha256(f"{level}|{sorted(options.items())!r}".encode())
+    for k in UPLOADS:
+        digest.update(f"|{k}|{files[k].name if files[k] else ''}|".encode())
+        digest.update(hashlib.sha256(data.get(k, b"")).digest())
+    key = f"own-{digest.hexdigest()}"
+    paths = InputPaths(
+        areas=data["areas"],
+        msme=data["msme"],
+        level=level,
+        coverage=data.get("coverage"),
+        towers=data.get("towers"),
+        speed_tiles=data.get("speed_tiles"),
+        backbone=data.get("backbone"),
+        names={k: f.name for k, f in files.items() if f is not None},
+        **options,  # type: ignore[arg-type]
+    )
+    try:
+        loaded = own_data(key, paths)
+    except InfraGapError as err:
+        ss["own_error"] = _error(err, lang)
+        return
+    ss["own"] = {"key": key, "name": files["areas"].name, "loaded": loaded}
+    _reset_selection()
+    ss["level"] = level
+    _forget("level")
+
+
+def _back_to_demo() -> None:
+    st.session_state.pop("own", None)
+    _reset_selection()
+    st.session_state["level"] = Scenario().level
+    _forget("level")
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=TTL)
+def boundary_measures(key: str, _loaded: Loaded) -> tuple[int, float, float]:
+    """Overlapping pairs, their area and the gaps (km²) of an uploaded boundary layer."""
+    overlaps = _loaded.boundary.overlaps()
+    return len(overlaps), float(overlaps["overlap_km2"].sum()), _loaded.boundary.gap_km2()
+
+
+def _data_quality(layers: Layers, facts: PointFacts | None, own: dict | None, lang: str) -> None:
+    """The "Kualitas data" panel: rows read/placed/rejected per source, rejected rows,
+    boundary repairs, overlaps and gaps."""
+    data_key = own["key"] if own is not None else DEMO
+    with st.expander(t("dq_title", lang), expanded=own is not None):
+        if own is None:
+            st.caption(t("dq_demo", lang))
+        st.dataframe(
+            accounts_view(row_accounts(layers, facts.accounts if facts else ()), lang),
+            hide_index=True,
+            key="dq_accounts",
+        )
+        if own is not None:
+            report = own["loaded"].boundary
+            pairs, overlap_km2, gap_km2 = boundary_measures(data_key, own["loaded"])
+            st.caption(
+                " \u00b7 ".join(
+                    [
+                        t("dq_repairs", lang).format(n=fmt_int(len(report.repairs), lang)),
+                        t("dq_overlaps", lang).format(
+                            n=fmt_int(pairs, lang), km2=fmt_num(overlap_km2, lang, decimals=2)
+                        ),
+                        t("dq_gaps", lang).format(km2=fmt_num(gap_km2, lang, decimals=2)),
+                    ]
+                )
+            )
+            if len(report.repairs):
+                st.dataframe(report.repairs, hide_index=True, key="dq_repairs")
+        rejected = rejected_rows(layers, facts.rejected if facts else None)
+        st.caption(f"{t('dq_rejected_rows', lang)}: {fmt_int(len(rejected), lang)}")
+        if len(rejected):
+            st.dataframe(
+                rejected_view(rejected.head(1000), lang), hide_index=True, key="dq_rejected"
+            )
+        st.download_button(
+            t("dq_download", lang),
+            rejected_csv(rejected),
+            file_name=f"{safe_label(f'infra-gap-rejected-{data_key[:12]}')}.csv",
+            mime="text/csv",
+            key="download_rejected",
+        )
+
+
 st.set_page_config(page_title="infra-gap", layout="wide")
-if "preset" not in st.session_state:  # a new session starts on the default scenario
-    st.session_state.update(_state_from(Scenario()))
+try:
+    check_environment()
+except InfraGapError as env_err:
+    st.error(_error(env_err, DEFAULT_LANG))
+    st.stop()
+ss = st.session_state
+if "preset" not in ss:  # a new session starts on the default scenario
+    ss.update(_state_from(Scenario()))
 # A slider that was not shown in the last run lost its state: it gets the preset's weight.
-_preset_w = (
-    {} if st.session_state["preset"] == CUSTOM else preset_weights(st.session_state["preset"])
-)
+_preset_w = {} if ss["preset"] == CUSTOM else preset_weights(ss["preset"])
 for _name in INDICATORS:
-    st.session_state.setdefault(f"w_{_name}", float(_preset_w.get(_name, 0.0)))
+    ss.setdefault(f"w_{_name}", float(_preset_w.get(_name, 0.0)))
+for _lv in LEVELS:
+    ss.setdefault(f"dd_{_lv}", "")
+ss.setdefault("checklist", {})
+if "pending_select" in ss:  # a map click of the last run, applied before any widget exists
+    _select(*ss.pop("pending_select"))
+
+own = ss.get("own")
+if own is not None:
+    data_key, layers = own["key"], own["loaded"].layers
+else:
+    data_key, layers = DEMO, demo_layers()
+levels = [lv for lv in LEVELS if lv in layers.areas]
+if ss["level"] not in levels:
+    ss["level"] = levels[-1]
+    _forget("level")
 
 with st.sidebar:
     lang = st.radio(
@@ -172,8 +448,8 @@ with st.sidebar:
     )
     level = st.selectbox(
         t("level", lang),
-        LEVELS,
-        index=LEVELS.index(st.session_state["level"]),
+        levels,
+        index=_index("level", lang, levels),
         format_func=lambda lv: t(f"level_{lv}", lang),
         key=f"level_{lang}",
         on_change=_sync,
@@ -183,7 +459,7 @@ with st.sidebar:
         method = st.radio(
             t("normalisation", lang),
             NORMALISATIONS,
-            index=NORMALISATIONS.index(st.session_state["method"]),
+            index=_index("method", lang, NORMALISATIONS),
             format_func=lambda m: t(f"norm_{m}", lang),
             key=f"method_{lang}",
             on_change=_sync,
@@ -195,7 +471,7 @@ with st.sidebar:
     preset = st.selectbox(
         t("preset", lang),
         PRESET_CHOICES,
-        index=PRESET_CHOICES.index(st.session_state["preset"]),
+        index=_index("preset", lang, PRESET_CHOICES),
         format_func=lambda k: t(f"preset_{k}", lang),
         key=f"preset_{lang}",
         on_change=_apply_preset,
@@ -211,10 +487,14 @@ with st.sidebar:
                 key=f"preset_na_{p.key}",
             )
             st.caption(t(f"preset_needs_{p.needs}", lang))
-    with st.spinner(t("loading", lang)):
-        table = indicators(level, float(covered_min))
-    shown = [n for n in INDICATORS if n in table.columns or st.session_state.get(f"w_{n}", 0.0)]
-    active = [n for n in shown if st.session_state.get(f"w_{n}", 0.0)]
+    data_error: InfraGapError | None = None
+    try:
+        with st.spinner(t("loading", lang)):
+            table = indicators(data_key, level, float(covered_min), layers)
+    except InfraGapError as err:  # own data the pipeline cannot use: said below
+        data_error, table = err, pd.DataFrame()
+    shown = [n for n in INDICATORS if n in table.columns or ss.get(f"w_{n}", 0.0)]
+    active = [n for n in shown if ss.get(f"w_{n}", 0.0)]
     weights = {}
     for names, label, expanded in (
         (active, "weights", True),
@@ -248,6 +528,63 @@ with st.sidebar:
             t("concentration", lang), help=t("concentration_help", lang), key="concentration"
         )
         seed = st.number_input(t("seed", lang), min_value=0, step=1, key="seed")
+    available = {
+        "msme": True,
+        "coverage": layers.coverage is not None and hasattr(layers.coverage, "array"),
+        "towers": layers.towers is not None and len(layers.towers) > 0,
+        "speed": layers.speed_tiles is not None and len(layers.speed_tiles) > 0,
+        "backbone": layers.backbone is not None and len(layers.backbone) > 0,
+    }
+    with st.expander(t("layers_title", lang)):
+        on = {}
+        for name in EVIDENCE_LAYERS:
+            shown_on = st.toggle(
+                t(f"layer_{name}", lang), key=f"lyr_{name}", disabled=not available[name]
+            )
+            on[name] = shown_on and available[name]
+    with st.expander(t("own_data", lang), expanded=own is not None):
+        st.caption(t("own_help", lang))
+        st.file_uploader(
+            t("up_areas", lang),
+            type=["geojson", "json", "gpkg", "zip", "parquet"],
+            key="up_areas",
+        )
+        ss.setdefault("up_level", LEVELS[0])
+        st.selectbox(
+            t("up_level", lang),
+            LEVELS,
+            index=_index("up_level", lang, LEVELS),
+            format_func=lambda lv: t(f"level_{lv}", lang),
+            key=f"up_level_{lang}",
+            on_change=_sync,
+            args=("up_level", lang),
+        )
+        lc1, lc2, lc3 = st.columns(3)
+        lc1.text_input(t("up_layer", lang), key="up_layer")
+        lc2.text_input(t("up_id_col", lang), key="up_id_col")
+        lc3.text_input(t("up_name_col", lang), key="up_name_col")
+        st.file_uploader(
+            t("up_msme", lang), type=["csv", "txt", "xlsx", "parquet", "gpkg", "geojson"],
+            key="up_msme",
+        )  # fmt: skip
+        mc1, mc2 = st.columns(2)
+        mc1.text_input(t("up_lat", lang), key="up_lat")
+        mc2.text_input(t("up_lon", lang), key="up_lon")
+        st.file_uploader(t("up_coverage", lang), type=["tif", "tiff"], key="up_coverage")
+        st.file_uploader(t("up_towers", lang), type=["csv", "gz", "parquet"], key="up_towers")
+        st.file_uploader(
+            t("up_speed", lang), type=["parquet", "csv", "zip", "gpkg"], key="up_speed_tiles"
+        )
+        st.file_uploader(
+            t("up_backbone", lang), type=["geojson", "json", "gpkg", "zip", "parquet"],
+            key="up_backbone",
+        )  # fmt: skip
+        st.button(t("up_run", lang), key="up_run", on_click=_load_own, args=(lang,))
+        if "own_error" in ss:
+            st.error(ss.pop("own_error"))
+        if own is not None:
+            st.caption(t("own_in_use", lang).format(name=md_escape(own["name"])))
+            st.button(t("back_to_demo", lang), key="back_to_demo", on_click=_back_to_demo)
 
 st.title(t("app_title", lang))
 st.caption(t("app_caption", lang))
@@ -258,8 +595,11 @@ st.markdown(
     unsafe_allow_html=True,
 )
 
-layers = demo_layers()
-facts = demo_facts(float(covered_min))
+if data_error is not None:
+    st.error(_error(data_error, lang))
+    _data_quality(layers, None, own, lang)
+    st.stop()
+facts = point_facts(data_key, float(covered_min), layers)  # cached by the indicators above
 if layers.synthetic:
     st.warning(t("synthetic_banner", lang), icon="\u26a0\ufe0f")
 
@@ -273,21 +613,104 @@ try:
         stability=StabilityParams(
             top_n=int(top_n), draws=int(draws), concentration=float(concentration), seed=int(seed)
         ),
-        name=st.session_state.get("scenario_name", ""),
+        name=ss.get("scenario_name", ""),
     )
-    result = scenario_run(scenario_to_toml(replace(scenario, name="")))
+    with st.spinner(t("loading", lang)):
+        result = scenario_run(data_key, scenario_to_toml(replace(scenario, name="")), layers)
 except InfraGapError as err:
-    st.error(f"{t('error', lang)} [{err.code}]: {err}")
+    st.error(_error(err, lang))
     st.stop()
 ranked = result.ranked
 if result.dropped:
     names = ", ".join(indicator_label(k, lang) for k in result.dropped)
     st.warning(t("dropped_warning", lang).format(names=names))
 
+# Drill-down: kabupaten -> kecamatan -> desa boxes (areas with Kemendagri codes), and search.
+names_by_code = {
+    k: n
+    for lv in levels
+    for k, n in zip(layers.areas[lv]["kode"], layers.areas[lv]["nama"], strict=True)
+}
+hierarchy = bool(code_path(str(ranked["kode"].iloc[0])))
+dd_levels = [lv for lv in ("kabupaten", "kecamatan", "desa") if lv in levels] if hierarchy else []
+dd_levels = dd_levels[: dd_levels.index(level) + 1] if level in dd_levels else []
+drill_cols = st.columns([*([2] * len(dd_levels)), 3])
+parent = ""
+for col, lv in zip(drill_cols, dd_levels, strict=False):
+    codes = layers.areas[lv]["kode"].astype("str")
+    if parent:
+        codes = codes[codes.str.startswith(parent + ".")]
+    options = ["", *codes.tolist()]
+    if ss[f"dd_{lv}"] not in options:
+        ss[f"dd_{lv}"] = ""
+        _forget(f"dd_{lv}")
+    with col:
+        chosen_code = st.selectbox(
+            t(f"dd_{lv}", lang),
+            options,
+            index=_index(f"dd_{lv}", lang, options),
+            format_func=lambda k: f"{names_by_code.get(k, k)} ({k})" if k else t("dd_all", lang),
+            key=f"dd_{lv}_{lang}",
+            on_change=_dd_changed,
+            args=(lv, lang),
+        )
+    parent = chosen_code or ""
+    if not parent:
+        break
+with drill_cols[-1]:
+    query = st.text_input(t("search", lang), key="search")
+    if query:
+        found = search_areas({lv: layers.areas[lv] for lv in levels}, query)
+        if found:
+            st.selectbox(
+                t("search_pick", lang),
+                ["", *(f"{lv}:{k}" for lv, k, _ in found)],
+                format_func=lambda v: _search_label(v, names_by_code, lang),
+                key="search_pick",
+                on_change=_search_picked,
+            )
+        else:
+            st.caption(t("search_none", lang))
+
+prefix = ""
+if level == "kecamatan":
+    prefix = ss["dd_kabupaten"]
+elif level == "desa":
+    prefix = ss["dd_kecamatan"] or ss["dd_kabupaten"]
+shown_ranked = ranked[ranked["kode"].str.startswith(prefix + ".")] if prefix else ranked
+if prefix:
+    st.caption(
+        t("filtered", lang).format(
+            n=fmt_int(len(shown_ranked), lang), nama=md_escape(names_by_code.get(prefix, prefix))
+        )
+    )
+
+# The detail area: picked in the detail box, on the map, in the drill-down or by search.
+why_key = f"why_{level}"
+pick_options = shown_ranked["kode"].tolist()
+if not ss.get(f"{why_key}_picked") or ss.get(why_key) not in pick_options:
+    ss[why_key] = pick_options[0]  # follow rank 1 (of the filtered list) until the user picks
+pick = ss[why_key]
+
 left, right = st.columns([5, 4])
 with left:
     st.subheader(t("map", lang))
-    frame = map_frame(display_areas(level), ranked, lang)
+    map_prefix = prefix
+    too_big = level == "desa" and province_map_bytes(data_key, level, layers) > MAP_BUDGET
+    if too_big and not map_prefix:
+        map_prefix = code_path(pick).get("kabupaten", "")
+    if too_big:
+        mb = province_map_bytes(data_key, level, layers) / 1e6
+        st.caption(
+            t("desa_one_kab", lang).format(
+                mb=fmt_num(mb, lang, decimals=1),
+                nama=md_escape(names_by_code.get(map_prefix, map_prefix)),
+            )
+        )
+    display = display_areas(data_key, level, layers)
+    if map_prefix:
+        display = display[display["kode"].str.startswith(map_prefix + ".")]
+    frame = map_frame(display, ranked, lang)
     fmap = maps.priority_choropleth(
         frame,
         value_col="score",
@@ -296,27 +719,108 @@ with left:
         layer_name=t("layer_priority", lang),
         tick_format=lambda v: fmt_num(v, lang, decimals=1),
         nodata_label=t("no_data", lang),
+        highlight_codes=[pick],
     )
-    st_folium(fmap, returned_objects=[], height=560, use_container_width=True, key=f"map_{level}")
+    legend: list[tuple[str, str]] = []
+    if any(on.values()):
+        with st.spinner(t("layers_loading", lang)):
+            ev = evidence(data_key, float(covered_min), layers)
+        if on["msme"] and ev.cells is not None:
+            legend += map_layers.add_msme_density(
+                fmap, None, None, None, cells=ev.cells, name_all=t("layer_msme", lang),
+                name_uncovered=t("layer_msme_uncovered", lang),
+            )  # fmt: skip
+        if on["coverage"] and ev.coverage is not None:
+            legend += map_layers.add_coverage(
+                fmap, ev.coverage, covered_min=float(covered_min),
+                name=t("layer_coverage", lang), show=True,
+            )  # fmt: skip
+        if on["speed"] and ev.speed is not None:
+            legend += map_layers.add_speed_tiers(
+                fmap, ev.speed, name=t("layer_speed", lang),
+                labels=[t(f"speed_tier_{i}", lang) for i in range(1, 5)], show=True,
+            )  # fmt: skip
+        if on["towers"] and layers.towers is not None:
+            legend += map_layers.add_towers(
+                fmap, layers.towers, name=t("layer_towers", lang), show=True
+            )
+        if on["backbone"] and layers.backbone is not None:
+            legend += map_layers.add_backbone(
+                fmap, layers.backbone, name=t("layer_backbone", lang),
+                pop_label=t("layer_pop", lang), show=True,
+            )  # fmt: skip
+    if legend:
+        maps.add_legend(fmap, t("legend_layers", lang), legend)
+    # Only a click (the clicked feature) is sent back: panning and zooming do not rerun.
+    clicked_map = st_folium(
+        fmap,
+        returned_objects=["last_active_drawing"],
+        height=480,
+        use_container_width=True,
+        key=f"map_{data_key[:16]}_{level}_{map_prefix}",
+    )
+    st.caption(t("map_hint", lang))
+    drawing = (clicked_map or {}).get("last_active_drawing") or {}
+    clicked = str((drawing.get("properties") or {}).get("kode") or "")
+    if clicked and clicked != ss.get("map_clicked"):
+        ss["map_clicked"] = clicked
+        ss["pending_select"] = (clicked, level)
+        st.rerun()
 with right:
     st.subheader(t("table", lang))
     top_col = t("col_top_share", lang).format(n=top_n)
     st.dataframe(
-        table_view(ranked, lang, top_n=int(top_n), weighted=result.weights),
+        table_view(shown_ranked, lang, top_n=int(top_n), weighted=result.weights),
         hide_index=True,
-        height=470,
+        height=430,
         key="ranked_table",
         column_config={
             top_col: st.column_config.ProgressColumn(top_col, format="%.0f%%", max_value=100)
         },
     )
     st.caption(t("tier_rule", lang).format(n=top_n))
-    st.download_button(
+    st.markdown(f"##### {t('downloads', lang)}")
+    meta = meta_for(result)
+    stem = safe_label(f"infra-gap-{level}-{ss.get('scenario_name', '')}")
+    checklist = {k: dict(v) for k, v in ss["checklist"].items()}
+    d1, d2, d3, d4 = st.columns(4)
+    d1.download_button(
         t("download_csv", lang),
-        lambda: ranked_export(ranked, lang, synthetic=layers.synthetic),
-        file_name=f"infra-gap-{level}.csv",
-        mime="text/csv",
+        lambda: export_bytes(ranked, layers, fmt=".csv", meta=meta, lang=lang),
+        file_name=f"{stem}.csv",
+        mime=FORMATS[".csv"],
         key="download_csv",
+    )
+    d2.download_button(
+        t("download_xlsx", lang),
+        lambda: export_bytes(ranked, layers, fmt=".xlsx", meta=meta, facts=facts, lang=lang),
+        file_name=f"{stem}.xlsx",
+        mime=FORMATS[".xlsx"],
+        key="download_xlsx",
+    )
+    # The GeoPackage takes seconds: built only when clicked (deferred download).
+    d3.download_button(
+        t("download_gpkg", lang),
+        lambda: export_bytes(ranked, layers, fmt=".gpkg", meta=meta, facts=facts, lang=lang),
+        file_name=f"{stem}.gpkg",
+        mime=FORMATS[".gpkg"],
+        key="download_gpkg",
+    )
+    d4.download_button(
+        t("download_pdf_top", lang).format(n=int(top_n)),
+        lambda: export_bytes(
+            ranked,
+            layers,
+            fmt=".pdf",
+            meta=meta,
+            facts=facts,
+            lang=lang,
+            top=int(top_n),
+            checklist=checklist,
+        ),
+        file_name=f"{stem}-top{int(top_n)}.pdf",
+        mime=FORMATS[".pdf"],
+        key="download_pdf",
     )
 
 total, uncovered = int(ranked["msme_total"].sum()), int(ranked["msme_uncovered"].sum())
@@ -337,10 +841,7 @@ st.caption(
 
 st.subheader(t("why_title", lang))
 # Labels carry no rank, so the chosen area stays chosen when the weights reorder the list.
-labels = {k: f"{n} ({k})" for k, n in zip(ranked["kode"], ranked["nama"], strict=True)}
-why_key = f"why_{level}"
-if not st.session_state.get(f"{why_key}_picked"):  # follow rank 1 until the user picks
-    st.session_state[why_key] = ranked["kode"].iloc[0]
+labels = {k: f"{n} ({k})" for k, n in zip(shown_ranked["kode"], shown_ranked["nama"], strict=True)}
 why_left, why_right = st.columns([2, 3])
 with why_left:
     pick = st.selectbox(
@@ -361,6 +862,16 @@ with why_left:
         fmt_pct(row["top_n_share"], lang, decimals=0),
         help=t("col_top_share", lang).format(n=top_n),
     )
+    child = {"kabupaten": "kecamatan", "kecamatan": "desa"}.get(level)
+    if hierarchy and child in levels:
+        st.button(
+            t("drill_down", lang).format(
+                child=t(f"level_{child}", lang), nama=md_escape(str(row["nama"]))
+            ),
+            key="drill_down",
+            on_click=_drill,
+            args=(pick, level, child),
+        )
 with why_right:
     contrib_col = t("col_contribution", lang)
     st.dataframe(
@@ -374,6 +885,49 @@ with why_right:
             t("col_weight", lang): st.column_config.NumberColumn(format="%.2f"),
         },
     )
+ind_col, ck_col = st.columns([3, 2])
+with ind_col:
+    st.markdown(f"##### {t('indicators_title', lang)}")
+    st.dataframe(indicator_view(row, lang), hide_index=True, key="why_indicators", height=280)
+with ck_col:
+    st.markdown(f"##### {t('checklist_title', lang)}")
+    stored = ss["checklist"].get(pick, {})
+    for field in CHECKLIST_FIELDS:
+        ck_key = f"ck_{field}_{pick}"
+        if ck_key not in ss:
+            ss[ck_key] = stored.get(field, "")
+        st.text_input(
+            t(f"ck_{field}", lang),
+            key=ck_key,
+            placeholder=t("ck_unfilled", lang),
+            on_change=_store_checklist,
+            args=(pick, field),
+        )
+    st.dataframe(
+        checklist_view(ss["checklist"].get(pick, {}), CHECKLIST_FIELDS, lang),
+        hide_index=True,
+        key="why_checklist",
+    )
+    pick_checklist = {pick: dict(ss["checklist"].get(pick, {}))}
+    dossier_name = safe_label(f"infra-gap-{pick}-{row['nama']}") + ".pdf"
+    st.download_button(
+        t("download_dossier", lang),
+        lambda: export_bytes(
+            ranked,
+            layers,
+            fmt=".pdf",
+            meta=meta,
+            facts=facts,
+            lang=lang,
+            codes=[pick],
+            checklist=pick_checklist,
+        ),
+        file_name=dossier_name,
+        mime=FORMATS[".pdf"],
+        key="download_dossier",
+    )
+
+_data_quality(layers, facts, own, lang)
 
 st.subheader(t("scenario", lang))
 save_col, load_col, compare_col = st.columns(3)
@@ -382,7 +936,7 @@ with save_col:
     st.download_button(
         t("scenario_save", lang),
         scenario_to_toml(scenario),
-        file_name=f"infra-gap-scenario-{level}.toml",
+        file_name=f"{safe_label(f'infra-gap-scenario-{level}')}.toml",
         mime="application/toml",
         key="download_scenario",
     )
@@ -396,10 +950,10 @@ with load_col:
         key="scenario_file",
         on_change=_load_scenario,
     )
-    if "scenario_error" in st.session_state:
-        st.error(st.session_state.pop("scenario_error"))
-    elif "scenario_loaded" in st.session_state:
-        st.success(t("scenario_loaded", lang).format(name=st.session_state.pop("scenario_loaded")))
+    if "scenario_error" in ss:
+        st.error(ss.pop("scenario_error"))
+    elif "scenario_loaded" in ss:
+        st.success(t("scenario_loaded", lang).format(name=md_escape(ss.pop("scenario_loaded"))))
 with compare_col:
     other_file = st.file_uploader(
         t("scenario_compare", lang), type=["toml"], max_upload_size=1, key="compare_file"
@@ -408,16 +962,21 @@ if other_file is not None:
     try:
         other = scenario_from_bytes(other_file.getvalue())
         compared = compare_rankings(
-            scenario_run(scenario_to_toml(replace(other, name=""))).ranked, ranked, top=int(top_n)
+            scenario_run(data_key, scenario_to_toml(replace(other, name="")), layers).ranked,
+            ranked,
+            top=int(top_n),
         )
     except InfraGapError as err:
-        st.error(f"{t('error', lang)} [{err.code}]: {err}")
+        st.error(_error(err, lang))
     else:
         name = other.name or other_file.name
-        st.caption(t("compare_title", lang).format(name=name, n=top_n))
+        st.caption(t("compare_title", lang).format(name=md_escape(name), n=top_n))
         st.dataframe(compare_view(compared, lang), hide_index=True, key="compare_table")
 
 with st.expander(t("sources", lang)):
     for s in layers.sources:
         kind = t("synthetic_yes" if s.synthetic else "synthetic_no", lang)
-        st.markdown(f"- **{s.layer}** ({kind}): {s.origin}; {s.licence}; {s.vintage}")
+        st.markdown(
+            f"- **{md_escape(s.layer)}** ({kind}): {md_escape(s.origin)}; "
+            f"{md_escape(s.licence)}; {md_escape(s.vintage)}"
+        )

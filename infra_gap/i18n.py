@@ -264,6 +264,125 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "col_change": {"id": "Perubahan", "en": "Change"},
         "status_new": {"id": "baru", "en": "new"},
         "unnamed": {"id": "tanpa nama", "en": "unnamed"},
+        # Map layers.
+        "layers_title": {"id": "Lapisan peta", "en": "Map layers"},
+        "layer_coverage": {"id": "Cakupan 4G", "en": "4G coverage"},
+        "layer_towers": {"id": "Menara (per operator)", "en": "Towers (by operator)"},
+        "layer_msme": {"id": "Kepadatan UMKM", "en": "MSME density"},
+        "layer_msme_uncovered": {"id": "UMKM tanpa 4G", "en": "MSMEs without 4G"},
+        "layer_speed": {"id": "Kecepatan unduh", "en": "Download speed"},
+        "layer_backbone": {"id": "Backbone serat optik", "en": "Fibre backbone"},
+        "layer_pop": {"id": "Titik PoP", "en": "Points of presence"},
+        "legend_layers": {"id": "Lapisan bukti", "en": "Evidence layers"},
+        "speed_tier_1": {"id": "< 1 Mbps", "en": "< 1 Mbps"},
+        "speed_tier_2": {"id": "1\u20135 Mbps", "en": "1\u20135 Mbps"},
+        "speed_tier_3": {"id": "5\u201320 Mbps", "en": "5\u201320 Mbps"},
+        "speed_tier_4": {"id": "> 20 Mbps", "en": "> 20 Mbps"},
+        "layers_loading": {
+            "id": "Menyiapkan lapisan peta\u2026",
+            "en": "Preparing map layers\u2026",
+        },
+        "map_hint": {
+            "id": "Klik wilayah di peta untuk memilihnya. Lapisan dapat dinyalakan di sini atau "
+            "di kotak lapisan pada peta.",
+            "en": "Click an area on the map to select it. Layers can be switched on here or in "
+            "the layer box on the map.",
+        },
+        "desa_one_kab": {
+            "id": "Peta desa seprovinsi terlalu besar ({mb} MB), jadi peta menampilkan desa "
+            "satu kabupaten: {nama}. Pilih kabupaten lain di penelusuran.",
+            "en": "The province's desa map is too large ({mb} MB), so the map shows the desa "
+            "of one kabupaten: {nama}. Choose another kabupaten in the drill-down.",
+        },
+        # Drill-down and search.
+        "dd_kabupaten": {"id": "Kabupaten/kota", "en": "Regency/city"},
+        "dd_kecamatan": {"id": "Kecamatan", "en": "District"},
+        "dd_desa": {"id": "Desa/kelurahan", "en": "Village"},
+        "dd_all": {"id": "(semua)", "en": "(all)"},
+        "search": {"id": "Cari nama atau kode", "en": "Search name or code"},
+        "search_pick": {"id": "Hasil pencarian", "en": "Search results"},
+        "search_none": {"id": "Tidak ada wilayah yang cocok.", "en": "No area matches."},
+        "drill_down": {"id": "Tampilkan {child} di {nama}", "en": "Show the {child} in {nama}"},
+        "filtered": {
+            "id": "Menampilkan {n} wilayah di {nama}.",
+            "en": "Showing {n} areas in {nama}.",
+        },
+        # Detail panel.
+        "indicators_title": {"id": "Indikator", "en": "Indicators"},
+        "checklist_title": {"id": "Kelengkapan usulan BAKTI", "en": "BAKTI checklist"},
+        "ck_status_3t": {"id": "Status 3T", "en": "3T status"},
+        "ck_blank_spot": {
+            "id": "Bukti blank spot per sumber",
+            "en": "Blank-spot evidence per source",
+        },
+        "ck_lahan": {"id": "Lahan hibah 20\u00d720 m", "en": "Land grant 20\u00d720 m"},
+        "ck_penjaga": {"id": "Penjaga lokasi", "en": "Site caretaker"},
+        "ck_unfilled": {"id": "belum diisi", "en": "not yet filled"},
+        "ck_status": {"id": "Status isian", "en": "Entry status"},
+        "download_dossier": {
+            "id": "Unduh berkas wilayah ini (PDF)",
+            "en": "Download this area's dossier (PDF)",
+        },
+        # Downloads.
+        "downloads": {"id": "Unduhan", "en": "Downloads"},
+        "download_xlsx": {"id": "Unduh XLSX", "en": "Download XLSX"},
+        "download_gpkg": {"id": "Unduh GeoPackage", "en": "Download GeoPackage"},
+        "prepare_gpkg": {"id": "Siapkan GeoPackage", "en": "Prepare GeoPackage"},
+        "download_pdf_top": {"id": "Unduh PDF {n} teratas", "en": "Download PDF of top {n}"},
+        "preparing": {"id": "Menyiapkan berkas\u2026", "en": "Preparing the file\u2026"},
+        # Own data.
+        "own_data": {"id": "Data sendiri", "en": "Own data"},
+        "own_help": {
+            "id": "Unggah batas wilayah dan daftar UMKM; lapisan lain opsional. Ambang cakupan "
+            "ada di Pengaturan lanjutan.",
+            "en": "Upload boundaries and an MSME register; other layers are optional. The "
+            "coverage threshold is under Advanced settings.",
+        },
+        "up_areas": {"id": "Batas wilayah", "en": "Boundaries"},
+        "up_level": {"id": "Tingkat batas wilayah", "en": "Boundary level"},
+        "up_layer": {"id": "Lapisan GeoPackage (opsional)", "en": "GeoPackage layer (optional)"},
+        "up_id_col": {"id": "Kolom kode (opsional)", "en": "Code column (optional)"},
+        "up_name_col": {"id": "Kolom nama (opsional)", "en": "Name column (optional)"},
+        "up_msme": {"id": "Daftar UMKM", "en": "MSME register"},
+        "up_lat": {"id": "Kolom lintang (opsional)", "en": "Latitude column (optional)"},
+        "up_lon": {"id": "Kolom bujur (opsional)", "en": "Longitude column (optional)"},
+        "up_coverage": {"id": "Cakupan 4G (GeoTIFF)", "en": "4G coverage (GeoTIFF)"},
+        "up_towers": {"id": "Menara (OpenCelliD)", "en": "Towers (OpenCelliD)"},
+        "up_speed": {"id": "Uji kecepatan (Ookla)", "en": "Speed tests (Ookla)"},
+        "up_backbone": {"id": "Backbone dan PoP", "en": "Backbone and PoPs"},
+        "up_run": {"id": "Muat data sendiri", "en": "Load own data"},
+        "up_need": {
+            "id": "Unggah batas wilayah dan daftar UMKM dulu.",
+            "en": "Upload boundaries and an MSME register first.",
+        },
+        "own_in_use": {"id": "Memakai data sendiri: {name}", "en": "Using own data: {name}"},
+        "back_to_demo": {"id": "Kembali ke demo", "en": "Back to the demo"},
+        # Data quality.
+        "dq_title": {"id": "Kualitas data", "en": "Data quality"},
+        "dq_source": {"id": "Sumber", "en": "Source"},
+        "dq_read": {"id": "Dibaca", "en": "Read"},
+        "dq_placed": {"id": "Ditempatkan", "en": "Placed"},
+        "dq_rejected": {"id": "Ditolak", "en": "Rejected"},
+        "dq_row": {"id": "Baris", "en": "Row"},
+        "dq_reason": {"id": "Alasan", "en": "Reason"},
+        "dq_rejected_rows": {"id": "Baris yang ditolak", "en": "Rejected rows"},
+        "dq_download": {"id": "Unduh baris ditolak (CSV)", "en": "Download rejected rows (CSV)"},
+        "dq_repairs": {
+            "id": "Geometri diperbaiki: {n}",
+            "en": "Geometries repaired: {n}",
+        },
+        "dq_overlaps": {
+            "id": "Tumpang tindih: {n} pasang, {km2} km\u00b2",
+            "en": "Overlaps: {n} pairs, {km2} km\u00b2",
+        },
+        "dq_gaps": {
+            "id": "Celah antarwilayah: {km2} km\u00b2",
+            "en": "Gaps between areas: {km2} km\u00b2",
+        },
+        "dq_demo": {
+            "id": "Data demo: batas wilayah nyata, lapisan lain sintetis.",
+            "en": "Demo data: real boundaries, other layers synthetic.",
+        },
     }
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 from affine import Affine
 from folium.plugins import FastMarkerCluster, HeatMap
+from folium.utilities import image_to_url
 from pyproj import Transformer
 from rasterio import features
 from rasterio.warp import Resampling, reproject
@@ -27,12 +29,17 @@ from infra_gap.layers import Raster
 __all__ = [
     "OPERATOR_COLORS",
     "SPEED_TIER_COLORS",
+    "Overlay",
     "add_backbone",
     "add_coverage",
     "add_msme_density",
+    "add_overlay",
     "add_sites",
     "add_speed_tiers",
     "add_towers",
+    "coverage_overlay",
+    "msme_cells",
+    "speed_overlay",
 ]
 
 OPERATOR_COLORS: Mapping[str, str] = {
@@ -50,8 +57,20 @@ SPEED_TIER_COLORS = (
 _MERCATOR = "EPSG:3857"
 
 
-def _overlay(rgba: np.ndarray, transform: Affine, crs: str, name: str, m: folium.Map) -> None:
-    """Add an RGBA image in a projected CRS as an image overlay, warped to Web Mercator.
+@dataclass(frozen=True)
+class Overlay:
+    """A raster layer ready for the map: a PNG data URL and its lon/lat bounds.
+
+    Built once (warping is the slow part) and added to any number of maps with
+    :func:`add_overlay`; it holds only immutable values, so it can be shared read-only.
+    """
+
+    url: str
+    bounds: tuple[tuple[float, float], tuple[float, float]]
+
+
+def _warp(rgba: np.ndarray, transform: Affine, crs: str) -> Overlay:
+    """Warp an RGBA image in a projected CRS to Web Mercator and encode it as a PNG.
 
     The target grid is computed with pyproj (rasterio's ``calculate_default_transform``
     needs GDAL's VRT driver, which the hardened environment switches off).
@@ -73,16 +92,27 @@ def _overlay(rgba: np.ndarray, transform: Affine, crs: str, name: str, m: folium
     lon, lat = Transformer.from_crs(_MERCATOR, GEO_CRS, always_xy=True).transform(
         [west, west + dw * scale], [north - dh * scale, north]
     )
+    url = image_to_url(np.moveaxis(out, 0, -1), origin="upper")
+    return Overlay(url, ((float(lat[0]), float(lon[0])), (float(lat[1]), float(lon[1]))))
+
+
+def add_overlay(m: folium.Map, overlay: Overlay, *, name: str, show: bool = False) -> None:
+    """Add a prepared :class:`Overlay` to `m` (hidden until switched on, unless `show`)."""
     folium.raster_layers.ImageOverlay(
-        np.moveaxis(out, 0, -1), bounds=[[lat[0], lon[0]], [lat[1], lon[1]]],
-        name=html.escape(name), mercator_project=False, pixelated=True, show=False,
+        overlay.url, bounds=[list(overlay.bounds[0]), list(overlay.bounds[1])],
+        name=html.escape(name), mercator_project=False, pixelated=True, show=show,
     ).add_to(m)  # fmt: skip
 
 
-def add_coverage(
-    m: folium.Map, raster: Raster, *, covered_min: float, name: str, max_side: int = 1600
-) -> list[tuple[str, str]]:
-    """Coverage raster as an image: covered green, no data grey, not covered clear."""
+def _overlay(rgba: np.ndarray, transform: Affine, crs: str, name: str, m: folium.Map) -> None:
+    add_overlay(m, _warp(rgba, transform, crs), name=name)
+
+
+COVERAGE_COLOR = "rgba(49,163,84,.5)"
+
+
+def coverage_overlay(raster: Raster, *, covered_min: float, max_side: int = 1600) -> Overlay:
+    """The coverage raster as an :class:`Overlay`: covered green, no data grey."""
     step = max(1, int(np.ceil(max(raster.array.shape) / max_side)))
     values = raster.array[::step, ::step]
     transform = raster.transform @ raster.transform.scale(step, step)
@@ -91,16 +121,35 @@ def add_coverage(
     rgba = np.zeros((4, *values.shape), dtype="uint8")
     rgba[:, covered] = np.array([[49], [163], [84], [120]])
     rgba[:, nodata] = np.array([[150], [150], [150], [60]])
-    _overlay(rgba, transform, raster.crs, name, m)
-    return [("rgba(49,163,84,.5)", name)]
+    return _warp(rgba, transform, raster.crs)
 
 
-def add_speed_tiers(
-    m: folium.Map, tiles: gpd.GeoDataFrame, *, name: str, labels: Sequence[str], cell_m: float = 300
+def add_coverage(
+    m: folium.Map,
+    raster: Raster | Overlay,
+    *,
+    covered_min: float,
+    name: str,
+    max_side: int = 1600,
+    show: bool = False,
 ) -> list[tuple[str, str]]:
-    """Speed tiles rasterised by Giga/FCC download tier (about 610 m tiles, 300 m pixels)."""
+    """Coverage raster as an image: covered green, no data grey, not covered clear.
+
+    `raster` may be an :class:`Overlay` made earlier by :func:`coverage_overlay`.
+    """
+    overlay = (
+        raster
+        if isinstance(raster, Overlay)
+        else coverage_overlay(raster, covered_min=covered_min, max_side=max_side)
+    )
+    add_overlay(m, overlay, name=name, show=show)
+    return [(COVERAGE_COLOR, name)]
+
+
+def speed_overlay(tiles: gpd.GeoDataFrame, *, cell_m: float = 300) -> Overlay | None:
+    """Speed tiles rasterised by download tier as an :class:`Overlay` (None when empty)."""
     if tiles.empty:
-        return []
+        return None
     down = tiles["avg_d_kbps"].to_numpy(dtype="float64")
     tier = np.searchsorted([t for t, _ in SPEED_TIER_COLORS], down, side="right") + 1
     minx, miny, maxx, maxy = tiles.total_bounds
@@ -114,7 +163,30 @@ def add_speed_tiers(
     for i, (_, color) in enumerate(SPEED_TIER_COLORS, start=1):
         rgb = [int(color[k : k + 2], 16) for k in (1, 3, 5)]
         rgba[:, grid == i] = np.array([[rgb[0]], [rgb[1]], [rgb[2]], [190]])
-    _overlay(rgba, transform, str(tiles.crs), name, m)
+    return _warp(rgba, transform, str(tiles.crs))
+
+
+def add_speed_tiers(
+    m: folium.Map,
+    tiles: gpd.GeoDataFrame | Overlay | None,
+    *,
+    name: str,
+    labels: Sequence[str],
+    cell_m: float = 300,
+    show: bool = False,
+) -> list[tuple[str, str]]:
+    """Speed tiles rasterised by Giga/FCC download tier (about 610 m tiles, 300 m pixels).
+
+    `tiles` may be an :class:`Overlay` made earlier by :func:`speed_overlay`.
+    """
+    overlay = (
+        tiles
+        if isinstance(tiles, Overlay) or tiles is None
+        else speed_overlay(tiles, cell_m=cell_m)
+    )
+    if overlay is None:
+        return []
+    add_overlay(m, overlay, name=name, show=show)
     return [(c, label) for (_, c), label in zip(SPEED_TIER_COLORS, labels, strict=True)]
 
 
@@ -126,7 +198,9 @@ _TOWER_CALLBACK = """function (row) {
 }"""
 
 
-def add_towers(m: folium.Map, towers: gpd.GeoDataFrame, *, name: str) -> list[tuple[str, str]]:
+def add_towers(
+    m: folium.Map, towers: gpd.GeoDataFrame, *, name: str, show: bool = False
+) -> list[tuple[str, str]]:
     """Towers clustered, coloured by operator; tooltips are escaped server-side."""
     geo = towers.to_crs(GEO_CRS)
     ops = towers["operator"].astype("str")
@@ -140,57 +214,77 @@ def add_towers(m: folium.Map, towers: gpd.GeoDataFrame, *, name: str) -> list[tu
         for x, y, c, t in zip(geo.geometry.x, geo.geometry.y, colors, tips, strict=True)
     ]
     cluster = FastMarkerCluster(  # type: ignore[no-untyped-call]
-        data, callback=_TOWER_CALLBACK, name=html.escape(name), show=False
+        data, callback=_TOWER_CALLBACK, name=html.escape(name), show=show
     )
     cluster.add_to(m)
     present = sorted(set(ops))
     return [(OPERATOR_COLORS.get(o, _OTHER_OPERATOR), o) for o in present]
 
 
-def add_msme_density(
-    m: folium.Map,
-    lon: np.ndarray,
-    lat: np.ndarray,
-    uncovered: np.ndarray,
-    *,
-    name_all: str,
-    name_uncovered: str,
-    cell_deg: float = 0.01,
-) -> list[tuple[str, str]]:
-    """Two heat maps of MSMEs aggregated to about 1 km cells: all, and uncovered apart."""
+HeatCells = tuple[tuple[float, float, float], ...]
 
-    def cells(mask: np.ndarray) -> list[list[float]]:
+
+def msme_cells(
+    lon: np.ndarray, lat: np.ndarray, uncovered: np.ndarray, *, cell_deg: float = 0.01
+) -> tuple[HeatCells, HeatCells]:
+    """MSMEs counted in about 1 km cells, all and uncovered: ``(lat, lon, weight)`` rows."""
+
+    def cells(mask: np.ndarray) -> HeatCells:
         ok = mask & np.isfinite(lon) & np.isfinite(lat)
         ix = np.floor(lon[ok] / cell_deg).astype("int64")
         iy = np.floor(lat[ok] / cell_deg).astype("int64")
         key, count = np.unique(np.column_stack([ix, iy]), axis=0, return_counts=True)
         top = max(float(count.max()), 1.0) if len(count) else 1.0
-        return [
-            [
-                round((k[1] + 0.5) * cell_deg, 4),
-                round((k[0] + 0.5) * cell_deg, 4),
-                round(c / top, 4),
-            ]
+        return tuple(
+            (
+                round((float(k[1]) + 0.5) * cell_deg, 4),
+                round((float(k[0]) + 0.5) * cell_deg, 4),
+                round(float(c) / top, 4),
+            )
             for k, c in zip(key, count, strict=True)
-        ]
+        )
 
-    everything = np.ones(len(lon), dtype=bool)
-    heat = HeatMap(cells(everything), name=html.escape(name_all), radius=9, blur=12, show=False)  # type: ignore[no-untyped-call]
+    return cells(np.ones(len(lon), dtype=bool)), cells(np.asarray(uncovered, dtype=bool))
+
+
+def add_msme_density(
+    m: folium.Map,
+    lon: np.ndarray | None,
+    lat: np.ndarray | None,
+    uncovered: np.ndarray | None,
+    *,
+    name_all: str,
+    name_uncovered: str,
+    cell_deg: float = 0.01,
+    cells: tuple[HeatCells, HeatCells] | None = None,
+    show_all: bool = False,
+) -> list[tuple[str, str]]:
+    """Two heat maps of MSMEs aggregated to about 1 km cells: all, and uncovered apart.
+
+    `cells` (from :func:`msme_cells`) replaces the three arrays when made earlier.
+    """
+    if cells is None:
+        if lon is None or lat is None or uncovered is None:
+            msg = "give `cells`, or `lon`, `lat` and `uncovered`"
+            raise ValueError(msg)
+        cells = msme_cells(lon, lat, uncovered, cell_deg=cell_deg)
+    all_cells, uncovered_cells = ([list(c) for c in part] for part in cells)
+    heat = HeatMap(all_cells, name=html.escape(name_all), radius=9, blur=12, show=show_all)  # type: ignore[no-untyped-call]
     heat.add_to(m)
     red = {0.2: "#fee0d2", 0.5: "#fc9272", 0.8: "#de2d26", 1.0: "#67000d"}
     HeatMap(  # type: ignore[no-untyped-call]
-        cells(np.asarray(uncovered, dtype=bool)), name=html.escape(name_uncovered), radius=9,
+        uncovered_cells, name=html.escape(name_uncovered), radius=9,
         blur=12, gradient=red, show=True,
     ).add_to(m)  # fmt: skip
     return [("#de2d26", name_uncovered)]
 
 
 def add_backbone(
-    m: folium.Map, backbone: gpd.GeoDataFrame, *, name: str, pop_label: str
+    m: folium.Map, backbone: gpd.GeoDataFrame, *, name: str, pop_label: str, show: bool = False
 ) -> list[tuple[str, str]]:
     """Backbone lines and points of presence."""
     geo = backbone.to_crs(GEO_CRS)
-    group = folium.FeatureGroup(name=html.escape(name), show=False)
+    group = folium.FeatureGroup(name=html.escape(name), show=show)
     lines = geo[geo.geom_type.isin(["LineString", "MultiLineString"])]
     if len(lines):
         folium.GeoJson(

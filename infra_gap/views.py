@@ -18,16 +18,24 @@ from infra_gap.i18n import fmt_int, fmt_num, fmt_pct, t
 from infra_gap.registry import INDICATORS
 
 __all__ = [
+    "EVIDENCE_LAYERS",
     "EXPORT_EXTRA_COLUMNS",
     "TOOLTIP_COLUMNS",
+    "accounts_view",
+    "checklist_view",
+    "code_path",
     "compare_view",
     "contribution_view",
     "fmt_indicator",
     "indicator_label",
+    "indicator_view",
     "map_frame",
+    "md_escape",
     "rank_range",
     "ranked_export",
     "reason",
+    "rejected_view",
+    "search_areas",
     "table_view",
     "tier_label",
     "with_reasons",
@@ -49,6 +57,11 @@ TOOLTIP_COLUMNS = (
 )
 #: Columns that exports add after the standard ones (``contrib_*`` always follow).
 EXPORT_EXTRA_COLUMNS = ("tier", "rank_low", "rank_high", "top_n_share", "reason")
+#: Evidence layers of the map, in the order of the toggles (catalogue key ``layer_*``).
+EVIDENCE_LAYERS = ("msme", "coverage", "towers", "speed", "backbone")
+_MD_SPECIAL = frozenset("\\`*_[]()<>#!|~&$")
+#: Levels by the number of dot-separated parts of a Kemendagri code (``12.01.01`` = kecamatan).
+_CODE_LEVELS = {2: "kabupaten", 3: "kecamatan", 4: "desa"}
 _CORE = ("msme_total", "msme_uncovered", "msme_uncovered_share")
 _COUNT_UNITS = {"UMKM", "tes", "menara", "operator"}
 
@@ -235,3 +248,97 @@ def map_frame(display: gpd.GeoDataFrame, ranked: pd.DataFrame, lang: str) -> gpd
     gdf["tt_share"] = [fmt_pct(v, lang) for v in gdf["msme_uncovered_share"]]
     gdf["tt_score"] = [fmt_num(v, lang, decimals=3) for v in gdf["score"]]
     return gpd.GeoDataFrame(gdf, geometry="geometry", crs=display.crs or GEO_CRS)
+
+
+def code_path(kode: str) -> dict[str, str]:
+    """The codes of an area and its parents by level, from a dotted Kemendagri code.
+
+    ``"12.01.01.2001"`` gives ``{"kabupaten": "12.01", "kecamatan": "12.01.01",
+    "desa": "12.01.01.2001"}``; a code in another format gives ``{}``.
+    """
+    parts = str(kode).split(".")
+    if len(parts) not in _CODE_LEVELS:
+        return {}
+    return {_CODE_LEVELS[n]: ".".join(parts[:n]) for n in range(2, len(parts) + 1)}
+
+
+def search_areas(
+    areas: Mapping[str, pd.DataFrame], query: str, *, limit: int = 20
+) -> list[tuple[str, str, str]]:
+    """Areas whose name contains `query` or whose code starts with it (case-insensitive).
+
+    Returns ``(level, kode, nama)`` triples, coarse levels first, then by code.
+    """
+    q = query.strip().casefold()
+    if not q:
+        return []
+    found: list[tuple[str, str, str]] = []
+    for level in ("kabupaten", "kecamatan", "desa"):
+        if level not in areas:
+            continue
+        frame = areas[level]
+        kode, nama = frame["kode"].astype("str"), frame["nama"].astype("str")
+        hit = kode.str.casefold().str.startswith(q) | nama.str.casefold().str.contains(
+            q, regex=False
+        )
+        found += [(level, k, n) for k, n in zip(kode[hit], nama[hit], strict=True)]
+        if len(found) >= limit:
+            break
+    return found[:limit]
+
+
+def indicator_view(row: Mapping[Any, Any], lang: str) -> pd.DataFrame:
+    """Every registry indicator present in `row`: label with its unit, and formatted value."""
+    names = [k for k in INDICATORS if k in row]
+    return pd.DataFrame(
+        {
+            t("col_indicator", lang): [indicator_label(k, lang) for k in names],
+            t("col_value", lang): [fmt_indicator(k, row[k], lang) for k in names],
+        }
+    )
+
+
+def checklist_view(entries: Mapping[str, str], fields: Iterable[str], lang: str) -> pd.DataFrame:
+    """The BAKTI checklist of one area: field label and entry, "belum diisi" when blank."""
+    fields = list(fields)
+    return pd.DataFrame(
+        {
+            t("checklist_title", lang): [t(f"ck_{f}", lang) for f in fields],
+            t("ck_status", lang): [
+                (entries.get(f) or "").strip() or t("ck_unfilled", lang) for f in fields
+            ],
+        }
+    )
+
+
+def accounts_view(accounts: Iterable[Any], lang: str) -> pd.DataFrame:
+    """Row accounting per source (:class:`~infra_gap.layers.RowAccount`), numbers formatted."""
+    rows = list(accounts)
+    return pd.DataFrame(
+        {
+            t("dq_source", lang): [a.source for a in rows],
+            t("dq_read", lang): [fmt_int(a.read, lang) for a in rows],
+            t("dq_placed", lang): [fmt_int(a.used, lang) for a in rows],
+            t("dq_rejected", lang): [fmt_int(a.rejected, lang) for a in rows],
+        }
+    )
+
+
+def rejected_view(rejected: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The rejected-rows table (``source,row,reason``) with headings in the UI language."""
+    return pd.DataFrame(
+        {
+            t("dq_source", lang): rejected["source"].astype("str").to_numpy(),
+            t("dq_row", lang): rejected["row"].astype("str").to_numpy(),
+            t("dq_reason", lang): rejected["reason"].astype("str").to_numpy(),
+        }
+    )
+
+
+def md_escape(text: str) -> str:
+    """User text made literal for Streamlit markdown (captions, buttons, errors).
+
+    Markdown and HTML characters get a backslash, so ``<img src=x onerror=...>`` shows as
+    text and ``[a](b)`` does not become a link.
+    """
+    return "".join(f"\\{c}" if c in _MD_SPECIAL else c for c in str(text))

@@ -66,6 +66,11 @@ def test_all_zero_weights_is_an_error_not_a_crash(at):
     assert "E_SCORING" in at.error[0].value
 
 
+def _frame(app, column):
+    """The first dataframe shown with `column`."""
+    return next(d.value for d in app.dataframe if column in d.value.columns)
+
+
 def _reason(app):
     return next(m.value for m in app.markdown if m.value.startswith("**"))
 
@@ -119,7 +124,7 @@ def test_stability_columns_tiers_and_the_rule(at):
 def test_why_panel_defaults_to_rank_1_and_keeps_a_pick(at):
     table = _table(at)
     assert _reason(at).startswith("**Peringkat 1: ")
-    contrib = at.dataframe[1].value
+    contrib = _frame(at, "Kontribusi ke skor")
     assert contrib["Kontribusi ke skor"].sum() == pytest.approx(table["Skor"].iloc[0])
     third = table["Kode"].iloc[2]
     at.selectbox(key="why_kecamatan").set_value(third).run()
@@ -166,7 +171,7 @@ def test_bad_scenario_file_is_an_error_not_a_crash(at):
 
 def test_compare_two_scenarios_with_arrows(at):
     _upload(at, "compare_file", 'name = "Terpencil"\npreset = "daerah_terpencil"\n')
-    view = at.dataframe[2].value
+    view = _frame(at, "Perubahan")
     arrows = set(view["Perubahan"])
     assert arrows - {"\u2192"}
     assert all(a == "baru" or a[0] in "\u2191\u2193\u2192" for a in arrows)
@@ -213,3 +218,120 @@ def test_language_switch_keeps_level_preset_and_normalisation(at):
     at.radio(key="lang").set_value("id").run()
     assert at.selectbox(key="preset_id").value == "siap_usul_bakti"
     assert at.slider(key="w_operator_count").value == 0.2
+
+
+def test_selecting_a_kabupaten_filters_to_its_kecamatan(at):
+    at.selectbox(key="dd_kabupaten_id").set_value("12.01").run()
+    assert not at.exception
+    codes = _table(at)["Kode"].tolist()
+    assert codes
+    assert all(c.startswith("12.01.") for c in codes)
+    assert at.selectbox(key="why_kecamatan").value.startswith("12.01.")
+    kecamatan = at.selectbox(key="dd_kecamatan_id").options
+    assert kecamatan[0] == "(semua)"
+    assert len(kecamatan) == len(codes) + 1
+    assert all("(12.01." in k for k in kecamatan[1:])
+    assert any("Menampilkan" in c.value for c in at.caption)
+
+
+def test_drill_down_to_a_desa_and_fill_the_checklist(at):
+    at.selectbox(key="dd_kabupaten_id").set_value("12.01").run()
+    kec = _table(at)["Kode"].iloc[0]
+    at.selectbox(key="dd_kecamatan_id").set_value(kec).run()
+    assert at.selectbox(key="why_kecamatan").value == kec
+    at.button(key="drill_down").click().run()
+    assert not at.exception
+    assert at.selectbox(key="level_id").value == "desa"
+    desa = _table(at)["Kode"].tolist()
+    assert desa
+    assert all(c.startswith(kec + ".") for c in desa)
+    pick = at.selectbox(key="why_desa").value
+    assert pick in desa
+    status = _frame(at, "Status isian")
+    assert set(status["Status isian"]) == {"belum diisi"}
+    at.text_input(key=f"ck_lahan_{pick}").set_value("Hibah desa, 20x20 m").run()
+    status = _frame(at, "Status isian")
+    assert "Hibah desa, 20x20 m" in status["Status isian"].tolist()
+    assert at.session_state["checklist"][pick]["lahan"] == "Hibah desa, 20x20 m"
+    keys = {b.key for b in at.get("download_button")}
+    assert {"download_dossier", "download_csv", "download_xlsx", "download_gpkg"} <= keys
+
+
+def test_search_by_name_selects_the_area(at):
+    nama = _table(at)["Nama"].iloc[4]
+    kode = _table(at)["Kode"].iloc[4]
+    at.text_input(key="search").set_value(nama).run()
+    labels = at.selectbox(key="search_pick").options
+    assert f"{nama} ({kode}) \u00b7 Kecamatan" in labels
+    at.selectbox(key="search_pick").set_value(f"kecamatan:{kode}").run()
+    assert not at.exception
+    assert at.selectbox(key="why_kecamatan").value == kode
+    assert at.selectbox(key="dd_kabupaten_id").value == kode.rsplit(".", 1)[0]
+
+
+def test_every_download_format_is_offered(at):
+    keys = {b.key for b in at.get("download_button")}
+    assert {"download_csv", "download_xlsx", "download_gpkg", "download_pdf"} <= keys
+    assert {"download_dossier", "download_rejected", "download_scenario"} <= keys
+
+
+BOUNDARY = """{"type": "FeatureCollection", "features": [
+ {"type": "Feature", "properties": {"kode": "12.01.01.2001", "nama": "Desa Satu"},
+  "geometry": {"type": "Polygon", "coordinates": [[[98.0, 3.0], [98.1, 3.0], [98.1, 3.1],
+   [98.0, 3.1], [98.0, 3.0]]]}},
+ {"type": "Feature", "properties": {"kode": "12.01.01.2002", "nama": "%s"},
+  "geometry": {"type": "Polygon", "coordinates": [[[98.1, 3.0], [98.2, 3.0], [98.2, 3.1],
+   [98.1, 3.1], [98.1, 3.0]]]}}
+]}"""
+MSME_CSV = "id;lat;lon\n1;3,05;98,05\n2;3,06;98,15\n3;3,07;98,16\n4;abc;98,1\n5;;\n"
+
+
+TOWERS_CSV = "radio,lon,lat,range,operator\nLTE,98.05,3.05,3000,Telkomsel\n"
+
+
+def _own_data(app, name="Desa Dua", towers=True):
+    if towers:
+        app.file_uploader(key="up_towers").set_value(
+            ("menara.csv", TOWERS_CSV.encode("utf-8"), "text/csv")
+        )
+    app.file_uploader(key="up_areas").set_value(
+        ("batas.geojson", (BOUNDARY % name).encode("utf-8"), "application/geo+json")
+    )
+    app.file_uploader(key="up_msme").set_value(("umkm.csv", MSME_CSV.encode("utf-8"), "text/csv"))
+    app.button(key="up_run").click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_upload_without_coverage_is_an_error_with_the_data_quality(at):
+    _own_data(at, towers=False)
+    assert any("[E_" in e.value and "coverage" in e.value for e in at.error)
+    assert len(_frame(at, "Alasan")) == 2  # the rows refused at reading are listed
+    assert any("Tumpang tindih: 0 pasang" in c.value for c in at.caption)
+
+
+def test_upload_own_data_shows_the_data_quality(at):
+    _own_data(at)
+    assert not any("DEMO SINTETIS" in w.value for w in at.warning)
+    table = _table(at)
+    assert sorted(table["Kode"]) == ["12.01.01.2001", "12.01.01.2002"]
+    assert at.metric[0].value == "3"
+    accounts = _frame(at, "Dibaca")
+    msme = accounts[accounts["Sumber"].str.contains("msme|umkm", case=False)].iloc[0]
+    assert (msme["Dibaca"], msme["Ditempatkan"], msme["Ditolak"]) == ("5", "3", "2")
+    rejected = _frame(at, "Alasan")
+    assert len(rejected) == 2
+    assert any("Tumpang tindih: 0 pasang" in c.value for c in at.caption)
+    assert at.selectbox(key="level_id").options == ["Desa/kelurahan"]
+    at.button(key="back_to_demo").click().run()
+    assert not at.exception
+    assert len(_table(at)) == 455
+
+
+def test_upload_error_shows_its_code(at):
+    at.file_uploader(key="up_areas").set_value(("batas.geojson", b"{not json", "text/plain"))
+    at.file_uploader(key="up_msme").set_value(("umkm.csv", MSME_CSV.encode(), "text/csv"))
+    at.button(key="up_run").click().run()
+    assert not at.exception
+    assert any("[E_" in e.value for e in at.error)
+    assert len(_table(at)) == 455  # still the demo

@@ -83,38 +83,214 @@ def server(demo_layers, tmp_path_factory):
     log.close()
 
 
-def test_map_paints_offline_and_table_shows(server):
+@pytest.fixture(scope="module")
+def browser():
     from playwright.sync_api import sync_playwright
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    blocked: list[str] = []
-
-    def only_local(route):
-        if route.request.url.startswith(server):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        page.route("**/*", only_local)
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class Session:
+    """One page on the app with the internet cut off: every non-local request is aborted."""
+
+    def __init__(self, browser, server: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.context = browser.new_context(
+            viewport={"width": 1366, "height": 768}, accept_downloads=True
+        )
+        self.page = self.context.new_page()
+        self.page.route("**/*", self._only_local(server))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", self._dialog)
+        self.server = server
+
+    def _only_local(self, server):
+        def route(r):
+            if r.request.url.startswith(server):
+                r.continue_()
+            else:
+                self.blocked.append(r.request.url)
+                r.abort()
+
+        return route
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self) -> float:
         t0 = time.monotonic()
-        page.goto(server, wait_until="domcontentloaded")
-        page.get_by_text("DEMO SINTETIS").first.wait_for(timeout=120_000)
-        frame = page.frame_locator("iframe[title*='streamlit_folium']").first
-        frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
-        painted = time.monotonic() - t0
-        n_paths = frame.locator("path.leaflet-interactive").count()
-        page.wait_for_timeout(1500)
-        page.screenshot(path=str(ARTIFACTS / "app-kecamatan.png"), full_page=False)
-        browser.close()
-    print(
-        f"map painted in {painted:.1f} s with {n_paths} polygons; blocked {len(blocked)} requests"
-    )
+        self.page.goto(self.server, wait_until="domcontentloaded")
+        self.page.get_by_text("DEMO SINTETIS").first.wait_for(timeout=120_000)
+        self.map.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+        return time.monotonic() - t0
+
+    @property
+    def map(self):
+        return self.page.frame_locator("iframe[title*='streamlit_folium']").first
+
+    def idle(self) -> None:
+        """Wait until the script has finished its rerun."""
+        self.page.wait_for_timeout(400)
+        self.page.locator("[data-testid='stStatusWidget']").wait_for(
+            state="detached", timeout=120_000
+        )
+        self.page.wait_for_timeout(300)
+
+    def shot(self, name: str) -> None:
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+
+    def selectbox(self, label: str):
+        return self.page.locator("[data-testid='stSelectbox']").filter(has_text=label).first
+
+    def choose(self, label: str, option: str) -> None:
+        self.selectbox(label).click()
+        self.page.get_by_role("option", name=option, exact=False).first.click()
+        self.idle()
+
+    def value(self, label: str) -> str:
+        return self.selectbox(label).locator("input[role='combobox']").input_value()
+
+    def until(self, check, timeout_s: float = 90) -> None:
+        """Poll `check()` until true (reruns take a while on a shared machine)."""
+        deadline = time.monotonic() + timeout_s
+        while not check():
+            if time.monotonic() > deadline:
+                self.shot("timed-out")
+                pytest.fail("timed out waiting for the page")
+            self.page.wait_for_timeout(500)
+
+    def picked(self) -> str:
+        """The area shown in the detail panel (its box follows rank 1)."""
+        return self.selectbox("Pilih wilayah").locator("input[role='combobox']").input_value()
+
+    def close(self) -> None:
+        self.context.close()
+        stray = [u for u in self.blocked if not u.startswith(("https://tile.", "http://tile."))]
+        assert not stray, stray
+        assert not self.errors, self.errors
+        assert not self.dialogs, self.dialogs
+
+
+@pytest.fixture
+def session(browser, server):
+    s = Session(browser, server)
+    yield s
+    s.close()
+
+
+def test_map_paints_offline_and_table_shows(session):
+    painted = session.open()
+    n_paths = session.map.locator("path.leaflet-interactive").count()
+    session.page.wait_for_timeout(1500)
+    session.shot("app-kecamatan")
+    print(f"map painted in {painted:.1f} s with {n_paths} polygons")
     assert n_paths >= 455
-    assert not [u for u in blocked if not u.startswith(("https://tile.", "http://tile."))], blocked
-    assert not errors, errors
+
+
+def test_language_switch_and_back(session):
+    session.open()
+    session.page.get_by_text("English", exact=True).click()
+    session.page.get_by_text("SYNTHETIC DEMO").first.wait_for(timeout=60_000)
+    session.idle()
+    assert session.page.get_by_text("Priority map").count()
+    session.shot("app-english")
+    session.page.get_by_text("Bahasa Indonesia", exact=True).click()
+    session.page.get_by_text("DEMO SINTETIS").first.wait_for(timeout=60_000)
+    session.idle()
+    assert session.page.get_by_text("Peta prioritas").count()
+
+
+def test_moving_a_weight_changes_the_top_area(session):
+    session.open()
+    before = session.picked()
+    thumb = session.page.locator("[data-testid='stSidebar'] input[type='range']").first
+    thumb.focus()
+    thumb.press("Home")  # UMKM tanpa sinyal 4G -> 0: the share alone ranks
+    session.idle()
+    deadline = time.monotonic() + 60
+    while session.picked() == before and time.monotonic() < deadline:
+        session.page.wait_for_timeout(500)
+    after = session.picked()
+    session.idle()
+    session.map.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    session.shot("app-weight-moved")
+    assert after != before
+
+
+def test_drill_down_to_a_desa(session):
+    session.open()
+    session.choose("Kabupaten/kota", "(12.01)")
+    session.page.get_by_text("Menampilkan").first.wait_for(timeout=60_000)
+    session.shot("app-drill-kabupaten")
+    session.choose("Kecamatan", "(12.01.")
+    session.page.get_by_role("button", name="Tampilkan Desa/kelurahan").click()
+    session.until(lambda: session.value("Tingkat wilayah") == "Desa/kelurahan")
+    session.until(lambda: session.picked().count(".") >= 3)
+    session.idle()
+    session.page.get_by_text("Peta desa seprovinsi terlalu besar").first.wait_for(timeout=60_000)
+    session.map.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    picked = session.picked()
+    session.shot("app-drill-desa")
+    assert "(12.01." in picked
+    assert picked.count(".") >= 3  # a desa code: 12.01.01.2001
+
+
+def test_csv_download_has_every_kecamatan(session):
+    session.open()
+    with session.page.expect_download(timeout=120_000) as info:
+        session.page.get_by_role("button", name="Unduh CSV").click()
+    path = info.value.path()
+    lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("rank,kode,nama,score")
+    assert len(lines) == 1 + 455
+    assert info.value.suggested_filename.endswith(".csv")
+
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def test_hostile_area_name_shows_as_text(session, tmp_path):
+    from tests.test_app import BOUNDARY, MSME_CSV, TOWERS_CSV
+
+    session.open()
+    files = {
+        "batas.geojson": (BOUNDARY % HOSTILE).encode("utf-8"),
+        "umkm.csv": MSME_CSV.encode("utf-8"),
+        "menara.csv": TOWERS_CSV.encode("utf-8"),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    page = session.page
+    page.get_by_text("Data sendiri").first.click()
+    inputs = page.locator("[data-testid='stSidebar'] input[type='file']")
+    inputs.nth(0).set_input_files(str(tmp_path / "batas.geojson"))
+    inputs.nth(1).set_input_files(str(tmp_path / "umkm.csv"))
+    inputs.nth(3).set_input_files(str(tmp_path / "menara.csv"))
+    session.idle()
+    session.shot("app-upload-files")
+    page.get_by_role("button", name="Muat data sendiri").click()
+    session.idle()
+    session.shot("app-upload-clicked")
+    page.get_by_text("Memakai data sendiri").first.wait_for(timeout=120_000)
+    session.idle()
+    session.map.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    # The name is text in the page (drill-down, detail box), and in the map's tooltip.
+    assert HOSTILE in session.picked()
+    paths = session.map.locator("path.leaflet-interactive")
+    for i in range(paths.count()):
+        paths.nth(i).hover(force=True)
+        page.wait_for_timeout(300)
+    tooltip = session.map.locator(".leaflet-tooltip")
+    texts = [tooltip.nth(i).inner_text() for i in range(tooltip.count())]
+    session.shot("app-hostile-name")
+    assert any(HOSTILE in t for t in texts), texts
+    assert page.locator("img[src='x']").count() == 0
+    assert session.map.locator("img[src='x']").count() == 0
+    assert not session.dialogs

@@ -45,3 +45,45 @@ def test_fmt_pct_and_missing():
     assert fmt_pct(0.125, "en") == "12.5%"
     assert fmt_pct(float("nan"), "id") == "\u2013"
     assert fmt_num(-1234.5, "id", decimals=1) == "-1.234,5"
+
+
+def test_dynamic_key_families_exist_in_both_languages():
+    from infra_gap.config import LEVELS
+    from infra_gap.dossier import CHECKLIST_FIELDS
+    from infra_gap.views import EVIDENCE_LAYERS
+
+    keys = [f"layer_{n}" for n in EVIDENCE_LAYERS]
+    keys += [f"dd_{lv}" for lv in ("kabupaten", "kecamatan", "desa")]
+    keys += [f"level_{lv}" for lv in LEVELS]
+    keys += [f"ck_{f}" for f in CHECKLIST_FIELDS]
+    keys += [f"speed_tier_{i}" for i in range(1, 5)] + [f"tier_{i}" for i in range(1, 4)]
+    for key in keys:
+        assert set(TEXT[key]) == set(LANGS), key
+
+
+def test_every_dynamic_key_prefix_in_the_app_has_keys():
+    source = (ROOT / "app.py").read_text()
+    prefixes = set(re.findall(r"""\bt\(\s*f["']([a-z_]+)\{""", source))
+    assert prefixes, "no dynamic catalogue keys found: the scan is broken"
+    for prefix in prefixes:
+        assert any(k.startswith(prefix) for k in TEXT), prefix
+
+
+# Widgets and text elements whose first argument is a literal: the only allowed ones.
+_ALLOWED_LITERALS = ('"Bahasa / Language', '"<style>')
+
+
+def test_no_ui_text_outside_the_catalogue():
+    source = (ROOT / "app.py").read_text()
+    calls = re.findall(
+        r"""\.(?:button|toggle|download_button|text_input|selectbox|slider|number_input|"""
+        r"""file_uploader|radio|subheader|caption|markdown|metric|expander|title|header|"""
+        r"""warning|error|success|info|spinner|checkbox|multiselect|popover)\(\s*(f?["'][^"'{]*)""",
+        source,
+    )
+    literal = [c for c in calls if not any(c.startswith(a) for a in _ALLOWED_LITERALS)]
+    # Only text with letters counts (not "##### {t(...)}" headings or " \u00b7 " joins).
+    literal = [
+        c for c in literal if re.search(r"[A-Za-z]", re.sub(r"\\u[0-9a-f]{4}", "", c.lstrip("f")))
+    ]
+    assert not literal, literal

@@ -110,3 +110,48 @@ def test_speed_tiers_and_coverage_colours(demo_layers):
     assert east > 100.4
     assert south < -0.6
     assert north > 4.29
+
+
+def test_prepared_layers_render_the_same_and_can_be_shown(demo_layers):
+    """Overlays and heat cells made once (the app caches them) add to any number of maps."""
+    from infra_gap.map_layers import Overlay, coverage_overlay, msme_cells, speed_overlay
+
+    L = demo_layers
+    cov = coverage_overlay(L.coverage, covered_min=1)
+    assert isinstance(cov, Overlay)
+    assert cov.url.startswith("data:image/png;base64,")
+    speed = speed_overlay(L.speed_tiles)
+    assert speed is not None
+    lon, lat = L.msme["lon"].to_numpy()[:5000], L.msme["lat"].to_numpy()[:5000]
+    uncovered = (lon * 1000).astype(int) % 2 == 0
+    cells = msme_cells(lon, lat, uncovered)
+    assert sum(1 for _ in cells[1]) <= sum(1 for _ in cells[0])
+    assert max(c[2] for c in cells[0]) == 1.0  # weights scaled to the densest cell
+    pages = []
+    for _ in range(2):  # shared read-only: the same objects serve two maps
+        m = maps.offline_map(bounds=(97.0, -0.7, 100.5, 4.4))
+        legend = add_coverage(m, cov, covered_min=1, name="Cakupan", show=True)
+        legend += add_speed_tiers(m, speed, name="Kecepatan", labels=["a", "b", "c", "d"])
+        legend += add_msme_density(
+            m, None, None, None, cells=cells, name_all="Semua", name_uncovered="Tanpa 4G"
+        )
+        maps.add_legend(m, "Lapisan", legend)
+        pages.append(maps.map_html(m))
+    assert pages[0].count(cov.url) == 1
+    assert pages[0].count("L.imageOverlay") == 2
+    assert pages[0].count("L.heatLayer") == 2
+    for label in ("Cakupan", "Kecepatan", "Tanpa 4G", "Lapisan"):
+        assert label in pages[0], label
+    with pytest.raises(ValueError, match="give `cells`"):
+        add_msme_density(m, None, None, None, name_all="a", name_uncovered="b")
+
+
+def test_show_puts_the_layer_on_the_map_at_once(demo_layers):
+    m = maps.offline_map(bounds=(97.0, -0.7, 100.5, 4.4))
+    add_towers(m, demo_layers.towers.iloc[:20], name="Menara", show=True)
+    add_backbone(m, demo_layers.backbone, name="Backbone", pop_label="PoP", show=False)
+    page = maps.map_html(m)
+    cluster = re.search(r"var (fast_marker_cluster_\w+) = ", page).group(1)
+    group = re.search(r"var (feature_group_\w+) = ", page).group(1)
+    assert f"{cluster}.addTo(" in page
+    assert f"{group}.addTo(" not in page
