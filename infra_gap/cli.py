@@ -12,6 +12,7 @@ import typer
 
 from infra_gap import io
 from infra_gap.cli_export import DEMO_REGION, dossier, meta_for, write_ranked
+from infra_gap.cli_sites import sites
 from infra_gap.config import LEVELS, CoverageParams
 from infra_gap.demo import export_demo, load_demo
 from infra_gap.errors import InfraGapError, InputFileError
@@ -276,6 +277,7 @@ def demo_export(
 
 
 app.command()(dossier)
+app.command("sites")(sites)
 
 
 def main() -> None:

@@ -1,0 +1,176 @@
+"""``infra-gap sites``: where to build towers, what they cost, and the MSMEs they reach.
+
+Registered by :mod:`infra_gap.cli` as ``app.command("sites")(sites)``.  Runs on the
+embedded demo; the input options of ``rank`` (``--areas``, ``--msme``, ...) are wired by
+the CLI module.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from infra_gap import io
+from infra_gap.config import LEVEL_CODE_LENGTH, LEVELS, CoverageParams
+from infra_gap.costs import CostParams, fmt_idr
+from infra_gap.errors import InfraGapError
+from infra_gap.export import REAL_LABEL, SYNTHETIC_LABEL, neutralise_formulas
+from infra_gap.i18n import LANGS
+from infra_gap.siting import (
+    ReachParams,
+    SitePlan,
+    area_site_needs,
+    reach_discs,
+    siting_problem,
+    suggest_sites,
+)
+
+__all__ = ["DEFAULT_BUDGET_IDR", "sites", "sites_csv"]
+
+#: Budget used when neither ``--budget-idr`` nor ``--count`` is given (the issue's example).
+DEFAULT_BUDGET_IDR = 50e9
+_OUT_SUFFIXES = (".csv", ".geojson", ".gpkg")
+
+
+def sites_csv(table: pd.DataFrame, *, synthetic: bool, sep: str = ",") -> bytes:
+    """CSV bytes (UTF-8 with a BOM) of a site or per-area table, with ``data_status``."""
+    out = neutralise_formulas(pd.DataFrame(table.drop(columns="geometry", errors="ignore")))
+    out["data_status"] = SYNTHETIC_LABEL if synthetic else REAL_LABEL
+    decimal = "," if sep == ";" else "."
+    text = out.to_csv(index=False, sep=sep, decimal=decimal, float_format="%.10g")
+    return ("\ufeff" + text).encode("utf-8")
+
+
+def _write(plan: SitePlan, out: Path, *, synthetic: bool, sep: str) -> None:
+    suffix = out.suffix.lower()
+    if suffix == ".csv":
+        io.write_bytes(sites_csv(plan.sites, synthetic=synthetic, sep=sep), out)
+        return
+    gdf = plan.sites.copy()
+    gdf["data_status"] = SYNTHETIC_LABEL if synthetic else REAL_LABEL
+    if suffix == ".geojson":
+        io.write_vector(gdf, out)
+        return
+    out.unlink(missing_ok=True)  # a fresh GeoPackage, not layers left from an older run
+    io.write_vector(gdf, out, layer="sites")
+    io.write_vector(reach_discs(gdf), out, layer="reach")
+
+
+def _check(
+    out: Path,
+    budget_idr: float | None,
+    count: int | None,
+    terrain: str,
+    level: str,
+    sep: str,
+    lang: str,
+    method: str,
+) -> str | None:
+    """The first problem with the options, before any data is loaded."""
+    rules = [
+        (
+            out.suffix.lower() not in _OUT_SUFFIXES,
+            f"--out must end in {', '.join(_OUT_SUFFIXES)}, got {out.name!r}",
+        ),
+        (budget_idr is not None and count is not None, "give --budget-idr or --count, not both"),
+        (terrain not in {"flat", "hilly"}, f"--terrain must be flat or hilly, got {terrain!r}"),
+        (level not in LEVELS, f"--level must be one of {', '.join(LEVELS)}, got {level!r}"),
+        (sep not in {",", ";"}, f"--sep must be ',' or ';', got {sep!r}"),
+        (lang not in LANGS, f"--lang must be one of {', '.join(LANGS)}, got {lang!r}"),
+        (
+            method not in {"auto", "greedy", "exact"},
+            f"--method must be auto, greedy or exact, got {method!r}",
+        ),
+    ]
+    return next((text for bad, text in rules if bad), None)
+
+
+def sites(
+    out: Annotated[Path, typer.Option(help="Output file: .csv, .geojson or .gpkg.")],
+    budget_idr: Annotated[
+        float | None,
+        typer.Option(help="Budget in rupiah (default Rp 50 billion when --count is not given)."),
+    ] = None,
+    count: Annotated[int | None, typer.Option(help="Number of sites, instead of a budget.")] = None,
+    radius_km: Annotated[
+        float | None,
+        typer.Option(help="Flat-land reach of a site, km (default: 8 km for a 42 m BAKTI tower)."),
+    ] = None,
+    area: Annotated[
+        str | None, typer.Option(help="Only sites in this area: a Kemendagri code, any level.")
+    ] = None,
+    terrain: Annotated[
+        str, typer.Option(help="Terrain of the candidates: flat or hilly (reach x 0.6).")
+    ] = "flat",
+    grid_km: Annotated[float, typer.Option(help="Spacing of the candidate grid, km.")] = 1.0,
+    method: Annotated[str, typer.Option(help="auto, greedy or exact (ILP with CBC).")] = "auto",
+    per_area_out: Annotated[
+        Path | None,
+        typer.Option(help="Also write, per area of --level, the sites needed for --share."),
+    ] = None,
+    level: Annotated[str, typer.Option(help=f"Level of --per-area-out: {', '.join(LEVELS)}.")] = (
+        "kecamatan"
+    ),
+    share: Annotated[
+        float, typer.Option(help="Share of an area's uncovered MSMEs to reach (per area).")
+    ] = 0.8,
+    covered_min: Annotated[
+        float, typer.Option(help="Coverage value at or above which a pixel is covered.")
+    ] = CoverageParams().covered_min,
+    lang: Annotated[str, typer.Option(help="Language of the summary line: id or en.")] = "id",
+    sep: Annotated[str, typer.Option(help="CSV separator: ',' or ';'.")] = ",",
+) -> None:
+    """Suggest tower sites for a budget or a number of sites, with costs, on the demo."""
+    from infra_gap.cli import default_cache_dir, default_data_dir
+    from infra_gap.demo import load_demo
+    from infra_gap.pipeline import place_and_cover
+
+    problem_text = _check(out, budget_idr, count, terrain, level, sep, lang, method)
+    if problem_text is not None:
+        typer.echo(f"error: {problem_text}", err=True)
+        raise typer.Exit(code=2)
+    if budget_idr is None and count is None:
+        budget_idr = DEFAULT_BUDGET_IDR
+    t0 = time.perf_counter()
+    try:
+        layers = load_demo(default_data_dir(), default_cache_dir())
+        facts = place_and_cover(layers, covered_min=covered_min)
+        reach = ReachParams(radius_km=radius_km, terrain=terrain)
+        costs = CostParams()
+        problem = siting_problem(
+            layers, facts, reach=reach, costs=costs, grid_m=grid_km * 1000.0, area=area
+        )
+        plan = suggest_sites(problem, count=count, budget_idr=budget_idr, method=method)
+        _write(plan, out, synthetic=layers.synthetic, sep=sep)
+        if per_area_out is not None:
+            codes = layers.areas[level]["kode"]
+            if area is not None:
+                codes = codes[codes.str.startswith(area[: LEVEL_CODE_LENGTH[level]])]
+            needs = area_site_needs(problem, codes.tolist(), share=share)
+            io.write_bytes(sites_csv(needs, synthetic=layers.synthetic, sep=sep), per_area_out)
+    except InfraGapError as err:
+        typer.echo(f"error [{err.code}]: {err}", err=True)
+        raise typer.Exit(code=2) from None
+    typer.echo(
+        f"demand: {problem.msme_uncovered:,} MSMEs not covered; {len(problem.candidates):,} "
+        f"candidate sites ({grid_km:g} km grid + desa points); method {plan.method}"
+        + ("" if plan.optimal is None else f" ({'optimal' if plan.optimal else 'not proven'})")
+    )
+    typer.echo(plan.summary(lang, synthetic=layers.synthetic))
+    opex = float(plan.sites["opex_idr_per_year"].sum())
+    typer.echo(
+        f"{len(plan.sites):,} sites -> {out}: capex {fmt_idr(plan.capex_idr, 'en')}, "
+        f"opex {fmt_idr(opex, 'en')}/year ({time.perf_counter() - t0:.1f} s)"
+    )
+    typer.echo(
+        f"costs: {costs.site_class} {fmt_idr(costs.capex_idr[costs.site_class], 'en')} a site; "
+        f"fibre US${costs.fibre_usd_per_km:,.0f}/km at Rp {costs.idr_per_usd:,.0f}/US$ within "
+        f"{costs.fibre_max_km:g} km of the backbone, microwave to {costs.microwave_max_km:g} km, "
+        f"else VSAT; opex {costs.opex_share:.1%} of capex a year"
+    )
+    if layers.synthetic:
+        typer.echo("note: all layers except the boundaries are a SYNTHETIC DEMO.")
