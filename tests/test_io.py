@@ -217,3 +217,40 @@ def test_exported_demo_reads_back_to_the_same_ranking(demo_layers, tmp_path):
     assert mine["kode"].tolist() == ref["kode"].tolist()
     pd.testing.assert_series_equal(mine["msme_uncovered"], ref["msme_uncovered"])
     assert mine["msme_total"].sum() == 1_166_918
+
+
+def test_windowed_sampling_equals_in_memory(demo_layers, tmp_path):
+    from infra_gap.coverage import sample_raster
+
+    path = tmp_path / "cov.tif"
+    io.write_geotiff(demo_layers.coverage, path)
+    pts = demo_layers.msme.geometry.iloc[::50]
+    x, y = pts.x.to_numpy(), pts.y.to_numpy()
+    whole, inside_a = sample_raster(demo_layers.coverage, x, y, xy_crs=WORK_CRS)
+    windowed, inside_b, nodata = io.sample_geotiff(path, x, y, xy_crs=WORK_CRS, rows_per_window=97)
+    np.testing.assert_array_equal(inside_a, inside_b)
+    np.testing.assert_array_equal(whole, windowed)
+    assert nodata == 255
+
+
+def test_towers_only_give_modelled_coverage():
+    towers = b"radio,mcc,net,area,cell,unit,lon,lat,range\nLTE,510,10,1,1,-1,98.605,3.505,500\n"
+    msme = b"lat,lon\n3.505,98.605\n3.505,98.615\n"
+    loaded = load_layers(
+        InputPaths(areas=_gpkg_bytes(DESA), msme=msme, towers=towers,
+                   names={"areas": "d.gpkg", "msme": "m.csv", "towers": "t.csv"})
+    )  # fmt: skip
+    layers = loaded.layers
+    assert any(s.origin.startswith("modelled from towers") for s in layers.sources)
+    facts = place_and_cover(layers, covered_min=1)
+    # the tower's 500 m reach covers the first MSME (same point), not the one 1.1 km east
+    assert facts.coverage.covered.tolist() == [True, False]
+
+
+def test_speed_tiles_from_a_geopackage(tmp_path):
+    tiles = io.read_speed_tiles(TESTDATA / "ookla_sample.csv")
+    gpkg = tmp_path / "tiles.gpkg"
+    tiles.drop(columns=["row"]).to_file(gpkg, layer="tiles")
+    back = io.read_speed_tiles(gpkg)
+    assert back["quadkey"].tolist() == tiles["quadkey"].tolist()
+    assert back["tests"].tolist() == tiles["tests"].tolist()
