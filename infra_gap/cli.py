@@ -12,6 +12,8 @@ import typer
 
 from infra_gap import io
 from infra_gap.cli_export import DEMO_REGION, dossier, meta_for, write_ranked
+from infra_gap.cli_national import national_app
+from infra_gap.cli_national import rank as national_rank
 from infra_gap.cli_sites import sites
 from infra_gap.config import LEVELS, CoverageParams
 from infra_gap.demo import export_demo, load_demo
@@ -199,8 +201,36 @@ def rank(
     ] = "",
     top: Annotated[int | None, typer.Option(help="Export only the first N of those.")] = None,
     lang: Annotated[str, typer.Option(help="Language of the reason column: id or en.")] = "id",
+    engine: Annotated[
+        str, typer.Option(help="local, or dask (partitioned by administrative code).")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="With --engine dask: scheduler address (else a LocalCluster)."),
+    ] = None,
+    workload: Annotated[
+        Path | None,
+        typer.Option(help="A partitioned workload folder (infra-gap national generate)."),
+    ] = None,
 ) -> None:
     """Rank areas and write the priority list (the embedded demo without --areas)."""
+    if engine not in {"local", "dask"}:
+        typer.echo(f"error: --engine must be local or dask, got {engine!r}", err=True)
+        raise typer.Exit(code=2)
+    if engine == "dask" or workload is not None:
+        if areas is not None or scenario is not None or weight or preset:
+            typer.echo(
+                "error: --engine dask / --workload run the default weights on the demo or a "
+                "workload; --areas, --scenario, --weight and --preset are for the local engine",
+                err=True,
+            )
+            raise typer.Exit(code=2)
+        national_rank(
+            level=level or "kecamatan", out=out, sep=sep, engine=engine, scheduler=scheduler,
+            scale=None, workload=workload, workers=None,
+            covered_min=CoverageParams().covered_min if covered_min is None else covered_min,
+        )  # fmt: skip
+        return
     if level is not None and level not in LEVELS:
         typer.echo(f"error: --level must be one of {', '.join(LEVELS)}, got {level!r}", err=True)
         raise typer.Exit(code=2)
@@ -277,6 +307,7 @@ def demo_export(
 
 
 app.command()(dossier)
+app.add_typer(national_app, name="national")
 app.command("sites")(sites)
 
 
