@@ -8,6 +8,8 @@ row and bit for bit; the demo run must also equal the single-process pipeline.
 
 from __future__ import annotations
 
+import sys
+import types
 from pathlib import Path
 
 import geopandas as gpd
@@ -164,7 +166,12 @@ def national(tmp_path_factory: pytest.TempPathFactory) -> Workload:
     return wl
 
 
-def test_national_sample_two_workers_equal_local(national: Workload) -> None:
+def test_national_sample_two_workers_equal_local(
+    national: Workload, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Worker processes are spawned, and spawn re-runs ``__main__``'s file; an AppTest earlier in
+    # the same pytest process leaves app.py there.  A bare ``__main__`` keeps workers clean.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     local, local_acc = workload_table(national, level="kecamatan", spec=engine_spec())
     spec = engine_spec("dask", n_workers=2, memory_limit=2 * 2**30)
     with dask_client(spec) as client:
