@@ -783,30 +783,23 @@ with right:
     meta = meta_for(result)
     stem = safe_label(f"infra-gap-{level}-{ss.get('scenario_name', '')}")
     checklist = {k: dict(v) for k, v in ss["checklist"].items()}
-    d1, d2, d3, d4 = st.columns(4)
-    d1.download_button(
-        t("download_csv", lang),
-        lambda: export_bytes(ranked, layers, fmt=".csv", meta=meta, lang=lang),
-        file_name=f"{stem}.csv",
-        mime=FORMATS[".csv"],
-        key="download_csv",
-    )
-    d2.download_button(
-        t("download_xlsx", lang),
-        lambda: export_bytes(ranked, layers, fmt=".xlsx", meta=meta, facts=facts, lang=lang),
-        file_name=f"{stem}.xlsx",
-        mime=FORMATS[".xlsx"],
-        key="download_xlsx",
-    )
-    # The GeoPackage takes seconds: built only when clicked (deferred download).
-    d3.download_button(
-        t("download_gpkg", lang),
-        lambda: export_bytes(ranked, layers, fmt=".gpkg", meta=meta, facts=facts, lang=lang),
-        file_name=f"{stem}.gpkg",
-        mime=FORMATS[".gpkg"],
-        key="download_gpkg",
-    )
-    d4.download_button(
+    columns = st.columns(4)
+    # Bytes are built only when clicked (deferred download): the GeoPackage takes seconds.
+    for col, (ext, key, with_facts) in zip(
+        columns[:3],
+        ((".csv", "csv", False), (".xlsx", "xlsx", True), (".gpkg", "gpkg", True)),
+        strict=True,
+    ):
+        col.download_button(
+            t(f"download_{key}", lang),
+            lambda ext=ext, with_facts=with_facts: export_bytes(
+                ranked, layers, fmt=ext, meta=meta, facts=facts if with_facts else None, lang=lang
+            ),
+            file_name=f"{stem}{ext}",
+            mime=FORMATS[ext],
+            key=f"download_{key}",
+        )
+    columns[3].download_button(
         t("download_pdf_top", lang).format(n=int(top_n)),
         lambda: export_bytes(
             ranked,
