@@ -36,13 +36,13 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
-from infra_gap import national_io
 from infra_gap.config import GEO_CRS, LEVEL_CODE_LENGTH, LEVELS, EvidenceParams
 from infra_gap.context import area_context, area_uncovered_share
 from infra_gap.coverage import point_coverage
-from infra_gap.errors import DataError, InfraGapError
+from infra_gap.errors import DataError, EngineError
 from infra_gap.evidence import nearest_distance, tile_values_at
 from infra_gap.indicators import area_indicators, desa_counts, speed_sums
+from infra_gap.io import partitioned
 from infra_gap.layers import RowAccount
 from infra_gap.national import Workload, tile_centres
 from infra_gap.placement import LabelGrid, build_label_grid, place_points_indexed
@@ -70,12 +70,6 @@ __all__ = [
 ENGINES = ("local", "dask")
 #: ``--scheduler`` values that name Dask's own single-machine schedulers, not an address.
 LOCAL_SCHEDULERS = ("synchronous", "threads", "processes")
-
-
-class EngineError(InfraGapError, RuntimeError):
-    """The Dask cluster cannot be reached or started."""
-
-    code = "E_ENGINE"
 
 
 @dataclass(frozen=True)
@@ -316,7 +310,7 @@ def partition_meta(crs: str) -> gpd.GeoDataFrame:
 
 def read_partition(code: str, *, root: Path, crs: str) -> gpd.GeoDataFrame:
     """The desa of one partition (``kode``, ``nama``, ``geometry``, ``part``), by code."""
-    desa = national_io.read_areas(national_io.part_path(root, "desa", code), crs=crs)
+    desa = partitioned.read_areas(partitioned.part_path(root, "desa", code), crs=crs)
     out = desa[["kode", "nama", "geometry"]].sort_values("kode", kind="stable")
     out = out.reset_index(drop=True)
     out["part"] = pd.Series([code] * len(out), dtype="str")
@@ -324,7 +318,7 @@ def read_partition(code: str, *, root: Path, crs: str) -> gpd.GeoDataFrame:
 
 
 def _part_areas(wl: Workload, level: str, code: str) -> gpd.GeoDataFrame:
-    areas = national_io.read_areas(national_io.part_path(wl.root, level, code), crs=wl.crs)
+    areas = partitioned.read_areas(partitioned.part_path(wl.root, level, code), crs=wl.crs)
     return areas.sort_values("kode", kind="stable").reset_index(drop=True)
 
 
@@ -347,7 +341,7 @@ def _tower_facts(
     only the partition's own towers (``part``) are placed and counted.
     """
     desa = grid.areas
-    tx, ty, tower = national_io.read_points(
+    tx, ty, tower = partitioned.read_points(
         wl.root / "towers.parquet", columns=("operator", "part")
     )
     own = tower["part"].astype("str").to_numpy() == code
@@ -391,18 +385,18 @@ def partition_facts(
         return meta.copy()
     code, root, n = str(desa["part"].iloc[0]), wl.root, len(desa)
     grid = build_label_grid(desa, cell_m=params.cell_m)
-    x, y, attrs = national_io.read_points(
-        national_io.part_path(root, "msme", code), columns=wl.msme_columns
+    x, y, attrs = partitioned.read_points(
+        partitioned.part_path(root, "msme", code), columns=wl.msme_columns
     )
     index = place_points_indexed(x, y, grid)
     areas = {lv: desa if lv == "desa" else _part_areas(wl, lv, code) for lv in levels}
     b = np.array([desa.total_bounds, *(a.total_bounds for a in areas.values() if len(a))])
     bounds = (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
-    raster = national_io.read_raster_window(root / "coverage.tif", bounds)
+    raster = partitioned.read_raster_window(root / "coverage.tif", bounds)
     cov = point_coverage(raster, x, y, xy_crs=wl.crs, covered_min=covered_min)
     extra, tile_down = [], None
     if "speed_tiles" in wl.layers:
-        tiles = national_io.read_columns(national_io.part_path(root, "speed_tiles", code))
+        tiles = partitioned.read_columns(partitioned.part_path(root, "speed_tiles", code))
         if {"lon", "lat"} <= set(attrs.columns):
             lon, lat = attrs["lon"].to_numpy(), attrs["lat"].to_numpy()
         else:
@@ -470,9 +464,9 @@ def province_context(areas: gpd.GeoDataFrame, *, wl: Workload) -> pd.DataFrame:
     kab = _province_areas(wl, "kabupaten", province)
     stats = backbone = None
     if "kab_stats" in wl.layers:
-        stats = national_io.read_columns(wl.root / "kab_stats.parquet")
+        stats = partitioned.read_columns(wl.root / "kab_stats.parquet")
     if "backbone" in wl.layers:
-        backbone = national_io.read_areas(wl.root / "backbone.parquet", crs=wl.crs)
+        backbone = partitioned.read_areas(wl.root / "backbone.parquet", crs=wl.crs)
     context = area_context(
         areas,
         kabupaten=kab if len(kab) else None,
@@ -504,10 +498,10 @@ def _accounts(
 
     out = [account("msme", sum(msme_rows.values()), int(per_desa["msme_total"].sum()))]
     if "towers" in wl.layers:
-        read = national_io.count_rows(wl.root / "towers.parquet")
+        read = partitioned.count_rows(wl.root / "towers.parquet")
         out.append(account("towers", read, int(per_desa["tower_count"].sum())))
     if "speed_tiles" in wl.layers:
-        read = int(national_io.read_columns(wl.root / "speed_tiles", ["home"])["home"].sum())
+        read = int(partitioned.read_columns(wl.root / "speed_tiles", ["home"])["home"].sum())
         out.append(account("speed_tiles", read, int(per_desa["_tiles_placed"].sum())))
     return tuple(out)
 
@@ -544,7 +538,7 @@ def workload_table(
         raise DataError(msg)
     # Largest partitions first (longest-processing-time order), so that no worker is left
     # with a big partition at the end; results are re-ordered by code below.
-    rows = {c: national_io.count_rows(national_io.part_path(wl.root, "msme", c)) for c in wl.parts}
+    rows = {c: partitioned.count_rows(partitioned.part_path(wl.root, "msme", c)) for c in wl.parts}
     parts = sorted(wl.parts, key=lambda c: (-rows[c], c))
     load = dict.fromkeys((p[:2] for p in parts), 0)
     for c in parts:
@@ -571,7 +565,7 @@ def workload_table(
             spec=spec,
             client=own,
         )
-    desa = national_io.read_columns(wl.root / "desa", ["kode"])
+    desa = partitioned.read_columns(wl.root / "desa", ["kode"])
     desa = desa.sort_values("kode", kind="stable").reset_index(drop=True)
     per_desa = facts[facts["level"] == "desa"].set_index("kode")
     if len(per_desa) != len(desa) or not per_desa.index.is_unique:
@@ -579,7 +573,7 @@ def workload_table(
         raise DataError(msg)
     additive = [c for c in _ADDITIVE if c in per_desa.columns]
     counts = per_desa.reindex(desa["kode"].to_numpy())[additive].reset_index(drop=True)
-    areas = national_io.read_columns(wl.root / level, ["kode", "nama"])
+    areas = partitioned.read_columns(wl.root / level, ["kode", "nama"])
     areas = areas.sort_values("kode", kind="stable").reset_index(drop=True)
     table = area_indicators(desa, counts, areas, level=level)
     extra = facts[facts["level"] == level].set_index("kode")

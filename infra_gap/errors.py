@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "DataError",
+    "EngineError",
     "InfraGapError",
     "InputFileError",
     "SchemaError",
@@ -54,3 +55,9 @@ class SecurityError(InfraGapError, PermissionError):
     """An input or the environment breaks a security rule (hostile file, unsafe GDAL)."""
 
     code = "E_SECURITY"
+
+
+class EngineError(InfraGapError, RuntimeError):
+    """The Dask cluster cannot be reached or started."""
+
+    code = "E_ENGINE"

@@ -53,11 +53,12 @@ from pyproj import Transformer
 from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.spatial import cKDTree
 
-from infra_gap import io, national_io
+from infra_gap import io
 from infra_gap.config import GEO_CRS, WORK_CRS, DemoParams
 from infra_gap.coverage import model_coverage, point_coverage
 from infra_gap.errors import DataError, SchemaError
 from infra_gap.evidence import nearest_distance, tile_keys
+from infra_gap.io import partitioned
 from infra_gap.layers import Layers, Raster, Source
 from infra_gap.placement import build_label_grid, place_points_indexed
 from infra_gap.synthetic import OPERATORS, RADIOS, apportion
@@ -123,7 +124,7 @@ class NationalParams:
 
 @dataclass(frozen=True)
 class Workload:
-    """A partitioned workload on disk (see :mod:`infra_gap.national_io` for the layout).
+    """A partitioned workload on disk (see :mod:`infra_gap.io.partitioned` for the layout).
 
     Attributes
     ----------
@@ -433,11 +434,11 @@ def _province(
     lte_xy = shapely.get_coordinates(lte.geometry.to_numpy())
     tiles = _tiles(rng, np.asarray(lon), np.asarray(lat), covered, lte_xy)
     for level, frame in areas.items():
-        io.write_geoparquet(frame, national_io.part_path(out, level, plan.code))
+        io.write_geoparquet(frame, partitioned.part_path(out, level, plan.code))
     attrs = pd.DataFrame({"online": online})
-    msme_path = national_io.part_path(out, "msme", plan.code)
-    national_io.write_points(xy[:, 0], xy[:, 1], attrs, msme_path, crs=NATIONAL_CRS)
-    national_io.write_table(tiles, national_io.part_path(out, "speed_tiles", plan.code))
+    msme_path = partitioned.part_path(out, "msme", plan.code)
+    partitioned.write_points(xy[:, 0], xy[:, 1], attrs, msme_path, crs=NATIONAL_CRS)
+    partitioned.write_table(tiles, partitioned.part_path(out, "speed_tiles", plan.code))
     towers["part"] = plan.code
     return (row0, col0, cov.array), towers, areas["kabupaten"], len(areas["kecamatan"])
 
@@ -488,7 +489,7 @@ def generate_national(
         _province(src_desa, plan, i, transform, kab_jenis, out, params)
         for i, plan in enumerate(plans)
     ]
-    national_io.write_sparse_geotiff(
+    partitioned.write_sparse_geotiff(
         out / "coverage.tif",
         width=width,
         height=height,
@@ -500,7 +501,7 @@ def generate_national(
     towers = pd.concat([r[1] for r in results], ignore_index=True)
     xy = shapely.get_coordinates(towers.geometry.to_numpy())
     attrs = pd.DataFrame(towers.drop(columns="geometry"))
-    national_io.write_points(xy[:, 0], xy[:, 1], attrs, out / "towers.parquet", crs=NATIONAL_CRS)
+    partitioned.write_points(xy[:, 0], xy[:, 1], attrs, out / "towers.parquet", crs=NATIONAL_CRS)
     kab = pd.concat([r[2] for r in results], ignore_index=True)
     io.write_geoparquet(_backbone(kab), out / "backbone.parquet")
     origin = _SYN.format(seed=params.seed, scale=params.scale)
@@ -564,7 +565,7 @@ def _write_shared(
         tx, ty = t.geometry.x.to_numpy(), t.geometry.y.to_numpy()
         kept = [c for c in ("operator", "radio", "range") if c in t]
         attrs = pd.DataFrame(t[kept]).assign(part=part_of(tx, ty))
-        national_io.write_points(tx, ty, attrs, out / "towers.parquet", crs=crs)
+        partitioned.write_points(tx, ty, attrs, out / "towers.parquet", crs=crs)
         present.append("towers")
     if layers.speed_tiles is not None:
         present.append("speed_tiles")
@@ -572,7 +573,7 @@ def _write_shared(
         io.write_geoparquet(layers.backbone, out / "backbone.parquet")
         present.append("backbone")
     if layers.kab_stats is not None:
-        national_io.write_table(layers.kab_stats, out / "kab_stats.parquet")
+        partitioned.write_table(layers.kab_stats, out / "kab_stats.parquet")
         present.append("kab_stats")
     return present
 
@@ -632,18 +633,18 @@ def split_layers(
             a = layers.areas[level]
             keep = [c for c in ("kode", "nama", "jenis", "geometry") if c in a]
             a = a[a["kode"].str.slice(0, k).to_numpy() == code][keep]
-            io.write_geoparquet(a, national_io.part_path(out, level, code))
+            io.write_geoparquet(a, partitioned.part_path(out, level, code))
         mine = msme_part == code
         attrs = pd.DataFrame(msme.loc[mine, list(columns)])
-        path = national_io.part_path(out, "msme", code)
-        national_io.write_points(x[mine], y[mine], attrs, path, crs=crs)
+        path = partitioned.part_path(out, "msme", code)
+        partitioned.write_points(x[mine], y[mine], attrs, path, crs=crs)
         if tiles is not None:
             frame, tile_part, msme_key = tiles
             home = tile_part == code
             tx, ty, _ = quadkey_to_tile(frame["quadkey"].to_numpy())
             keep = home | np.isin(tile_keys(tx, ty), msme_key[mine])
-            path = national_io.part_path(out, "speed_tiles", code)
-            national_io.write_table(frame[keep].assign(home=home[keep]), path)
+            path = partitioned.part_path(out, "speed_tiles", code)
+            partitioned.write_table(frame[keep].assign(home=home[keep]), path)
     wl = Workload(
         root=out,
         crs=crs,

@@ -17,12 +17,13 @@ from pyproj import Transformer
 from shapely.geometry import box
 from typer.testing import CliRunner
 
-from infra_gap import io, national_io
+from infra_gap import io
 from infra_gap.cli_national import national_app, national_workload
 from infra_gap.config import WORK_CRS
 from infra_gap.coverage import point_coverage, sample_raster
 from infra_gap.engine import engine_spec, workload_table
 from infra_gap.errors import DataError, InputFileError, SchemaError
+from infra_gap.io import partitioned
 from infra_gap.layers import Layers, Raster, Source
 from infra_gap.national import (
     NATIONAL_CRS,
@@ -50,7 +51,7 @@ def test_counts_follow_the_scale(small: Workload) -> None:
     assert counts["msme"] == round(65_000_000 * SCALE) == 130_000
     assert small.parts == PROVINCES
     assert len(PROVINCES) == 38
-    rows = [national_io.count_rows(national_io.part_path(small.root, "msme", p)) for p in PROVINCES]
+    rows = [partitioned.count_rows(partitioned.part_path(small.root, "msme", p)) for p in PROVINCES]
     assert sum(rows) == 130_000
     assert small.crs == NATIONAL_CRS
     assert small.synthetic
@@ -58,16 +59,16 @@ def test_counts_follow_the_scale(small: Workload) -> None:
 
 
 def test_codes_nest_within_their_province(small: Workload) -> None:
-    desa = national_io.read_areas(small.root / "desa", crs=small.crs)
-    kec = national_io.read_areas(small.root / "kecamatan", crs=small.crs)
-    kab = national_io.read_areas(small.root / "kabupaten", crs=small.crs)
+    desa = partitioned.read_areas(small.root / "desa", crs=small.crs)
+    kec = partitioned.read_areas(small.root / "kecamatan", crs=small.crs)
+    kab = partitioned.read_areas(small.root / "kabupaten", crs=small.crs)
     assert desa["kode"].is_unique
     assert desa["kode"].str.fullmatch(r"\d\d\.\d\d\.\d\d\.\d{4}").all()
     assert set(desa["kode"].str.slice(0, 8)) == set(kec["kode"])
     assert set(desa["kode"].str.slice(0, 5)) == set(kab["kode"])
     for code in PROVINCES[:5]:
-        part = national_io.read_areas(
-            national_io.part_path(small.root, "desa", code), crs=small.crs
+        part = partitioned.read_areas(
+            partitioned.part_path(small.root, "desa", code), crs=small.crs
         )
         assert (part["kode"].str.slice(0, 3) == code + ".").all()
     assert set(small.capitals) == set(PROVINCES)
@@ -75,7 +76,7 @@ def test_codes_nest_within_their_province(small: Workload) -> None:
 
 
 def test_provinces_are_apart_and_inside_indonesia(small: Workload) -> None:
-    kab = national_io.read_areas(small.root / "kabupaten", crs=small.crs)
+    kab = partitioned.read_areas(small.root / "kabupaten", crs=small.crs)
     boxes = kab.dissolve(by=kab["kode"].str.slice(0, 2)).geometry.envelope.to_numpy()
     gaps = shapely.distance(boxes[:, None], boxes[None, :])
     np.fill_diagonal(gaps, np.inf)
@@ -107,18 +108,18 @@ def test_generation_is_deterministic(tmp_path: Path) -> None:
     mb.pop("generation_seconds")
     assert ma == mb
     for code in ("11", "53", "96"):
-        xa, ya, oa = national_io.read_points(
-            national_io.part_path(a.root, "msme", code), columns=["online"]
+        xa, ya, oa = partitioned.read_points(
+            partitioned.part_path(a.root, "msme", code), columns=["online"]
         )
-        xb, yb, ob = national_io.read_points(
-            national_io.part_path(b.root, "msme", code), columns=["online"]
+        xb, yb, ob = partitioned.read_points(
+            partitioned.part_path(b.root, "msme", code), columns=["online"]
         )
         assert np.array_equal(xa, xb)
         assert np.array_equal(ya, yb)
         assert oa.equals(ob)
         assert np.array_equal(xa, xa.round())  # whole metres
-    ra = national_io.read_raster_window(a.root / "coverage.tif", (-1e9, -1e9, 1e9, 1e9))
-    rb = national_io.read_raster_window(b.root / "coverage.tif", (-1e9, -1e9, 1e9, 1e9))
+    ra = partitioned.read_raster_window(a.root / "coverage.tif", (-1e9, -1e9, 1e9, 1e9))
+    rb = partitioned.read_raster_window(b.root / "coverage.tif", (-1e9, -1e9, 1e9, 1e9))
     assert np.array_equal(ra.array, rb.array)
 
 
@@ -147,8 +148,8 @@ def test_a_bad_manifest_is_a_schema_error(
 def test_points_round_trip_as_geoparquet(tmp_path: Path) -> None:
     path = tmp_path / "p.parquet"
     attrs = pd.DataFrame({"online": [True, False], "row": ["2", "3"]})
-    national_io.write_points(np.array([1.5, 2.0]), np.array([3.0, 4.25]), attrs, path, crs=WORK_CRS)
-    x, y, got = national_io.read_points(path, columns=["online", "absent"])
+    partitioned.write_points(np.array([1.5, 2.0]), np.array([3.0, 4.25]), attrs, path, crs=WORK_CRS)
+    x, y, got = partitioned.read_points(path, columns=["online", "absent"])
     assert x.tolist() == [1.5, 2.0]
     assert y.tolist() == [3.0, 4.25]
     assert list(got.columns) == ["online"]
@@ -156,15 +157,15 @@ def test_points_round_trip_as_geoparquet(tmp_path: Path) -> None:
     assert gdf.crs.equals(WORK_CRS)
     assert gdf.geometry.x.tolist() == [1.5, 2.0]
     empty = tmp_path / "e.parquet"
-    national_io.write_points(np.empty(0), np.empty(0), attrs.iloc[:0], empty, crs=WORK_CRS)
-    assert len(national_io.read_points(empty)[0]) == 0
+    partitioned.write_points(np.empty(0), np.empty(0), attrs.iloc[:0], empty, crs=WORK_CRS)
+    assert len(partitioned.read_points(empty)[0]) == 0
 
 
 def test_sparse_geotiff_reads_no_data_where_nothing_was_written(tmp_path: Path) -> None:
     path = tmp_path / "s.tif"
     block = np.ones((3, 4), dtype="uint8")
     t = Affine(100.0, 0.0, 0.0, 0.0, -100.0, 100_000.0)
-    national_io.write_sparse_geotiff(
+    partitioned.write_sparse_geotiff(
         path,
         width=3000,
         height=2000,
@@ -173,7 +174,7 @@ def test_sparse_geotiff_reads_no_data_where_nothing_was_written(tmp_path: Path) 
         nodata=255,
         blocks=[(10, 20, block)],
     )
-    r = national_io.read_raster_window(path, (1_900.0, 98_600.0, 2_500.0, 99_000.0))
+    r = partitioned.read_raster_window(path, (1_900.0, 98_600.0, 2_500.0, 99_000.0))
     assert r.array.shape == (6, 8)  # 4 x 6 pixels plus a one-pixel margin
     assert (r.transform.c, r.transform.f) == (1_800.0, 99_100.0)
     assert (r.array[1:4, 2:6] == 1).all()  # the 3 x 4 block, at row 10 and column 20
@@ -207,7 +208,7 @@ def test_a_window_samples_like_the_whole_raster(
     )
     path = tmp_path_factory.mktemp("w") / "r.tif"
     io.write_geotiff(whole, path)
-    window = national_io.read_raster_window(path, (minx, miny, minx + w, miny + h))
+    window = partitioned.read_raster_window(path, (minx, miny, minx + w, miny + h))
     x, y = rng.uniform(minx, minx + w, 50), rng.uniform(miny, miny + h, 50)
     a = point_coverage(whole, x, y, xy_crs=WORK_CRS, covered_min=1)
     b = point_coverage(window, x, y, xy_crs=WORK_CRS, covered_min=1)
@@ -256,7 +257,7 @@ def test_split_puts_an_overlap_point_in_the_lowest_codes_partition(tmp_path: Pat
     )
     wl = split_layers(layers, tmp_path, by="kabupaten")
     assert wl.parts == ("12.01", "12.02")
-    rows = [national_io.count_rows(national_io.part_path(tmp_path, "msme", p)) for p in wl.parts]
+    rows = [partitioned.count_rows(partitioned.part_path(tmp_path, "msme", p)) for p in wl.parts]
     assert rows == [3, 1]  # A, B (the overlap point) and the stray point; C's own point
     table, accounts = workload_table(wl, level="desa", spec=engine_spec())
     assert table["msme_total"].tolist() == [1, 1, 1]

@@ -1,8 +1,7 @@
-"""IO-LAYER MODULE, to be merged into :mod:`infra_gap.io` (as ``infra_gap/io/partitioned.py``).
+"""Partitioned workloads on disk, for the national engine.
 
-It opens files, so it belongs to the io package; it lives here only while the partitioned
-workload is being built.  Nothing else in :mod:`infra_gap.national` or
-:mod:`infra_gap.engine` opens a file.
+Part of the io package, the only code that opens files: nothing in :mod:`infra_gap.national`
+or :mod:`infra_gap.engine` opens a file.
 
 A *partitioned workload* is a folder laid out by administrative code (province or
 kabupaten), so that each partition can be read on its own, by any Dask worker that sees
