@@ -49,7 +49,7 @@ def run_one(mode: str, folder: Path, level: str) -> dict[str, object]:
     import pandas as pd
 
     from infra_gap.engine import dask_client, engine_spec, workload_table
-    from infra_gap.national import read_workload
+    from infra_gap.workload import read_workload
 
     wl = read_workload(folder)
     t0 = time.perf_counter()

@@ -30,14 +30,9 @@ from infra_gap.engine import describe_engine, engine_spec, workload_table
 from infra_gap.errors import DataError, InfraGapError
 from infra_gap.export import ranked_csv
 from infra_gap.layers import RowAccount
-from infra_gap.national import (
-    NationalParams,
-    Workload,
-    generate_national,
-    read_workload,
-    split_layers,
-)
+from infra_gap.national import NationalParams, generate_national
 from infra_gap.scoring import rank_areas
+from infra_gap.workload import Workload, read_workload, split_layers
 
 __all__ = [
     "EngineRun",

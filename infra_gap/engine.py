@@ -44,8 +44,8 @@ from infra_gap.evidence import nearest_distance, tile_values_at
 from infra_gap.indicators import area_indicators, desa_counts, speed_sums
 from infra_gap.io import partitioned
 from infra_gap.layers import RowAccount
-from infra_gap.national import Workload, tile_centres
 from infra_gap.placement import LabelGrid, build_label_grid, place_points_indexed
+from infra_gap.workload import Workload, tile_centres
 
 __all__ = [
     "ENGINES",

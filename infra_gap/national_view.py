@@ -22,7 +22,7 @@ from infra_gap.config import GEO_CRS, LEVELS
 from infra_gap.errors import DataError
 from infra_gap.io import partitioned
 from infra_gap.maps import display_geometry
-from infra_gap.national import Workload
+from infra_gap.workload import Workload
 
 __all__ = [
     "DISPLAY_TOLERANCE_M",

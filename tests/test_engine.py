@@ -32,8 +32,9 @@ from infra_gap.engine import (
 )
 from infra_gap.errors import DataError
 from infra_gap.layers import Layers
-from infra_gap.national import NationalParams, Workload, split_layers
+from infra_gap.national import NationalParams
 from infra_gap.pipeline import PointFacts, indicator_table, place_and_cover
+from infra_gap.workload import Workload, split_layers
 
 ROOT = Path(__file__).resolve().parents[1]
 

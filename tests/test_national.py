@@ -25,14 +25,8 @@ from infra_gap.engine import engine_spec, workload_table
 from infra_gap.errors import DataError, InputFileError, SchemaError
 from infra_gap.io import partitioned
 from infra_gap.layers import Layers, Raster, Source
-from infra_gap.national import (
-    NATIONAL_CRS,
-    PROVINCES,
-    NationalParams,
-    Workload,
-    read_workload,
-    split_layers,
-)
+from infra_gap.national import NATIONAL_CRS, PROVINCES, NationalParams
+from infra_gap.workload import Workload, read_workload, split_layers
 
 ROOT = Path(__file__).resolve().parents[1]
 SCALE = 0.002

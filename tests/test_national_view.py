@@ -17,7 +17,7 @@ from infra_gap.engine import engine_spec, workload_table
 from infra_gap.errors import DataError
 from infra_gap.export import ranked_csv
 from infra_gap.io import partitioned
-from infra_gap.national import NationalParams, Workload
+from infra_gap.national import NationalParams
 from infra_gap.national_view import (
     coarse_outlines,
     national_display,
@@ -25,6 +25,7 @@ from infra_gap.national_view import (
     workload_provinces,
 )
 from infra_gap.scoring import rank_areas
+from infra_gap.workload import Workload
 
 ROOT = Path(__file__).resolve().parents[1]
 
