@@ -48,7 +48,8 @@ def _cpu_s() -> float:
 def run_one(mode: str, folder: Path, level: str) -> dict[str, object]:
     import pandas as pd
 
-    from infra_gap.engine import dask_client, engine_spec, workload_table
+    from infra_gap.engine import dask_client, engine_spec
+    from infra_gap.partitions import workload_table
     from infra_gap.workload import read_workload
 
     wl = read_workload(folder)

@@ -26,11 +26,12 @@ import typer
 from infra_gap import io
 from infra_gap.config import LEVELS, CoverageParams, DemoParams, ScoringParams
 from infra_gap.demo import BOUNDARY_FILES, load_demo
-from infra_gap.engine import describe_engine, engine_spec, workload_table
+from infra_gap.engine import describe_engine, engine_spec
 from infra_gap.errors import DataError, InfraGapError
 from infra_gap.export import ranked_csv
 from infra_gap.layers import RowAccount
 from infra_gap.national import NationalParams, generate_national
+from infra_gap.partitions import workload_table
 from infra_gap.scoring import rank_areas
 from infra_gap.workload import Workload, read_workload, split_layers
 

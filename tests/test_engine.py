@@ -28,11 +28,11 @@ from infra_gap.engine import (
     engine_spec,
     local_cluster_size,
     run_partitions,
-    workload_table,
 )
 from infra_gap.errors import DataError
 from infra_gap.layers import Layers
 from infra_gap.national import NationalParams
+from infra_gap.partitions import workload_table
 from infra_gap.pipeline import PointFacts, indicator_table, place_and_cover
 from infra_gap.workload import Workload, split_layers
 

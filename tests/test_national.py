@@ -21,11 +21,12 @@ from infra_gap import io
 from infra_gap.cli_national import national_app, national_workload
 from infra_gap.config import WORK_CRS
 from infra_gap.coverage import point_coverage, sample_raster
-from infra_gap.engine import engine_spec, workload_table
+from infra_gap.engine import engine_spec
 from infra_gap.errors import DataError, InputFileError, SchemaError
 from infra_gap.io import partitioned
 from infra_gap.layers import Layers, Raster, Source
 from infra_gap.national import NATIONAL_CRS, PROVINCES, NationalParams
+from infra_gap.partitions import workload_table
 from infra_gap.workload import Workload, read_workload, split_layers
 
 ROOT = Path(__file__).resolve().parents[1]

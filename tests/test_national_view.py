@@ -13,7 +13,7 @@ from shapely.geometry import Polygon, box
 
 from infra_gap.cli_national import national_workload
 from infra_gap.config import ScoringParams
-from infra_gap.engine import engine_spec, workload_table
+from infra_gap.engine import engine_spec
 from infra_gap.errors import DataError
 from infra_gap.export import ranked_csv
 from infra_gap.io import partitioned
@@ -24,6 +24,7 @@ from infra_gap.national_view import (
     province_subset,
     workload_provinces,
 )
+from infra_gap.partitions import workload_table
 from infra_gap.scoring import rank_areas
 from infra_gap.workload import Workload
 
