@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated
@@ -24,20 +23,30 @@ import pandas as pd
 import typer
 
 from infra_gap import io
-from infra_gap.config import LEVELS, CoverageParams, DemoParams, ScoringParams
+from infra_gap.cli_export import meta_for, write_ranked
+from infra_gap.config import LEVELS, DemoParams
 from infra_gap.demo import BOUNDARY_FILES, load_demo
 from infra_gap.engine import describe_engine, engine_spec
-from infra_gap.errors import DataError, InfraGapError
-from infra_gap.export import ranked_csv
+from infra_gap.errors import DataError, InfraGapError, InputFileError
 from infra_gap.layers import RowAccount
 from infra_gap.national import NationalParams, generate_national
+from infra_gap.national_view import province_subset, workload_layers
 from infra_gap.partitions import workload_table
-from infra_gap.scoring import rank_areas
+from infra_gap.presets import CUSTOM, PRESETS
+from infra_gap.scenario import (
+    Scenario,
+    ScenarioResult,
+    override,
+    parse_weight_options,
+    run_scenario,
+    scenario_from_bytes,
+)
 from infra_gap.workload import Workload, read_workload, split_layers
 
 __all__ = [
     "EngineRun",
     "demo_workload",
+    "engine_scenario",
     "engine_table",
     "national_app",
     "national_dir",
@@ -170,30 +179,62 @@ def engine_table(
 
 
 def rank_with_engine(
+    scenario: Scenario,
     *,
-    level: str,
-    weights: Mapping[str, float] | None = None,
-    method: str = "minmax",
     engine: str = "dask",
     scheduler: str | None = None,
     workload: Path | None = None,
-    covered_min: float = 1.0,
+    province: str | None = None,
     n_workers: int | None = None,
     data_dir: Path | None = None,
     cache_dir: Path | None = None,
-) -> tuple[pd.DataFrame, EngineRun]:
-    """:func:`engine_table`, then :func:`infra_gap.scoring.rank_areas` (default weights)."""
+) -> tuple[ScenarioResult, EngineRun]:
+    """:func:`engine_table` at the scenario's level, then :func:`infra_gap.scenario.run_scenario`.
+
+    ``province`` (two digits) ranks only that province's areas; the engine still runs
+    every partition, so the table is the one a national run gives, cut before scoring.
+    """
     run = engine_table(
-        level=level,
+        level=scenario.level,
         engine=engine,
         scheduler=scheduler,
         workload=workload,
-        covered_min=covered_min,
+        covered_min=scenario.covered_min,
         n_workers=n_workers,
         data_dir=data_dir,
         cache_dir=cache_dir,
     )
-    return rank_areas(run.table, weights or ScoringParams().weights, method=method), run
+    return run_scenario(province_subset(run.table, province), scenario), run
+
+
+def engine_scenario(
+    *,
+    path: Path | None,
+    level: str | None,
+    preset: str | None,
+    weight: list[str] | None,
+    covered_min: float | None,
+    top_n: int | None,
+    draws: int | None,
+) -> Scenario:
+    """The scenario of a run: a TOML file (or the defaults), with the options on top."""
+    base = Scenario()
+    if path is not None:
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            msg = f"cannot read scenario file {path}: {err.strerror}"
+            raise InputFileError(msg) from err
+        base = scenario_from_bytes(data)
+    return override(
+        base,
+        level=level,
+        preset=preset,
+        weights=parse_weight_options(weight or ()),
+        covered_min=covered_min,
+        top_n=top_n,
+        draws=draws,
+    )
 
 
 def _fail(err: InfraGapError) -> None:
@@ -230,8 +271,12 @@ def generate(
 
 @national_app.command("rank")
 def rank(
-    level: Annotated[str, typer.Option(help=f"One of {', '.join(LEVELS)}.")] = "kecamatan",
-    out: Annotated[Path, typer.Option(help="Output CSV file.")] = Path("ranking.csv"),
+    level: Annotated[
+        str | None, typer.Option(help=f"One of {', '.join(LEVELS)} (default: the scenario's).")
+    ] = None,
+    out: Annotated[
+        Path, typer.Option(help="Output file: .csv, .xlsx or .gpkg (by extension).")
+    ] = Path("ranking.csv"),
     sep: Annotated[str, typer.Option(help="CSV separator: ',' or ';'.")] = ",",
     engine: Annotated[str, typer.Option(help="local or dask.")] = "dask",
     scheduler: Annotated[
@@ -246,34 +291,61 @@ def rank(
     ] = None,
     workers: Annotated[int | None, typer.Option(help="LocalCluster workers.")] = None,
     covered_min: Annotated[
-        float, typer.Option(help="Coverage value at or above which a pixel is covered.")
-    ] = CoverageParams().covered_min,
+        float | None, typer.Option(help="Coverage value at or above which a pixel is covered.")
+    ] = None,
+    weight: Annotated[
+        list[str] | None,
+        typer.Option(metavar="NAME=VALUE", help="Weight of an indicator; repeat for more."),
+    ] = None,
+    preset: Annotated[
+        str | None, typer.Option(help=f"Weight preset: {', '.join([*PRESETS, CUSTOM])}.")
+    ] = None,
+    scenario: Annotated[
+        Path | None, typer.Option(exists=True, dir_okay=False, help="Scenario TOML file.")
+    ] = None,
+    top_n: Annotated[int | None, typer.Option(help="N of 'top N' (default 10).")] = None,
+    stability: Annotated[
+        int | None, typer.Option(metavar="DRAWS", help="Weight draws (default 1000).")
+    ] = None,
+    province: Annotated[
+        str | None, typer.Option(help="Rank only this province's areas (two-digit code).")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of labels and reasons: id or en.")] = "id",
 ) -> None:
     """Rank the areas of a partitioned workload on the local or the Dask engine."""
-    if level not in LEVELS:
+    if level is not None and level not in LEVELS:
         typer.echo(f"error: --level must be one of {', '.join(LEVELS)}, got {level!r}", err=True)
         raise typer.Exit(code=2)
+    if out.suffix.lower() not in {".csv", ".xlsx", ".gpkg"}:
+        typer.echo("error: --out must end in .csv, .xlsx or .gpkg (a national run keeps no "
+                   "per-MSME facts, so it makes no PDF dossier)", err=True)  # fmt: skip
+        raise typer.Exit(code=2)
     try:
+        chosen = engine_scenario(
+            path=scenario, level=level, preset=preset, weight=weight, covered_min=covered_min,
+            top_n=top_n, draws=stability,
+        )  # fmt: skip
         if scale is not None and workload is None:
             workload = national_dir(_cache_dir(), scale)
             national_workload(workload, data_dir=_data_dir(), params=NationalParams(scale=scale))
-        ranked, run = rank_with_engine(
-            level=level,
-            engine=engine,
-            scheduler=scheduler,
-            workload=workload,
-            covered_min=covered_min,
+        result, run = rank_with_engine(
+            chosen, engine=engine, scheduler=scheduler, workload=workload, province=province,
             n_workers=workers,
+        )  # fmt: skip
+        layers = workload_layers(
+            run.workload, level=chosen.level, province=province, accounts=run.accounts
         )
-        io.write_bytes(ranked_csv(ranked, synthetic=run.workload.synthetic, sep=sep), out)
+        write_ranked(result.ranked, layers, out, meta=meta_for(result), lang=lang, sep=sep)
     except InfraGapError as err:
         _fail(err)
         return
     acc = run.accounts[0]
     typer.echo(
         f"rows: msme read {acc.read:,}, placed {acc.used:,}, rejected {acc.rejected:,}; "
-        f"{len(ranked):,} {level} areas -> {out} ({run.seconds:.1f} s, {run.engine})"
+        f"{len(result.ranked):,} {chosen.level} areas -> {out} ({run.seconds:.1f} s, {run.engine})"
     )
+    weights = ", ".join(f"{k}={v:.3g}" for k, v in result.weights.items())
+    typer.echo(f"scenario: preset {chosen.preset}; weights {weights}")
     if run.workload.synthetic:
         real = any(s.layer == "boundaries" and not s.synthetic for s in run.workload.sources)
         typer.echo(_DEMO_NOTE if real else _SYNTHETIC_NOTE)

@@ -21,6 +21,7 @@ import shapely
 from infra_gap.config import GEO_CRS, LEVELS
 from infra_gap.errors import DataError
 from infra_gap.io import partitioned
+from infra_gap.layers import Layers, RowAccount
 from infra_gap.maps import display_geometry
 from infra_gap.workload import Workload
 
@@ -30,6 +31,7 @@ __all__ = [
     "coarse_outlines",
     "national_display",
     "province_subset",
+    "workload_layers",
     "workload_provinces",
 ]
 
@@ -86,6 +88,44 @@ def _check(wl: Workload, level: str, province: str | None) -> None:
         raise DataError(msg)
 
 
+def _areas(wl: Workload, level: str, province: str | None) -> gpd.GeoDataFrame:
+    if province is None:
+        areas = partitioned.read_areas(wl.root / level, crs=wl.crs)
+    else:
+        parts = [
+            partitioned.read_areas(partitioned.part_path(wl.root, level, p), crs=wl.crs)
+            for p in wl.parts
+            if p[:2] == province
+        ]
+        areas = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=wl.crs)
+    keep = [c for c in ("kode", "nama", "geometry") if c in areas]
+    return areas[keep].sort_values("kode", kind="stable").reset_index(drop=True)
+
+
+def workload_layers(
+    wl: Workload,
+    *,
+    level: str,
+    province: str | None = None,
+    accounts: tuple[RowAccount, ...] = (),
+) -> Layers:
+    """The workload's areas of one level as :class:`~infra_gap.layers.Layers`, for export.
+
+    The exports (CSV, XLSX, GeoPackage) read the areas, sources and row accounts of the
+    layers they describe; a national run keeps no per-point facts, so ``msme`` is empty
+    and a PDF dossier, which maps an area's MSMEs, is not made from it.
+
+    Raises
+    ------
+    DataError
+        As :func:`national_display`.
+    """
+    _check(wl, level, province)
+    areas = _areas(wl, level, province)
+    msme = gpd.GeoDataFrame({"row": pd.Series(dtype="str")}, geometry=[], crs=wl.crs)
+    return Layers(areas={level: areas}, msme=msme, sources=wl.sources, accounts=accounts)
+
+
 def national_display(
     wl: Workload, *, level: str, province: str | None = None, tolerance_m: float | None = None
 ) -> gpd.GeoDataFrame:
@@ -114,16 +154,7 @@ def national_display(
         For an unknown level or province, or desa without a province.
     """
     _check(wl, level, province)
-    if province is None:
-        areas = partitioned.read_areas(wl.root / level, crs=wl.crs)
-    else:
-        parts = [
-            partitioned.read_areas(partitioned.part_path(wl.root, level, p), crs=wl.crs)
-            for p in wl.parts
-            if p[:2] == province
-        ]
-        areas = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=wl.crs)
-    areas = areas.sort_values("kode", kind="stable").reset_index(drop=True)
+    areas = _areas(wl, level, province)
     tol = DISPLAY_TOLERANCE_M[level] if tolerance_m is None else tolerance_m
     shown = pd.DataFrame(areas[["kode", "nama"]])
     if province is None:

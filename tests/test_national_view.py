@@ -96,3 +96,47 @@ def test_exports_of_a_province_subset_keep_exactly_its_rows(small: Workload) -> 
     csv = pd.read_csv(stdio.BytesIO(ranked_csv(ranked, synthetic=small.synthetic)), dtype=str)
     assert sorted(csv["kode"]) == sorted(subset["kode"])
     assert (csv["data_status"].str.contains("synthetic", case=False)).all()
+
+
+def test_national_rank_takes_a_preset_and_a_province_and_writes_xlsx(
+    small: Workload, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from infra_gap.cli_national import national_app
+
+    province = workload_provinces(small)[2]
+    out = tmp_path / "p.xlsx"
+    args = ["rank", "--workload", str(small.root), "--engine", "local", "--level", "kecamatan"]
+    args += ["--province", province, "--preset", "daerah_terpencil", "--out", str(out)]
+    args += ["--stability", "50"]
+    res = CliRunner().invoke(national_app, args)
+    assert res.exit_code == 0, res.output
+    assert "preset daerah_terpencil" in res.output
+    sheet = load_workbook(out, read_only=True).worksheets[0]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r and isinstance(r[0], int)]
+    kec = partitioned.read_columns(small.root / "kecamatan", ["kode"])["kode"]
+    assert len(rows) == (kec.str[:2] == province).sum()
+
+
+def test_national_rank_single_weight_orders_by_it_and_refuses_a_pdf(
+    small: Workload, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from infra_gap.cli_national import national_app
+
+    out = tmp_path / "r.csv"
+    base = ["rank", "--workload", str(small.root), "--engine", "local", "--level", "kabupaten"]
+    res = CliRunner().invoke(
+        national_app, [*base, "--weight", "msme_uncovered=1", "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    got = pd.read_csv(out, dtype={"kode": str})
+    expected = got.sort_values(["msme_uncovered", "kode"], ascending=[False, True])["kode"]
+    assert got["kode"].tolist() == expected.tolist()
+    assert np.allclose(got["contrib_msme_uncovered"], got["score"])
+    pdf = CliRunner().invoke(national_app, [*base, "--out", str(tmp_path / "r.pdf")])
+    assert pdf.exit_code == 2
+    assert "no PDF dossier" in pdf.output
