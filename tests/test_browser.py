@@ -224,6 +224,40 @@ def test_moving_a_weight_changes_the_top_area(session):
     assert after != before
 
 
+# A point inside polygon `i` of the map, found by hit-testing (a box's centre can lie outside).
+INSIDE_JS = """(i) => {
+  const p = document.querySelectorAll('path.leaflet-interactive')[i];
+  const r = p.getBoundingClientRect();
+  for (let a = 1; a < 10; a++) for (let b = 1; b < 10; b++) {
+    const x = r.left + r.width * a / 10, y = r.top + r.height * b / 10;
+    if (document.elementFromPoint(x, y) === p) return [x, y];
+  }
+  return null;
+}"""
+
+
+def test_clicking_the_map_selects_that_area(session):
+    session.open()
+    before = session.picked()
+    iframe = session.page.locator("iframe[title*='streamlit_folium']").first
+    iframe.scroll_into_view_if_needed()
+    frame = iframe.element_handle().content_frame()
+    n = frame.locator("path.leaflet-interactive").count()
+    point = next(p for i in range(n // 2, n) if (p := frame.evaluate(INSIDE_JS, i)))
+    box = iframe.bounding_box()
+    x, y = box["x"] + point[0], box["y"] + point[1]
+    # The tooltip names the polygon under the pointer; a click there must select it.
+    session.page.mouse.move(x, y)
+    tooltip = frame.locator(".leaflet-tooltip").first
+    tooltip.wait_for(timeout=30_000)
+    code = next(w for w in tooltip.inner_text().split() if w.startswith("12."))
+    session.page.mouse.click(x, y)
+    session.until(lambda: session.picked() != before)
+    session.idle()
+    session.shot("app-map-clicked")
+    assert f"({code})" in session.picked()
+
+
 def test_drill_down_to_a_desa(session):
     session.open()
     session.choose("Kabupaten/kota", "(12.01)")
