@@ -15,17 +15,18 @@ from streamlit_folium import st_folium
 from infra_gap import map_layers, maps
 from infra_gap.cli_export import FORMATS, export_bytes, meta_for
 from infra_gap.config import GEO_CRS, LEVELS
+from infra_gap.costs import cost_table, fmt_idr
 from infra_gap.demo import load_demo
 from infra_gap.dossier import CHECKLIST_FIELDS
 from infra_gap.errors import InfraGapError
-from infra_gap.export import rejected_csv, rejected_rows, row_accounts
+from infra_gap.export import rejected_csv, rejected_rows, row_accounts, sites_csv
 from infra_gap.hardening import check_environment, safe_label
 from infra_gap.i18n import DEFAULT_LANG, LANGS, fmt_int, fmt_num, fmt_pct, t
 from infra_gap.inputs import InputPaths, Loaded, load_layers
 from infra_gap.layers import Layers
 from infra_gap.pipeline import PointFacts, indicator_table, place_and_cover
 from infra_gap.presets import CUSTOM, PRESETS, preset_weights
-from infra_gap.registry import INDICATORS
+from infra_gap.registry import INDICATORS, SITING_INDICATORS, uses_siting
 from infra_gap.scenario import (
     Scenario,
     ScenarioResult,
@@ -36,6 +37,8 @@ from infra_gap.scenario import (
     scenario_to_toml,
 )
 from infra_gap.scoring import NORMALISATIONS, normalised_weights
+from infra_gap.siteplan import SitePlan, suggest_sites, with_cost_efficiency
+from infra_gap.siting import ReachParams, SitingProblem, siting_problem
 from infra_gap.stability import MAX_DRAWS, StabilityParams
 from infra_gap.views import (
     EVIDENCE_LAYERS,
@@ -65,6 +68,11 @@ DEMO = "demo"
 MAP_BUDGET = 3_000_000  # bytes of map HTML sent to a browser at most (desa: one kabupaten)
 TTL = 3600  # seconds an uploaded data set's results stay cached
 UPLOADS = ("areas", "msme", "coverage", "towers", "speed_tiles", "backbone")
+FLAT_KM = ReachParams().flat_km  # default reach: 8 km, a 42 m BAKTI tower on flat land
+SITE_TABLE_COLUMNS = (
+    "site_id", "kode_desa", "kode_kec", "lon", "lat", "msme_new", "capex_idr", "backhaul",
+    "opex_idr_per_year", "island",
+)  # fmt: skip
 
 
 @st.cache_resource(show_spinner=False)
@@ -93,11 +101,47 @@ def indicators(key: str, level: str, covered_min: float, _layers: Layers) -> pd.
     return indicator_table(_layers, point_facts(key, covered_min, _layers), level=level)
 
 
+# Siting keeps one reach matrix per data set, threshold and reach (about 200 MB on the demo).
+@st.cache_resource(show_spinner=False, max_entries=2, ttl=TTL)
+def siting(
+    key: str, covered_min: float, radius_km: float, terrain: str, _layers: Layers
+) -> SitingProblem:
+    """Candidate sites, demand and the reach matrix: the slow part of siting."""
+    reach = ReachParams(radius_km=radius_km, terrain=terrain)
+    return siting_problem(_layers, point_facts(key, covered_min, _layers), reach=reach)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=TTL)
+def site_plan(
+    key: str,
+    covered_min: float,
+    radius_km: float,
+    terrain: str,
+    budget_idr: float | None,
+    count: int | None,
+    _layers: Layers,
+) -> SitePlan:
+    """Sites for a budget or a count (read-only: shown and exported, never changed)."""
+    problem = siting(key, covered_min, radius_km, terrain, _layers)
+    return suggest_sites(problem, budget_idr=budget_idr, count=count)
+
+
+@st.cache_resource(show_spinner=False, max_entries=6, ttl=TTL)
+def cost_efficiency(key: str, level: str, covered_min: float, _layers: Layers) -> pd.DataFrame:
+    """Indicator table with MSMEs newly covered per Rp 1 billion (default reach and costs)."""
+    problem = siting(key, covered_min, FLAT_KM, "flat", _layers)
+    return with_cost_efficiency(indicators(key, level, covered_min, _layers), problem)
+
+
 @st.cache_resource(show_spinner=False, max_entries=32, ttl=TTL)
 def scenario_run(key: str, text: str, _layers: Layers) -> ScenarioResult:
     """Ranking, stability and tiers of a scenario, keyed by its TOML text."""
     scenario = scenario_from_toml(text)
-    return run_scenario(indicators(key, scenario.level, scenario.covered_min, _layers), scenario)
+    if uses_siting(scenario.weights):  # computed once per level, never on a weight change
+        table = cost_efficiency(key, scenario.level, scenario.covered_min, _layers)
+    else:
+        table = indicators(key, scenario.level, scenario.covered_min, _layers)
+    return run_scenario(table, scenario)
 
 
 @st.cache_resource(show_spinner=False, max_entries=12, ttl=TTL)
@@ -424,6 +468,11 @@ for _name in INDICATORS:
 for _lv in LEVELS:
     ss.setdefault(f"dd_{_lv}", "")
 ss.setdefault("checklist", {})
+for _key, _value in (
+    ("sites_on", False), ("site_by_count", False), ("site_count", 20), ("site_budget_bn", 50),
+    ("site_radius_km", FLAT_KM), ("site_hilly", False),
+):  # fmt: skip
+    ss.setdefault(_key, _value)
 if "pending_select" in ss:  # a map click of the last run, applied before any widget exists
     _select(*ss.pop("pending_select"))
 
@@ -478,6 +527,8 @@ with st.sidebar:
         args=(lang,),
     )
     st.caption(t(f"preset_{preset}_why", lang))
+    if preset in PRESETS and PRESETS[preset].needs:
+        st.caption(t(f"preset_needs_{PRESETS[preset].needs}", lang))
     for p in PRESETS.values():
         if not p.available:
             st.button(
@@ -493,7 +544,8 @@ with st.sidebar:
             table = indicators(data_key, level, float(covered_min), layers)
     except InfraGapError as err:  # own data the pipeline cannot use: said below
         data_error, table = err, pd.DataFrame()
-    shown = [n for n in INDICATORS if n in table.columns or ss.get(f"w_{n}", 0.0)]
+    computable = set(table.columns) | (set(SITING_INDICATORS) if len(table) else set())
+    shown = [n for n in INDICATORS if n in computable or ss.get(f"w_{n}", 0.0)]
     active = [n for n in shown if ss.get(f"w_{n}", 0.0)]
     weights = {}
     for names, label, expanded in (
@@ -511,8 +563,8 @@ with st.sidebar:
                     step=0.05,
                     key=f"w_{name}",
                     on_change=_to_custom,
-                    disabled=name not in table.columns,
-                    help=None if name in table.columns else t("weight_absent", lang),
+                    disabled=name not in computable,
+                    help=None if name in computable else t("weight_absent", lang),
                 )
     with st.expander(t("stability", lang)):
         top_n = st.number_input(t("top_n", lang), min_value=1, step=1, key="top_n")
@@ -535,6 +587,20 @@ with st.sidebar:
         "speed": layers.speed_tiles is not None and len(layers.speed_tiles) > 0,
         "backbone": layers.backbone is not None and len(layers.backbone) > 0,
     }
+    with st.expander(t("sites_title", lang), expanded=bool(ss["sites_on"])):
+        sites_on = st.toggle(t("sites_on", lang), key="sites_on", help=t("sites_on_help", lang))
+        by_count = st.toggle(t("sites_by_count", lang), key="site_by_count")
+        if by_count:
+            site_count = st.number_input(
+                t("sites_count", lang), min_value=1, max_value=2000, step=1, key="site_count"
+            )
+        else:
+            budget_bn = st.slider(t("sites_budget", lang), 5, 500, step=5, key="site_budget_bn")
+        site_radius = st.slider(
+            t("sites_radius", lang), 2.0, 15.0, step=0.5, key="site_radius_km",
+            help=t("sites_radius_help", lang),
+        )  # fmt: skip
+        site_terrain = "hilly" if st.toggle(t("sites_hilly", lang), key="site_hilly") else "flat"
     with st.expander(t("layers_title", lang)):
         on = {}
         for name in EVIDENCE_LAYERS:
@@ -615,12 +681,24 @@ try:
         ),
         name=ss.get("scenario_name", ""),
     )
-    with st.spinner(t("loading", lang)):
+    with st.spinner(t("efficiency_loading" if uses_siting(weights) else "loading", lang)):
         result = scenario_run(data_key, scenario_to_toml(replace(scenario, name="")), layers)
 except InfraGapError as err:
     st.error(_error(err, lang))
     st.stop()
 ranked = result.ranked
+plan: SitePlan | None = None
+if sites_on:
+    try:
+        with st.spinner(t("sites_running", lang)):
+            plan = site_plan(
+                data_key, float(covered_min), float(site_radius), site_terrain,
+                None if by_count else float(budget_bn) * 1e9,
+                int(site_count) if by_count else None, layers,
+            )  # fmt: skip
+    except InfraGapError as err:
+        st.error(_error(err, lang))
+sites = plan.sites if plan is not None else None
 if result.dropped:
     names = ", ".join(indicator_label(k, lang) for k in result.dropped)
     st.warning(t("dropped_warning", lang).format(names=names))
@@ -749,6 +827,10 @@ with left:
                 fmap, layers.backbone, name=t("layer_backbone", lang),
                 pop_label=t("layer_pop", lang), show=True,
             )  # fmt: skip
+    if sites is not None and len(sites):
+        legend += map_layers.add_sites(
+            fmap, sites, name=t("layer_sites", lang), tooltip=t("sites_tooltip", lang), lang=lang
+        )
     if legend:
         maps.add_legend(fmap, t("legend_layers", lang), legend)
     # Only a click (the clicked feature) is sent back: panning and zooming do not rerun.
@@ -793,7 +875,13 @@ with right:
         col.download_button(
             t(f"download_{key}", lang),
             lambda ext=ext, with_facts=with_facts: export_bytes(
-                ranked, layers, fmt=ext, meta=meta, facts=facts if with_facts else None, lang=lang
+                ranked,
+                layers,
+                fmt=ext,
+                meta=meta,
+                facts=facts if with_facts else None,
+                lang=lang,
+                sites=sites,
             ),
             file_name=f"{stem}{ext}",
             mime=FORMATS[ext],
@@ -810,6 +898,7 @@ with right:
             lang=lang,
             top=int(top_n),
             checklist=checklist,
+            sites=sites,
         ),
         file_name=f"{stem}-top{int(top_n)}.pdf",
         mime=FORMATS[".pdf"],
@@ -831,6 +920,43 @@ st.caption(
     + " "
     + t("placement_rule", lang)
 )
+
+st.subheader(t("sites_title", lang))
+if plan is None:
+    st.caption(t("sites_off", lang))
+else:
+    problem = siting(data_key, float(covered_min), float(site_radius), site_terrain, layers)
+    st.markdown(f"**{md_escape(plan.summary(lang, synthetic=layers.synthetic))}**")
+    costs = problem.costs
+    st.caption(
+        t("sites_method", lang).format(
+            candidates=fmt_int(len(problem.candidates), lang),
+            demand=fmt_int(problem.msme_uncovered, lang),
+            method=plan.method,
+            capex=fmt_idr(costs.capex_idr[costs.site_class], lang),
+            spent=fmt_idr(float(plan.sites["cost_idr"].sum()), lang),
+        )
+    )
+    if not len(plan.sites):
+        st.info(t("sites_none", lang))
+    st.dataframe(
+        plan.sites[list(SITE_TABLE_COLUMNS)].rename(
+            columns={c: t(f"site_col_{c}", lang) for c in SITE_TABLE_COLUMNS}
+        ),
+        hide_index=True,
+        key="sites_table",
+    )
+    st.download_button(
+        t("download_sites_csv", lang),
+        sites_csv(plan.sites, synthetic=layers.synthetic),
+        file_name=f"{safe_label(f'infra-gap-sites-{data_key[:12]}')}.csv",
+        mime="text/csv",
+        key="download_sites",
+    )
+    st.caption(t("sites_in_exports", lang))
+    with st.expander(t("sites_costs", lang)):
+        figures = cost_table(costs).astype({"value": "str"})  # mixed numbers and names
+        st.dataframe(figures, hide_index=True, key="sites_cost_table")
 
 st.subheader(t("why_title", lang))
 # Labels carry no rank, so the chosen area stays chosen when the weights reorder the list.
@@ -914,6 +1040,7 @@ with ck_col:
             lang=lang,
             codes=[pick],
             checklist=pick_checklist,
+            sites=sites,
         ),
         file_name=dossier_name,
         mime=FORMATS[".pdf"],

@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from infra_gap import io
 from infra_gap.cli_export import DEMO_REGION, dossier, meta_for, write_ranked
+from infra_gap.cli_inputs import (
+    AreasLayerOpt,
+    AreasOpt,
+    BackboneOpt,
+    CoverageOpt,
+    IdColOpt,
+    InputOptions,
+    LatColOpt,
+    LonColOpt,
+    MsmeOpt,
+    NameColOpt,
+    SpeedtestsOpt,
+    TowersOpt,
+    default_cache_dir,
+    default_data_dir,
+    load_inputs,
+    report_inputs,
+)
 from infra_gap.cli_national import national_app
 from infra_gap.cli_national import rank as national_rank
 from infra_gap.cli_sites import sites
@@ -21,10 +39,10 @@ from infra_gap.errors import InfraGapError, InputFileError
 from infra_gap.export import rejected_csv
 from infra_gap.hardening import check_environment
 from infra_gap.i18n import LANGS
-from infra_gap.inputs import InputPaths, load_layers
 from infra_gap.layers import Layers
 from infra_gap.pipeline import PointFacts, indicator_table, place_and_cover
 from infra_gap.presets import CUSTOM, PRESETS
+from infra_gap.registry import uses_siting
 from infra_gap.scenario import (
     Scenario,
     ScenarioResult,
@@ -33,25 +51,14 @@ from infra_gap.scenario import (
     run_scenario,
     scenario_from_bytes,
 )
-from infra_gap.validate import BoundaryReport
+from infra_gap.siteplan import with_cost_efficiency
+from infra_gap.siting import siting_problem
 
 __all__ = ["app", "default_cache_dir", "default_data_dir", "main"]
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 demo_app = typer.Typer(no_args_is_help=True, help="The embedded North Sumatra demo.")
 app.add_typer(demo_app, name="demo")
-
-
-def default_data_dir() -> Path:
-    """``INFRA_GAP_DATA``, else the ``data/`` folder beside the package."""
-    env = os.environ.get("INFRA_GAP_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[1] / "data"
-
-
-def default_cache_dir() -> Path:
-    """``INFRA_GAP_CACHE``, else ``.cache/`` beside the package."""
-    env = os.environ.get("INFRA_GAP_CACHE")
-    return Path(env) if env else Path(__file__).resolve().parents[1] / ".cache"
 
 
 def _fail(err: InfraGapError) -> None:
@@ -71,61 +78,12 @@ def _summary(result: ScenarioResult) -> str:
     )
 
 
-PathOpt = Annotated[Path | None, typer.Option(exists=True, dir_okay=False)]
-
-
-def _load(
-    areas: Path | None, level: str, opts: dict[str, object]
-) -> tuple[Layers, BoundaryReport | None]:
-    """The demo without ``--areas``; the user's files with it (same readers as the app)."""
-    if areas is None:
-        given = [k for k, v in opts.items() if v is not None and k not in {"covered_min"}]
-        if given:
-            msg = f"--{given[0].replace('_', '-')} needs --areas (without --areas the demo is used)"
-            raise InputFileError(msg)
-        return load_demo(default_data_dir(), default_cache_dir()), None
-    if opts["msme"] is None:
-        msg = "--areas needs --msme (the MSME register)"
-        raise InputFileError(msg)
-    loaded = load_layers(
-        InputPaths(
-            areas=areas,
-            level=level,
-            msme=opts["msme"],  # type: ignore[arg-type]
-            coverage=opts["coverage"],  # type: ignore[arg-type]
-            towers=opts["towers"],  # type: ignore[arg-type]
-            speed_tiles=opts["speedtests"],  # type: ignore[arg-type]
-            backbone=opts["backbone"],  # type: ignore[arg-type]
-            areas_layer=opts["areas_layer"],  # type: ignore[arg-type]
-            id_col=opts["id_col"],  # type: ignore[arg-type]
-            name_col=opts["name_col"],  # type: ignore[arg-type]
-            lat_col=opts["lat_col"],  # type: ignore[arg-type]
-            lon_col=opts["lon_col"],  # type: ignore[arg-type]
-        )
-    )
-    return loaded.layers, loaded.boundary
-
-
-def _report(facts: PointFacts, boundary: BoundaryReport | None) -> None:
-    for acc in facts.accounts:
-        typer.echo(
-            f"rows: {acc.source} read {acc.read:,}, placed {acc.used:,}, rejected {acc.rejected:,}"
-        )
-    reasons = facts.rejected.groupby(["source", "reason"]).size().reset_index(name="n")
-    for r in reasons.itertuples():
-        typer.echo(f"  rejected {r.source}: {r.n:,} x {r.reason}")
-    if boundary is not None:
-        overlaps = boundary.overlaps()
-        typer.echo(
-            f"areas: {boundary.features:,} read from {boundary.name}; {len(boundary.repairs)} "
-            f"repaired; {len(overlaps):,} overlapping pairs ({overlaps['overlap_km2'].sum():,.1f} "
-            f"km2); gaps {boundary.gap_km2():,.1f} km2"
-        )
-        for r in boundary.repairs.itertuples():
-            typer.echo(
-                f"  repaired row {r.row} ({r.kode}): {r.action}, {r.area_change_pct:+.2f}% area"
-            )
-    typer.echo(f"rule: {facts.rule}")
+def _indicators(layers: Layers, facts: PointFacts, scenario: Scenario) -> pd.DataFrame:
+    """The indicator table; with the cost-efficiency indicator when a weight uses it."""
+    table = indicator_table(layers, facts, level=scenario.level)
+    if uses_siting(scenario.weights):  # solved per area: only when it is used
+        table = with_cost_efficiency(table, siting_problem(layers, facts))
+    return table
 
 
 @app.command()
@@ -140,29 +98,17 @@ def rank(
     out: Annotated[
         Path, typer.Option(help="Output file: .csv, .xlsx, .gpkg or .pdf (by extension).")
     ] = Path("ranking.csv"),
-    areas: Annotated[
-        Path | None, typer.Option(exists=True, dir_okay=False, help="Boundaries (else the demo).")
-    ] = None,
-    areas_layer: Annotated[str | None, typer.Option(help="GeoPackage layer of --areas.")] = None,
-    id_col: Annotated[str | None, typer.Option(help="Area code column (else detected).")] = None,
-    name_col: Annotated[str | None, typer.Option(help="Area name column (else detected).")] = None,
-    msme: Annotated[
-        Path | None, typer.Option(exists=True, dir_okay=False, help="MSME register.")
-    ] = None,
-    lat_col: Annotated[str | None, typer.Option(help="Latitude column (else detected).")] = None,
-    lon_col: Annotated[str | None, typer.Option(help="Longitude column (else detected).")] = None,
-    coverage: Annotated[
-        Path | None, typer.Option(exists=True, dir_okay=False, help="Coverage GeoTIFF.")
-    ] = None,
-    towers: Annotated[
-        Path | None, typer.Option(exists=True, dir_okay=False, help="Towers (OpenCelliD CSV).")
-    ] = None,
-    speedtests: Annotated[
-        Path | None, typer.Option(exists=True, dir_okay=False, help="Ookla-schema speed tiles.")
-    ] = None,
-    backbone: Annotated[
-        Path | None, typer.Option(exists=True, dir_okay=False, help="Backbone lines and PoPs.")
-    ] = None,
+    areas: AreasOpt = None,
+    areas_layer: AreasLayerOpt = None,
+    id_col: IdColOpt = None,
+    name_col: NameColOpt = None,
+    msme: MsmeOpt = None,
+    lat_col: LatColOpt = None,
+    lon_col: LonColOpt = None,
+    coverage: CoverageOpt = None,
+    towers: TowersOpt = None,
+    speedtests: SpeedtestsOpt = None,
+    backbone: BackboneOpt = None,
     rejected: Annotated[
         Path | None, typer.Option(help="Write the rejected rows (source,row,reason) here.")
     ] = None,
@@ -256,14 +202,14 @@ def rank(
             top_n=top_n,
             draws=stability,
         )
-        opts: dict[str, object] = {
-            "areas_layer": areas_layer, "id_col": id_col, "name_col": name_col, "msme": msme,
-            "lat_col": lat_col, "lon_col": lon_col, "coverage": coverage, "towers": towers,
-            "speedtests": speedtests, "backbone": backbone,
-        }  # fmt: skip
-        layers, boundary = _load(areas, chosen.level, opts)
+        opts = InputOptions(
+            areas=areas, areas_layer=areas_layer, id_col=id_col, name_col=name_col, msme=msme,
+            lat_col=lat_col, lon_col=lon_col, coverage=coverage, towers=towers,
+            speedtests=speedtests, backbone=backbone,
+        )  # fmt: skip
+        layers, boundary = load_inputs(opts, level=chosen.level)
         facts = place_and_cover(layers, covered_min=chosen.covered_min)
-        result = run_scenario(indicator_table(layers, facts, level=chosen.level), chosen)
+        result = run_scenario(_indicators(layers, facts, chosen), chosen)
         region = DEMO_REGION if areas is None else ""
         write_ranked(
             result.ranked, layers, out, meta=meta_for(result), facts=facts, lang=lang,
@@ -274,7 +220,7 @@ def rank(
     except InfraGapError as err:
         _fail(err)
         return
-    _report(facts, boundary)
+    report_inputs(facts, boundary)
     typer.echo(
         f"{len(result.ranked):,} {chosen.level} areas -> {out} ({time.perf_counter() - t0:.1f} s)"
     )

@@ -1,8 +1,8 @@
 """``infra-gap sites``: where to build towers, what they cost, and the MSMEs they reach.
 
-Registered by :mod:`infra_gap.cli` as ``app.command("sites")(sites)``.  Runs on the
-embedded demo; the input options of ``rank`` (``--areas``, ``--msme``, ...) are wired by
-the CLI module.
+Registered by :mod:`infra_gap.cli` as ``app.command("sites")(sites)``.  Takes the input
+options of ``rank`` (``--areas``, ``--msme``, ``--coverage``, ... from
+:mod:`infra_gap.cli_inputs`) and runs on the embedded demo without them.
 """
 
 from __future__ import annotations
@@ -11,38 +11,39 @@ import time
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from infra_gap import io
+from infra_gap.cli_inputs import (
+    AreasLayerOpt,
+    AreasOpt,
+    BackboneOpt,
+    CoverageOpt,
+    IdColOpt,
+    InputOptions,
+    LatColOpt,
+    LonColOpt,
+    MsmeOpt,
+    NameColOpt,
+    SpeedtestsOpt,
+    TowersOpt,
+    load_inputs,
+    report_inputs,
+)
 from infra_gap.config import LEVEL_CODE_LENGTH, LEVELS, CoverageParams
 from infra_gap.costs import CostParams, fmt_idr
 from infra_gap.errors import InfraGapError
-from infra_gap.export import REAL_LABEL, SYNTHETIC_LABEL, neutralise_formulas
+from infra_gap.export import REAL_LABEL, SYNTHETIC_LABEL, sites_csv
 from infra_gap.i18n import LANGS
-from infra_gap.siting import (
-    ReachParams,
-    SitePlan,
-    area_site_needs,
-    reach_discs,
-    siting_problem,
-    suggest_sites,
-)
+from infra_gap.pipeline import place_and_cover
+from infra_gap.siteplan import SitePlan, area_site_needs, reach_discs, suggest_sites
+from infra_gap.siting import ReachParams, siting_problem
 
-__all__ = ["DEFAULT_BUDGET_IDR", "sites", "sites_csv"]
+__all__ = ["DEFAULT_BUDGET_IDR", "sites"]
 
 #: Budget used when neither ``--budget-idr`` nor ``--count`` is given (the issue's example).
 DEFAULT_BUDGET_IDR = 50e9
 _OUT_SUFFIXES = (".csv", ".geojson", ".gpkg")
-
-
-def sites_csv(table: pd.DataFrame, *, synthetic: bool, sep: str = ",") -> bytes:
-    """CSV bytes (UTF-8 with a BOM) of a site or per-area table, with ``data_status``."""
-    out = neutralise_formulas(pd.DataFrame(table.drop(columns="geometry", errors="ignore")))
-    out["data_status"] = SYNTHETIC_LABEL if synthetic else REAL_LABEL
-    decimal = "," if sep == ";" else "."
-    text = out.to_csv(index=False, sep=sep, decimal=decimal, float_format="%.10g")
-    return ("\ufeff" + text).encode("utf-8")
 
 
 def _write(plan: SitePlan, out: Path, *, synthetic: bool, sep: str) -> None:
@@ -112,9 +113,9 @@ def sites(
         Path | None,
         typer.Option(help="Also write, per area of --level, the sites needed for --share."),
     ] = None,
-    level: Annotated[str, typer.Option(help=f"Level of --per-area-out: {', '.join(LEVELS)}.")] = (
-        "kecamatan"
-    ),
+    level: Annotated[
+        str, typer.Option(help=f"Level of --per-area-out and of --areas: {', '.join(LEVELS)}.")
+    ] = "kecamatan",
     share: Annotated[
         float, typer.Option(help="Share of an area's uncovered MSMEs to reach (per area).")
     ] = 0.8,
@@ -123,12 +124,24 @@ def sites(
     ] = CoverageParams().covered_min,
     lang: Annotated[str, typer.Option(help="Language of the summary line: id or en.")] = "id",
     sep: Annotated[str, typer.Option(help="CSV separator: ',' or ';'.")] = ",",
+    areas: AreasOpt = None,
+    areas_layer: AreasLayerOpt = None,
+    id_col: IdColOpt = None,
+    name_col: NameColOpt = None,
+    msme: MsmeOpt = None,
+    lat_col: LatColOpt = None,
+    lon_col: LonColOpt = None,
+    coverage: CoverageOpt = None,
+    towers: TowersOpt = None,
+    speedtests: SpeedtestsOpt = None,
+    backbone: BackboneOpt = None,
 ) -> None:
-    """Suggest tower sites for a budget or a number of sites, with costs, on the demo."""
-    from infra_gap.cli import default_cache_dir, default_data_dir
-    from infra_gap.demo import load_demo
-    from infra_gap.pipeline import place_and_cover
-
+    """Suggest tower sites for a budget or a number of sites, with costs (demo: no --areas)."""
+    opts = InputOptions(
+        areas=areas, areas_layer=areas_layer, id_col=id_col, name_col=name_col, msme=msme,
+        lat_col=lat_col, lon_col=lon_col, coverage=coverage, towers=towers,
+        speedtests=speedtests, backbone=backbone,
+    )  # fmt: skip
     problem_text = _check(out, budget_idr, count, terrain, level, sep, lang, method)
     if problem_text is not None:
         typer.echo(f"error: {problem_text}", err=True)
@@ -137,7 +150,7 @@ def sites(
         budget_idr = DEFAULT_BUDGET_IDR
     t0 = time.perf_counter()
     try:
-        layers = load_demo(default_data_dir(), default_cache_dir())
+        layers, boundary = load_inputs(opts, level=level)
         facts = place_and_cover(layers, covered_min=covered_min)
         reach = ReachParams(radius_km=radius_km, terrain=terrain)
         costs = CostParams()
@@ -155,6 +168,8 @@ def sites(
     except InfraGapError as err:
         typer.echo(f"error [{err.code}]: {err}", err=True)
         raise typer.Exit(code=2) from None
+    if areas is not None:
+        report_inputs(facts, boundary)
     typer.echo(
         f"demand: {problem.msme_uncovered:,} MSMEs not covered; {len(problem.candidates):,} "
         f"candidate sites ({grid_km:g} km grid + desa points); method {plan.method}"

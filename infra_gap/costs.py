@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from infra_gap.errors import SchemaError
-from infra_gap.i18n import fmt_int, fmt_num
+from infra_gap.i18n import fmt_int, fmt_num, t
 
 __all__ = [
     "BACKHAUL_TYPES",
@@ -239,18 +239,6 @@ def fmt_idr(value: float, lang: str) -> str:
     return f"Rp {fmt_int(value, lang)}"
 
 
-#: UI text of this module (to move into the i18n catalogue).
-TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
-    {
-        "sites_summary": {
-            "id": "{money} \u2192 {sites} menara \u2192 {msme} UMKM baru terjangkau",
-            "en": "{money} \u2192 {sites} towers \u2192 {msme} MSMEs newly covered",
-        },
-        "synthetic_suffix": {"id": " (demo sintetis)", "en": " (synthetic demo)"},
-    }
-)
-
-
 def summary_line(
     *, money_idr: float, sites: int, msme_new: int, lang: str, synthetic: bool = False
 ) -> str:
@@ -258,7 +246,7 @@ def summary_line(
 
     ``money_idr`` is the budget when one was given, else the total cost of the sites.
     """
-    line = TEXT["sites_summary"][lang].format(
+    line = t("sites_summary", lang).format(
         money=fmt_idr(money_idr, lang), sites=fmt_int(sites, lang), msme=fmt_int(msme_new, lang)
     )
-    return line + (TEXT["synthetic_suffix"][lang] if synthetic else "")
+    return line + (t("sites_synthetic_suffix", lang) if synthetic else "")

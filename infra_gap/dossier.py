@@ -48,6 +48,7 @@ from infra_gap.export import (
     rejected_rows,
     row_accounts,
 )
+from infra_gap.i18n import fmt_int
 from infra_gap.layers import Layers, Raster
 from infra_gap.registry import INDICATORS
 from infra_gap.views import fmt_indicator
@@ -158,6 +159,10 @@ DOSSIER_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType({
     "op_several": ("lebih dari satu", "several"),
     "sites_head": ("Lokasi usulan", "Proposed sites"),
     "sites_none": ("Belum ada lokasi usulan di wilayah ini.", "No proposed site in this area yet."),
+    "sites_cols": ("Lokasi|Desa|Bujur, lintang|UMKM baru|Capex (Rp)|Backhaul|Opex/tahun (Rp)",
+                   "Site|Desa|Lon, lat|New MSMEs|Capex (Rp)|Backhaul|Opex/year (Rp)"),
+    "sites_total": ("Jumlah: {n} lokasi, {msme} UMKM baru terjangkau, capex Rp {capex}.",
+                    "Total: {n} sites, {msme} MSMEs newly covered, capex Rp {capex}."),
     "annex": ("Lampiran: sumber data, lisensi dan catatan",
               "Annex: data sources, licences and notes"),
     "acc_head": ("Akuntansi baris", "Row accounting"),
@@ -518,13 +523,47 @@ def _area(pdf: _Pdf, i: int, row: pd.Series, doc: _Doc) -> None:
     ]
     pdf.grid([tr("chk_cols", lang).split("|"), *rows_chk], (55, 125), limit=1500)
     if sites is not None:
-        pdf.heading(tr("sites_head", lang))
-        cols = [c for c in sites.columns if c != sites.geometry.name][:6]
-        if len(sites) and cols:
-            cells = [[_cell(v, lang) for v in rec] for rec in sites[cols].itertuples(index=False)]
-            pdf.grid([cols, *cells], [180 / len(cols)] * len(cols))
-        else:
-            pdf.para(tr("sites_none", lang))
+        _sites_section(pdf, sites, lang)
+
+
+def _sites_section(pdf: _Pdf, sites: gpd.GeoDataFrame, lang: str) -> None:
+    """The area's proposed sites: a site plan's columns when present, else the first six."""
+    pdf.heading(tr("sites_head", lang))
+    if not len(sites):
+        pdf.para(tr("sites_none", lang))
+        return
+    if {"lon", "lat", *_PLAN_COLUMNS} - {"lonlat"} <= set(sites.columns):
+        frame = sites.assign(
+            lonlat=[f"{x:.5f}, {y:.5f}" for x, y in zip(sites["lon"], sites["lat"], strict=True)]
+        )
+        cells = [
+            [_cell(v, lang) for v in rec]
+            for rec in frame[list(_PLAN_COLUMNS)].itertuples(index=False)
+        ]
+        widths = (18, 30, 34, 20, 28, 20, 30)
+        pdf.grid([tr("sites_cols", lang).split("|"), *cells], widths)
+        total = tr("sites_total", lang).format(
+            n=fmt_int(len(sites), lang),
+            msme=fmt_int(float(sites["msme_new"].sum()), lang),
+            capex=fmt_int(float(sites["capex_idr"].sum()), lang),
+        )
+        pdf.para(total)
+        return
+    cols = [c for c in sites.columns if c != sites.geometry.name][:6]
+    cells = [[_cell(v, lang) for v in rec] for rec in sites[cols].itertuples(index=False)]
+    pdf.grid([cols, *cells], [180 / len(cols)] * len(cols))
+
+
+#: Columns of a site plan (:data:`infra_gap.siteplan.SITE_COLUMNS`) shown per site.
+_PLAN_COLUMNS = (
+    "site_id",
+    "kode_desa",
+    "lonlat",
+    "msme_new",
+    "capex_idr",
+    "backhaul",
+    "opex_idr_per_year",
+)
 
 
 def _sector(code: str, lang: str) -> str:

@@ -37,6 +37,7 @@ __all__ = [
     "rejected_csv",
     "rejected_rows",
     "row_accounts",
+    "sites_csv",
     "status_label",
 ]
 
@@ -139,6 +140,7 @@ _UNIT_EN: Mapping[str, str] = MappingProxyType(
         "operator": "operators",
         "UMKM/km²": "MSMEs/km²",
         "jiwa/km²": "people/km²",
+        "UMKM/Rp 1 M": "MSMEs/Rp 1 bn",
     }
 )
 
@@ -306,3 +308,12 @@ def row_accounts(layers: Layers, accounts: Sequence[RowAccount] = ()) -> list[Ro
     """Row accounting of every input: ``accounts`` (after placement) win over the layers'."""
     seen = {a.source for a in accounts}
     return [*accounts, *(a for a in layers.accounts if a.source not in seen)]
+
+
+def sites_csv(table: pd.DataFrame, *, synthetic: bool, sep: str = ",") -> bytes:
+    """CSV bytes (UTF-8 with a BOM) of a site or per-area table, with ``data_status``."""
+    out = neutralise_formulas(pd.DataFrame(table.drop(columns="geometry", errors="ignore")))
+    out["data_status"] = SYNTHETIC_LABEL if synthetic else REAL_LABEL
+    decimal = "," if sep == ";" else "."
+    text = out.to_csv(index=False, sep=sep, decimal=decimal, float_format="%.10g")
+    return ("\ufeff" + text).encode("utf-8")

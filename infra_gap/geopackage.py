@@ -7,7 +7,8 @@ Layers (EPSG:4326, so they overlay national data without a transform):
 * ``msme_uncovered`` -- the MSME points not covered by 4G, with their desa code, the code
   of their area at the ranked level and ``coverage_unknown`` (no-data pixel);
 * ``towers``, ``speed_tiles``, ``backbone`` -- as loaded, when present;
-* ``proposed_sites`` -- when given (the siting feature);
+* ``proposed_sites`` and ``proposed_sites_reach`` (their reach discs) -- when given (the
+  siting feature);
 * ``sources`` and ``rejected`` -- attribute tables: provenance, licence, vintage and
   synthetic flag of each layer; the rejected rows with reasons.
 
@@ -99,7 +100,8 @@ def ranked_geopackage(
         Placement and coverage of the MSMEs; without it there is no ``msme_uncovered``
         layer.
     sites
-        Proposed sites, written as ``proposed_sites`` when given.
+        Proposed sites, written as ``proposed_sites`` when given, with their reach discs
+        as ``proposed_sites_reach`` when they have ``radius_km``.
     codes
         Restrict the ranked areas and uncovered MSMEs to these area codes; the towers,
         tiles and backbone stay whole.
@@ -136,6 +138,10 @@ def ranked_geopackage(
             )
     if sites is not None:
         frames["proposed_sites"] = _as_geo(sites, synthetic)
+        if "radius_km" in sites:
+            from infra_gap.siteplan import reach_discs  # the siting stage, only when used
+
+            frames["proposed_sites_reach"] = _as_geo(reach_discs(sites), synthetic)
     frames["sources"] = pd.DataFrame(
         {
             "layer": [s.layer for s in layers.sources],

@@ -111,10 +111,14 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "en": "{name} (not available yet)",
         },
         "preset_needs_siting": {
-            "id": "Menunggu fitur penempatan menara, yang menghitung UMKM baru tercakup per "
-            "Rp 1 miliar.",
-            "en": "Waits for the tower-siting feature, which computes MSMEs newly covered per "
-            "Rp 1 billion.",
+            "id": "Dihitung oleh penempatan menara: per wilayah, menara termurah untuk 80% UMKM "
+            "tanpa 4G-nya (jangkauan 8 km, medan datar, biaya bawaan).",
+            "en": "Computed by tower siting: per area, the cheapest towers for 80% of its MSMEs "
+            "without 4G (8 km reach, flat terrain, default costs).",
+        },
+        "efficiency_loading": {
+            "id": "Menghitung UMKM baru terjangkau per Rp 1 miliar per wilayah\u2026",
+            "en": "Computing MSMEs newly covered per Rp 1 billion for each area\u2026",
         },
         "weights_other": {"id": "Indikator lain (bobot 0)", "en": "Other indicators (weight 0)"},
         "weight_absent": {
@@ -242,6 +246,81 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "id": "{v} UMKM dengan bukti bertentangan",
             "en": "{v} MSMEs with conflicting evidence",
         },
+        "reason_msme_new_per_billion_idr": {
+            "id": "{v} UMKM baru per Rp 1 miliar",
+            "en": "{v} MSMEs newly covered per Rp 1 billion",
+        },
+        # Tower sites (issue 8).
+        "sites_summary": {
+            "id": "{money} \u2192 {sites} menara \u2192 {msme} UMKM baru terjangkau",
+            "en": "{money} \u2192 {sites} towers \u2192 {msme} MSMEs newly covered",
+        },
+        "sites_synthetic_suffix": {"id": " (demo sintetis)", "en": " (synthetic demo)"},
+        "sites_title": {"id": "Lokasi menara usulan", "en": "Proposed tower sites"},
+        "sites_on": {"id": "Usulkan lokasi menara", "en": "Suggest tower sites"},
+        "sites_on_help": {
+            "id": "Memilih lokasi BTS 4G yang menjangkau UMKM tanpa 4G terbanyak dalam anggaran "
+            "(model maximal covering, greedy); menara yang ada tetap.",
+            "en": "Chooses 4G sites that reach the most MSMEs without 4G within the budget "
+            "(maximal covering model, greedy); existing towers stay.",
+        },
+        "sites_budget": {"id": "Anggaran (Rp miliar)", "en": "Budget (Rp billion)"},
+        "sites_by_count": {
+            "id": "Pakai jumlah menara, bukan anggaran",
+            "en": "Use a number of towers, not a budget",
+        },
+        "sites_count": {"id": "Jumlah menara", "en": "Number of towers"},
+        "sites_radius": {"id": "Jangkauan di dataran (km)", "en": "Reach on flat land (km)"},
+        "sites_radius_help": {
+            "id": "Menara BAKTI 42-72 m menjangkau 8-15 km di dataran (GSMA via ITU); bawaan 8 km.",
+            "en": "BAKTI towers of 42-72 m reach 8-15 km on flat land (GSMA via the ITU); "
+            "default 8 km.",
+        },
+        "sites_hilly": {
+            "id": "Medan berbukit (jangkauan \u00d7 0,6)",
+            "en": "Hilly terrain (reach \u00d7 0.6)",
+        },
+        "sites_running": {
+            "id": "Memilih lokasi menara (greedy seprovinsi)\u2026",
+            "en": "Choosing tower sites (province-wide greedy)\u2026",
+        },
+        "sites_off": {
+            "id": "Nyalakan \u201cUsulkan lokasi menara\u201d di panel samping untuk memilih "
+            "lokasi BTS dengan anggaran.",
+            "en": "Switch on \u201cSuggest tower sites\u201d in the sidebar to choose 4G sites "
+            "for a budget.",
+        },
+        "sites_method": {
+            "id": "{candidates} kandidat (grid 1 km + titik desa), {demand} UMKM tanpa 4G; "
+            "metode {method}; biaya menara {capex}; anggaran dipakai {spent}.",
+            "en": "{candidates} candidates (1 km grid + desa points), {demand} MSMEs without "
+            "4G; method {method}; tower cost {capex}; budget used {spent}.",
+        },
+        "sites_costs": {"id": "Angka biaya dan sumbernya", "en": "Cost figures and sources"},
+        "sites_none": {
+            "id": "Anggaran ini tidak cukup untuk satu menara pun.",
+            "en": "This budget does not buy a single tower.",
+        },
+        "layer_sites": {"id": "Menara usulan (jangkauan)", "en": "Proposed towers (reach)"},
+        "sites_tooltip": {"id": "{site}: +{n} UMKM baru", "en": "{site}: +{n} new MSMEs"},
+        "download_sites_csv": {
+            "id": "Unduh lokasi usulan (CSV)",
+            "en": "Download proposed sites (CSV)",
+        },
+        "sites_in_exports": {
+            "id": "Lokasi usulan ikut di semua unduhan (CSV lokasi, XLSX, GeoPackage, PDF).",
+            "en": "The proposed sites go into every download (sites CSV, XLSX, GeoPackage, PDF).",
+        },
+        "site_col_site_id": {"id": "Lokasi", "en": "Site"},
+        "site_col_kode_desa": {"id": "Kode desa", "en": "Desa code"},
+        "site_col_kode_kec": {"id": "Kode kecamatan", "en": "Kecamatan code"},
+        "site_col_msme_new": {"id": "UMKM baru terjangkau", "en": "MSMEs newly covered"},
+        "site_col_capex_idr": {"id": "Capex (Rp)", "en": "Capex (Rp)"},
+        "site_col_backhaul": {"id": "Backhaul", "en": "Backhaul"},
+        "site_col_opex_idr_per_year": {"id": "Opex per tahun (Rp)", "en": "Opex per year (Rp)"},
+        "site_col_island": {"id": "Pulau", "en": "Island"},
+        "site_col_lon": {"id": "Bujur", "en": "Longitude"},
+        "site_col_lat": {"id": "Lintang", "en": "Latitude"},
         # Scenarios and comparison.
         "scenario": {"id": "Skenario", "en": "Scenario"},
         "scenario_name": {"id": "Nama skenario", "en": "Scenario name"},

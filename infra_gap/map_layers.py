@@ -24,10 +24,12 @@ from rasterio import features
 from rasterio.warp import Resampling, reproject
 
 from infra_gap.config import GEO_CRS
+from infra_gap.i18n import fmt_int
 from infra_gap.layers import Raster
 
 __all__ = [
     "OPERATOR_COLORS",
+    "SITE_COLOR",
     "SPEED_TIER_COLORS",
     "Overlay",
     "add_backbone",
@@ -298,18 +300,52 @@ def add_backbone(
     return [("#6a3d9a", name), ("#6a3d9a", pop_label)]
 
 
+SITE_COLOR = "#1f4e9c"
+
+
 def add_sites(
-    m: folium.Map, sites: gpd.GeoDataFrame, *, radius_m: float, name: str
+    m: folium.Map,
+    sites: gpd.GeoDataFrame,
+    *,
+    name: str,
+    radius_m: float | None = None,
+    tooltip: str = "{site}: +{n} UMKM",
+    lang: str = "id",
+    show: bool = True,
 ) -> list[tuple[str, str]]:
-    """Proposed sites with their reach circles; tooltip = site id and MSMEs newly covered."""
+    """Proposed sites with their reach discs, as one layer that can be switched off.
+
+    Parameters
+    ----------
+    sites
+        Points with ``site_id``, ``msme_new`` and ``radius_km`` (each site's reach) when
+        known.
+    name
+        Layer and legend name.
+    radius_m
+        Reach of every site, metres; each site's ``radius_km`` when None.
+    tooltip
+        Text on hover, with ``{site}`` and ``{n}`` (MSMEs newly covered, formatted for
+        ``lang``); HTML-escaped.
+    show
+        Whether the layer is on at first.
+    """
     geo = sites.to_crs(GEO_CRS)
-    group = folium.FeatureGroup(name=html.escape(name), show=True)
+    group = folium.FeatureGroup(name=html.escape(name), show=show)
     new = sites["msme_new"] if "msme_new" in sites else pd.Series(0, index=sites.index)
-    for pt, sid, n in zip(geo.geometry, sites.get("site_id", sites.index), new, strict=True):
-        tip = html.escape(f"{sid}: +{int(n):,} UMKM")
-        folium.Circle([pt.y, pt.x], radius=radius_m, color="#1f4e9c", weight=1, fill=True,
+    if radius_m is not None:
+        radii = np.full(len(sites), float(radius_m))
+    elif "radius_km" in sites:
+        radii = sites["radius_km"].to_numpy(dtype="float64") * 1000.0
+    else:
+        msg = "give `radius_m`, or sites with a `radius_km` column"
+        raise ValueError(msg)
+    ids = sites["site_id"] if "site_id" in sites else pd.Series(sites.index, index=sites.index)
+    for pt, sid, n, r in zip(geo.geometry, ids, new, radii, strict=True):
+        tip = html.escape(tooltip.format(site=sid, n=fmt_int(int(n), lang)))
+        folium.Circle([pt.y, pt.x], radius=float(r), color=SITE_COLOR, weight=1, fill=True,
                       fill_opacity=0.08).add_to(group)  # fmt: skip
-        folium.CircleMarker([pt.y, pt.x], radius=6, color="#1f4e9c", fill=True, fill_opacity=1,
+        folium.CircleMarker([pt.y, pt.x], radius=6, color=SITE_COLOR, fill=True, fill_opacity=1,
                             tooltip=tip).add_to(group)  # fmt: skip
     group.add_to(m)
-    return [("#1f4e9c", name)]
+    return [(SITE_COLOR, name)]

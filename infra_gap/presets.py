@@ -1,9 +1,11 @@
 """Named weight sets a planner can start from, each with its reason.
 
 Names and rationales shown to users live in the i18n catalogue (``preset_<key>`` and
-``preset_<key>_why``).  A preset whose indicators are not in the registry yet (the
-cost-efficiency preset needs the siting feature) is listed but unavailable: the app shows
-it disabled with the reason, and asking for it is a :class:`ScoringError`.  A preset
+``preset_<key>_why``).  A preset whose indicators are not in the registry would be listed
+but unavailable (the app shows it disabled, asking for it is a :class:`ScoringError`).  The
+cost-efficiency preset's indicator is computed by the siting stage (``needs="siting"``): the
+CLI and the app join it onto the indicator table with
+:func:`infra_gap.siteplan.with_cost_efficiency` when the weights use it.  A preset
 indicator that is in the registry but absent from a run's data is dropped at scoring time
 and reported (:func:`infra_gap.scoring.usable_weights`).
 """
@@ -38,8 +40,8 @@ class Preset:
     basis
         Where the weighting comes from (for the docs; the UI shows the catalogue text).
     needs
-        Feature that must exist before the preset can be used, when some of its indicators
-        are not in the registry yet.
+        Stage that computes some of its indicators outside the indicator table
+        (``"siting"``), or ``""``.
     """
 
     key: str

@@ -3,7 +3,8 @@
 Each indicator has a stable snake_case name, a unit, a direction (``higher_is_need``), short
 labels and one-sentence definitions in Bahasa Indonesia and English, and its source.  An
 indicator listed here may be absent from a given run (its input layer was not given); the
-indicator table then simply lacks that column.
+indicator table then simply lacks that column.  The cost-efficiency indicator is computed
+by the siting stage (``stage="siting"``) and joined on only when a ranking uses it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-__all__ = ["INDICATORS", "Indicator"]
+__all__ = ["INDICATORS", "SITING_INDICATORS", "Indicator", "uses_siting"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,11 @@ class Indicator:
         One-sentence definitions.
     source
         Where the inputs come from.
+    stage
+        The stage that computes it: ``"indicators"`` (every indicator table, when its input
+        layer is given), or ``"siting"`` (joined on by
+        :func:`infra_gap.siteplan.with_cost_efficiency`, only when it is used, because it
+        solves a siting problem per area).
     """
 
     name: str
@@ -43,6 +49,7 @@ class Indicator:
     definition_id: str
     definition_en: str
     source: str
+    stage: str = "indicators"
 
 
 _REG = "MSME register"
@@ -124,4 +131,28 @@ _ROWS: tuple[tuple[str, str, bool, str, str, str, str, str], ...] = (
 )
 # fmt: on
 
-INDICATORS: Mapping[str, Indicator] = MappingProxyType({row[0]: Indicator(*row) for row in _ROWS})
+_COST_EFFICIENCY = Indicator(
+    name="msme_new_per_billion_idr",
+    unit="UMKM/Rp 1 M",
+    higher_is_need=True,
+    label_id="UMKM baru terjangkau per Rp 1 miliar",
+    label_en="MSMEs newly covered per Rp 1 billion",
+    definition_id="UMKM tanpa 4G yang terjangkau menara usulan termurah untuk 80% UMKM tanpa 4G "
+    "wilayah ini, per Rp 1 miliar biayanya; kosong bila tidak ada UMKM tanpa 4G.",
+    definition_en="MSMEs without 4G reached by the cheapest proposed towers for 80% of the "
+    "area's MSMEs without 4G, per Rp 1 billion of their cost; missing when none lack 4G.",
+    source=_COV + " + tower siting and costs (infra_gap.siteplan; costs from domain.md)",
+    stage="siting",
+)
+
+INDICATORS: Mapping[str, Indicator] = MappingProxyType(
+    {row[0]: Indicator(*row) for row in _ROWS} | {_COST_EFFICIENCY.name: _COST_EFFICIENCY}
+)
+
+#: Indicators the siting stage joins on (not in every indicator table).
+SITING_INDICATORS: tuple[str, ...] = tuple(k for k, v in INDICATORS.items() if v.stage == "siting")
+
+
+def uses_siting(weights: Mapping[str, float]) -> bool:
+    """True when a positive weight falls on an indicator of the siting stage."""
+    return any(float(weights.get(name, 0.0)) > 0 for name in SITING_INDICATORS)

@@ -355,12 +355,15 @@ def _ditolak(w: _Writer, rejected: pd.DataFrame, lang: str) -> None:
     ws.autofilter(0, 0, max(end - 1, 1), 2)
 
 
-def _sites(w: _Writer, sites: gpd.GeoDataFrame) -> None:
+def _sites(w: _Writer, sites: gpd.GeoDataFrame, synthetic: bool) -> None:
+    """One row per site: lon/lat first (added when absent), then every column as given."""
     ws = w.book.add_worksheet(SITES_SHEET)
     geo = sites.to_crs(GEO_CRS)
     frame = pd.DataFrame(sites.drop(columns=sites.geometry.name))
-    frame.insert(0, "lat", geo.geometry.y.round(6).to_numpy())
-    frame.insert(0, "lon", geo.geometry.x.round(6).to_numpy())
+    for col, values in (("lat", geo.geometry.y), ("lon", geo.geometry.x)):
+        if col not in frame:
+            frame.insert(0, col, values.round(6).to_numpy())
+    frame["data_status"] = status_label(synthetic)
     w.table(ws, frame, 0, [str(c) for c in frame.columns])
     ws.freeze_panes(1, 0)
 
@@ -413,7 +416,7 @@ def ranked_xlsx(
     _sumber(w, layers, row_accounts(layers, accounts), lang)
     _ditolak(w, rejected_rows(layers, rejected), lang)
     if sites is not None:
-        _sites(w, sites)
+        _sites(w, sites, synthetic)
     book.set_properties(
         {
             "title": _t("title", lang).format(level=meta.level),

@@ -1,7 +1,10 @@
 """AppTest: the app as a user drives it, without a browser."""
 
+import re
+from io import BytesIO
 from pathlib import Path
 
+import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -100,12 +103,22 @@ def test_moving_a_weight_makes_the_preset_custom(at):
     assert at.slider(key="w_msme_uncovered").value == 0.4  # the rest stay as they were
 
 
-def test_cost_efficiency_preset_is_shown_disabled_with_the_reason(at):
-    assert "efisiensi_biaya" not in at.selectbox(key="preset_id").options
-    button = at.button(key="preset_na_efisiensi_biaya")
-    assert button.disabled
-    assert "Efisiensi biaya" in button.label
+def test_cost_efficiency_preset_ranks_by_msmes_per_billion(at):
+    assert "Efisiensi biaya" in at.selectbox(key="preset_id").options
+    at.selectbox(key="preset_id").set_value("efisiensi_biaya").run()
+    assert not at.exception, at.exception
+    assert not at.error
+    assert at.slider(key="w_msme_new_per_billion_idr").value == 1.0
+    assert at.slider(key="w_msme_uncovered").value == 0.0
     assert any(c.value == TEXT["preset_needs_siting"]["id"] for c in at.caption)
+    column = "UMKM baru terjangkau per Rp 1 miliar (UMKM/Rp 1 M)"
+    table = _table(at)
+    ranked = table[column].dropna()
+    assert len(ranked) > 200
+    uncovered = table["UMKM tanpa sinyal 4G (UMKM)"]
+    assert (uncovered[table[column].isna()] == 0).all()  # missing only where none lack 4G
+    assert (ranked.diff().dropna() <= 1e-9).all()  # the one weighted indicator orders it
+    assert table["Skor"].iloc[0] == pytest.approx(1.0)
 
 
 def test_stability_columns_tiers_and_the_rule(at):
@@ -335,3 +348,110 @@ def test_upload_error_shows_its_code(at):
     assert not at.exception
     assert any("[E_" in e.value for e in at.error)
     assert len(_table(at)) == 455  # still the demo
+
+
+# ---- tower sites ----------------------------------------------------------------------
+
+
+def _sites_on(app):
+    app.toggle(key="sites_on").set_value(True).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _summary(app):
+    return next(m.value for m in app.markdown if "\u2192" in m.value)
+
+
+def _new_msmes(line):
+    return int(
+        re.search(r"\u2192 ([\d.,]+) (?:UMKM|MSMEs)", line)
+        .group(1)
+        .replace(".", "")
+        .replace(",", "")
+    )
+
+
+def _map_args(app):
+    return "".join(e.proto.json_args for e in app.get("component_instance"))
+
+
+def test_budget_changes_the_sites_and_the_summary(at):
+    assert not any("\u2192" in m.value for m in at.markdown)  # off until switched on
+    assert any(c.value == TEXT["sites_off"]["id"] for c in at.caption)
+    _sites_on(at)
+    line = _summary(at)
+    sites = _frame(at, "UMKM baru terjangkau")
+    assert line.startswith("**Rp 50 miliar \u2192 ")
+    assert f"\u2192 {len(sites)} menara \u2192" in line
+    assert "demo sintetis" in line
+    assert sites["Capex (Rp)"].sum() <= 50e9
+    assert (sites["UMKM baru terjangkau"] > 0).all()
+    assert _new_msmes(line) == sites["UMKM baru terjangkau"].sum()
+    at.slider(key="site_budget_bn").set_value(100).run()
+    assert not at.exception, at.exception
+    more = _frame(at, "UMKM baru terjangkau")
+    line100 = _summary(at)
+    assert line100.startswith("**Rp 100 miliar \u2192 ")
+    assert len(more) > len(sites)
+    assert _new_msmes(line100) > _new_msmes(line)
+    at.toggle(key="site_by_count").set_value(True).run()
+    at.number_input(key="site_count").set_value(5).run()
+    assert not at.exception, at.exception
+    assert len(_frame(at, "UMKM baru terjangkau")) == 5
+    assert "\u2192 5 menara \u2192" in _summary(at)
+
+
+def test_sites_layer_is_on_the_map_with_a_legend(at):
+    assert "Menara usulan (jangkauan)" not in _map_args(at)
+    _sites_on(at)
+    args = _map_args(at)
+    assert "Menara usulan (jangkauan)" in args  # layer control and legend
+    assert "S0001: +" in args  # a site's tooltip
+    assert args.count("L.circle(") >= len(_frame(at, "UMKM baru terjangkau"))  # reach discs
+    assert "cdn.jsdelivr" not in args  # vendored JS only
+    assert "unpkg.com" not in args
+
+
+def test_xlsx_download_has_the_proposed_sites(at, monkeypatch):
+    import streamlit
+    from streamlit.delta_generator import DeltaGenerator
+
+    data = {}
+    original = DeltaGenerator.download_button
+
+    def spy(self, label, payload, *args, **kwargs):
+        data[kwargs.get("key")] = payload
+        return original(self, label, payload, *args, **kwargs)
+
+    # columns call the class's method; `st.download_button` is bound to the main area
+    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
+    monkeypatch.setattr(streamlit, "download_button", lambda *a, **k: spy(streamlit._main, *a, **k))
+    _sites_on(at)
+    sites = _frame(at, "UMKM baru terjangkau")
+    book = openpyxl.load_workbook(BytesIO(data["download_xlsx"]()))
+    assert "Lokasi usulan" in book.sheetnames
+    rows = list(book["Lokasi usulan"].values)
+    header = list(rows[0])
+    assert header[:3] == ["site_id", "lon", "lat"]
+    assert [r[0] for r in rows[1:]] == sites["Lokasi"].tolist()
+    assert [r[header.index("msme_new")] for r in rows[1:]] == sites["UMKM baru terjangkau"].tolist()
+    assert {r[header.index("data_status")] for r in rows[1:]} == {"synthetic demo / demo sintetis"}
+    csv = data["download_sites"].decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("site_id,lon,lat,kode_desa,kode_kec,msme_new,capex_idr")
+    assert len(csv.splitlines()) == len(sites) + 1
+
+
+def test_english_switches_the_siting_labels(at):
+    at.radio(key="lang").set_value("en").run()
+    _sites_on(at)
+    assert at.toggle(key="sites_on").label == "Suggest tower sites"
+    line = _summary(at)
+    assert line.startswith("**Rp 50 billion \u2192 ")
+    assert "towers \u2192" in line
+    assert "MSMEs newly covered" in line
+    assert "synthetic demo" in line
+    sites = _frame(at, "MSMEs newly covered")
+    assert "Site" in sites.columns
+    assert f"{_new_msmes(line):,}" in line  # English thousands separator
+    assert "Proposed towers (reach)" in _map_args(at)

@@ -6,6 +6,7 @@ import sys
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pytest
 import rasterio
 from affine import Affine
 from shapely.geometry import box
@@ -135,3 +136,63 @@ def test_cli_refuses_an_unsafe_environment(tmp_path):
     )
     assert proc.returncode == 2
     assert "E_SECURITY" in proc.stderr
+
+
+def _sites(*args, cwd):
+    return subprocess.run(
+        [sys.executable, "-m", "infra_gap", "sites", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+    )
+
+
+def test_sites_on_own_files(tmp_path):
+    d = _files(tmp_path)
+    proc = _sites(
+        "--areas", d / "kec.geojson", "--level", "kecamatan", "--msme", d / "umkm.csv",
+        "--coverage", d / "cov.tif", "--count", "1", "--radius-km", "1", "--out", d / "s.csv",
+        "--per-area-out", d / "kec.csv",
+        cwd=d,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "rows: msme read 5, placed 3, rejected 2" in proc.stdout  # the same accounting
+    assert "demand: 1 MSMEs not covered" in proc.stdout
+    assert "Rp 2,2 miliar \u2192 1 menara \u2192 1 UMKM baru terjangkau" in proc.stdout
+    assert "SYNTHETIC" not in proc.stdout
+    sites = pd.read_csv(d / "s.csv", encoding="utf-8-sig", dtype={"kode_kec": str})
+    assert sites["msme_new"].tolist() == [1]  # the one uncovered MSME, in Dua
+    assert sites["kode_kec"].tolist() == ["12.71.02"]
+    assert sites["kode_desa"].isna().all()  # kecamatan boundaries: no desa code
+    assert sites["capex_idr"].tolist() == [2.2e9]
+    assert sites["data_status"].str.contains("user data").all()
+    assert 98.60 < sites["lon"].iloc[0] < 98.63
+    needs = pd.read_csv(d / "kec.csv", encoding="utf-8-sig", dtype={"kode": str})
+    assert needs.set_index("kode")["msme_uncovered"].to_dict() == {"12.71.01": 0, "12.71.02": 1}
+
+
+def test_sites_input_options_need_areas(tmp_path):
+    d = _files(tmp_path)
+    proc = _sites("--coverage", d / "cov.tif", "--out", d / "s.csv", cwd=d)
+    assert proc.returncode == 2
+    assert "--coverage needs --areas" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (d / "s.csv").exists()
+
+
+def test_rank_by_cost_efficiency_on_own_files(tmp_path):
+    d = _files(tmp_path)
+    proc = _run(
+        "--areas", d / "kec.geojson", "--level", "kecamatan", "--msme", d / "umkm.csv",
+        "--coverage", d / "cov.tif", "--preset", "efisiensi_biaya", "--stability", "0",
+        "--out", d / "out.csv",
+        cwd=d,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "preset efisiensi_biaya, minmax; weights msme_new_per_billion_idr=1;" in proc.stdout
+    out = pd.read_csv(d / "out.csv", encoding="utf-8-sig", dtype={"kode": str})
+    assert "contrib_msme_new_per_billion_idr" in out.columns
+    eff = out.set_index("kode")["msme_new_per_billion_idr"]
+    assert eff["12.71.02"] == pytest.approx(1 / 2.2, abs=1e-6)  # 1 MSME for one Rp 2.2 bn site
+    assert np.isnan(eff["12.71.01"])  # nothing uncovered: missing, not 0

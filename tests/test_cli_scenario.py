@@ -129,7 +129,6 @@ def test_absent_indicator_is_dropped_and_reported(tmp_path, fast, monkeypatch):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--preset", "efisiensi_biaya"], "not available yet"),
         (["--preset", "fastest"], "unknown preset"),
         (["--weight", "bogus=1"], "--weight bogus: unknown indicator"),
         (["--weight", "island"], "NAME=NUMBER"),

@@ -269,3 +269,27 @@ def test_dossier_command(tmp_path, demo_layers, demo_run, monkeypatch):
     bad = CliRunner().invoke(app, ["dossier", "--out", str(out), "--codes", "12.99.99"])
     assert bad.exit_code == 2
     assert "error [E_DATA]" in bad.output
+
+
+def test_sites_section_of_a_site_plan():
+    sites = gpd.GeoDataFrame(
+        {
+            "site_id": ["S0001", "S0002"],
+            "lon": [98.51234, 98.6],
+            "lat": [2.1, 2.2],
+            "kode_desa": ["12.01.02.2001", "12.01.02.2002"],
+            "kode_kec": ["12.01.02", "12.01.02"],
+            "msme_new": [412, 30],
+            "capex_idr": [2_200_000_000.0, 2_640_000_000.0],
+            "backhaul": ["microwave", "vsat"],
+            "opex_idr_per_year": [220_000_000.0, 264_000_000.0],
+        },
+        geometry=[Point(X0 + 12_000, Y0 + 5_000), Point(X0 + 13_000, Y0 + 5_000)],
+        crs=WORK_CRS,
+    )
+    flat = _flat("\n".join(_pages(_toy(sites=sites, codes=["12.01.02"]))))
+    assert _flat("UMKM baru") in flat
+    assert _flat("98.51234, 2.10000") in flat
+    assert _flat("2.640.000.000") in flat
+    assert _flat("microwave") in flat
+    assert _flat("Jumlah: 2 lokasi, 442 UMKM baru terjangkau, capex Rp 4.840.000.000.") in flat

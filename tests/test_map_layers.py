@@ -155,3 +155,20 @@ def test_show_puts_the_layer_on_the_map_at_once(demo_layers):
     group = re.search(r"var (feature_group_\w+) = ", page).group(1)
     assert f"{cluster}.addTo(" in page
     assert f"{group}.addTo(" not in page
+
+
+def test_sites_use_each_sites_reach_and_the_language(demo_layers):
+    m = maps.offline_map(bounds=(97.0, -0.7, 100.5, 4.4))
+    sites = gpd.GeoDataFrame(
+        {"site_id": ["S0001", "S0002"], "msme_new": [4912, 7], "radius_km": [8.0, 4.8]},
+        geometry=demo_layers.towers.geometry.iloc[:2].to_numpy(),
+        crs=demo_layers.towers.crs,
+    )
+    legend = add_sites(m, sites, name="Proposed <towers>", tooltip="{site}: +{n} new", lang="en")
+    page = maps.map_html(m)
+    assert legend == [("#1f4e9c", "Proposed <towers>")]
+    assert '"radius": 8000.0' in page
+    assert '"radius": 4800.0' in page
+    assert "S0001: +4,912 new" in page
+    with pytest.raises(ValueError, match="radius_km"):
+        add_sites(m, sites.drop(columns="radius_km"), name="x")

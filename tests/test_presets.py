@@ -7,6 +7,8 @@ from infra_gap.i18n import LANGS, TEXT
 from infra_gap.presets import CUSTOM, DEFAULT_PRESET, PRESETS, preset_weights
 from infra_gap.registry import INDICATORS
 from infra_gap.scenario import Scenario, run_scenario
+from infra_gap.siteplan import with_cost_efficiency
+from infra_gap.siting import siting_problem
 
 
 def test_the_four_presets_of_the_issue():
@@ -42,14 +44,15 @@ def test_available_presets_name_registry_indicators_only():
             assert preset_weights(p.key) == dict(p.weights)
 
 
-def test_cost_efficiency_is_listed_but_unavailable_until_siting():
+def test_cost_efficiency_is_available_and_computed_by_siting():
     p = PRESETS["efisiensi_biaya"]
-    assert not p.available
-    assert p.missing == ("msme_new_per_billion_idr",)
+    assert p.available
+    assert p.missing == ()
     assert p.needs == "siting"
+    assert INDICATORS["msme_new_per_billion_idr"].stage == "siting"
     assert set(TEXT[f"preset_needs_{p.needs}"]) == set(LANGS)
-    with pytest.raises(ScoringError, match=r"not available yet.*msme_new_per_billion_idr"):
-        preset_weights("efisiensi_biaya")
+    assert preset_weights("efisiensi_biaya") == {"msme_new_per_billion_idr": 1.0}
+    assert Scenario(preset="efisiensi_biaya", weights=p.weights).preset == "efisiensi_biaya"
 
 
 @pytest.mark.parametrize(("key", "match"), [("custom", "no weights"), ("nope", "unknown preset")])
@@ -92,9 +95,13 @@ def test_every_available_preset_runs_on_the_demo(demo_layers):
     facts = place_and_cover(demo_layers, covered_min=1.0)
     table = indicator_table(demo_layers, facts, level="kabupaten")
     for p in PRESETS.values():
-        if not p.available:
-            continue
+        assert p.available
+        if p.needs == "siting":  # the front ends join the indicator on when it is used
+            table = with_cost_efficiency(table, siting_problem(demo_layers, facts))
         result = run_scenario(table, Scenario(level="kabupaten", preset=p.key, weights=p.weights))
         assert len(result.ranked) == 33
         assert set(result.dropped) <= set(p.weights)
         assert result.ranked["score"].between(0, 1).all()
+        if p.needs == "siting":
+            assert result.dropped == ()
+            assert result.ranked["score"].iloc[0] == pytest.approx(1.0)

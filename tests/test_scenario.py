@@ -134,7 +134,6 @@ def test_round_trip(name, level, weights, method, covered, top_n, draws, conc, s
         ('normalisation = "zscore"', ScoringError, "`normalisation` must be one of"),
         ("version = 2", DataError, "`version` must be 1"),
         ("level = [", DataError, "not valid TOML"),
-        ('preset = "efisiensi_biaya"', ScoringError, "not available yet"),
         ('preset = "fast"', ScoringError, "unknown preset 'fast'"),
         (
             'preset = "dampak_umkm"\n[weights]\nmsme_uncovered = 1',

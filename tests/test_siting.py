@@ -17,20 +17,15 @@ from infra_gap.config import WORK_CRS
 from infra_gap.errors import DataError, SchemaError
 from infra_gap.indicators import desa_counts
 from infra_gap.layers import Layers, Raster
+from infra_gap.mclp import _substitute, exact_mclp, greedy_mclp, lazy_greedy, order_by_gain
 from infra_gap.pipeline import place_and_cover
-from infra_gap.siting import (
+from infra_gap.siteplan import (
     SITE_COLUMNS,
-    ReachParams,
-    _substitute,
     area_site_needs,
-    exact_mclp,
-    greedy_mclp,
-    lazy_greedy,
     msme_new_per_billion_idr,
-    order_by_gain,
-    siting_problem,
     suggest_sites,
 )
+from infra_gap.siting import ReachParams, siting_problem
 
 pulp = pytest.importorskip("pulp")
 
@@ -422,3 +417,21 @@ def test_cli_refuses_bad_options(tmp_path, args, message):
     assert message in res.output
     res = CliRunner().invoke(_app(), ["sites", "--out", str(tmp_path / "s.xlsx")])
     assert res.exit_code == 2
+
+
+def test_geopackage_carries_the_sites_and_their_reach(small, tmp_path):
+    from infra_gap.geopackage import ranked_geopackage
+    from infra_gap.pipeline import indicator_table
+
+    layers, facts = small
+    plan = suggest_sites(siting_problem(layers, facts, reach=ReachParams(radius_km=2.0)), count=2)
+    ranked = indicator_table(layers, facts, level="desa")[["kode", "nama", "msme_uncovered"]]
+    path = tmp_path / "out.gpkg"
+    path.write_bytes(ranked_geopackage(ranked, layers, level="desa", sites=plan.sites))
+    sites = gpd.read_file(path, layer="proposed_sites")
+    reach = gpd.read_file(path, layer="proposed_sites_reach")
+    assert sites["site_id"].tolist() == ["S0001", "S0002"]
+    assert sites["msme_new"].sum() == plan.msme_new
+    assert reach.geom_type.eq("Polygon").all()
+    # a 2 km disc, measured in the work CRS: pi r^2 within the polygonal approximation
+    assert reach.to_crs(WORK_CRS).area.iloc[0] == pytest.approx(math.pi * 2_000**2, rel=0.01)

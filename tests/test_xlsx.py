@@ -176,8 +176,19 @@ def test_sites_sheet_when_given():
         crs=WORK_CRS,
     )
     rows = _rows(_book(sites=sites)["Lokasi usulan"])
-    assert rows[0] == ["lon", "lat", "kode", "msme_newly_covered", "note"]
-    assert rows[1][2:] == ["12.01.02", 4, "+62 call"]
+    assert rows[0] == ["lon", "lat", "kode", "msme_newly_covered", "note", "data_status"]
+    assert rows[1][2:] == ["12.01.02", 4, "+62 call", "synthetic demo / demo sintetis"]
     assert 90 < rows[1][0] < 110
     assert 0 < rows[1][1] < 5
     assert np.isfinite(rows[1][0])
+
+
+def test_sites_sheet_keeps_a_plans_own_lon_lat():
+    sites = gpd.GeoDataFrame(
+        {"site_id": ["S0001"], "lon": [98.5], "lat": [2.5], "msme_new": [7]},
+        geometry=[Point(X0 + 12_000, Y0 + 5_000)],
+        crs=WORK_CRS,
+    )
+    rows = _rows(_book(sites=sites)["Lokasi usulan"])
+    assert rows[0] == ["site_id", "lon", "lat", "msme_new", "data_status"]
+    assert rows[1][:4] == ["S0001", 98.5, 2.5, 7]

@@ -1,0 +1,158 @@
+"""The input options every data command shares (``rank``, ``sites``), and their loading.
+
+One set of ``--areas``, ``--msme``, ``--coverage``, ... options, read by one function with
+:func:`infra_gap.inputs.load_layers` (the app's uploads use the same readers and messages);
+without ``--areas`` the embedded demo is used.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from infra_gap.demo import load_demo
+from infra_gap.errors import InputFileError
+from infra_gap.inputs import InputPaths, load_layers
+from infra_gap.layers import Layers
+from infra_gap.pipeline import PointFacts
+from infra_gap.validate import BoundaryReport
+
+__all__ = [
+    "AreasLayerOpt",
+    "AreasOpt",
+    "BackboneOpt",
+    "CoverageOpt",
+    "IdColOpt",
+    "InputOptions",
+    "LatColOpt",
+    "LonColOpt",
+    "MsmeOpt",
+    "NameColOpt",
+    "SpeedtestsOpt",
+    "TowersOpt",
+    "default_cache_dir",
+    "default_data_dir",
+    "load_inputs",
+    "report_inputs",
+]
+
+AreasOpt = Annotated[
+    Path | None, typer.Option(exists=True, dir_okay=False, help="Boundaries (else the demo).")
+]
+AreasLayerOpt = Annotated[str | None, typer.Option(help="GeoPackage layer of --areas.")]
+IdColOpt = Annotated[str | None, typer.Option(help="Area code column (else detected).")]
+NameColOpt = Annotated[str | None, typer.Option(help="Area name column (else detected).")]
+MsmeOpt = Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="MSME register.")]
+LatColOpt = Annotated[str | None, typer.Option(help="Latitude column (else detected).")]
+LonColOpt = Annotated[str | None, typer.Option(help="Longitude column (else detected).")]
+CoverageOpt = Annotated[
+    Path | None, typer.Option(exists=True, dir_okay=False, help="Coverage GeoTIFF.")
+]
+TowersOpt = Annotated[
+    Path | None, typer.Option(exists=True, dir_okay=False, help="Towers (OpenCelliD CSV).")
+]
+SpeedtestsOpt = Annotated[
+    Path | None, typer.Option(exists=True, dir_okay=False, help="Ookla-schema speed tiles.")
+]
+BackboneOpt = Annotated[
+    Path | None, typer.Option(exists=True, dir_okay=False, help="Backbone lines and PoPs.")
+]
+
+
+def default_data_dir() -> Path:
+    """``INFRA_GAP_DATA``, else the ``data/`` folder beside the package."""
+    env = os.environ.get("INFRA_GAP_DATA")
+    return Path(env) if env else Path(__file__).resolve().parents[1] / "data"
+
+
+def default_cache_dir() -> Path:
+    """``INFRA_GAP_CACHE``, else ``.cache/`` beside the package."""
+    env = os.environ.get("INFRA_GAP_CACHE")
+    return Path(env) if env else Path(__file__).resolve().parents[1] / ".cache"
+
+
+@dataclass(frozen=True)
+class InputOptions:
+    """The shared input options of one command call (None: not given)."""
+
+    areas: Path | None = None
+    areas_layer: str | None = None
+    id_col: str | None = None
+    name_col: str | None = None
+    msme: Path | None = None
+    lat_col: str | None = None
+    lon_col: str | None = None
+    coverage: Path | None = None
+    towers: Path | None = None
+    speedtests: Path | None = None
+    backbone: Path | None = None
+
+
+def load_inputs(opts: InputOptions, *, level: str) -> tuple[Layers, BoundaryReport | None]:
+    """The demo without ``--areas``; the user's files with it (same readers as the app).
+
+    Parameters
+    ----------
+    opts
+        The options given.
+    level
+        The level of ``--areas``.
+
+    Raises
+    ------
+    InputFileError
+        For an input option without ``--areas``, or ``--areas`` without ``--msme``.
+    """
+    if opts.areas is None:
+        given = [k for k, v in vars(opts).items() if v is not None]
+        if given:
+            msg = f"--{given[0].replace('_', '-')} needs --areas (without --areas the demo is used)"
+            raise InputFileError(msg)
+        return load_demo(default_data_dir(), default_cache_dir()), None
+    if opts.msme is None:
+        msg = "--areas needs --msme (the MSME register)"
+        raise InputFileError(msg)
+    loaded = load_layers(
+        InputPaths(
+            areas=opts.areas,
+            level=level,
+            msme=opts.msme,
+            coverage=opts.coverage,
+            towers=opts.towers,
+            speed_tiles=opts.speedtests,
+            backbone=opts.backbone,
+            areas_layer=opts.areas_layer,
+            id_col=opts.id_col,
+            name_col=opts.name_col,
+            lat_col=opts.lat_col,
+            lon_col=opts.lon_col,
+        )
+    )
+    return loaded.layers, loaded.boundary
+
+
+def report_inputs(facts: PointFacts, boundary: BoundaryReport | None) -> None:
+    """Print the row accounting, rejection reasons, boundary report and placement rule."""
+    for acc in facts.accounts:
+        typer.echo(
+            f"rows: {acc.source} read {acc.read:,}, placed {acc.used:,}, rejected {acc.rejected:,}"
+        )
+    reasons = facts.rejected.groupby(["source", "reason"]).size().reset_index(name="n")
+    for r in reasons.itertuples():
+        typer.echo(f"  rejected {r.source}: {r.n:,} x {r.reason}")
+    if boundary is not None:
+        overlaps = boundary.overlaps()
+        typer.echo(
+            f"areas: {boundary.features:,} read from {boundary.name}; {len(boundary.repairs)} "
+            f"repaired; {len(overlaps):,} overlapping pairs ({overlaps['overlap_km2'].sum():,.1f} "
+            f"km2); gaps {boundary.gap_km2():,.1f} km2"
+        )
+        for r in boundary.repairs.itertuples():
+            typer.echo(
+                f"  repaired row {r.row} ({r.kode}): {r.action}, {r.area_change_pct:+.2f}% area"
+            )
+    typer.echo(f"rule: {facts.rule}")
