@@ -28,6 +28,7 @@ from folium.template import Template
 
 from infra_gap.config import WORK_CRS
 from infra_gap.errors import DataError, SchemaError
+from infra_gap.score_map import AreaShapes, add_score_layer, area_shapes
 
 __all__ = [
     "ASSET_BASE_URL",
@@ -55,7 +56,6 @@ _VENDORED: Mapping[str, str] = MappingProxyType(
 _CLASS_EDGES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 _COLORS = color_brewer("YlOrRd", n=len(_CLASS_EDGES) - 1)
 _NODATA_COLOR, _EDGE_COLOR, _SELECTED_COLOR = "#cccccc", "#666666", "#1f4e9c"
-_DECIMALS = 5  # about 1 m
 
 
 def offline_map(
@@ -98,7 +98,7 @@ def offline_map(
 
 
 def priority_choropleth(
-    areas: gpd.GeoDataFrame,
+    areas: pd.DataFrame,
     *,
     value_col: str,
     tooltip_fields: Sequence[tuple[str, str]],
@@ -109,14 +109,16 @@ def priority_choropleth(
     basemap: bool = True,
     tick_format: Callable[[float], str] = "{:.1f}".format,
     nodata_label: str = "No data",
+    shapes: AreaShapes | None = None,
 ) -> folium.Map:
     """Map a score in [0, 1] in five equal classes, with tooltips and a legend.
 
     Parameters
     ----------
     areas
-        EPSG:4326 areas with a unique string ``kode``, `value_col` and the tooltip columns,
-        best simplified with :func:`display_geometry`. Rows without geometry are not drawn.
+        Areas with a unique string ``kode``, `value_col` and the tooltip columns; with
+        their EPSG:4326 geometry (best simplified with :func:`display_geometry`) unless
+        `shapes` is given. Rows without geometry are not drawn.
     value_col
         Score in [0, 1] (clipped to it); NaN is drawn grey as no data.
     tooltip_fields
@@ -130,15 +132,20 @@ def priority_choropleth(
     tick_format, nodata_label
         Text of the class limits in the legend (for example with a decimal comma), and of
         its entry for NaN, shown only when a score is NaN.
+    shapes
+        The outlines serialised once (:func:`infra_gap.score_map.area_shapes`, cached by
+        the caller); areas of `areas` that are not in it are not drawn.
 
     Returns
     -------
     m
-        The map. Only ``kode``, the score (as ``value``, 4 decimals) and the tooltip texts
-        are shipped, coordinates rounded to 5 decimals (about 1 m).
+        The map. The outlines (coordinates rounded to 5 decimals, about 1 m) and, per
+        area, its fill colour and tooltip texts are shipped; Leaflet joins them by code.
     """
-    _check_areas(areas, value_col, [col for col, _ in tooltip_fields])
-    drawn = areas[~(areas.geometry.isna() | areas.geometry.is_empty)]
+    _check_areas(areas, value_col, [col for col, _ in tooltip_fields], geometry=shapes is None)
+    if shapes is None:
+        shapes = area_shapes(gpd.GeoDataFrame(areas[["kode", "geometry"]], crs=areas.crs))
+    drawn = areas[areas["kode"].isin(shapes.kodes)]
     if drawn.empty:
         msg = "`areas` has no geometry to draw"
         raise DataError(msg)
@@ -149,47 +156,19 @@ def priority_choropleth(
         k: _NODATA_COLOR if np.isnan(v) else scale.rgb_hex_str(np.clip(v, 0, 1))
         for k, v in zip(kodes, values, strict=True)
     }
-    selected = set(highlight_codes)
-    geoms = shapely.transform(drawn.geometry.to_numpy(), lambda xy: np.round(xy, _DECIMALS))
-    tips = [drawn[col].map(_escape).tolist() for col, _ in tooltip_fields]
-    features = [
-        {
-            "type": "Feature",
-            "id": kodes[i],
-            "properties": {
-                "kode": kodes[i],
-                "value": None if np.isnan(values[i]) else round(float(values[i]), 4),
-                **{f"tip_{j}": tip[i] for j, tip in enumerate(tips)},
-            },
-            "geometry": geoms[i].__geo_interface__,
-        }
-        # Selected areas last: their outlines are drawn over their neighbours' borders.
-        for i in sorted(range(len(kodes)), key=lambda i: kodes[i] in selected)
-    ]
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        chosen = feature["id"] in selected
-        return {
-            "fillColor": fill[feature["id"]],
-            "fillOpacity": 0.75,
-            "color": _SELECTED_COLOR if chosen else _EDGE_COLOR,
-            "weight": 3 if chosen else 0.5,
-        }
-
-    tooltip = None
-    if tooltip_fields:
-        fields = [f"tip_{j}" for j in range(len(tips))]
-        aliases = [html.escape(label) for _, label in tooltip_fields]
-        tooltip = folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True)
-    minx, miny, maxx, maxy = (float(v) for v in drawn.total_bounds)
-    m = offline_map(bounds=(minx, miny, maxx, maxy), asset_base_url=asset_base_url, basemap=basemap)
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=html.escape(layer_name),
-        style_function=style,
-        highlight_function=lambda _: {"weight": 2.5, "fillOpacity": 0.9},
-        tooltip=tooltip,
-    ).add_to(m)
+    tips = pd.DataFrame(drawn[["kode", *(col for col, _ in tooltip_fields)]])
+    m = offline_map(bounds=shapes.bounds, asset_base_url=asset_base_url, basemap=basemap)
+    add_score_layer(
+        m,
+        shapes,
+        fill=fill,
+        tooltips=tips if tooltip_fields else None,
+        labels=[label for _, label in tooltip_fields],
+        layer_name=layer_name,
+        selected=[k for k in highlight_codes if k in fill],
+        edge_color=_EDGE_COLOR,
+        selected_color=_SELECTED_COLOR,
+    )
     limits = itertools.pairwise(_CLASS_EDGES)
     entries = [
         (c, f"{tick_format(lo)}\u2013{tick_format(hi)}")
@@ -263,13 +242,16 @@ def map_html(m: folium.Map) -> str:
     return str(m.get_root().render())
 
 
-def _check_areas(areas: gpd.GeoDataFrame, value_col: str, text_cols: list[str]) -> None:
+def _check_areas(
+    areas: pd.DataFrame, value_col: str, text_cols: list[str], *, geometry: bool
+) -> None:
     missing = [c for c in ["kode", value_col, *text_cols] if c not in areas.columns]
     if missing:
         msg = f"`areas` is missing required column(s) {missing}; found {list(areas.columns)}"
         raise SchemaError(msg)
-    if areas.crs is None or areas.crs.to_epsg() != 4326:
-        msg = f"`areas` must be in EPSG:4326; found {areas.crs}"
+    crs = getattr(areas, "crs", None)
+    if geometry and (crs is None or crs.to_epsg() != 4326):
+        msg = f"`areas` must be in EPSG:4326; found {crs}"
         raise SchemaError(msg)
     if not pd.api.types.is_numeric_dtype(areas[value_col]):
         msg = f"`{value_col}` must be numeric; found {areas[value_col].dtype}"
@@ -281,10 +263,6 @@ def _check_areas(areas: gpd.GeoDataFrame, value_col: str, text_cols: list[str]) 
     if not areas["kode"].is_unique:
         msg = "`kode` must be unique in `areas`"
         raise SchemaError(msg)
-
-
-def _escape(value: Any) -> str:
-    return "" if pd.isna(value) else html.escape(str(value))
 
 
 class _OfflineMap(folium.Map):

@@ -68,22 +68,32 @@ def asset_urls(page: str) -> list[str]:
 
 
 def geojson(page: str) -> dict[str, Any]:
-    start = re.search(r"geo_json_\w+_add\(", page)
+    """The outlines the page ships (the argument of ``L.geoJson``)."""
+    start = page.index("L.geoJson(") + len("L.geoJson(")
+    data, _ = json.JSONDecoder().raw_decode(page, start)
+    return data  # type: ignore[no-any-return]
+
+
+def layer_data(page: str) -> dict[str, Any]:
+    """The per-area colours, tooltip texts and selection the score layer ships."""
+    start = re.search(r"var score_layer_\w+_data = ", page)
     assert start is not None
     data, _ = json.JSONDecoder().raw_decode(page, start.end())
     return data  # type: ignore[no-any-return]
 
 
 def styles(page: str) -> dict[str, dict[str, Any]]:
-    """Feature id -> style, parsed from folium's generated styler switch."""
-    styler = page[page.index("_styler(feature)") :]
-    styler = styler[: styler.index("}\n") + 1]
-    default = re.search(r"default:\s*return (\{.*?\});", styler)
-    assert default is not None
-    out = {f["id"]: json.loads(default.group(1)) for f in geojson(page)["features"]}
-    for cases, style in re.findall(r"((?:case \"[^\"]+\": )+)\s*return (\{.*?\});", styler):
-        for kode in re.findall(r"case \"([^\"]+)\":", cases):
-            out[kode] = json.loads(style)
+    """Feature id -> style, as the layer's style function computes it in the browser."""
+    data = layer_data(page)
+    out = {}
+    for feature in geojson(page)["features"]:
+        kode = feature["id"]
+        chosen = kode in data["selected"]
+        out[kode] = {
+            "fillColor": data["fill"][kode],
+            "color": data["selected_color"] if chosen else data["edge_color"],
+            "weight": 3 if chosen else 0.5,
+        }
     return out
 
 
@@ -228,8 +238,9 @@ def test_highlighted_areas_get_a_thick_outline(areas: gpd.GeoDataFrame) -> None:
     assert style["12.01.01"]["weight"] == 3
     assert style["12.01.01"]["color"] != style["12.01.02"]["color"]
     assert style["12.01.02"]["weight"] == style["12.01.03"]["weight"] < 3
-    # drawn last, so its outline lies on top of its neighbours' borders
-    assert geojson(page)["features"][-1]["id"] == "12.01.01"
+    # brought to the front, so its outline lies on top of its neighbours' borders
+    assert layer_data(page)["selected"] == ["12.01.01"]
+    assert "layer.bringToFront()" in page
 
 
 def test_no_highlight_by_default(areas: gpd.GeoDataFrame) -> None:
@@ -238,18 +249,35 @@ def test_no_highlight_by_default(areas: gpd.GeoDataFrame) -> None:
 
 
 def test_payload_is_small_and_rounded(areas: gpd.GeoDataFrame) -> None:
-    data = geojson(maps.map_html(choropleth(areas)))
+    page = maps.map_html(choropleth(areas))
+    data = geojson(page)
     feature = next(f for f in data["features"] if f["id"] == "12.01.02")
-    assert set(feature["properties"]) == {"kode", "value", "tip_0", "tip_1"}
-    assert feature["properties"]["value"] == 0.9
-    assert feature["properties"]["tip_1"] == "0,90"
-    nodata = next(f for f in data["features"] if f["id"] == "12.01.03")
-    assert nodata["properties"]["value"] is None
+    assert feature["properties"] == {"kode": "12.01.02"}  # outlines carry the code only
+    shipped = layer_data(page)
+    assert set(shipped["tips"]) == {"12.01.01", "12.01.02", "12.01.03"}
+    assert shipped["tips"]["12.01.02"][1] == "0,90"
+    assert shipped["fill"]["12.01.03"] == "#cccccc"
+    assert "secret" not in page
+    assert "s2" not in json.dumps(shipped)
     coords = np.array(
         [xy for f in data["features"] for xy in f["geometry"]["coordinates"][0]], dtype=float
     )
     assert np.array_equal(coords, np.round(coords, 5))
     assert 98.51235 in coords[:, 0]
+
+
+def test_cached_shapes_draw_the_same_map(areas: gpd.GeoDataFrame) -> None:
+    from infra_gap.score_map import area_shapes
+
+    shapes = area_shapes(areas[["kode", "geometry"]])
+    plain = choropleth(areas.drop(columns="geometry").assign(kode=areas["kode"]), shapes=shapes)
+    assert geojson(maps.map_html(plain)) == geojson(maps.map_html(choropleth(areas)))
+    assert (
+        layer_data(maps.map_html(plain))["fill"]
+        == layer_data(maps.map_html(choropleth(areas)))["fill"]
+    )
+    subset = choropleth(areas.iloc[:2].drop(columns="geometry"), shapes=shapes)
+    assert set(layer_data(maps.map_html(subset))["fill"]) == {"12.01.01", "12.01.02"}
 
 
 def test_rows_without_geometry_are_not_drawn(areas: gpd.GeoDataFrame) -> None:
