@@ -6,11 +6,15 @@ level rather than rolled up.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 from exactextract import exact_extract
+from exactextract.feature import Feature, FeatureSource
+from exactextract.raster import NumPyRasterSource
 from pyproj import CRS
 
 from infra_gap import io
@@ -33,10 +37,16 @@ def area_uncovered_share(
     not_covered = values < covered_min
     if raster.nodata is not None:
         not_covered |= values == raster.nodata
-    flags = Raster(not_covered.astype("uint8"), raster.transform, raster.crs, nodata=None)
     vec = areas[["geometry"]].to_crs(raster.crs)
-    with io.memory_raster(flags) as ds:
-        stats = exact_extract(ds, vec, ["sum", "count"], output="pandas")
+    t = raster.transform
+    flags = not_covered.astype("uint8")
+    if t.b == 0 and t.d == 0 and t.a > 0 and t.e < 0:  # north up: exactextract reads the array
+        h, w = flags.shape
+        src = NumPyRasterSource(flags, t.c, t.f + h * t.e, t.c + w * t.a, t.f)
+        stats = exact_extract(src, _WkbFeatures(vec), ["sum", "count"], output="pandas")
+    else:
+        with io.memory_raster(Raster(flags, t, raster.crs, nodata=None)) as ds:
+            stats = exact_extract(ds, vec, ["sum", "count"], output="pandas")
     return _with_outside(
         stats["sum"].to_numpy(dtype="float64", copy=True),
         stats["count"].to_numpy(dtype="float64", copy=True),
@@ -44,6 +54,47 @@ def area_uncovered_share(
         raster.crs,
         abs(raster.transform.a * raster.transform.e),
     )
+
+
+class _WkbFeature(Feature):  # type: ignore[misc]
+    """One polygon handed to exactextract as WKB (no GeoJSON text per feature)."""
+
+    def __init__(self, wkb: bytes) -> None:
+        super().__init__()
+        self.wkb = wkb
+        self.values: dict[str, object] = {}
+
+    def geometry(self) -> bytes:
+        return self.wkb
+
+    def set_geometry_format(self) -> str:
+        return "wkb"
+
+    def set(self, name: str, value: object) -> None:
+        self.values[name] = value
+
+    def get(self, name: str) -> object:
+        return self.values[name]
+
+    def fields(self) -> list[str]:
+        return list(self.values)
+
+
+class _WkbFeatures(FeatureSource):  # type: ignore[misc]
+    """Polygons of a GeoDataFrame as WKB features, in order (CRS checked by the caller)."""
+
+    def __init__(self, frame: gpd.GeoDataFrame) -> None:
+        super().__init__()
+        self.wkb = shapely.to_wkb(frame.geometry.to_numpy()).tolist()
+
+    def count(self) -> int:
+        return len(self.wkb)
+
+    def __iter__(self) -> Iterator[_WkbFeature]:
+        return (_WkbFeature(w) for w in self.wkb)
+
+    def srs_wkt(self) -> None:
+        return None
 
 
 def _share_from_file(

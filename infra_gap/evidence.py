@@ -22,13 +22,58 @@ TILE_ZOOM = 16
 def nearest_distance(x: np.ndarray, y: np.ndarray, tx: np.ndarray, ty: np.ndarray) -> np.ndarray:
     """Distance from each point to the nearest target point, in CRS units.
 
-    Returns NaN for every point when there is no target.
+    Exact, and the same numbers as a k-d tree query for every point: most points take the
+    nearest target of their cell's centre, with a certificate (:func:`_certified`); the
+    rest are searched in a :class:`scipy.spatial.cKDTree`.  Returns NaN for every point
+    when there is no target.
     """
+    x = np.asarray(x, dtype="float64")
+    y = np.asarray(y, dtype="float64")
     if len(tx) == 0:
         return np.full(len(x), np.nan)
-    tree = cKDTree(np.column_stack([tx, ty]))
-    dist, _ = tree.query(np.column_stack([x, y]), k=1, workers=-1)
-    return np.asarray(dist, dtype="float64")
+    sites = np.unique(np.column_stack([tx, ty]).astype("float64"), axis=0)  # co-located: one
+    tree = cKDTree(sites)
+    dist, todo = _certified(x, y, sites, tree)
+    todo = todo[np.isfinite(x[todo]) & np.isfinite(y[todo])]  # no coordinates: NaN
+    if len(todo):
+        dist[todo], _ = tree.query(np.column_stack([x[todo], y[todo]]), k=1, workers=-1)
+    return dist
+
+
+def _certified(
+    x: np.ndarray, y: np.ndarray, sites: np.ndarray, tree: cKDTree, *, max_cells: int = 1 << 22
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distances that need no search, and the positions of the points that still do.
+
+    Points are binned in square cells (500 CRS units, larger if the extent needs more than
+    ``max_cells``).  For a cell centre ``c`` with nearest site ``i`` and second-nearest
+    distance ``d2``, a point ``p`` with ``|p - t_i| < d2 - |p - c|`` has no other site
+    closer than ``t_i`` (triangle inequality), so its distance is ``|p - t_i|``, computed
+    as the tree computes it.  Any size of cell gives the same answer; it changes speed.
+    """
+    dist = np.full(len(x), np.nan)
+    ok = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+    if len(sites) < 2 or not len(ok):
+        return dist, np.arange(len(x))
+    px, py = x[ok], y[ok]
+    x0, y0 = px.min(), py.min()
+    size = max(500.0, float(np.sqrt((px.max() - x0 + 1) * (py.max() - y0 + 1) / max_cells)))
+    col = ((px - x0) // size).astype("int64")
+    width = int(col.max()) + 1
+    cell = ((py - y0) // size).astype("int64") * width + col
+    occupied = np.flatnonzero(np.bincount(cell))  # at most about `max_cells` bins
+    row = np.zeros(int(occupied[-1]) + 1, dtype="int64")
+    row[occupied] = np.arange(len(occupied))
+    row = row[cell]
+    cx = x0 + (occupied % width + 0.5) * size
+    cy = y0 + (occupied // width + 0.5) * size
+    d, i = tree.query(np.column_stack([cx, cy]), k=2)
+    dx, dy = sites[i[row, 0], 0] - px, sites[i[row, 0], 1] - py
+    near = np.sqrt(dx * dx + dy * dy)
+    ex, ey = px - cx[row], py - cy[row]
+    sure = d[row, 1] - np.sqrt(ex * ex + ey * ey) > near + 1e-6 * (1.0 + near)
+    dist[ok[sure]] = near[sure]
+    return dist, np.flatnonzero(np.isnan(dist))
 
 
 def tile_keys(tx: np.ndarray, ty: np.ndarray) -> np.ndarray:
@@ -50,18 +95,28 @@ def tile_values_at(
     column
         The tile column to look up.
     """
-    px, py = lonlat_to_tile(lon, lat, TILE_ZOOM)
     out = np.full(len(lon), np.nan)
     if len(tiles) == 0:
         return out
+    px, py = lonlat_to_tile(lon, lat, TILE_ZOOM)
     qx, qy, _ = quadkey_to_tile(tiles["quadkey"].to_numpy())
-    keys = tile_keys(qx, qy)
-    order = np.argsort(keys)
-    sorted_keys = keys[order]
-    point_keys = tile_keys(px, py)
-    pos = np.clip(np.searchsorted(sorted_keys, point_keys), 0, len(keys) - 1)
-    hit = sorted_keys[pos] == point_keys
-    values = tiles[column].to_numpy(dtype="float64")[order]
+    _, first = np.unique(tile_keys(qx, qy), return_index=True)  # a repeated tile: first row
+    qx, qy = qx[first], qy[first]
+    values = tiles[column].to_numpy(dtype="float64")[first]
+    x0, y0 = qx.min(), qy.min()
+    width, height = int(qx.max() - x0) + 1, int(qy.max() - y0) + 1
+    if width * height <= max(16 * len(qx), 1 << 22):  # a dense table of the tiles' extent
+        table = np.full((height, width), -1, dtype="int64")
+        table[qy - y0, qx - x0] = np.arange(len(qx))
+        inside = (px >= x0) & (px < x0 + width) & (py >= y0) & (py < y0 + height)
+        pos = np.full(len(lon), -1, dtype="int64")
+        pos[inside] = table[py[inside] - y0, px[inside] - x0]
+    else:  # scattered tiles: binary search in the sorted keys
+        keys = tile_keys(qx, qy)  # sorted, from np.unique
+        point_keys = tile_keys(px, py)
+        pos = np.clip(np.searchsorted(keys, point_keys), 0, len(keys) - 1)
+        pos[keys[pos] != point_keys] = -1
+    hit = pos >= 0
     out[hit] = values[pos[hit]]
     return out
 

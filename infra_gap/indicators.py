@@ -142,7 +142,7 @@ def area_indicators(
         raise DataError(msg)
     parent = finest["kode"].str.slice(0, LEVEL_CODE_LENGTH[level]).to_numpy()
     rolled = counts.groupby(parent, sort=False).sum()
-    orphans = sorted(set(rolled.index[rolled.sum(axis=1) > 0]) - set(areas["kode"]))
+    orphans = sorted(rolled.index[rolled.sum(axis=1).to_numpy() > 0].difference(areas["kode"]))
     if orphans:
         msg = f"MSMEs or tiles placed in areas with no {level} parent: {orphans[:10]}"
         raise DataError(msg)

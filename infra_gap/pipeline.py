@@ -3,16 +3,20 @@
 The CLI, the app and the tests all call these functions, so no front end adds analysis of
 its own.  Work that does not depend on the level is done once: :func:`place_and_cover`
 assigns each MSME (and each tower and speed tile) to a desa and looks up its coverage,
-nearest tower and speed tile; :func:`indicator_table` then serves every level.
+nearest tower and speed tile; :func:`indicator_table` then serves every level, and
+:func:`with_coverage` serves another coverage threshold without placing the points again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from pyproj import Transformer
 
 from infra_gap.config import GEO_CRS, LEVEL_CODE_LENGTH, LEVELS, WORK_CRS, EvidenceParams
@@ -22,7 +26,7 @@ from infra_gap.errors import DataError
 from infra_gap.evidence import nearest_distance, tile_centres, tile_values_at
 from infra_gap.indicators import area_indicators, desa_counts, speed_sums
 from infra_gap.layers import REJECTED_COLUMNS, Layers, RowAccount
-from infra_gap.placement import PLACEMENT_RULE, LabelGrid, build_label_grid, place_points_indexed
+from infra_gap.placement import PLACEMENT_RULE, LabelGrid, label_grid, place_points_indexed
 from infra_gap.scoring import rank_areas
 
 __all__ = [
@@ -32,7 +36,12 @@ __all__ = [
     "indicator_table",
     "place_and_cover",
     "rank_level",
+    "with_coverage",
 ]
+
+
+#: Why a point in no area is left out.
+OUTSIDE = "outside every area"
 
 
 @dataclass(frozen=True)
@@ -87,47 +96,61 @@ def finest_level(layers: Layers) -> str:
     raise DataError(msg)
 
 
-def _rows(frame: pd.DataFrame) -> np.ndarray:
-    if "row" in frame:
-        return frame["row"].astype("str").to_numpy()
-    return (np.arange(len(frame)) + 1).astype("str")
+def _xy(points: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates of point geometries (NaN where a row has none)."""
+    geoms = points.geometry.to_numpy()
+    return shapely.get_x(geoms), shapely.get_y(geoms)
 
 
 def _account(
-    source: str, rows: np.ndarray, index: np.ndarray, reasons: np.ndarray, prior: int
+    source: str, frame: pd.DataFrame, index: np.ndarray, reasons: np.ndarray | str, prior: int
 ) -> tuple[RowAccount, pd.DataFrame]:
-    """Row accounting of one point layer; ``reasons`` says why each unplaced row is out."""
-    out = index < 0
+    """Row accounting of one point layer.
+
+    ``reasons`` says why each unplaced row is out: one text for all, or one per unplaced
+    row in row order.  Only the unplaced rows' ids are turned into text.
+    """
+    out = np.flatnonzero(index < 0)
+    if "row" in frame:
+        rows = frame["row"].iloc[out].astype("str").to_numpy()
+    else:
+        rows = (out + 1).astype("str")
+    why = np.full(len(out), reasons, dtype=object) if isinstance(reasons, str) else reasons
     rejected = pd.DataFrame(
-        {"source": source, "row": rows[out], "reason": reasons[out]}, columns=list(REJECTED_COLUMNS)
+        {"source": source, "row": rows, "reason": why}, columns=list(REJECTED_COLUMNS)
     )
     account = RowAccount(
-        source, read=len(index) + prior, used=int((~out).sum()), rejected=int(out.sum()) + prior
+        source, read=len(index) + prior, used=len(index) - len(out), rejected=len(out) + prior
     )
     return account, rejected
 
 
-def _place_msme(layers: Layers, grid: LabelGrid) -> tuple[np.ndarray, np.ndarray]:
-    """Desa index of each MSME and the reason for each one left out.
+def _place_msme(
+    layers: Layers, finest: gpd.GeoDataFrame, grid: LabelGrid, x: np.ndarray, y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Desa index of each MSME, and the reason for each one left out (in row order).
 
     Points go by the placement rule.  Rows without coordinates but with a desa code
     (``kode_area``) go to that desa.  A point outside every area whose latitude and
     longitude, swapped, fall in an area is reported as swapped, with the fix.
     """
-    msme, finest = layers.msme, grid.areas
-    x = msme.geometry.x.to_numpy()
-    y = msme.geometry.y.to_numpy()
+    msme = layers.msme
     has_xy = np.isfinite(x) & np.isfinite(y)
-    index = np.full(len(msme), -1, dtype="int64")
-    index[has_xy] = place_points_indexed(x[has_xy], y[has_xy], grid)
-    reasons = np.full(len(msme), "outside every area", dtype=object)
-    if "kode_area" in msme:
+    every = bool(has_xy.all())
+    index = place_points_indexed(x, y, grid) if every else np.full(len(msme), -1, dtype="int64")
+    unknown = np.empty(0, dtype="int64")
+    if not every:
+        index[has_xy] = place_points_indexed(x[has_xy], y[has_xy], grid)
+    if "kode_area" in msme and not every:
         by_code = ~has_xy
         lookup = pd.Series(np.arange(len(finest)), index=finest["kode"].to_numpy())
         found = msme["kode_area"].map(lookup).to_numpy()
         known = by_code & ~pd.isna(found)
         index[known] = found[known].astype("int64")
-        reasons[by_code & ~known] = "unknown area code (no coordinates)"
+        unknown = np.flatnonzero(by_code & ~known)
+    out = np.flatnonzero(index < 0)
+    reasons = np.full(len(out), OUTSIDE, dtype=object)
+    reasons[np.searchsorted(out, unknown)] = "unknown area code (no coordinates)"
     lost = np.flatnonzero((index < 0) & has_xy)
     if len(lost) and {"lat", "lon"} <= set(msme.columns):
         lat, lon = msme["lat"].to_numpy()[lost], msme["lon"].to_numpy()[lost]
@@ -135,11 +158,31 @@ def _place_msme(layers: Layers, grid: LabelGrid) -> tuple[np.ndarray, np.ndarray
         ok = np.isfinite(sx) & np.isfinite(sy)
         swapped = np.full(len(lost), -1)
         swapped[ok] = place_points_indexed(np.asarray(sx)[ok], np.asarray(sy)[ok], grid)
-        reasons[lost[swapped >= 0]] = (
+        reasons[np.searchsorted(out, lost[swapped >= 0])] = (
             "latitude and longitude look swapped (the swapped point falls in an area): "
             "swap the columns or pass --lat-col/--lon-col"
         )
     return index, reasons
+
+
+def _tower_km(x: np.ndarray, y: np.ndarray, tx: np.ndarray, ty: np.ndarray) -> np.ndarray:
+    """Distance from each point to the nearest tower, km (NaN without coordinates)."""
+    out = np.full(len(x), np.nan)
+    ok = np.isfinite(x) & np.isfinite(y)
+    out[ok] = nearest_distance(x[ok], y[ok], tx, ty) / 1000.0
+    return out
+
+
+def _tile_down(msme: gpd.GeoDataFrame, tiles: gpd.GeoDataFrame, ok: np.ndarray) -> np.ndarray:
+    """Mean download of each MSME's zoom-16 tile, kbps (NaN: no tests or no coordinates)."""
+    if {"lon", "lat"} <= set(msme.columns):
+        lon, lat = msme["lon"].to_numpy(), msme["lat"].to_numpy()
+    else:
+        geo = msme.geometry.to_crs(GEO_CRS)
+        lon, lat = geo.x.to_numpy(), geo.y.to_numpy()
+    out = np.full(len(msme), np.nan)
+    out[ok] = tile_values_at(lon[ok], lat[ok], tiles, "avg_d_kbps")
+    return out
 
 
 def place_and_cover(
@@ -158,8 +201,9 @@ def place_and_cover(
     covered_min
         Coverage threshold, see :class:`infra_gap.config.CoverageParams`.
     grid
-        A label grid of the finest areas (:func:`infra_gap.placement.build_label_grid`),
-        reused across calls; built here when None.
+        A label grid of the finest areas; when None, the one kept per boundary layer
+        (:func:`infra_gap.placement.label_grid`: built on the first call, then shared).
+        Every point is placed again on every call; only the grid is reused.
     params
         Evidence thresholds; the defaults when None.
     """
@@ -167,45 +211,41 @@ def place_and_cover(
     if layers.coverage is None:
         msg = "no coverage layer: give a coverage raster (or towers, to model one)"
         raise DataError(msg)
-    grid = grid or build_label_grid(layers.areas[finest_level(layers)], cell_m=params.cell_m)
-    x = layers.msme.geometry.x.to_numpy()
-    y = layers.msme.geometry.y.to_numpy()
-    has_xy = np.isfinite(x) & np.isfinite(y)
-    area_index, reasons = _place_msme(layers, grid)
-    cov = point_coverage(layers.coverage, x, y, xy_crs=WORK_CRS, covered_min=covered_min)
+    finest = layers.areas[finest_level(layers)]
+    x, y = _xy(layers.msme)
     prior = layers.rejected["source"].value_counts()
-    acc, rej = _account("msme", _rows(layers.msme), area_index, reasons, int(prior.get("msme", 0)))
-    accounts, rejected = [acc], [layers.rejected, rej]
-    tower_km = tower_index = tile_down = tile_index = None
-    if layers.towers is not None:
-        tx = layers.towers.geometry.x.to_numpy()
-        ty = layers.towers.geometry.y.to_numpy()
-        tower_km = np.full(len(x), np.nan)
-        tower_km[has_xy] = nearest_distance(x[has_xy], y[has_xy], tx, ty) / 1000.0
-        tower_index = place_points_indexed(tx, ty, grid)
-        why = np.full(len(tx), "outside every area", dtype=object)
-        acc, rej = _account(
-            "towers", _rows(layers.towers), tower_index, why, int(prior.get("towers", 0))
-        )
-        accounts.append(acc)
-        rejected.append(rej)
-    if layers.speed_tiles is not None:
-        tiles = layers.speed_tiles
-        if {"lon", "lat"} <= set(layers.msme.columns):
-            lon, lat = layers.msme["lon"].to_numpy(), layers.msme["lat"].to_numpy()
-        else:
-            geo = layers.msme.geometry.to_crs(GEO_CRS)
-            lon, lat = geo.x.to_numpy(), geo.y.to_numpy()
-        tile_down = np.full(len(x), np.nan)
-        tile_down[has_xy] = tile_values_at(lon[has_xy], lat[has_xy], tiles, "avg_d_kbps")
-        cx, cy = tile_centres(tiles["quadkey"].to_numpy())
-        tile_index = place_points_indexed(cx, cy, grid)
-        why = np.full(len(cx), "outside every area", dtype=object)
-        acc, rej = _account(
-            "speed_tiles", _rows(tiles), tile_index, why, int(prior.get("speed_tiles", 0))
-        )
-        accounts.append(acc)
-        rejected.append(rej)
+    tower_xy = None if layers.towers is None else _xy(layers.towers)
+    tiles = layers.speed_tiles
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # Work that needs no label grid goes first, while the grid is fetched (built on the
+        # first call) and the nearest towers are searched (GDAL, cKDTree and most of numpy
+        # release the GIL).
+        job = pool.submit(label_grid, finest, cell_m=params.cell_m) if grid is None else None
+        nearest = None if tower_xy is None else pool.submit(_tower_km, x, y, *tower_xy)
+        cov = point_coverage(layers.coverage, x, y, xy_crs=WORK_CRS, covered_min=covered_min)
+        tile_down = None if tiles is None else _tile_down(layers.msme, tiles, np.isfinite(x + y))
+        centres = None if tiles is None else tile_centres(tiles["quadkey"].to_numpy())
+        areas_grid = job.result() if job is not None else grid
+        assert areas_grid is not None
+        area_index, reasons = _place_msme(layers, finest, areas_grid, x, y)
+        acc, rej = _account("msme", layers.msme, area_index, reasons, int(prior.get("msme", 0)))
+        accounts, rejected = [acc], [layers.rejected, rej]
+        tower_index = tile_index = None
+        if layers.towers is not None and tower_xy is not None:
+            tower_index = place_points_indexed(*tower_xy, areas_grid)
+            acc, rej = _account(
+                "towers", layers.towers, tower_index, OUTSIDE, int(prior.get("towers", 0))
+            )
+            accounts.append(acc)
+            rejected.append(rej)
+        if tiles is not None and centres is not None:
+            tile_index = place_points_indexed(*centres, areas_grid)
+            acc, rej = _account(
+                "speed_tiles", tiles, tile_index, OUTSIDE, int(prior.get("speed_tiles", 0))
+            )
+            accounts.append(acc)
+            rejected.append(rej)
+        tower_km = None if nearest is None else nearest.result()
     return PointFacts(
         area_index=area_index,
         coverage=cov,
@@ -217,6 +257,20 @@ def place_and_cover(
         tile_index=tile_index,
         covered_min=covered_min,
     )
+
+
+def with_coverage(layers: Layers, facts: PointFacts, *, covered_min: float) -> PointFacts:
+    """The same facts at another coverage threshold: only the coverage look-up is redone.
+
+    Placement, nearest towers and speed tiles do not depend on the threshold, so a front
+    end that caches :func:`place_and_cover` once can serve every threshold from it.
+    """
+    if layers.coverage is None:
+        msg = "no coverage layer: give a coverage raster (or towers, to model one)"
+        raise DataError(msg)
+    x, y = _xy(layers.msme)
+    cov = point_coverage(layers.coverage, x, y, xy_crs=WORK_CRS, covered_min=covered_min)
+    return replace(facts, coverage=cov, covered_min=covered_min)
 
 
 def area_facts(layers: Layers, *, level: str, covered_min: float) -> pd.DataFrame:
@@ -283,14 +337,19 @@ def indicator_table(
         placed = facts.tower_index[facts.tower_index >= 0]
         parts.append(pd.DataFrame({"tower_count": np.bincount(placed, minlength=len(desa))}))
     table = area_indicators(desa, pd.concat(parts, axis=1), areas, level=level)
-    codes = desa["kode"].to_numpy()
-    n = LEVEL_CODE_LENGTH[level]
+    # Group points by an integer id of their desa's parent code: the same groups as
+    # grouping by the code text, without a string per point.
+    names, parent = np.unique(
+        desa["kode"].str.slice(0, LEVEL_CODE_LENGTH[level]).to_numpy(), return_inverse=True
+    )
     if layers.towers is not None and facts.tower_index is not None:
         ok = facts.tower_index >= 0
-        owner = pd.Series(codes[facts.tower_index[ok]]).str.slice(0, n)
         ops = (
-            pd.Series(layers.towers["operator"].to_numpy()[ok]).groupby(owner.to_numpy()).nunique()
+            pd.Series(layers.towers["operator"].to_numpy()[ok])
+            .groupby(parent[facts.tower_index[ok]])
+            .nunique()
         )
+        ops.index = names[ops.index]
         table["operator_count"] = table["kode"].map(ops).fillna(0).astype("int64").to_numpy()
         table["operator_class"] = np.select(
             [table["operator_count"] == 0, table["operator_count"] == 1],
@@ -299,8 +358,8 @@ def indicator_table(
         )
     if facts.tower_km is not None:
         ok = facts.area_index >= 0
-        owner = pd.Series(codes[facts.area_index[ok]]).str.slice(0, n)
-        median = pd.Series(facts.tower_km[ok]).groupby(owner.to_numpy()).median()
+        median = pd.Series(facts.tower_km[ok]).groupby(parent[facts.area_index[ok]]).median()
+        median.index = names[median.index]
         table["msme_tower_km"] = table["kode"].map(median).to_numpy()
     context = (
         area_frame

@@ -36,16 +36,25 @@ def tile_to_quadkey(tx: np.ndarray, ty: np.ndarray, zoom: int) -> np.ndarray:
 
 def quadkey_to_tile(quadkeys: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     """Tile column, row and zoom of quadkey strings that share one zoom."""
-    qk = np.asarray(quadkeys, dtype="str")
+    qk = np.asarray(quadkeys)
+    qk = qk if qk.dtype.kind in "OUS" else qk.astype("str")
     zoom = len(qk[0]) if len(qk) else 0
+    # straight to bytes (no fixed-width unicode copy), one row of digits per quadkey
     raw = qk.astype(f"S{zoom}").view("uint8").reshape(len(qk), zoom) - ord("0")
     if (raw > 3).any():
         msg = "quadkeys must contain only the digits 0-3"
         raise ValueError(msg)
-    weights = 1 << np.arange(zoom - 1, -1, -1, dtype="int64")
-    tx = ((raw & 1).astype("int64") * weights).sum(axis=1)
-    ty = (((raw >> 1) & 1).astype("int64") * weights).sum(axis=1)
-    return tx, ty, zoom
+    return _pack_bits(raw & 1), _pack_bits(raw >> 1), zoom
+
+
+def _pack_bits(bits: np.ndarray) -> np.ndarray:
+    """Integers from rows of 0/1 digits, most significant first (``packbits``, not a sum)."""
+    n, width = bits.shape
+    packed = np.packbits(bits.astype(bool), axis=1)  # left-aligned, padded at the end
+    value = np.zeros(n, dtype="int64")
+    for k in range(packed.shape[1]):
+        value = (value << 8) | packed[:, k]
+    return value >> (8 * packed.shape[1] - width)
 
 
 def tile_bounds(

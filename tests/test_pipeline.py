@@ -32,6 +32,19 @@ def test_levels_agree_on_totals(demo_layers, facts, level):
     assert ranked["score"].is_monotonic_decreasing
 
 
+def test_threshold_change_keeps_the_placement(demo_layers, facts):
+    from infra_gap.pipeline import with_coverage
+
+    strict = with_coverage(demo_layers, facts, covered_min=2)  # binary raster: nothing covered
+    assert strict.area_index is facts.area_index  # the point-to-desa assignment is reused
+    assert strict.tower_km is facts.tower_km
+    assert not strict.coverage.covered.any()
+    assert strict.covered_min == 2
+    again = with_coverage(demo_layers, strict, covered_min=1)
+    assert (again.coverage.covered == facts.coverage.covered).all()
+    assert (again.coverage.unknown == facts.coverage.unknown).all()
+
+
 def test_row_accounting(demo_layers, facts):
     by_source = {a.source: a for a in facts.accounts}
     assert set(by_source) == {"msme", "towers", "speed_tiles"}

@@ -14,8 +14,12 @@ from pathlib import Path, PurePath
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import shapely
+from pyproj import Transformer
 
-from infra_gap.config import WORK_CRS
+from infra_gap.config import GEO_CRS, WORK_CRS
 from infra_gap.errors import InputFileError, SchemaError
 from infra_gap.io.files import require_file, source_name
 from infra_gap.io.vector import VECTOR_FORMATS, detect_column, read_vector
@@ -46,6 +50,8 @@ OPENCELLID_COLUMNS = (
 )  # fmt: skip
 SWAPPED = "latitude and longitude look swapped: swap the columns or pass --lat-col/--lon-col"
 TILE_COLUMNS = ("quadkey", "avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "tests", "devices")
+#: Plain decimal text (after trimming and a decimal comma made a point): parsed in Arrow.
+_PLAIN_NUMBER = r"^[+-]?(?:[0-9]+[.]?[0-9]*|[.][0-9]+)(?:[eE][+-]?[0-9]+)?$"
 _TRUE = {"1", "true", "ya", "y", "yes", "benar", "t"}
 _FALSE = {"0", "false", "tidak", "n", "no", "salah", "f", ""}
 
@@ -80,6 +86,37 @@ def parse_coordinate(values: pd.Series) -> pd.Series:
     return numbers.where(np.isfinite(numbers))
 
 
+def _coordinates(values: pd.Series) -> np.ndarray:
+    """:func:`parse_coordinate` as an array, fast for columns of plain decimals.
+
+    Text that is a plain decimal number (the usual case) is parsed in Arrow, which rounds
+    exactly as :func:`pandas.to_numeric`; any other text goes through
+    :func:`parse_coordinate` itself, so the two paths cannot disagree on what is a number.
+    """
+    text = pc.replace_substring(
+        pc.utf8_trim_whitespace(pa.array(values.astype("str").array)), ",", "."
+    )
+    plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN_NUMBER), False)
+    plain_np = np.asarray(plain.to_numpy(zero_copy_only=False), dtype=bool)
+    out = np.full(len(values), np.nan)
+    try:
+        numbers = pc.cast(pc.filter(text, plain), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # e.g. out of float range
+        plain_np[:] = False
+    else:
+        out[plain_np] = numbers.to_numpy(zero_copy_only=False)
+    if not plain_np.all():
+        rest = ~plain_np
+        out[rest] = parse_coordinate(values[rest]).to_numpy(dtype="float64")
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def _row_ids(numbers: np.ndarray) -> pd.Series:
+    """File line numbers as a text column (built in Arrow, not one Python string each)."""
+    return pd.Series(pc.cast(pa.array(numbers, type=pa.int64()), pa.string()), dtype="str")
+
+
 def read_table(source: Source, *, name: str | None = None) -> pd.DataFrame:
     """Any tabular upload as text columns: CSV (sniffed), XLSX or Parquet."""
     name = source_name(source, name)
@@ -87,14 +124,15 @@ def read_table(source: Source, *, name: str | None = None) -> pd.DataFrame:
     data = _read_bytes(source)
     try:
         if suffix in {".csv", ".txt"}:
-            text, _ = decode_text(data)
+            text, encoding = decode_text(data)
             sample = text[:65536]
             try:
                 sep = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
             except csv.Error:
                 sep = ","
+            utf8 = {"utf-8": data, "utf-8-sig": data[3:]}.get(encoding)  # no copy to re-encode
             return pd.read_csv(
-                BytesIO(text.encode("utf-8")),
+                BytesIO(text.encode("utf-8") if utf8 is None else utf8),
                 sep=sep,
                 dtype="str",
                 keep_default_na=False,
@@ -167,47 +205,90 @@ def read_msme_table(
             f"or set --lat-col/--lon-col) and no desa code column; columns are {list(df.columns)}"
         )
         raise SchemaError(msg)
-    rows = pd.Series((np.arange(len(df)) + first_line).astype("str"))
     n = len(df)
-    lat = parse_coordinate(df[lat_name]) if lat_name else pd.Series(np.nan, index=df.index)
-    lon = parse_coordinate(df[lon_name]) if lon_name else pd.Series(np.nan, index=df.index)
-    raw_lat = df[lat_name].astype("str").str.strip() if lat_name else pd.Series("", index=df.index)
-    raw_lon = df[lon_name].astype("str").str.strip() if lon_name else pd.Series("", index=df.index)
-    blank = (raw_lat == "") | (raw_lon == "") | raw_lat.isin(["nan", "None"])
-    code = df[code_name].astype("str").str.strip() if code_name else pd.Series("", index=df.index)
-    by_code = blank & (code != "")
-    non_numeric = ~blank & (lat.isna() | lon.isna())
-    out_of_range = ~blank & ~non_numeric & ~(lat.between(-90, 90) & lon.between(-180, 180))
-    swapped = out_of_range & lon.between(-90, 90) & lat.between(-180, 180)
+    lines = np.arange(n, dtype="int64") + first_line
+    nan = np.full(n, np.nan)
+    lat = _coordinates(df[lat_name]) if lat_name else nan
+    lon = _coordinates(df[lon_name]) if lon_name else nan
+    blank, by_code, codes = _blank_rows(df, lat_name, lon_name, code_name, np.isnan(lat + lon))
+    non_numeric = ~blank & (np.isnan(lat) | np.isnan(lon))
+    with np.errstate(invalid="ignore"):
+        in_range = (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+        swapped = (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
+    out_of_range = ~blank & ~non_numeric & ~in_range
+    bad = (blank & ~by_code) | non_numeric | out_of_range
     reasons = np.select(
-        [blank & ~by_code, non_numeric, swapped, out_of_range],
-        ["missing coordinate", "non-numeric coordinate", SWAPPED, "coordinate out of range"],
-        "",
+        [(blank & ~by_code)[bad], non_numeric[bad], (out_of_range & swapped)[bad]],
+        ["missing coordinate", "non-numeric coordinate", SWAPPED],
+        "coordinate out of range",
     )
-    bad = reasons != ""
     rejected = pd.DataFrame(
-        {"source": "msme", "row": rows[bad].to_numpy(), "reason": reasons[bad]},
+        {"source": "msme", "row": lines[bad].astype("str"), "reason": reasons},
         columns=list(REJECTED_COLUMNS),
     )
     keep = ~bad
-    out = pd.DataFrame({"row": rows[keep].to_numpy()})
-    out["lat"] = lat[keep].to_numpy()
-    out["lon"] = lon[keep].to_numpy()
+    every = bool(keep.all())
+    out = pd.DataFrame({"row": _row_ids(lines if every else lines[keep])})
+    out["lat"] = lat if every else lat[keep]
+    out["lon"] = lon if every else lon[keep]
     if code_name:
-        out["kode_area"] = np.where(by_code[keep], code[keep], "")
+        out["kode_area"] = codes[keep]
+    _attributes(out, df, keep, name)
+    gdf = gpd.GeoDataFrame(out, geometry=_work_points(out["lon"].to_numpy(), out["lat"].to_numpy()))
+    assert len(gdf) + len(rejected) == n
+    return gdf, rejected
+
+
+def _blank_rows(
+    df: pd.DataFrame,
+    lat_name: str | None,
+    lon_name: str | None,
+    code_name: str | None,
+    unparsed: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows with a blank coordinate, those of them with a desa code, and the codes.
+
+    A blank coordinate never parses, so only the ``unparsed`` rows are looked at.  The
+    codes are ``""`` except on the rows placed by code.
+    """
+    n = len(df)
+    blank, by_code = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    codes = np.full(n if code_name else 0, "", dtype=object)
+    rows = np.flatnonzero(unparsed)
+    if not len(rows):
+        return blank, by_code, codes
+    sub = df.iloc[rows]
+    empty = pd.Series("", index=sub.index)
+    raw_lat = sub[lat_name].astype("str").str.strip() if lat_name else empty
+    raw_lon = sub[lon_name].astype("str").str.strip() if lon_name else empty
+    blank[rows] = ((raw_lat == "") | (raw_lon == "") | raw_lat.isin(["nan", "None"])).to_numpy(bool)
+    if code_name:
+        code = sub[code_name].astype("str").str.strip()
+        by_code[rows] = blank[rows] & (code != "").to_numpy(bool)
+        codes[rows] = np.where(by_code[rows], code.to_numpy(dtype=object), "")
+    return blank, by_code, codes
+
+
+def _attributes(out: pd.DataFrame, df: pd.DataFrame, keep: np.ndarray, name: str) -> None:
+    """Copy the optional register columns of the kept rows into ``out`` (text stays Arrow)."""
+    every = bool(keep.all())
     for col in ("sektor", "skala", "umkm_id"):
         found = detect_column(df.columns, (col,), None)
         if found:
-            out[col] = df.loc[keep, found].astype("str").to_numpy()
+            text = df[found].astype("str").array
+            out[col] = pd.Series(text if every else text[keep], dtype="str")
     online = detect_column(df.columns, ("online", "go_digital", "daring"), None)
     if online:
-        out["online"] = _flag(df[online], name, online)[keep].to_numpy()
-    geom = gpd.points_from_xy(out["lon"], out["lat"], crs="EPSG:4326")
-    gdf = gpd.GeoDataFrame(out, geometry=geom).to_crs(WORK_CRS)
-    if by_code.any():
-        gdf.loc[np.isnan(out["lat"].to_numpy()), "geometry"] = None
-    assert len(gdf) + len(rejected) == n
-    return gdf, rejected
+        out["online"] = _flag(df[online], name, online).to_numpy()[keep]
+
+
+def _work_points(lon: np.ndarray, lat: np.ndarray) -> gpd.GeoSeries:
+    """Points in the work CRS from degrees (as ``to_crs`` does; None where a coordinate is NaN)."""
+    x, y = Transformer.from_crs(GEO_CRS, WORK_CRS, always_xy=True).transform(lon, lat)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    geoms = np.full(len(lon), None, dtype=object)
+    geoms[ok] = shapely.points(np.asarray(x)[ok], np.asarray(y)[ok])
+    return gpd.GeoSeries(geoms, crs=WORK_CRS)
 
 
 def read_opencellid(source: Source, *, name: str | None = None) -> gpd.GeoDataFrame:
