@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import MappingProxyType
 
 import geopandas as gpd
 import pandas as pd
@@ -14,6 +17,7 @@ from streamlit_folium import st_folium
 
 from infra_gap import map_layers, maps
 from infra_gap.cli_export import FORMATS, export_bytes, meta_for
+from infra_gap.cli_national import EngineRun, engine_table, national_dir, national_workload
 from infra_gap.config import GEO_CRS, LEVELS
 from infra_gap.costs import cost_table, fmt_idr
 from infra_gap.demo import load_demo
@@ -21,9 +25,18 @@ from infra_gap.dossier import CHECKLIST_FIELDS
 from infra_gap.errors import InfraGapError
 from infra_gap.export import rejected_csv, rejected_rows, row_accounts, sites_csv
 from infra_gap.hardening import check_environment, safe_label
-from infra_gap.i18n import DEFAULT_LANG, LANGS, fmt_int, fmt_num, fmt_pct, t
+from infra_gap.i18n import DEFAULT_LANG, LANGS, PROVINCE_NAMES, fmt_int, fmt_num, fmt_pct, t
 from infra_gap.inputs import InputPaths, Loaded, load_layers
 from infra_gap.layers import Layers
+from infra_gap.national import NationalParams
+from infra_gap.national_view import (
+    WorkloadEntry,
+    national_display,
+    national_workloads,
+    province_subset,
+    workload_layers,
+    workload_provinces,
+)
 from infra_gap.pipeline import PointFacts, indicator_table, place_and_cover
 from infra_gap.presets import CUSTOM, PRESETS, preset_weights
 from infra_gap.registry import INDICATORS, SITING_INDICATORS, uses_siting
@@ -36,6 +49,7 @@ from infra_gap.scenario import (
     scenario_from_toml,
     scenario_to_toml,
 )
+from infra_gap.score_map import AreaShapes, area_shapes
 from infra_gap.scoring import NORMALISATIONS, normalised_weights
 from infra_gap.siteplan import SitePlan, suggest_sites, with_cost_efficiency
 from infra_gap.siting import ReachParams, SitingProblem, siting_problem
@@ -58,6 +72,7 @@ from infra_gap.views import (
     search_areas,
     table_view,
 )
+from infra_gap.workload import Workload, read_workload
 
 ROOT = Path(__file__).parent
 DATA_DIR = Path(os.environ.get("INFRA_GAP_DATA", ROOT / "data"))
@@ -65,6 +80,10 @@ CACHE_DIR = Path(os.environ.get("INFRA_GAP_CACHE", ROOT / ".cache"))
 LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 PRESET_CHOICES = [*(k for k, p in PRESETS.items() if p.available), CUSTOM]
 DEMO = "demo"
+NATIONAL = "national"  # the synthetic national workload (issue #9)
+SOURCES = (DEMO, NATIONAL)
+MAKE = "make"  # the scale choice that makes the smallest national workload
+MAKE_SCALE = 0.01  # 832 desa, 650,000 MSMEs: a few seconds to generate
 MAP_BUDGET = 3_000_000  # bytes of map HTML sent to a browser at most (desa: one kabupaten)
 TTL = 3600  # seconds an uploaded data set's results stay cached
 UPLOADS = ("areas", "msme", "coverage", "towers", "speed_tiles", "backbone")
@@ -131,6 +150,36 @@ def cost_efficiency(key: str, level: str, covered_min: float, _layers: Layers) -
     """Indicator table with MSMEs newly covered per Rp 1 billion (default reach and costs)."""
     problem = siting(key, covered_min, FLAT_KM, "flat", _layers)
     return with_cost_efficiency(indicators(key, level, covered_min, _layers), problem)
+
+
+@st.cache_resource(show_spinner=False, max_entries=24, ttl=TTL)
+def map_shapes(key: str, level: str, prefix: str, _layers: Layers) -> AreaShapes:
+    """The demo map's outlines at `level` (in kabupaten `prefix`), serialised once (read-only):
+    a weight change only recolours them."""
+    display = display_areas(key, level, _layers)
+    if prefix:
+        display = display[display["kode"].str.startswith(prefix + ".")]
+    return area_shapes(display[["kode", "geometry"]])
+
+
+@st.cache_resource(show_spinner=False, max_entries=6, ttl=TTL)
+def area_names(key: str, levels: tuple[str, ...], _layers: Layers) -> Mapping[str, str]:
+    """Code -> name over `levels` (read-only)."""
+    return MappingProxyType(
+        {
+            k: n
+            for lv in levels
+            for k, n in zip(_layers.areas[lv]["kode"], _layers.areas[lv]["nama"], strict=True)
+        }
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=32, ttl=TTL)
+def ranked_csv_bytes(key: str, text: str, lang: str, _layers: Layers) -> bytes:
+    """The ranked CSV of a scenario, made with the page (not on click): Streamlit can drop a
+    file made on click before the browser fetches it when many sessions run at once."""
+    result = scenario_run(key, text, _layers)
+    return export_bytes(result.ranked, _layers, fmt=".csv", meta=meta_for(result), lang=lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32, ttl=TTL)
@@ -219,6 +268,32 @@ def _state_from(scenario: Scenario) -> dict[str, object]:
         "seed": s.seed,
         "scenario_name": scenario.name,
     } | {f"w_{k}": float(weights.get(k, 0.0)) for k in INDICATORS}
+
+
+def _scenario(
+    *,
+    level: str,
+    preset: str,
+    weights: dict[str, float],
+    method: str,
+    covered_min: float,
+    top_n: int,
+    draws: int,
+    concentration: float,
+    seed: int,
+) -> Scenario:
+    """The scenario of the sidebar's choices (the demo, own data and national runs alike)."""
+    return Scenario(
+        level=level,
+        preset=preset,
+        weights=weights,
+        normalisation=method,
+        covered_min=float(covered_min),
+        stability=StabilityParams(
+            top_n=int(top_n), draws=int(draws), concentration=float(concentration), seed=int(seed)
+        ),
+        name=st.session_state.get("scenario_name", ""),
+    )
 
 
 # Choices shown through a language's labels (level, preset, normalisation) keep their value
@@ -449,7 +524,320 @@ def _data_quality(layers: Layers, facts: PointFacts | None, own: dict | None, la
             file_name=f"{safe_label(f'infra-gap-rejected-{data_key[:12]}')}.csv",
             mime="text/csv",
             key="download_rejected",
+            on_click="ignore",
         )
+
+
+# ---------------------------------------------------------------------------------------
+# National views (issue #9): the synthetic national workload, every layer synthetic.
+#
+# Workloads are the `national-<scale>` folders the app finds in its own cache folder: a
+# choice in a list, never a path typed by a user. Results are keyed by the folder's name
+# and the SHA-256 of its manifest (a folder generated again gets new keys); `_wl` is not
+# hashed. The engine table is computed once per workload, level and threshold, so a weight
+# change only re-ranks. Desa are shown one province at a time (a national desa map would
+# be about 76 MB); the exports hold the areas shown. No PDF: it needs per-MSME facts,
+# which a national run does not keep.
+# ---------------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _make_lock() -> threading.Lock:
+    """One national workload is generated at a time, whichever session asks."""
+    return threading.Lock()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=TTL)
+def national_run(
+    name: str, digest: str, level: str, covered_min: float, _wl: Workload
+) -> EngineRun:
+    """Indicator table of a workload at one level (read-only: scoring copies it)."""
+    return engine_table(level=level, engine="local", workload=_wl.root, covered_min=covered_min)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32, ttl=TTL)
+def national_ranking(
+    name: str, digest: str, text: str, province: str, _wl: Workload
+) -> ScenarioResult:
+    """Ranking of the areas of one province (all areas when ``""``) under a scenario."""
+    scenario = scenario_from_toml(text)
+    run = national_run(name, digest, scenario.level, scenario.covered_min, _wl)
+    return run_scenario(province_subset(run.table, province or None), scenario)
+
+
+@st.cache_resource(show_spinner=False, max_entries=12, ttl=TTL)
+def national_outlines(
+    name: str, digest: str, level: str, province: str, _wl: Workload
+) -> gpd.GeoDataFrame:
+    """Display outlines in EPSG:4326: the nation (kecamatan, kabupaten) or one province."""
+    return national_display(_wl, level=level, province=province or None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=12, ttl=TTL)
+def national_shapes(name: str, digest: str, level: str, province: str, _wl: Workload) -> AreaShapes:
+    """The outlines serialised once: a weight change only sends new colours and tooltips."""
+    return area_shapes(national_outlines(name, digest, level, province, _wl))
+
+
+def _scale_text(scale: float, lang: str) -> str:
+    return fmt_num(scale, lang, decimals=max(0, len(f"{scale:g}".partition(".")[2])))
+
+
+def _province_label(code: str, lang: str) -> str:
+    return f"{PROVINCE_NAMES.get(code, code)} ({code})" if code else t("nat_all_provinces", lang)
+
+
+def _national_scale(lang: str) -> tuple[WorkloadEntry, Workload] | None:
+    """Sidebar: the workload, among those found (and scale 0.01 to make); None to make it."""
+    ss = st.session_state
+    entries = {e.name: e for e in national_workloads(CACHE_DIR)}
+    make_name = national_dir(CACHE_DIR, MAKE_SCALE).name
+    options = [*entries, *([MAKE] if make_name not in entries else [])]
+    preferred = make_name if make_name in entries else options[0]
+    if ss.get("nat_scale") not in options:
+        ss["nat_scale"] = preferred
+        _forget("nat_scale")
+
+    def label(name: str) -> str:
+        if name == MAKE:
+            return t("nat_make_option", lang).format(scale=_scale_text(MAKE_SCALE, lang))
+        e = entries[name]
+        return t("nat_scale_option", lang).format(
+            scale=_scale_text(e.scale, lang),
+            kec=fmt_int(e.counts.get("kecamatan", 0), lang),
+            msme=fmt_int(e.counts.get("msme", 0), lang),
+        )
+
+    chosen = st.selectbox(
+        t("nat_scale", lang),
+        options,
+        index=_index("nat_scale", lang, options),
+        format_func=label,
+        help=t("nat_scale_help", lang),
+        key=f"nat_scale_{lang}",
+        on_change=_sync,
+        args=("nat_scale", lang),
+    )
+    if chosen == MAKE:
+        return None
+    entry = entries[chosen]
+    try:
+        return entry, read_workload(CACHE_DIR / entry.name)
+    except InfraGapError as err:  # a manifest of another version: said, nothing run
+        st.error(_error(err, lang))
+        st.stop()
+        raise  # not reached: st.stop() ends the run
+
+
+def _national_province(wl: Workload, lang: str) -> str:
+    """Sidebar: a province of the workload, or ``""`` for the whole nation."""
+    ss = st.session_state
+    options = ["", *workload_provinces(wl)]
+    if ss.setdefault("nat_province", "") not in options:
+        ss["nat_province"] = ""
+        _forget("nat_province")
+    return str(
+        st.selectbox(
+            t("nat_province", lang),
+            options,
+            index=_index("nat_province", lang, options),
+            format_func=lambda code: _province_label(code, lang),
+            help=t("nat_province_help", lang),
+            key=f"nat_province_{lang}",
+            on_change=_sync,
+            args=("nat_province", lang),
+        )
+    )
+
+
+def _national_table(
+    chosen: tuple[WorkloadEntry, Workload] | None,
+    level: str,
+    province: str,
+    covered_min: float,
+    lang: str,
+) -> pd.DataFrame:
+    """The engine table behind the weight sliders (empty until there is something to show)."""
+    if chosen is None or (level == "desa" and not province):
+        return pd.DataFrame()
+    entry, wl = chosen
+    with st.spinner(t("nat_computing", lang)):
+        return national_run(entry.name, entry.digest, level, covered_min, wl).table
+
+
+def _national_make(lang: str) -> None:
+    """Main area: make the scale-0.01 workload on request, with its progress shown."""
+    params = NationalParams(scale=MAKE_SCALE)
+    scale = _scale_text(MAKE_SCALE, lang)
+    st.info(
+        t("nat_make_info", lang).format(
+            scale=scale,
+            desa=fmt_int(params.villages * params.scale, lang),
+            msme=fmt_int(params.msme_total * params.scale, lang),
+        )
+    )
+    if not st.button(t("nat_make_button", lang).format(scale=scale), key="nat_make"):
+        return
+    folder = national_dir(CACHE_DIR, MAKE_SCALE)
+    with st.status(t("nat_making", lang).format(scale=scale)) as status:
+        try:
+            with _make_lock():
+                _, seconds = national_workload(folder, data_dir=DATA_DIR, params=params)
+        except InfraGapError as err:
+            status.update(state="error")
+            st.error(_error(err, lang))
+            return
+        made = fmt_num(seconds or 0.0, lang, decimals=1)
+        status.update(label=t("nat_made", lang).format(s=made), state="complete")
+    st.session_state["nat_pending"] = folder.name  # set in the scale box before it is drawn
+    st.rerun()
+
+
+def _national_downloads(
+    entry: WorkloadEntry,
+    wl: Workload,
+    result: ScenarioResult,
+    run: EngineRun,
+    province: str,
+    lang: str,
+) -> None:
+    """CSV, XLSX and GeoPackage of the areas shown; why there is no PDF."""
+    ranked, level = result.ranked, result.scenario.level
+    st.markdown(f"##### {t('downloads', lang)}")
+    meta = meta_for(result)
+    stem = safe_label(f"infra-gap-{entry.name}-{level}-{province or 'indonesia'}")
+    columns = st.columns(3)
+    # Bytes are built only when clicked; the layers hold only the areas shown.
+    for col, (ext, key) in zip(
+        columns, ((".csv", "csv"), (".xlsx", "xlsx"), (".gpkg", "gpkg")), strict=True
+    ):
+        col.download_button(
+            t(f"download_{key}", lang),
+            lambda ext=ext: export_bytes(
+                ranked,
+                workload_layers(wl, level=level, province=province or None, accounts=run.accounts),
+                fmt=ext,
+                meta=meta,
+                lang=lang,
+            ),
+            file_name=f"{stem}{ext}",
+            mime=FORMATS[ext],
+            key=f"nat_download_{key}",
+            on_click="ignore",
+        )
+    st.caption(t("nat_downloads_scope", lang).format(n=fmt_int(len(ranked), lang)))
+    st.caption(t("nat_no_pdf", lang))
+
+
+def _national_figures(
+    entry: WorkloadEntry, wl: Workload, ranked: pd.DataFrame, run: EngineRun, lang: str
+) -> None:
+    """MSME totals of the areas shown, the run's row account and timing, the sources."""
+    total, uncovered = int(ranked["msme_total"].sum()), int(ranked["msme_uncovered"].sum())
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("metric_msme", lang), fmt_int(total, lang))
+    c2.metric(t("metric_uncovered", lang), fmt_int(uncovered, lang))
+    c3.metric(t("metric_share", lang), fmt_pct(uncovered / total if total else float("nan"), lang))
+    acc = run.accounts[0]
+    st.caption(
+        t("rows_line", lang).format(
+            read=fmt_int(acc.read, lang), used=fmt_int(acc.used, lang),
+            rejected=fmt_int(acc.rejected, lang),
+        )
+        + " "
+        + t("nat_run_line", lang).format(
+            scale=_scale_text(entry.scale, lang),
+            s=fmt_num(run.seconds, lang, decimals=1),
+            engine=md_escape(run.engine),
+        )
+    )  # fmt: skip
+    with st.expander(t("sources", lang)):
+        for s in wl.sources:
+            kind = t("synthetic_yes" if s.synthetic else "synthetic_no", lang)
+            st.markdown(
+                f"- **{md_escape(s.layer)}** ({kind}): {md_escape(s.origin)}; "
+                f"{md_escape(s.licence)}; {md_escape(s.vintage)}"
+            )
+        st.caption(t("nat_sources_note", lang))
+
+
+def _national_page(
+    chosen: tuple[WorkloadEntry, Workload] | None,
+    choices: dict[str, object],
+    province: str,
+    lang: str,
+) -> None:
+    """Main area of a national run: map, ranked table, downloads of the areas shown."""
+    st.warning(t("nat_banner", lang), icon="\u26a0\ufe0f")
+    if chosen is None:
+        _national_make(lang)
+        return
+    entry, wl = chosen
+    level = str(choices["level"])
+    if level == "desa" and not province:
+        st.info(t("nat_desa_pick", lang))
+        return
+    if uses_siting(choices["weights"]):  # type: ignore[arg-type]
+        st.info(t("nat_no_siting", lang))
+    try:
+        scenario = _scenario(**choices)
+        text = scenario_to_toml(replace(scenario, name=""))
+        with st.spinner(t("nat_computing", lang)):
+            run = national_run(entry.name, entry.digest, level, scenario.covered_min, wl)
+            result = national_ranking(entry.name, entry.digest, text, province, wl)
+        with st.spinner(t("nat_outlines_loading", lang)):
+            display = national_outlines(entry.name, entry.digest, level, province, wl)
+            shapes = national_shapes(entry.name, entry.digest, level, province, wl)
+    except InfraGapError as err:
+        st.error(_error(err, lang))
+        return
+    ranked, top_n = result.ranked, scenario.stability.top_n
+    if result.dropped:
+        names = ", ".join(indicator_label(k, lang) for k in result.dropped)
+        st.warning(t("dropped_warning", lang).format(names=names))
+    st.caption(
+        t("nat_scope", lang).format(
+            n=fmt_int(len(ranked), lang),
+            level=t(f"level_{level}", lang),
+            where=md_escape(_province_label(province, lang)),
+        )
+    )
+    left, right = st.columns([5, 4])
+    with left:
+        st.subheader(t("map", lang))
+        fmap = maps.priority_choropleth(
+            map_frame(display, ranked, lang),
+            value_col="score",
+            tooltip_fields=[(col, t(key, lang).format(n=top_n)) for col, key in TOOLTIP_COLUMNS],
+            legend_title=t("legend_score", lang),
+            layer_name=t("layer_priority", lang),
+            tick_format=lambda v: fmt_num(v, lang, decimals=1),
+            nodata_label=t("no_data", lang),
+            shapes=shapes,
+        )
+        st_folium(
+            fmap,
+            returned_objects=[],
+            height=480,
+            use_container_width=True,
+            key=f"nat_map_{entry.name}_{level}_{province}",
+        )
+        st.caption(t("nat_map_hint", lang))
+    with right:
+        st.subheader(t("table", lang))
+        top_col = t("col_top_share", lang).format(n=top_n)
+        st.dataframe(
+            table_view(ranked, lang, top_n=top_n, weighted=result.weights),
+            hide_index=True,
+            height=430,
+            key="nat_table",
+            column_config={
+                top_col: st.column_config.ProgressColumn(top_col, format="%.0f%%", max_value=100)
+            },
+        )
+        st.caption(t("tier_rule", lang).format(n=top_n))
+        _national_downloads(entry, wl, result, run, province, lang)
+    _national_figures(entry, wl, ranked, run, lang)
 
 
 st.set_page_config(page_title="infra-gap", layout="wide")
@@ -475,13 +863,17 @@ for _key, _value in (
     ss.setdefault(_key, _value)
 if "pending_select" in ss:  # a map click of the last run, applied before any widget exists
     _select(*ss.pop("pending_select"))
+if "nat_pending" in ss:  # a national workload just made: chosen before the scale box exists
+    ss["nat_scale"] = ss.pop("nat_pending")
+    _forget("nat_scale")
 
-own = ss.get("own")
+national = ss.setdefault("source", DEMO) == NATIONAL
+own = None if national else ss.get("own")
 if own is not None:
     data_key, layers = own["key"], own["loaded"].layers
-else:
+elif not national:  # a national run never loads the demo
     data_key, layers = DEMO, demo_layers()
-levels = [lv for lv in LEVELS if lv in layers.areas]
+levels = list(LEVELS) if national else [lv for lv in LEVELS if lv in layers.areas]
 if ss["level"] not in levels:
     ss["level"] = levels[-1]
     _forget("level")
@@ -495,6 +887,16 @@ with st.sidebar:
         key="lang",
         horizontal=True,
     )
+    st.radio(
+        t("source", lang),
+        SOURCES,
+        index=_index("source", lang, SOURCES),
+        format_func=lambda src: t(f"source_{src}", lang),
+        key=f"source_{lang}",
+        on_change=_sync,
+        args=("source", lang),
+    )
+    nat_chosen = _national_scale(lang) if national else None
     level = st.selectbox(
         t("level", lang),
         levels,
@@ -504,6 +906,7 @@ with st.sidebar:
         on_change=_sync,
         args=("level", lang),
     )
+    nat_province = _national_province(nat_chosen[1], lang) if nat_chosen is not None else ""
     with st.expander(t("advanced", lang)):
         method = st.radio(
             t("normalisation", lang),
@@ -540,11 +943,15 @@ with st.sidebar:
             st.caption(t(f"preset_needs_{p.needs}", lang))
     data_error: InfraGapError | None = None
     try:
-        with st.spinner(t("loading", lang)):
-            table = indicators(data_key, level, float(covered_min), layers)
+        if national:
+            table = _national_table(nat_chosen, level, nat_province, float(covered_min), lang)
+        else:
+            with st.spinner(t("loading", lang)):
+                table = indicators(data_key, level, float(covered_min), layers)
     except InfraGapError as err:  # own data the pipeline cannot use: said below
         data_error, table = err, pd.DataFrame()
-    computable = set(table.columns) | (set(SITING_INDICATORS) if len(table) else set())
+    siting_ok = not national and len(table) > 0  # a national run keeps no points to site
+    computable = set(table.columns) | (set(SITING_INDICATORS) if siting_ok else set())
     shown = [n for n in INDICATORS if n in computable or ss.get(f"w_{n}", 0.0)]
     active = [n for n in shown if ss.get(f"w_{n}", 0.0)]
     weights = {}
@@ -580,6 +987,28 @@ with st.sidebar:
             t("concentration", lang), help=t("concentration_help", lang), key="concentration"
         )
         seed = st.number_input(t("seed", lang), min_value=0, step=1, key="seed")
+choices: dict[str, object] = {
+    "level": level, "preset": preset, "weights": weights, "method": method,
+    "covered_min": float(covered_min), "top_n": int(top_n), "draws": int(draws),
+    "concentration": float(concentration), "seed": int(seed),
+}  # fmt: skip
+
+st.title(t("nat_title" if national else "app_title", lang))
+st.caption(t("nat_caption" if national else "app_caption", lang))
+st.markdown(
+    "<style>h1 {font-size: 1.9rem !important; padding-top: 0 !important;}"
+    ' .block-container, [data-testid="stMainBlockContainer"] {padding-top: 3.4rem !important;}'
+    "</style>",
+    unsafe_allow_html=True,
+)
+if national:
+    if data_error is not None:
+        st.error(_error(data_error, lang))
+    else:
+        _national_page(nat_chosen, choices, nat_province, lang)
+    st.stop()
+
+with st.sidebar:
     available = {
         "msme": True,
         "coverage": layers.coverage is not None and hasattr(layers.coverage, "array"),
@@ -652,15 +1081,6 @@ with st.sidebar:
             st.caption(t("own_in_use", lang).format(name=md_escape(own["name"])))
             st.button(t("back_to_demo", lang), key="back_to_demo", on_click=_back_to_demo)
 
-st.title(t("app_title", lang))
-st.caption(t("app_caption", lang))
-st.markdown(
-    "<style>h1 {font-size: 1.9rem !important; padding-top: 0 !important;}"
-    ' .block-container, [data-testid="stMainBlockContainer"] {padding-top: 3.4rem !important;}'
-    "</style>",
-    unsafe_allow_html=True,
-)
-
 if data_error is not None:
     st.error(_error(data_error, lang))
     _data_quality(layers, None, own, lang)
@@ -670,19 +1090,10 @@ if layers.synthetic:
     st.warning(t("synthetic_banner", lang), icon="\u26a0\ufe0f")
 
 try:
-    scenario = Scenario(
-        level=level,
-        preset=preset,
-        weights=weights,
-        normalisation=method,
-        covered_min=float(covered_min),
-        stability=StabilityParams(
-            top_n=int(top_n), draws=int(draws), concentration=float(concentration), seed=int(seed)
-        ),
-        name=ss.get("scenario_name", ""),
-    )
+    scenario = _scenario(**choices)
     with st.spinner(t("efficiency_loading" if uses_siting(weights) else "loading", lang)):
-        result = scenario_run(data_key, scenario_to_toml(replace(scenario, name="")), layers)
+        scenario_text = scenario_to_toml(replace(scenario, name=""))
+        result = scenario_run(data_key, scenario_text, layers)
 except InfraGapError as err:
     st.error(_error(err, lang))
     st.stop()
@@ -704,11 +1115,7 @@ if result.dropped:
     st.warning(t("dropped_warning", lang).format(names=names))
 
 # Drill-down: kabupaten -> kecamatan -> desa boxes (areas with Kemendagri codes), and search.
-names_by_code = {
-    k: n
-    for lv in levels
-    for k, n in zip(layers.areas[lv]["kode"], layers.areas[lv]["nama"], strict=True)
-}
+names_by_code = area_names(data_key, tuple(levels), layers)
 hierarchy = bool(code_path(str(ranked["kode"].iloc[0])))
 dd_levels = [lv for lv in ("kabupaten", "kecamatan", "desa") if lv in levels] if hierarchy else []
 dd_levels = dd_levels[: dd_levels.index(level) + 1] if level in dd_levels else []
@@ -798,6 +1205,7 @@ with left:
         tick_format=lambda v: fmt_num(v, lang, decimals=1),
         nodata_label=t("no_data", lang),
         highlight_codes=[pick],
+        shapes=map_shapes(data_key, level, map_prefix, layers),
     )
     legend: list[tuple[str, str]] = []
     if any(on.values()):
@@ -872,20 +1280,24 @@ with right:
         ((".csv", "csv", False), (".xlsx", "xlsx", True), (".gpkg", "gpkg", True)),
         strict=True,
     ):
+        made_on_click = lambda ext=ext, with_facts=with_facts: export_bytes(  # noqa: E731
+            ranked,
+            layers,
+            fmt=ext,
+            meta=meta,
+            facts=facts if with_facts else None,
+            lang=lang,
+            sites=sites,
+        )
         col.download_button(
             t(f"download_{key}", lang),
-            lambda ext=ext, with_facts=with_facts: export_bytes(
-                ranked,
-                layers,
-                fmt=ext,
-                meta=meta,
-                facts=facts if with_facts else None,
-                lang=lang,
-                sites=sites,
-            ),
+            ranked_csv_bytes(data_key, scenario_text, lang, layers)
+            if ext == ".csv" and sites is None
+            else made_on_click,
             file_name=f"{stem}{ext}",
             mime=FORMATS[ext],
             key=f"download_{key}",
+            on_click="ignore",
         )
     columns[3].download_button(
         t("download_pdf_top", lang).format(n=int(top_n)),
@@ -903,6 +1315,7 @@ with right:
         file_name=f"{stem}-top{int(top_n)}.pdf",
         mime=FORMATS[".pdf"],
         key="download_pdf",
+        on_click="ignore",
     )
 
 total, uncovered = int(ranked["msme_total"].sum()), int(ranked["msme_uncovered"].sum())
@@ -952,6 +1365,7 @@ else:
         file_name=f"{safe_label(f'infra-gap-sites-{data_key[:12]}')}.csv",
         mime="text/csv",
         key="download_sites",
+        on_click="ignore",
     )
     st.caption(t("sites_in_exports", lang))
     with st.expander(t("sites_costs", lang)):
@@ -1045,6 +1459,7 @@ with ck_col:
         file_name=dossier_name,
         mime=FORMATS[".pdf"],
         key="download_dossier",
+        on_click="ignore",
     )
 
 _data_quality(layers, facts, own, lang)
@@ -1059,6 +1474,7 @@ with save_col:
         file_name=f"{safe_label(f'infra-gap-scenario-{level}')}.toml",
         mime="application/toml",
         key="download_scenario",
+        on_click="ignore",
     )
     with st.expander(t("scenario_show", lang)):
         st.code(scenario_to_toml(scenario), language="toml")

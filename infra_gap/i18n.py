@@ -9,7 +9,16 @@ import math
 from collections.abc import Mapping
 from types import MappingProxyType
 
-__all__ = ["DEFAULT_LANG", "LANGS", "TEXT", "fmt_int", "fmt_num", "fmt_pct", "t"]
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGS",
+    "PROVINCE_NAMES",
+    "TEXT",
+    "fmt_int",
+    "fmt_num",
+    "fmt_pct",
+    "t",
+]
 
 LANGS: tuple[str, ...] = ("id", "en")
 DEFAULT_LANG = "id"
@@ -462,6 +471,164 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "id": "Data demo: batas wilayah nyata, lapisan lain sintetis.",
             "en": "Demo data: real boundaries, other layers synthetic.",
         },
+        # National views (issue 9): the synthetic national workload, all layers synthetic.
+        "source": {"id": "Sumber data", "en": "Data source"},
+        "source_demo": {"id": "Sumatera Utara (demo)", "en": "North Sumatra (demo)"},
+        "source_national": {"id": "Nasional (sintetis)", "en": "National (synthetic)"},
+        "nat_title": {
+            "id": "infra-gap: UMKM tanpa internet, seluruh Indonesia (sintetis)",
+            "en": "infra-gap: MSMEs without internet, all of Indonesia (synthetic)",
+        },
+        "nat_caption": {
+            "id": "Uji skala nasional: 38 provinsi, dihitung per provinsi oleh mesin lokal.",
+            "en": "A national-scale test: 38 provinces, computed province by province by the "
+            "local engine.",
+        },
+        "nat_banner": {
+            "id": "NASIONAL SINTETIS: semua lapisan sintetis, termasuk batas wilayah. Provinsi, "
+            "kabupaten, kecamatan dan desa, titik UMKM, menara, cakupan 4G, uji kecepatan dan "
+            "backbone dibuat oleh generator untuk menguji skala nasional. Bukan fakta, bukan "
+            "batas resmi; nama provinsi hanya menandai kodenya.",
+            "en": "SYNTHETIC NATIONAL RUN: all layers synthetic, boundaries included. Provinces, "
+            "regencies, districts and villages, MSME points, towers, 4G coverage, speed tests and "
+            "backbone are generated to test the national scale. Not facts, not official "
+            "boundaries; a province's name only labels its code.",
+        },
+        "nat_scale": {"id": "Skala beban kerja nasional", "en": "National workload scale"},
+        "nat_scale_help": {
+            "id": "Skala 1 = 83.218 desa dan 65 juta UMKM. Hanya beban kerja di folder cache "
+            "aplikasi yang ditawarkan.",
+            "en": "Scale 1 = 83,218 villages and 65 million MSMEs. Only workloads in the app's "
+            "cache folder are offered.",
+        },
+        "nat_scale_option": {
+            "id": "{scale} · {kec} kecamatan · {msme} UMKM",
+            "en": "{scale} · {kec} districts · {msme} MSMEs",
+        },
+        "nat_make_option": {"id": "{scale} (buat)", "en": "{scale} (make)"},
+        "nat_make_info": {
+            "id": "Beban kerja nasional skala {scale} belum ada. Membuatnya butuh beberapa detik "
+            "({desa} desa, {msme} UMKM, semuanya sintetis).",
+            "en": "The national workload of scale {scale} is not there yet. Making it takes a few "
+            "seconds ({desa} villages, {msme} MSMEs, all synthetic).",
+        },
+        "nat_make_button": {
+            "id": "Buat beban kerja skala {scale}",
+            "en": "Make the scale {scale} workload",
+        },
+        "nat_making": {
+            "id": "Membuat beban kerja nasional sintetis skala {scale}…",
+            "en": "Making the synthetic national workload of scale {scale}…",
+        },
+        "nat_made": {"id": "Dibuat dalam {s} detik.", "en": "Made in {s} s."},
+        "nat_none": {
+            "id": "Belum ada beban kerja nasional. Pilih skala 0,01 untuk membuatnya.",
+            "en": "No national workload yet. Choose scale 0.01 to make one.",
+        },
+        "nat_province": {"id": "Provinsi", "en": "Province"},
+        "nat_all_provinces": {"id": "Seluruh Indonesia", "en": "All of Indonesia"},
+        "nat_province_help": {
+            "id": "Desa ditampilkan satu provinsi sekaligus: peta desa seluruh Indonesia akan "
+            "sekitar 76 MB. Peringkat dihitung di dalam provinsi yang dipilih.",
+            "en": "Villages are shown one province at a time: a map of every village in "
+            "Indonesia would be about 76 MB. Ranks are computed within the chosen province.",
+        },
+        "nat_desa_pick": {
+            "id": "Pilih provinsi di panel samping: desa ditampilkan satu provinsi sekaligus "
+            "(peta desa seluruh Indonesia akan sekitar 76 MB di peramban).",
+            "en": "Choose a province in the sidebar: villages are shown one province at a time "
+            "(a map of every village in Indonesia would be about 76 MB in the browser).",
+        },
+        "nat_computing": {
+            "id": "Menghitung indikator nasional (mesin lokal, sekali per tingkat dan ambang)…",
+            "en": "Computing the national indicators (local engine, once per level and threshold)…",
+        },
+        "nat_outlines_loading": {
+            "id": "Menyiapkan batas wilayah…",
+            "en": "Preparing the outlines…",
+        },
+        "nat_scope": {
+            "id": "{n} wilayah {level}, {where}. Peringkat dihitung di dalam wilayah ini.",
+            "en": "{n} areas, {level}, {where}. Ranks are computed within this scope.",
+        },
+        "nat_run_line": {
+            "id": "Skala {scale}; indikator dihitung dalam {s} detik ({engine}); perubahan bobot "
+            "hanya mengurutkan ulang.",
+            "en": "Scale {scale}; indicators computed in {s} s ({engine}); a weight change only "
+            "re-ranks.",
+        },
+        "nat_map_hint": {
+            "id": "Batas wilayah disederhanakan untuk tampilan (analisis memakai geometri penuh).",
+            "en": "Outlines are simplified for display (the analysis uses the full geometry).",
+        },
+        "nat_downloads_scope": {
+            "id": "Unduhan memuat {n} wilayah yang ditampilkan, dengan kolom data_status sintetis.",
+            "en": "Downloads hold the {n} areas shown, with a synthetic data_status column.",
+        },
+        "nat_no_pdf": {
+            "id": "Tanpa PDF: dosir PDF memetakan UMKM tiap wilayah, sedangkan run nasional tidak "
+            "menyimpan fakta per UMKM (hanya jumlah per wilayah).",
+            "en": "No PDF: a dossier maps each area's MSMEs, and a national run keeps no per-MSME "
+            "facts (only counts per area).",
+        },
+        "nat_no_siting": {
+            "id": "Efisiensi biaya butuh perhitungan lokasi menara dari titik UMKM; run nasional "
+            "hanya menyimpan jumlah per wilayah, jadi indikator ini tidak tersedia di sini.",
+            "en": "Cost efficiency needs tower siting from the MSME points; a national run keeps "
+            "only counts per area, so this indicator is not available here.",
+        },
+        "nat_sources_note": {
+            "id": "Nama provinsi: Kepmendagri 100.1.1-6117/2022 (hanya label kode; wilayahnya "
+            "sintetis).",
+            "en": "Province names: Kepmendagri 100.1.1-6117/2022 (labels of the codes only; the "
+            "areas are synthetic).",
+        },
+    }
+)
+
+
+#: The 38 provinces by Kemendagri code (Kepmendagri 100.1.1-6117/2022); proper names, the
+#: same in both languages.  The national workload only uses the codes: its areas are synthetic.
+PROVINCE_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        "11": "Aceh",
+        "12": "Sumatera Utara",
+        "13": "Sumatera Barat",
+        "14": "Riau",
+        "15": "Jambi",
+        "16": "Sumatera Selatan",
+        "17": "Bengkulu",
+        "18": "Lampung",
+        "19": "Kepulauan Bangka Belitung",
+        "21": "Kepulauan Riau",
+        "31": "DKI Jakarta",
+        "32": "Jawa Barat",
+        "33": "Jawa Tengah",
+        "34": "DI Yogyakarta",
+        "35": "Jawa Timur",
+        "36": "Banten",
+        "51": "Bali",
+        "52": "Nusa Tenggara Barat",
+        "53": "Nusa Tenggara Timur",
+        "61": "Kalimantan Barat",
+        "62": "Kalimantan Tengah",
+        "63": "Kalimantan Selatan",
+        "64": "Kalimantan Timur",
+        "65": "Kalimantan Utara",
+        "71": "Sulawesi Utara",
+        "72": "Sulawesi Tengah",
+        "73": "Sulawesi Selatan",
+        "74": "Sulawesi Tenggara",
+        "75": "Gorontalo",
+        "76": "Sulawesi Barat",
+        "81": "Maluku",
+        "82": "Maluku Utara",
+        "91": "Papua",
+        "92": "Papua Barat",
+        "93": "Papua Selatan",
+        "94": "Papua Tengah",
+        "95": "Papua Pegunungan",
+        "96": "Papua Barat Daya",
     }
 )
 

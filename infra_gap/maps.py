@@ -89,7 +89,13 @@ def offline_map(
         msg = f"`bounds` must be finite (minx, miny, maxx, maxy); found {bounds}"
         raise ValueError(msg)
     center = [(miny + maxy) / 2, (minx + maxx) / 2]
-    m = _OfflineMap(asset_base_url=asset_base_url, location=center, zoom_start=8, tiles=None)
+    m = _OfflineMap(
+        asset_base_url=asset_base_url,
+        location=center,
+        zoom_start=8,
+        tiles=None,
+        zoom_snap=0.25,  # fit the bounds closely, not to the nearest whole zoom level
+    )
     if basemap:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", overlay=True).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])

@@ -13,13 +13,19 @@ the full geometry.  The ranking of a subset is the ranking of its rows
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from infra_gap import io
 from infra_gap.config import GEO_CRS, LEVELS
-from infra_gap.errors import DataError
+from infra_gap.errors import DataError, InfraGapError
 from infra_gap.io import partitioned
 from infra_gap.layers import Layers, RowAccount
 from infra_gap.maps import display_geometry
@@ -28,8 +34,11 @@ from infra_gap.workload import Workload
 __all__ = [
     "DISPLAY_TOLERANCE_M",
     "MIN_PART_M2",
+    "NATIONAL_PREFIX",
+    "WorkloadEntry",
     "coarse_outlines",
     "national_display",
+    "national_workloads",
     "province_subset",
     "workload_layers",
     "workload_provinces",
@@ -41,6 +50,58 @@ __all__ = [
 DISPLAY_TOLERANCE_M = {"desa": 150.0, "kecamatan": 1_000.0, "kabupaten": 2_000.0}
 #: Holes and parts smaller than this (m2) are left out of the national outlines.
 MIN_PART_M2 = 2e6
+#: Folder names of national workloads in a cache folder: ``national-<scale>``, as
+#: :func:`infra_gap.cli_national.national_dir` names them.
+NATIONAL_PREFIX = "national-"
+
+
+@dataclass(frozen=True)
+class WorkloadEntry:
+    """A national workload found in a cache folder.
+
+    Attributes
+    ----------
+    name
+        The folder's name (``national-0.01``), never a path given by a user.
+    scale
+        The scale of its manifest.
+    digest
+        SHA-256 of its manifest: changes when the folder is generated again.
+    counts
+        Areas per level, ``msme`` and ``towers``, from the manifest.
+    """
+
+    name: str
+    scale: float
+    digest: str
+    counts: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+
+def national_workloads(cache_dir: Path) -> tuple[WorkloadEntry, ...]:
+    """The national workloads in ``cache_dir`` with a readable manifest, smallest first.
+
+    Only the folder's direct children named ``national-<scale>`` are looked at; a folder
+    without a manifest (still being generated) or with an unreadable one is left out.
+    """
+    if not cache_dir.is_dir():
+        return ()
+    found = []
+    for folder in cache_dir.iterdir():
+        manifest = folder / "manifest.json"
+        if not folder.name.startswith(NATIONAL_PREFIX) or not manifest.is_file():
+            continue
+        try:
+            m = io.read_json(manifest)
+            entry = WorkloadEntry(
+                name=folder.name,
+                scale=float(m["scale"]),
+                digest=io.file_sha256(manifest),
+                counts=MappingProxyType({k: int(v) for k, v in m.get("counts", {}).items()}),
+            )
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, InfraGapError):
+            continue
+        found.append(entry)
+    return tuple(sorted(found, key=lambda e: (e.scale, e.name)))
 
 
 def coarse_outlines(geometry: np.ndarray, *, tolerance: float, min_part: float) -> np.ndarray:

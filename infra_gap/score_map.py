@@ -104,6 +104,10 @@ def area_shapes(display: gpd.GeoDataFrame) -> AreaShapes:
     )
 
 
+def _edge_weight(n_areas: int) -> float:
+    return 0.5 if n_areas < 1_500 else 0.2 if n_areas < 4_000 else 0.0
+
+
 class _ScoreLayer(folium.map.Layer):
     """Outlines joined in the browser to per-code colours and tooltips."""
 
@@ -124,7 +128,7 @@ class _ScoreLayer(folium.map.Layer):
                 var d = {{ this.get_name() }}_data, chosen = d.selected.indexOf(f.id) >= 0;
                 return {fillColor: d.fill[f.id], fillOpacity: 0.75,
                         color: chosen ? d.selected_color : d.edge_color,
-                        weight: chosen ? 3 : 0.5};
+                        weight: chosen ? 3 : d.edge_weight};
             },
             onEachFeature: function (f, layer) {
                 var d = {{ this.get_name() }}_data, tip = d.tips[f.id];
@@ -169,6 +173,7 @@ def add_score_layer(
     selected: Sequence[str] = (),
     edge_color: str = "#666666",
     selected_color: str = "#1f4e9c",
+    edge_weight: float | None = None,
 ) -> None:
     """Add the outlines of ``shapes`` to ``m``, coloured by code.
 
@@ -191,6 +196,9 @@ def add_score_layer(
         Codes drawn with a thick outline, on top of their neighbours.
     edge_color, selected_color
         Outline colours.
+    edge_weight
+        Outline width in pixels; by default 0.5, thinner with many areas (0.2 from 1,500
+        areas, 0 from 4,000), so that the fills of a national map are not hidden by borders.
     """
     tips: dict[str, list[str]] = {}
     if tooltips is not None:
@@ -207,6 +215,7 @@ def add_score_layer(
         "labels": [html.escape(label) for label in labels],
         "selected": [str(k) for k in selected],
         "edge_color": edge_color,
+        "edge_weight": _edge_weight(len(fill)) if edge_weight is None else edge_weight,
         "selected_color": selected_color,
     }
     _ScoreLayer(

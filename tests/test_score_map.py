@@ -80,3 +80,17 @@ def test_tooltip_labels_must_match_the_columns() -> None:
         add_score_layer(
             folium.Map(), shapes, fill={"a": "#fff"}, tooltips=tips, labels=["one"], layer_name="L"
         )
+
+
+@pytest.mark.parametrize(("n", "weight"), [(3, 0.5), (2_000, 0.2), (6_701, 0.0)])
+def test_borders_thin_out_when_there_are_many_areas(n: int, weight: float) -> None:
+    shapes = area_shapes(
+        gpd.GeoDataFrame({"kode": ["a"]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:4326")
+    )
+    m = folium.Map()
+    fill = {f"k{i}": "#ffffff" for i in range(n - 1)} | {"a": "#000000"}
+    add_score_layer(m, shapes, fill=fill, tooltips=None, labels=[], layer_name="L")
+    page = m.get_root().render()
+    start = page.index("_data = ") + len("_data = ")
+    data, _ = json.JSONDecoder().raw_decode(page, start)
+    assert data["edge_weight"] == weight
