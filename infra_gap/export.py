@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+import numpy as np
 import pandas as pd
 
 from infra_gap.config import EvidenceParams
@@ -58,7 +59,7 @@ CSV_COLUMNS = (
 STABILITY_COLUMNS = ("tier", "rank_low", "rank_high", "top_n_share", "reason")
 #: Per-area flags written after the indicators.
 FLAG_COLUMNS = ("speed_low_evidence", "operator_class", "evidence_conflict", "area_km2")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 #: Labels of the columns that are not registry indicators (``contrib_*`` are derived).
 COLUMN_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
@@ -188,11 +189,17 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     Only text columns are touched; numbers stay numbers (OWASP CSV injection).
     """
     out = frame.copy()
+    if out.empty:
+        return out
     for col in out.columns:
-        if pd.api.types.is_string_dtype(out[col]) or out[col].dtype == object:
-            s = out[col]
-            text = s.map(lambda v: isinstance(v, str))
-            risky = text & s.astype("str").str.startswith(_FORMULA_START)
+        s = out[col]
+        if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
+            continue
+        # A plain bool array: a ``Series.map`` mask keeps the 'str' dtype on an empty column.
+        risky = np.fromiter(
+            (isinstance(v, str) and v.startswith(_FORMULA_START) for v in s), bool, len(s)
+        )
+        if risky.any():
             out[col] = s.where(~risky, "'" + s.astype("str"))
     return out
 

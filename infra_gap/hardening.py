@@ -11,11 +11,13 @@ from __future__ import annotations
 import logging
 import os
 import re
+import stat
 import zipfile
+import zlib
 from io import BytesIO
 from types import MappingProxyType
 
-from infra_gap.errors import SecurityError
+from infra_gap.errors import InfraGapError, SecurityError
 
 __all__ = [
     "HARDENED_ENV",
@@ -110,13 +112,18 @@ class ZipLimits:
     max_ratio: float = 200.0
 
 
+#: Compression methods GDAL's /vsizip/ reads (stored, deflate).
+_ZIP_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+
+
 def guard_zip(data: bytes, *, name: str, limits: ZipLimits | None = None) -> None:
     """Check an uploaded zip while streaming it, before GDAL sees it.
 
     Refuses: unreadable archives, too many entries, unsafe entry paths (absolute, ``..``,
-    drive letters, backslashes), nested archives, and entries whose real decompressed size
-    breaks the byte or ratio budget (sizes are counted while decompressing, so a lying
-    header does not help).
+    drive letters, backslashes), nested archives, symbolic links, encrypted entries or
+    compression other than stored/deflate, damaged entries (CRC, truncated or lying
+    sizes), and entries whose real decompressed size breaks the byte or ratio budget
+    (sizes are counted while decompressing, so a lying header does not help).
 
     Raises
     ------
@@ -126,7 +133,7 @@ def guard_zip(data: bytes, *, name: str, limits: ZipLimits | None = None) -> Non
     limits = limits or ZipLimits()
     try:
         archive = zipfile.ZipFile(BytesIO(data))
-    except zipfile.BadZipFile as err:
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError) as err:
         msg = f"{name}: not a readable zip archive"
         raise SecurityError(msg) from err
     with archive:
@@ -148,17 +155,44 @@ def guard_zip(data: bytes, *, name: str, limits: ZipLimits | None = None) -> Non
             if entry.lower().endswith((".zip", ".gz", ".7z", ".rar", ".tar")):
                 msg = f"{name}: nested archive {entry!r} is not accepted"
                 raise SecurityError(msg)
-            size = 0
-            with archive.open(info) as fh:
-                while block := fh.read(1 << 20):
-                    size += len(block)
-                    total += len(block)
-                    if total > limits.max_total_bytes:
-                        msg = f"{name}: more than {limits.max_total_bytes:,} bytes uncompressed"
-                        raise SecurityError(msg)
-                    if size > limits.max_ratio * max(info.compress_size, 1) and size > 1 << 20:
-                        msg = f"{name}: entry {entry!r} expands over {limits.max_ratio:.0f}x"
-                        raise SecurityError(msg)
+            if info.flag_bits & 0x1 or info.compress_type not in _ZIP_METHODS:
+                msg = (
+                    f"{name}: entry {entry!r} uses encryption or an unsupported compression "
+                    f"(method {info.compress_type}); zip it again without a password, "
+                    "with standard compression"
+                )
+                raise SecurityError(msg)
+            if stat.S_ISLNK(info.external_attr >> 16):
+                msg = f"{name}: entry {entry!r} is a symbolic link, not accepted"
+                raise SecurityError(msg)
+            try:
+                total = _stream_entry(archive, info, name=name, total=total, limits=limits)
+            except InfraGapError:
+                raise
+            except (
+                zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+                ValueError, OSError,
+            ) as err:  # fmt: skip
+                msg = f"{name}: entry {entry!r} is damaged or lies about its size ({err})"
+                raise SecurityError(msg) from err
+
+
+def _stream_entry(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, name: str, total: int, limits: ZipLimits
+) -> int:
+    """Decompress one entry in blocks under the budgets; return the new running total."""
+    size = 0
+    with archive.open(info) as fh:
+        while block := fh.read(1 << 20):
+            size += len(block)
+            total += len(block)
+            if total > limits.max_total_bytes:
+                msg = f"{name}: more than {limits.max_total_bytes:,} bytes uncompressed"
+                raise SecurityError(msg)
+            if size > limits.max_ratio * max(info.compress_size, 1) and size > 1 << 20:
+                msg = f"{name}: entry {info.filename!r} expands over {limits.max_ratio:.0f}x"
+                raise SecurityError(msg)
+    return total
 
 
 def safe_label(text: str, *, max_length: int = 80) -> str:

@@ -33,7 +33,7 @@ class BoundaryReport:
         One row per repaired feature: ``row``, ``kode``, ``action``, ``area_before_km2``,
         ``area_after_km2``, ``area_change_pct``.
     dropped_empty
-        Rows whose geometry was empty or missing (listed, then left out).
+        Rows whose geometry was empty, missing or not a polygon (listed, then left out).
     areas
         The checked areas, for the overlap and gap measures (computed on request: they
         take seconds at desa level and are not needed for the indicators).
@@ -57,6 +57,10 @@ class BoundaryReport:
         return _gap_km2(self.areas)
 
 
+#: Shapely type ids of areas: Polygon, MultiPolygon.
+_POLYGONAL = (3, 6)
+
+
 def check_boundaries(
     areas: gpd.GeoDataFrame, *, name: str
 ) -> tuple[gpd.GeoDataFrame, BoundaryReport]:
@@ -75,10 +79,16 @@ def check_boundaries(
         raise DataError(msg)
     geoms = areas.geometry.to_numpy()
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    # A point or line has no area: it could never hold an MSME, so it is listed, not kept.
+    not_polygon = ~empty & ~np.isin(shapely.get_type_id(geoms), _POLYGONAL)
     dropped = pd.DataFrame(
-        {"source": "areas", "row": areas["row"][empty], "reason": "empty geometry"}
+        {
+            "source": "areas",
+            "row": areas["row"][empty | not_polygon],
+            "reason": np.where(empty, "empty geometry", "not a polygon")[empty | not_polygon],
+        }
     )
-    gdf = areas[~empty].copy()
+    gdf = areas[~(empty | not_polygon)].copy()
     geoms = gdf.geometry.to_numpy()
     invalid = ~shapely.is_valid(geoms)
     repairs = []

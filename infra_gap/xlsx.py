@@ -49,7 +49,7 @@ SITES_SHEET = "Lokasi usulan"
 #: Rows of an Excel sheet; longer tables are cut with a note.
 EXCEL_MAX_ROWS = 1_048_576
 _STR_MAX = 32_767  # Excel's cell text limit, in UTF-16 code units
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _TIER_FILL = {1: "#F4A6A6", 2: "#FFE08A", 3: "#E7E6E6"}
 _HEADER_ROW = 4
 

@@ -195,14 +195,6 @@ def test_a2_content_decides_not_the_name(data, name):
     assert _code(err) == "E_INPUT_FILE"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=zipfile.BadZipFile,
-    reason="BUG guard_zip: a zip whose headers understate the size is stopped (zipfile reads "
-    "only the declared bytes, the CRC fails) but zipfile.BadZipFile escapes with no code. "
-    "Fix: wrap the streaming loop in hardening.guard_zip in try/except (zipfile.BadZipFile, "
-    "zlib.error, EOFError) and raise SecurityError naming the archive and entry.",
-)
 def test_a4_zip_understating_its_size_is_a_coded_error():
     lying = _patch_single_entry(_zip({"a.shp": b"\0" * (5 << 20)}), size=100)
     with pytest.raises(InfraGapError) as err:
@@ -210,14 +202,6 @@ def test_a4_zip_understating_its_size_is_a_coded_error():
     assert _code(err) == "E_SECURITY"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(RuntimeError, NotImplementedError),
-    reason="BUG guard_zip: an encrypted entry raises RuntimeError and a Deflate64 entry "
-    "NotImplementedError, neither an InfraGapError. Fix: in guard_zip, before opening an "
-    "entry, refuse `info.flag_bits & 0x1` (encrypted) and `info.compress_type not in "
-    "(ZIP_STORED, ZIP_DEFLATED)` with SecurityError('...: unsupported compression/encryption').",
-)
 @pytest.mark.parametrize(("flags", "method"), [(1, None), (0, 9)], ids=["encrypted", "deflate64"])
 def test_a7_encrypted_or_unsupported_compression_is_a_coded_error(flags, method):
     data = _patch_single_entry(_zip({"a.shp": b"x" * 10}, zipfile.ZIP_STORED), flags=flags,
@@ -248,15 +232,6 @@ def test_a9_apple_double_files_are_ignored(tmp_path):
     assert areas["kode"].tolist() == TWO["kode"].tolist()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=InputFileError,
-    reason="GAP io/vector.py: a shapefile zipped inside a folder (the usual 'compress folder' "
-    "result) is refused as 'not recognized'. Fix: in _handle/read_vector, list the zip's "
-    ".shp entries with zipfile; when exactly one folder holds them, open "
-    "'/vsizip/{vsimem path}/{folder}' (pyogrio accepts a vsi path built by the library, never "
-    "from user text).",
-)
 def test_a9_shapefile_in_a_subfolder_loads(tmp_path):
     data = _shapefile_zip(tmp_path, ("shp", "shx", "dbf", "prj"), prefix="peta/desa/")
     assert len(io.read_areas(data, name="desa.zip")) == 2
@@ -345,15 +320,6 @@ def _linked_crs_geojson(href: str) -> bytes:
     return json.dumps({"type": "FeatureCollection", "crs": crs, "features": [feature]}).encode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (SSRF) io/vector.py: GDAL's GeoJSON driver fetches an old-style linked CRS "
-    '("crs": {"type": "link", "properties": {"href": URL}}) with its own HTTP client; the '
-    "loopback server receives 2 requests although the hardened env is in force. Fix: in "
-    "read_vector, for GeoJSON, json.loads the bytes first and refuse (SecurityError) any "
-    '"crs" member (top level, feature or geometry) whose type is not "name"; and block '
-    "egress at the OS (reliability.md rule 3).",
-)
 def test_b5_geojson_with_a_linked_crs_fetches_nothing(canary):
     with contextlib.suppress(InfraGapError):
         io.read_areas(_linked_crs_geojson(f"{canary.url}/crs.proj4"), name="desa.geojson")
@@ -487,13 +453,6 @@ def test_d4_empty_and_null_geometries_are_listed_not_lost():
     assert sorted(report.dropped_empty["row"]) == ["3", "4"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GAP validate.check_boundaries: a Point feature in a boundary layer is kept as an "
-    "area (zero area, never holds an MSME) instead of being listed. Fix: treat non-polygonal "
-    "geometries (shapely.get_type_id not in {3, 6}) like empty ones: drop them into "
-    "dropped_empty with reason 'not a polygon'.",
-)
 def test_d5_point_in_a_boundary_layer_is_listed():
     gdf = pd.concat(
         [
@@ -562,41 +521,17 @@ def test_d10_shapefile_without_prj_or_dbf_says_what_is_missing(tmp_path):
     assert _code(err) == "E_SCHEMA"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IndexError,
-    reason="BUG io/vector.py: for a zipped shapefile without its .shx, pyogrio's read raises "
-    "a bare IndexError inside gpd.read_file, which read_vector does not wrap (no code). Fix: "
-    "in _handle, list the zip's entries and refuse a .shp without its .shx or .dbf with "
-    "InputFileError naming the missing part (catalogue D10); and add IndexError to the "
-    "exceptions read_vector turns into InputFileError.",
-)
 def test_d10_shapefile_without_shx_is_a_coded_error(tmp_path):
     with pytest.raises(InputFileError):
         io.read_areas(_shapefile_zip(tmp_path, ("shp", "dbf", "prj")), name="desa.zip")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG io/vector.read_areas: a numeric code column stored as float (shapefile N "
-    "fields, GeoPackage REAL) becomes '1271011001.0'. Fix: before .astype('str'), turn a float "
-    "column whose values are all integral into Int64 (pd.to_numeric(...).astype('Int64')), so "
-    "codes read '1271011001'.",
-)
 def test_d12_float_codes_are_kept_as_whole_numbers():
     gdf = TWO.assign(kode=[1271011001.0, 1271011002.0])
     areas = io.read_areas(_gpkg(gdf), name="desa.gpkg")
     assert areas["kode"].tolist() == ["1271011001", "1271011002"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG io/vector.read_areas: choosing a name (or code) column while a `nama` (`kode`) "
-    "column also exists renames it to a second `nama`; the frame then has two `nama` columns and "
-    "the app crashes drawing the map (province_map_bytes: 'Cannot set a DataFrame with multiple "
-    "columns'). Fix: before the rename, drop or rename (e.g. to `nama_asli`/`kode_asli`) an "
-    "existing `kode`/`nama` column that is not the one chosen.",
-)
 def test_d12_name_column_override_beside_a_nama_column():
     gdf = TWO.assign(alias=["Kampung Satu", "Kampung Dua"])
     areas = io.read_areas(gdf.to_json().encode(), name="desa.geojson", name_col="alias")
@@ -607,13 +542,6 @@ def test_d12_name_column_override_beside_a_nama_column():
 # --- E. CRS and coordinates -----------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG io/vector.read_vector: metres labelled EPSG:4326 (UTM values such as 700000) "
-    "reproject to inf and are accepted silently. Fix: after to_crs, refuse non-finite bounds, "
-    "and check the EPSG:4326 bounds against the Indonesia envelope (lon 94-142, lat -12-7): "
-    "SchemaError('{name}: coordinates fall outside Indonesia; is the CRS right?').",
-)
 def test_e2_metres_labelled_as_degrees_are_refused():
     wrong = gpd.GeoDataFrame(
         {"kode": ["1"], "nama": ["a"]}, geometry=[box(700_000, 300_000, 710_000, 310_000)],
@@ -835,27 +763,11 @@ def test_h2_h3_h4_payloads_live_only_inside_json_and_show_as_text(payload):
 # --- J. Exports -----------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG export.neutralise_formulas and xlsx: a cell starting with LF is not "
-    "neutralised (OWASP added LF to =, +, -, @, TAB, CR in 2025; OWASP/www-community#1116). "
-    "Fix: add '\\n' to _FORMULA_START in infra_gap/export.py and infra_gap/xlsx.py.",
-)
 def test_j1_cell_starting_with_a_line_feed_is_neutralised():
     out = neutralise_formulas(pd.DataFrame({"nama": ["\n=cmd|' /C calc'!A0"]}))
     assert out["nama"][0].startswith("'")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="BUG export.neutralise_formulas: on a text column with no rows (pandas 3 'str' "
-    "dtype) `s.map(isinstance)` stays 'str' and `text & ...` raises TypeError. The app calls "
-    "rejected_csv in the data-quality panel, so an upload with no rejected row crashes the page "
-    "('This app has encountered an error'). Fix: build the mask as a bool array, e.g. "
-    "`text = np.fromiter((isinstance(v, str) for v in s), bool, len(s))`, or return early "
-    "when the frame is empty.",
-)
 def test_j9_rejected_csv_of_a_clean_upload():
     empty = pd.DataFrame({c: pd.Series([], dtype="str") for c in ("source", "row", "reason")})
     data = rejected_csv(empty)

@@ -199,11 +199,23 @@ def test_semicolon_decimal_comma_for_indonesian_excel():
     assert back["data_status"].str.contains("user data").all()
 
 
-@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1+1", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1+1", "@SUM(A1)", "\tx", "\rx", "\n=1+1"])
 def test_formula_starts_neutralised(cell):
     out = neutralise_formulas(pd.DataFrame({"nama": [cell], "n": [-1]}))
     assert out["nama"][0] == "'" + cell
     assert out["n"][0] == -1
+
+
+def test_neutralise_keeps_missing_and_plain_cells():
+    frame = pd.DataFrame(
+        {"nama": ["=1", None, "ok"], "obj": pd.Series([1, "@x", None], dtype=object)}
+    )
+    out = neutralise_formulas(frame)
+    assert out["nama"].tolist()[0] == "'=1"
+    assert out["nama"].isna().tolist() == [False, True, False]
+    assert out["obj"].tolist()[:2] == [1, "'@x"]
+    empty = neutralise_formulas(frame.iloc[:0])
+    assert list(empty.columns) == ["nama", "obj"]
 
 
 def test_bad_separator():

@@ -212,3 +212,72 @@ def test_user_names_never_become_paths(tmp_path):
         io.read_table(b"x", name="../../x.exe")
     assert safe_label("../../etc/passwd <b>") == "etc-passwd-b"
     assert safe_label("") == "file"
+
+
+def _geojson(**members: object) -> bytes:
+    import json
+
+    feature = {
+        "type": "Feature",
+        "properties": {"kode": "1", "nama": "a"},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [[[98.6, 3.5], [98.61, 3.5], [98.61, 3.51], [98.6, 3.5]]],
+        },
+    }
+    doc = {"type": "FeatureCollection", "features": [feature]}
+    for where, (key, value) in members.items():
+        target = {"top": doc, "feature": feature, "geometry": feature["geometry"]}[where]
+        target[key] = value
+    return json.dumps(doc).encode()
+
+
+@pytest.mark.parametrize(
+    "members",
+    [
+        {"top": ("crs", {"type": "link", "properties": {"href": "http://127.0.0.1:9/x"}})},
+        {"feature": ("crs", {"type": "url", "properties": {"url": "http://127.0.0.1:9/x"}})},
+        {"geometry": ("crs", {"type": "link", "properties": {"href": "/etc/passwd"}})},
+        {"top": ("crs", {"type": "name", "properties": {"name": "http://127.0.0.1:9/x"}})},
+        {"top": ("crs", {"type": "name", "properties": {"name": "/etc/passwd"}})},
+        {"top": ("coordRefSys", {"type": "Reference", "href": "http://127.0.0.1:9/x"})},
+        {"top": ("$ref", "http://127.0.0.1:9/x.json")},
+    ],
+    ids=["link", "feature-url", "geometry-file", "name-url", "name-file", "jsonfg", "ref"],
+)
+def test_geojson_members_that_point_elsewhere_are_refused(members):
+    with pytest.raises(SecurityError, match=r"desa\.geojson") as err:
+        io.read_areas(_geojson(**members), name="desa.geojson")
+    assert err.value.code == "E_SECURITY"
+
+
+@pytest.mark.parametrize(
+    "crs_name",
+    ["EPSG:4326", "urn:ogc:def:crs:OGC:1.3:CRS84", "http://www.opengis.net/def/crs/EPSG/0/4326"],
+)
+def test_geojson_with_a_named_crs_is_read(crs_name):
+    crs = {"type": "name", "properties": {"name": crs_name}}
+    assert len(io.read_areas(_geojson(top=("crs", crs)), name="desa.geojson")) == 1
+
+
+def test_geojson_that_is_not_json_is_an_input_error():
+    with pytest.raises(InputFileError, match="not valid JSON"):
+        io.read_areas(b"[" * 100_000, name="desa.geojson")
+
+
+def test_zip_symlink_entry_is_refused():
+    buf = stdio.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        info = zipfile.ZipInfo("desa.shp")
+        info.external_attr = 0o120777 << 16
+        z.writestr(info, "/etc/passwd")
+    with pytest.raises(SecurityError, match="symbolic link"):
+        guard_zip(buf.getvalue(), name="s.zip")
+
+
+def test_zip_bzip2_entry_is_refused():
+    buf = stdio.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_BZIP2) as z:
+        z.writestr("desa.shp", b"x" * 10)
+    with pytest.raises(SecurityError, match="unsupported compression"):
+        guard_zip(buf.getvalue(), name="b.zip")

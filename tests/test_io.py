@@ -254,3 +254,50 @@ def test_speed_tiles_from_a_geopackage(tmp_path):
     back = io.read_speed_tiles(gpkg)
     assert back["quadkey"].tolist() == tiles["quadkey"].tolist()
     assert back["tests"].tolist() == tiles["tests"].tolist()
+
+
+def test_chosen_code_column_beside_a_kode_column_keeps_one_kode():
+    gdf = DESA.assign(kode=["x", "y"], nama=["n1", "n2"])
+    areas = io.read_areas(gdf.to_json().encode(), name="desa.geojson", id_col="KODE_DESA")
+    assert list(areas.columns).count("kode") == 1
+    assert list(areas.columns).count("nama") == 1
+    assert areas["kode"].tolist() == ["12.71.01.1001", "12.71.01.1002"]
+    assert areas["kode_asli"].tolist() == ["x", "y"]
+    assert areas["nama"].tolist() == ["n1", "n2"]
+
+
+def test_float_codes_with_a_missing_or_fractional_value():
+    missing = io.read_areas(_gpkg_bytes(DESA.assign(kode=[1271011001.0, np.nan])), name="d.gpkg")
+    assert missing["kode"].tolist()[0] == "1271011001"
+    fractional = io.read_areas(_gpkg_bytes(DESA.assign(kode=[1.5, 2.0])), name="d.gpkg")
+    assert fractional["kode"].tolist() == ["1.5", "2.0"]
+
+
+def test_points_in_a_boundary_layer_are_listed_not_kept():
+    from shapely.geometry import Point
+
+    gdf = pd.concat(
+        [
+            DESA,
+            gpd.GeoDataFrame(
+                {"KODE_DESA": ["p"], "NAMA_DESA": ["P"]},
+                geometry=[Point(98.6, 3.5)],
+                crs="EPSG:4326",
+            ),
+        ]
+    )
+    areas = io.read_areas(gdf.to_json().encode(), name="desa.geojson")
+    fixed, report = check_boundaries(areas, name="desa.geojson")
+    assert fixed["kode"].tolist() == ["12.71.01.1001", "12.71.01.1002"]
+    assert report.dropped_empty["reason"].tolist() == ["not a polygon"]
+
+
+def test_shapefile_in_two_folders_is_refused(tmp_path):
+    DESA.to_file(tmp_path / "desa.shp")
+    buf = stdio.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for folder in ("a", "b"):
+            for ext in ("shp", "shx", "dbf", "prj"):
+                z.write(tmp_path / f"desa.{ext}", f"{folder}/desa.{ext}")
+    with pytest.raises(InputFileError, match="several folders"):
+        io.read_areas(buf.getvalue(), name="desa.zip")

@@ -7,18 +7,24 @@ with ``kode`` and ``nama`` detected from the common Indonesian conventions.
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path, PurePath
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
+import shapely
 
 from infra_gap.config import WORK_CRS
-from infra_gap.errors import InfraGapError, InputFileError, SchemaError
+from infra_gap.errors import InfraGapError, InputFileError, SchemaError, SecurityError
 from infra_gap.hardening import guard_zip
 from infra_gap.io.files import atomic_path, require_file, source_name
 
@@ -27,6 +33,7 @@ __all__ = [
     "NAME_COLUMNS",
     "VECTOR_FORMATS",
     "detect_column",
+    "guard_geojson",
     "list_layers",
     "read_areas",
     "read_geoparquet",
@@ -69,6 +76,123 @@ def _format(name: str) -> str:
     return fmt
 
 
+#: CRS names GDAL resolves without a file or the network (EPSG:4326, OGC:CRS84,
+#: urn:ogc:def:crs:EPSG::32749, http://www.opengis.net/def/crs/EPSG/0/4326).
+_SAFE_CRS_NAME = re.compile(
+    r"(?:urn:ogc:def:crs:|https?://(?:www\.)?opengis\.net/def/crs/)[A-Za-z0-9:._/-]*"
+    r"|[A-Za-z][A-Za-z0-9_]*:{1,2}[A-Za-z0-9._-]+|CRS84",
+    re.IGNORECASE,
+)
+#: Members holding only numbers: not walked (they are most of a file).
+_COORDINATE_MEMBERS = frozenset({"coordinates", "arcs", "bbox", "rings", "paths"})
+
+
+def _safe_crs_name(value: object) -> bool:
+    return isinstance(value, str) and _SAFE_CRS_NAME.fullmatch(value.strip()) is not None
+
+
+def _unsafe_member(key: str, value: object) -> bool:
+    """Whether a JSON member could make GDAL read a URL or a file."""
+    if key == "crs":
+        # GeoJSON 2008: only a named CRS; "link"/"url" types are fetched by GDAL (SSRF).
+        if value is None:
+            return False
+        if not isinstance(value, dict) or str(value.get("type", "")).lower() != "name":
+            return True
+        props = value.get("properties")
+        return not isinstance(props, dict) or not _safe_crs_name(props.get("name"))
+    if key == "coordRefSys":
+        # JSON-FG: a CRS URI, a list of them, or an object that may hold an "href".
+        items = value if isinstance(value, list) else [value]
+        return not all(_safe_crs_name(item) for item in items)
+    if key == "$ref":
+        return not (isinstance(value, str) and value.startswith("#"))
+    return False
+
+
+def guard_geojson(data: bytes, *, name: str) -> None:
+    """Refuse a GeoJSON whose members could make GDAL fetch a URL or read a file.
+
+    The upload is parsed with Python's ``json`` first (its size is bounded by the upload
+    limits), so GDAL never sees such a file: any ``crs`` member (top level, feature or
+    geometry) that is not a named CRS, a JSON-FG ``coordRefSys`` that is not a CRS name
+    and any non-local ``$ref`` (catalogue B5).
+
+    Raises
+    ------
+    InputFileError
+        The bytes are not JSON.
+    SecurityError
+        Naming the file and the member.
+    """
+    try:
+        doc = json.loads(data)
+    except UnicodeDecodeError:
+        try:
+            doc = json.loads(data.decode("utf-8", errors="replace"))
+        except (ValueError, RecursionError) as err:
+            msg = f"{name}: not valid JSON ({err})"
+            raise InputFileError(msg) from err
+    except (ValueError, RecursionError) as err:
+        msg = f"{name}: not valid JSON ({err})"
+        raise InputFileError(msg) from err
+    stack: list[object] = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if _unsafe_member(str(key), value):
+                    msg = (
+                        f"{name}: the {key!r} member {json.dumps(value)[:200]} may point to a "
+                        "URL or file and is not accepted; save the file with a named CRS "
+                        "(e.g. EPSG:4326)"
+                    )
+                    raise SecurityError(msg)
+                if key not in _COORDINATE_MEMBERS and isinstance(value, dict | list):
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(item for item in node if isinstance(item, dict | list))
+
+
+def _shapefile_zip(data: bytes, *, name: str) -> bytes:
+    """Check a zipped shapefile (already through :func:`guard_zip`) and put it at the root.
+
+    A ``.shp`` needs its ``.shx`` (GDAL fails without it).  A shapefile zipped inside a
+    folder (the usual "compress folder" result) is copied to the root of a new archive in
+    memory, so no text from the upload ever becomes part of a GDAL path.
+    """
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        entries = [
+            i
+            for i in archive.infolist()
+            if not i.is_dir() and not i.filename.startswith("__MACOSX/")
+        ]
+        lower = {i.filename.lower() for i in entries}
+        shps = sorted(i.filename for i in entries if i.filename.lower().endswith(".shp"))
+        for shp in shps:
+            if f"{shp[:-4].lower()}.shx" not in lower:
+                msg = (
+                    f"{name}: {shp} has no .shx file next to it; zip the .shp, .shx, .dbf "
+                    "and .prj together"
+                )
+                raise InputFileError(msg)
+        folders = {PurePath(shp).parent.as_posix() for shp in shps}
+        if not shps or "." in folders:
+            return data
+        if len(folders) > 1:
+            msg = f"{name}: shapefiles in several folders {sorted(folders)}; zip one folder"
+            raise InputFileError(msg)
+        prefix = f"{folders.pop()}/"
+        out = BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as flat:
+            for info in entries:
+                rest = info.filename[len(prefix) :]
+                if info.filename.startswith(prefix) and rest and "/" not in rest:
+                    with archive.open(info) as src, flat.open(rest, "w") as dst:
+                        shutil.copyfileobj(src, dst, 1 << 20)
+        return out.getvalue()
+
+
 @contextmanager
 def _handle(source: Source, name: str) -> Iterator[Path | BytesIO]:
     """A path or buffer GDAL can read.
@@ -79,7 +203,13 @@ def _handle(source: Source, name: str) -> Iterator[Path | BytesIO]:
     if isinstance(source, Path):
         require_file(source)
         if _format(name) == "ESRI Shapefile":
-            guard_zip(source.read_bytes(), name=name)
+            data = source.read_bytes()
+            guard_zip(data, name=name)
+            flat = _shapefile_zip(data, name=name)
+            yield source if flat is data else BytesIO(flat)
+            return
+        if _format(name) == "GeoJSON":
+            guard_geojson(source.read_bytes(), name=name)
         yield source
     elif _format(name) == "GPKG":
         with tempfile.TemporaryDirectory(prefix="infra-gap-") as tmp:
@@ -89,6 +219,9 @@ def _handle(source: Source, name: str) -> Iterator[Path | BytesIO]:
     else:
         if _format(name) == "ESRI Shapefile":
             guard_zip(source, name=name)
+            source = _shapefile_zip(source, name=name)
+        elif _format(name) == "GeoJSON":
+            guard_geojson(source, name=name)
         yield BytesIO(source)
 
 
@@ -124,7 +257,7 @@ def read_vector(
                 raise InputFileError(msg)
             with _handle(source, name) as handle:
                 gdf = gpd.read_file(handle, engine="pyogrio", layer=layer)
-    except (pyogrio.errors.DataSourceError, ValueError, OSError) as err:
+    except (pyogrio.errors.DataSourceError, ValueError, OSError, IndexError) as err:
         if isinstance(err, InfraGapError):
             raise
         msg = f"{name}: cannot be read as {fmt} ({err})"
@@ -132,9 +265,51 @@ def read_vector(
     if gdf.crs is None:
         msg = f"{name}: has no CRS; save it with one (e.g. EPSG:4326)"
         raise SchemaError(msg)
+    _check_bounds(gdf, name=name, geographic=True)
     gdf = gdf.to_crs(WORK_CRS)
+    _check_bounds(gdf, name=name, geographic=False)
     gdf["row"] = [str(i + 1) for i in range(len(gdf))]
     return gdf
+
+
+def _check_bounds(gdf: gpd.GeoDataFrame, *, name: str, geographic: bool) -> None:
+    """Refuse degrees out of range (metres labelled EPSG:4326) and non-finite coordinates.
+
+    With ``geographic``, checks the layer's own CRS when it is in degrees; otherwise checks
+    that every coordinate is finite (a point that does not project becomes inf).
+    """
+    if geographic and not (gdf.crs is not None and gdf.crs.is_geographic):
+        return
+    geoms = gdf.geometry.to_numpy()
+    geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    if len(geoms) == 0:
+        return
+    bounds = shapely.bounds(geoms)
+    if not np.isfinite(bounds).all():
+        msg = f"{name}: some coordinates cannot be projected (inf/NaN); is the CRS right?"
+        raise SchemaError(msg)
+    if geographic:
+        west, south = bounds[:, 0].min(), bounds[:, 1].min()
+        east, north = bounds[:, 2].max(), bounds[:, 3].max()
+        if west < -180 or east > 180 or south < -90 or north > 90:
+            msg = (
+                f"{name}: coordinates ({west:.6g}, {south:.6g}) to ({east:.6g}, {north:.6g}) are "
+                f"not degrees, yet the file says {gdf.crs.to_string()}; save it with its real "
+                "CRS (metres usually mean a UTM zone such as EPSG:32748)"
+            )
+            raise SchemaError(msg)
+
+
+def _code_text(codes: pd.Series) -> pd.Series:
+    """Area codes as text; whole numbers read as floats lose their ``.0``."""
+    if pd.api.types.is_float_dtype(codes):
+        values = codes.to_numpy(dtype=float, na_value=np.nan)
+        known = values[~np.isnan(values)]
+        whole = np.isfinite(known).all() and (known == np.round(known)).all()
+        if whole and (np.abs(known) < 2**53).all():
+            text = codes.astype("Int64").astype("str")
+            return text.where(codes.notna(), codes.astype("str"))
+    return codes.astype("str")
 
 
 def detect_column(
@@ -178,8 +353,16 @@ def read_areas(
             hint = f"column {given!r} not found" if given else "no known column"
             msg = f"{name}: {hint} for the area {what}; columns are {list(gdf.columns)}"
             raise SchemaError(msg)
-    gdf = gdf.rename(columns={id_found: "kode", name_found: "nama"})
-    gdf["kode"] = gdf["kode"].astype("str").str.strip()
+    # A chosen column replaces an existing ``kode``/``nama``, kept aside as ``*_asli``.
+    chosen = {id_found, name_found}
+    aside = {c: f"{c}_asli" for c in ("kode", "nama") if c in gdf.columns and c not in chosen}
+    gdf = gdf.drop(columns=[c for c, new in aside.items() if new in gdf.columns])
+    if id_found == name_found:
+        gdf = gdf.rename(columns=aside | {id_found: "kode"})
+        gdf["nama"] = gdf["kode"]
+    else:
+        gdf = gdf.rename(columns=aside | {id_found: "kode", name_found: "nama"})
+    gdf["kode"] = _code_text(gdf["kode"]).str.strip()
     gdf["nama"] = gdf["nama"].astype("str")
     return gdf.sort_values("kode", kind="stable").reset_index(drop=True)
 
