@@ -18,7 +18,7 @@ from streamlit_folium import st_folium
 from infra_gap import map_layers, maps
 from infra_gap.cli_export import FORMATS, export_bytes, meta_for
 from infra_gap.cli_national import EngineRun, engine_table, national_dir, national_workload
-from infra_gap.config import GEO_CRS, LEVELS
+from infra_gap.config import GEO_CRS, LEVELS, CoverageParams
 from infra_gap.costs import cost_table, fmt_idr
 from infra_gap.demo import load_demo
 from infra_gap.dossier import CHECKLIST_FIELDS
@@ -37,7 +37,7 @@ from infra_gap.national_view import (
     workload_layers,
     workload_provinces,
 )
-from infra_gap.pipeline import PointFacts, indicator_table, place_and_cover
+from infra_gap.pipeline import PointFacts, indicator_table, place_and_cover, with_coverage
 from infra_gap.presets import CUSTOM, PRESETS, preset_weights
 from infra_gap.registry import INDICATORS, SITING_INDICATORS, uses_siting
 from infra_gap.scenario import (
@@ -63,6 +63,7 @@ from infra_gap.views import (
     compare_view,
     contribution_view,
     indicator_label,
+    indicator_tips,
     indicator_view,
     map_frame,
     md_escape,
@@ -71,6 +72,7 @@ from infra_gap.views import (
     rejected_view,
     search_areas,
     table_view,
+    tooltip_fields,
 )
 from infra_gap.workload import Workload, read_workload
 
@@ -108,10 +110,29 @@ def own_data(key: str, _paths: InputPaths) -> Loaded:
     return load_layers(_paths)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=TTL)
+def placed_points(key: str, _layers: Layers) -> PointFacts:
+    """Point placement, nearest towers and tiles: once per data set, for every level and
+    threshold (at the default threshold)."""
+    return place_and_cover(_layers, covered_min=CoverageParams().covered_min)
+
+
 @st.cache_resource(show_spinner=False, max_entries=6, ttl=TTL)
 def point_facts(key: str, covered_min: float, _layers: Layers) -> PointFacts:
-    """Point placement and coverage: done once per threshold, serves every level."""
-    return place_and_cover(_layers, covered_min=covered_min)
+    """The facts at a threshold: only the coverage look-up is redone for another one."""
+    facts = placed_points(key, _layers)
+    if covered_min == facts.covered_min:
+        return facts
+    return with_coverage(_layers, facts, covered_min=covered_min)
+
+
+@st.cache_resource(show_spinner=False, max_entries=18, ttl=TTL)
+def indicator_tip_texts(
+    key: str, level: str, covered_min: float, lang: str, _layers: Layers
+) -> pd.DataFrame:
+    """Every indicator of a level formatted for the map's tooltips (weights do not change
+    them; read-only)."""
+    return indicator_tips(indicators(key, level, covered_min, _layers), lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=18, ttl=TTL)
@@ -805,10 +826,11 @@ def _national_page(
     left, right = st.columns([5, 4])
     with left:
         st.subheader(t("map", lang))
+        frame = map_frame(display, ranked, lang, tips=indicator_tips(ranked, lang))
         fmap = maps.priority_choropleth(
-            map_frame(display, ranked, lang),
+            frame,
             value_col="score",
-            tooltip_fields=[(col, t(key, lang).format(n=top_n)) for col, key in TOOLTIP_COLUMNS],
+            tooltip_fields=tooltip_fields(frame, lang, top_n=int(top_n)),
             legend_title=t("legend_score", lang),
             layer_name=t("layer_priority", lang),
             tick_format=lambda v: fmt_num(v, lang, decimals=1),
@@ -1195,11 +1217,12 @@ with left:
     display = display_areas(data_key, level, layers)
     if map_prefix:
         display = display[display["kode"].str.startswith(map_prefix + ".")]
-    frame = map_frame(display, ranked, lang)
+    tips = indicator_tip_texts(data_key, level, float(covered_min), lang, layers)
+    frame = map_frame(display, ranked, lang, tips=tips)
     fmap = maps.priority_choropleth(
         frame,
         value_col="score",
-        tooltip_fields=[(col, t(key, lang).format(n=top_n)) for col, key in TOOLTIP_COLUMNS],
+        tooltip_fields=tooltip_fields(frame, lang, top_n=int(top_n)),
         legend_title=t("legend_score", lang),
         layer_name=t("layer_priority", lang),
         tick_format=lambda v: fmt_num(v, lang, decimals=1),
@@ -1259,8 +1282,11 @@ with left:
 with right:
     st.subheader(t("table", lang))
     top_col = t("col_top_share", lang).format(n=top_n)
+    every = st.toggle(t("table_every_indicator", lang), key="table_every_indicator")
     st.dataframe(
-        table_view(shown_ranked, lang, top_n=int(top_n), weighted=result.weights),
+        table_view(
+            shown_ranked, lang, top_n=int(top_n), weighted=result.weights, every_indicator=every
+        ),
         hide_index=True,
         height=430,
         key="ranked_table",

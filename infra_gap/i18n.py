@@ -53,6 +53,10 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
         },
         "map": {"id": "Peta prioritas", "en": "Priority map"},
         "table": {"id": "Daftar peringkat", "en": "Ranked list"},
+        "table_every_indicator": {
+            "id": "Tampilkan semua indikator",
+            "en": "Show every indicator",
+        },
         "download_csv": {"id": "Unduh CSV", "en": "Download CSV"},
         "col_rank": {"id": "Peringkat", "en": "Rank"},
         "col_kode": {"id": "Kode", "en": "Code"},

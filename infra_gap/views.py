@@ -20,6 +20,7 @@ from infra_gap.registry import INDICATORS
 __all__ = [
     "EVIDENCE_LAYERS",
     "EXPORT_EXTRA_COLUMNS",
+    "TIP_PREFIX",
     "TOOLTIP_COLUMNS",
     "accounts_view",
     "checklist_view",
@@ -28,6 +29,7 @@ __all__ = [
     "contribution_view",
     "fmt_indicator",
     "indicator_label",
+    "indicator_tips",
     "indicator_view",
     "map_frame",
     "md_escape",
@@ -38,6 +40,7 @@ __all__ = [
     "search_areas",
     "table_view",
     "tier_label",
+    "tooltip_fields",
     "with_reasons",
 ]
 
@@ -63,6 +66,8 @@ _MD_SPECIAL = frozenset("\\`*_[]()<>#!|~&$")
 #: Levels by the number of dot-separated parts of a Kemendagri code (``12.01.01`` = kecamatan).
 _CODE_LEVELS = {2: "kabupaten", 3: "kecamatan", 4: "desa"}
 _CORE = ("msme_total", "msme_uncovered", "msme_uncovered_share")
+#: Prefix of the tooltip columns of the indicators (:func:`indicator_tips`).
+TIP_PREFIX = "tt_ind_"
 _COUNT_UNITS = {"UMKM", "tes", "menara", "operator"}
 
 
@@ -166,12 +171,18 @@ def contribution_view(
 
 
 def table_view(
-    ranked: pd.DataFrame, lang: str, *, top_n: int = 10, weighted: Iterable[str] = ()
+    ranked: pd.DataFrame,
+    lang: str,
+    *,
+    top_n: int = 10,
+    weighted: Iterable[str] = (),
+    every_indicator: bool = False,
 ) -> pd.DataFrame:
     """The ranked table with columns named for the UI language, shares in percent.
 
     Rank and name first, then the stability (tier, rank range, top-N share, when
-    present), the score and code, the MSME counts and the weighted indicators.
+    present), the score and code, the MSME counts and the weighted indicators (every
+    indicator when `every_indicator`), each labelled with its unit.
     """
     view = pd.DataFrame(index=ranked.index)
     view[t("col_rank", lang)] = ranked["rank"]
@@ -185,7 +196,7 @@ def table_view(
         view[t("col_top_share", lang).format(n=top_n)] = 100.0 * ranked["top_n_share"]
     view[t("col_score", lang)] = ranked["score"]
     view[t("col_kode", lang)] = ranked["kode"]
-    names = [*_CORE, *weighted]
+    names = list(INDICATORS) if every_indicator else [*_CORE, *weighted]
     for c in dict.fromkeys(k for k in INDICATORS if k in names and k in ranked.columns):
         pct = INDICATORS[c].unit == "%"
         view[indicator_label(c, lang)] = 100.0 * ranked[c] if pct else ranked[c]
@@ -216,7 +227,46 @@ def compare_view(compared: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
-def map_frame(display: gpd.GeoDataFrame, ranked: pd.DataFrame, lang: str) -> gpd.GeoDataFrame:
+def indicator_tips(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Every indicator of `table` but the core three, formatted in its unit for a tooltip.
+
+    They do not depend on the weights, so the app makes them once per level and language.
+
+    Returns
+    -------
+    tips
+        ``kode`` and one ``tt_ind_<name>`` text column per indicator, in registry order.
+    """
+    out = pd.DataFrame({"kode": table["kode"].astype("str")})
+    for name in INDICATORS:
+        if name in table.columns and name not in _CORE:
+            values = table[name].to_numpy()
+            out[f"{TIP_PREFIX}{name}"] = [fmt_indicator(name, v, lang) for v in values]
+    return out
+
+
+def tooltip_fields(frame: pd.DataFrame, lang: str, *, top_n: int) -> list[tuple[str, str]]:
+    """``(column, label)`` pairs of a map frame's tooltip, each indicator with its unit.
+
+    Rank and stability first, then the core MSME counts and every ``tt_ind_*`` column.
+    """
+    units = {"tt_msme": "msme_total", "tt_uncovered": "msme_uncovered"}
+    units |= {"tt_share": "msme_uncovered_share"}
+    fields = [
+        (col, indicator_label(units[col], lang) if col in units else t(key, lang).format(n=top_n))
+        for col, key in TOOLTIP_COLUMNS
+    ]
+    extra = [c for c in frame.columns if str(c).startswith(TIP_PREFIX)]
+    return fields + [(c, indicator_label(c.removeprefix(TIP_PREFIX), lang)) for c in extra]
+
+
+def map_frame(
+    display: gpd.GeoDataFrame,
+    ranked: pd.DataFrame,
+    lang: str,
+    *,
+    tips: pd.DataFrame | None = None,
+) -> gpd.GeoDataFrame:
     """Join scores onto display geometry and add formatted tooltip columns.
 
     Parameters
@@ -228,6 +278,8 @@ def map_frame(display: gpd.GeoDataFrame, ranked: pd.DataFrame, lang: str) -> gpd
         :func:`infra_gap.scoring.rank_areas`, without the stability columns).
     lang
         UI language.
+    tips
+        :func:`indicator_tips` of the areas, joined on ``kode`` when given.
     """
     optional = (*_CORE, "tier", "rank_low", "rank_high", "top_n_share")
     cols = ["kode", "rank", "score", *(c for c in optional if c in ranked)]
@@ -247,6 +299,10 @@ def map_frame(display: gpd.GeoDataFrame, ranked: pd.DataFrame, lang: str) -> gpd
     gdf["tt_uncovered"] = [fmt_int(v, lang) for v in gdf["msme_uncovered"]]
     gdf["tt_share"] = [fmt_pct(v, lang) for v in gdf["msme_uncovered_share"]]
     gdf["tt_score"] = [fmt_num(v, lang, decimals=3) for v in gdf["score"]]
+    if tips is not None:
+        gdf = gdf.merge(tips, on="kode", how="left")
+        extra = [c for c in tips.columns if c != "kode"]
+        gdf[extra] = gdf[extra].fillna("\u2013")
     return gpd.GeoDataFrame(gdf, geometry="geometry", crs=display.crs or GEO_CRS)
 
 
