@@ -25,7 +25,7 @@ from infra_gap.dossier import CHECKLIST_FIELDS
 from infra_gap.errors import InfraGapError
 from infra_gap.export import rejected_csv, rejected_rows, row_accounts, sites_csv
 from infra_gap.hardening import check_environment, safe_label
-from infra_gap.i18n import DEFAULT_LANG, LANGS, PROVINCE_NAMES, fmt_int, fmt_num, fmt_pct, t
+from infra_gap.i18n import DEFAULT_LANG, LANGS, PROVINCE_NAMES, TEXT, fmt_int, fmt_num, fmt_pct, t
 from infra_gap.inputs import InputPaths, Loaded, load_layers
 from infra_gap.layers import Layers
 from infra_gap.national import NationalParams
@@ -269,8 +269,11 @@ def province_map_bytes(key: str, level: str, _layers: Layers) -> int:
 
 
 def _error(err: InfraGapError, lang: str) -> str:
-    """The library's message with its code; the message (file names...) shown literally."""
-    return f"{t('error', lang)} [{err.code}]: {md_escape(str(err))}"
+    """The code's meaning in the UI language, then the library's detail (file, row, column),
+    shown literally."""
+    key = f"err_{err.code}"
+    meaning = t(key if key in TEXT else "err_E_INFRA_GAP", lang)
+    return f"{t('error', lang)} [{err.code}]: {meaning}. {md_escape(str(err))}"
 
 
 def _state_from(scenario: Scenario) -> dict[str, object]:

@@ -79,6 +79,35 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "layer_priority": {"id": "Prioritas", "en": "Priority"},
         "no_data": {"id": "Tidak ada data", "en": "No data"},
         "error": {"id": "Galat", "en": "Error"},
+        # One line per stable error code, shown before the library's detail (file, row, column).
+        "err_E_DATA": {
+            "id": "Data tidak dapat dipakai",
+            "en": "The data cannot be used",
+        },
+        "err_E_SCHEMA": {
+            "id": "Kolom atau format data tidak sesuai",
+            "en": "A column or the data format does not fit",
+        },
+        "err_E_INPUT_FILE": {
+            "id": "Berkas tidak dapat dibaca",
+            "en": "The file cannot be read",
+        },
+        "err_E_SCORING": {
+            "id": "Bobot tidak dapat menghasilkan peringkat",
+            "en": "The weights cannot produce a ranking",
+        },
+        "err_E_SECURITY": {
+            "id": "Berkas ditolak demi keamanan",
+            "en": "The file was refused for safety",
+        },
+        "err_E_ENGINE": {
+            "id": "Mesin komputasi (Dask) tidak dapat dipakai",
+            "en": "The compute engine (Dask) cannot be used",
+        },
+        "err_E_INFRA_GAP": {
+            "id": "Terjadi galat",
+            "en": "Something went wrong",
+        },
         "sources": {"id": "Sumber data", "en": "Data sources"},
         "synthetic_yes": {"id": "sintetis", "en": "synthetic"},
         "synthetic_no": {"id": "nyata", "en": "real"},

@@ -347,6 +347,8 @@ def test_upload_error_shows_its_code(at):
     at.button(key="up_run").click().run()
     assert not at.exception
     assert any("[E_" in e.value for e in at.error)
+    # the code's meaning in Indonesian, then the detail naming the file
+    assert any("Berkas tidak dapat dibaca" in e.value and "batas" in e.value for e in at.error)
     assert len(_table(at)) == 455  # still the demo
 
 

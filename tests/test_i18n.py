@@ -87,3 +87,22 @@ def test_no_ui_text_outside_the_catalogue():
         c for c in literal if re.search(r"[A-Za-z]", re.sub(r"\\u[0-9a-f]{4}", "", c.lstrip("f")))
     ]
     assert not literal, literal
+
+
+def test_every_error_code_has_a_meaning_in_both_languages() -> None:
+    import inspect
+
+    from infra_gap import errors
+    from infra_gap.i18n import TEXT
+
+    codes = {
+        cls.code
+        for _, cls in inspect.getmembers(errors, inspect.isclass)
+        if issubclass(cls, errors.InfraGapError)
+    }
+    assert {"E_DATA", "E_SECURITY", "E_ENGINE"} <= codes
+    for code in codes:
+        entry = TEXT[f"err_{code}"]
+        assert entry["id"].strip()
+        assert entry["en"].strip()
+        assert entry["id"] != entry["en"]
