@@ -570,15 +570,6 @@ def test_e5_e6_e9_placeholder_wrapped_and_dms_coordinates_are_rejected_with_reas
     assert reasons["6"] == reasons["7"] == "non-numeric coordinate"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RuntimeWarning,
-    reason="BUG coverage.sample_raster and io.sample_geotiff: a point more than 90 degrees of "
-    "longitude from UTM 47N's meridian (Null Island 0,0; a western-sign -106.8) projects to "
-    "inf, and `inv.b * y` then warns 'invalid value encountered in multiply' (an error under "
-    "-W error; the result is right: unknown, outside). Fix: compute col/row from "
-    "np.where(finite, x, 0.0) and np.where(finite, y, 0.0).",
-)
 def test_e5_null_island_is_rejected_without_a_warning():
     _, facts = _load(TWO.to_json().encode(), "lat;lon\n3,505;98,605\n0;0\n")
     _conserved(facts, 2)
@@ -637,12 +628,6 @@ def test_f9_xlsx_formula_and_date_in_coordinates_are_rejected_not_run(tmp_path):
     }  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG io/tables.read_table: an XLSX is a zip, but reaches openpyxl without the zip "
-    "guard, so a shared-strings or sheet bomb is decompressed whole (here 40 MB from 46 KB). "
-    "Fix: call hardening.guard_zip(data, name=name) before pd.read_excel.",
-)
 def test_f10_xlsx_zip_bomb_is_refused():
     buf = stdio.BytesIO()
     pd.DataFrame({"lat": [3.505], "lon": [98.605]}).to_excel(buf, index=False)
@@ -662,14 +647,6 @@ def test_f10_xlsx_zip_bomb_is_refused():
 # --- G. Connectivity layers -------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG io/tables.read_opencellid: the app offers .gz for towers (OpenCelliD ships "
-    "cell_towers.csv.gz) but the reader decodes the gzip bytes as text and returns garbage "
-    "rows silently. Fix: if data[:2] == b'\\x1f\\x8b', decompress with gzip.GzipFile read in "
-    "1 MB blocks under a byte and ratio cap (as guard_zip), else refuse; or drop 'gz' from the "
-    "uploader's types in app.py.",
-)
 def test_g5_gzipped_opencellid_is_read_or_refused():
     import gzip
 
@@ -694,14 +671,6 @@ def test_g1_quadkeys_with_leading_zeros_stay_text_in_a_csv():
     assert tiles["tests"].tolist() == [40]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG io/tables.read_speed_tiles: a bad `tile` WKT raises shapely's GEOSException "
-    "and a non-numeric count a bare ValueError (no code); negative `tests` are accepted. Fix: "
-    "parse WKT and numbers row by row (shapely.from_wkt(..., on_invalid='ignore'), "
-    "pd.to_numeric(errors='coerce')) and list bad rows, negative counts and speeds in the "
-    "rejected table with reasons (rows in = used + rejected), as read_msme_table does.",
-)
 @pytest.mark.parametrize(
     "bad",
     [f"3100110012120321,{_SQUARE},25000,5000,20,-5,10",

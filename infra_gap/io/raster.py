@@ -115,8 +115,10 @@ def sample_geotiff(
             x, y = Transformer.from_crs(xy_crs, src.crs, always_xy=True).transform(x, y)
         inv = ~src.transform
         finite = np.isfinite(x) & np.isfinite(y)
-        col = np.floor(np.where(finite, inv.a * x + inv.b * y + inv.c, -1)).astype("int64")
-        row = np.floor(np.where(finite, inv.d * x + inv.e * y + inv.f, -1)).astype("int64")
+        # Points that project to inf (far from the CRS's zone) are outside: computed at 0.
+        x0, y0 = np.where(finite, x, 0.0), np.where(finite, y, 0.0)
+        col = np.floor(np.where(finite, inv.a * x0 + inv.b * y0 + inv.c, -1)).astype("int64")
+        row = np.floor(np.where(finite, inv.d * x0 + inv.e * y0 + inv.f, -1)).astype("int64")
         inside = (col >= 0) & (col < src.width) & (row >= 0) & (row < src.height)
         values = np.full(len(x), np.nan)
         for start in range(0, src.height, rows_per_window):

@@ -20,7 +20,8 @@ import shapely
 from pyproj import Transformer
 
 from infra_gap.config import GEO_CRS, WORK_CRS
-from infra_gap.errors import InputFileError, SchemaError
+from infra_gap.errors import DataError, InputFileError, SchemaError
+from infra_gap.hardening import guard_zip
 from infra_gap.io.files import require_file, source_name
 from infra_gap.io.vector import VECTOR_FORMATS, detect_column, read_vector
 from infra_gap.layers import REJECTED_COLUMNS
@@ -122,6 +123,8 @@ def read_table(source: Source, *, name: str | None = None) -> pd.DataFrame:
     name = source_name(source, name)
     suffix = PurePath(name).suffix.lower()
     data = _read_bytes(source)
+    if suffix == ".xlsx":
+        guard_zip(data, name=name)  # an XLSX is a zip: no decompression bomb reaches openpyxl
     try:
         if suffix in {".csv", ".txt"}:
             text, encoding = decode_text(data)
@@ -299,6 +302,9 @@ def read_opencellid(source: Source, *, name: str | None = None) -> gpd.GeoDataFr
     """
     name = source_name(source, name)
     data = _read_bytes(source)
+    if data[:2] == b"\x1f\x8b":
+        msg = f"{name}: a gzip-compressed file; decompress it (cell_towers.csv.gz -> .csv) first"
+        raise InputFileError(msg)
     text, _ = decode_text(data)
     has_header = text.lstrip().lower().startswith(("radio", "lon", "lat", "operator", "site"))
     if has_header:
@@ -338,14 +344,32 @@ def read_speed_tiles(source: Source, *, name: str | None = None) -> gpd.GeoDataF
         if "tile" not in df:
             msg = f"{name}: Ookla tiles need a `tile` column (WKT)"
             raise SchemaError(msg)
-        geom = gpd.GeoSeries.from_wkt(df["tile"].astype("str"), crs="EPSG:4326")
+        first = 2 if suffix == ".csv" else 1
+        wkt = df["tile"].astype("str").to_numpy()
+        shapes = shapely.from_wkt(wkt, on_invalid="ignore")
+        bad = np.flatnonzero(shapely.is_missing(shapes))
+        if len(bad):
+            shown = repr(wkt[bad[0]])[:60]
+            msg = f"{name}: row {bad[0] + first}, column `tile`: not a WKT polygon ({shown})"
+            raise DataError(msg)
+        geom = gpd.GeoSeries(shapes, crs="EPSG:4326")
         gdf = gpd.GeoDataFrame(df, geometry=geom).to_crs(WORK_CRS)
-        gdf["row"] = (np.arange(len(gdf)) + (2 if suffix == ".csv" else 1)).astype("str")
+        gdf["row"] = (np.arange(len(gdf)) + first).astype("str")
     missing = [c for c in TILE_COLUMNS if c not in gdf.columns]
     if missing:
         msg = f"{name}: not an Ookla tile table, missing column(s) {missing}"
         raise SchemaError(msg)
     gdf["quadkey"] = gdf["quadkey"].astype("str").str.strip()
+    rows = gdf["row"] if "row" in gdf else pd.Series(np.arange(len(gdf)) + 1).astype("str")
     for col in TILE_COLUMNS[1:]:
-        gdf[col] = pd.to_numeric(gdf[col], errors="raise")
+        values = pd.to_numeric(gdf[col], errors="coerce")
+        wrong = values.isna().to_numpy() | (values < 0).to_numpy()
+        if wrong.any():
+            i = int(np.flatnonzero(wrong)[0])
+            msg = (
+                f"{name}: row {rows.iloc[i]}, column `{col}`: {gdf[col].iloc[i]!r} is not a "
+                "number >= 0"
+            )
+            raise DataError(msg)
+        gdf[col] = values
     return gdf
