@@ -164,17 +164,18 @@ def rank(
         typer.echo(f"error: --engine must be local or dask, got {engine!r}", err=True)
         raise typer.Exit(code=2)
     if engine == "dask" or workload is not None:
-        if areas is not None or scenario is not None or weight or preset:
+        if areas is not None or msme is not None:
             typer.echo(
-                "error: --engine dask / --workload run the default weights on the demo or a "
-                "workload; --areas, --scenario, --weight and --preset are for the local engine",
+                "error: --engine dask / --workload run the demo or a partitioned workload "
+                "(infra-gap national generate); --areas and --msme are for the local engine",
                 err=True,
             )
             raise typer.Exit(code=2)
         national_rank(
-            level=level or "kecamatan", out=out, sep=sep, engine=engine, scheduler=scheduler,
-            scale=None, workload=workload, workers=None,
-            covered_min=CoverageParams().covered_min if covered_min is None else covered_min,
+            level=level, out=out, sep=sep, engine=engine, scheduler=scheduler, scale=None,
+            workload=workload, workers=None, covered_min=covered_min, weight=weight,
+            preset=preset, scenario=scenario, top_n=top_n, stability=stability, province=None,
+            lang=lang,
         )  # fmt: skip
         return
     if level is not None and level not in LEVELS:

@@ -140,3 +140,23 @@ def test_national_rank_single_weight_orders_by_it_and_refuses_a_pdf(
     pdf = CliRunner().invoke(national_app, [*base, "--out", str(tmp_path / "r.pdf")])
     assert pdf.exit_code == 2
     assert "no PDF dossier" in pdf.output
+
+
+def test_rank_on_a_workload_takes_a_preset_and_refuses_own_files(
+    small: Workload, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from infra_gap.cli import app
+
+    out = tmp_path / "w.csv"
+    args = ["rank", "--workload", str(small.root), "--engine", "local", "--level", "kabupaten"]
+    res = CliRunner().invoke(app, [*args, "--preset", "daerah_terpencil", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "preset daerah_terpencil" in res.output
+    got = pd.read_csv(out, dtype={"kode": str})
+    assert {"contrib_island", "contrib_backbone_km"} <= set(got.columns)
+    assert len(got) == len(partitioned.read_columns(small.root / "kabupaten", ["kode"]))
+    bad = CliRunner().invoke(app, [*args, "--areas", str(out), "--out", str(out)])
+    assert bad.exit_code == 2
+    assert "--areas and --msme are for the local engine" in bad.output
