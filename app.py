@@ -726,7 +726,8 @@ def _national_downloads(
     lang: str,
 ) -> None:
     """CSV, XLSX and GeoPackage of the areas shown; why there is no PDF."""
-    ranked, level = result.ranked, result.scenario.level
+    # A shallow copy: the cached result is shared by every session (copy-on-write keeps it).
+    ranked, level = result.ranked.copy(deep=False), result.scenario.level
     st.markdown(f"##### {t('downloads', lang)}")
     meta = meta_for(result)
     stem = safe_label(f"infra-gap-{entry.name}-{level}-{province or 'indonesia'}")
@@ -815,7 +816,7 @@ def _national_page(
     except InfraGapError as err:
         st.error(_error(err, lang))
         return
-    ranked, top_n = result.ranked, scenario.stability.top_n
+    ranked, top_n = result.ranked.copy(deep=False), scenario.stability.top_n
     if result.dropped:
         names = ", ".join(indicator_label(k, lang) for k in result.dropped)
         st.warning(t("dropped_warning", lang).format(names=names))
@@ -1122,7 +1123,7 @@ try:
 except InfraGapError as err:
     st.error(_error(err, lang))
     st.stop()
-ranked = result.ranked
+ranked = result.ranked.copy(deep=False)  # the cached result is shared by every session
 plan: SitePlan | None = None
 if sites_on:
     try:
