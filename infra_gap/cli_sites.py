@@ -135,6 +135,19 @@ def sites(
     towers: TowersOpt = None,
     speedtests: SpeedtestsOpt = None,
     backbone: BackboneOpt = None,
+    candidates: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="Candidate plots (points: GeoJSON, GeoPackage, zipped Shapefile, Parquet), e.g. "
+            "land the local government can grant; columns nama, height_m, terrain, no_road, "
+            "capex_class are optional.",
+        ),
+    ] = None,
+    only_candidates: Annotated[
+        bool, typer.Option(help="Use only the --candidates plots, not the generated grid.")
+    ] = False,
 ) -> None:
     """Suggest tower sites for a budget or a number of sites, with costs (demo: no --areas)."""
     opts = InputOptions(
@@ -143,6 +156,8 @@ def sites(
         speedtests=speedtests, backbone=backbone,
     )  # fmt: skip
     problem_text = _check(out, budget_idr, count, terrain, level, sep, lang, method)
+    if only_candidates and candidates is None:
+        problem_text = "--only-candidates needs --candidates"
     if problem_text is not None:
         typer.echo(f"error: {problem_text}", err=True)
         raise typer.Exit(code=2)
@@ -154,9 +169,11 @@ def sites(
         facts = place_and_cover(layers, covered_min=covered_min)
         reach = ReachParams(radius_km=radius_km, terrain=terrain)
         costs = CostParams()
+        plots = None if candidates is None else io.read_vector(candidates)
         problem = siting_problem(
-            layers, facts, reach=reach, costs=costs, grid_m=grid_km * 1000.0, area=area
-        )
+            layers, facts, reach=reach, costs=costs, grid_m=grid_km * 1000.0, area=area,
+            uploaded=plots, generated=not only_candidates,
+        )  # fmt: skip
         plan = suggest_sites(problem, count=count, budget_idr=budget_idr, method=method)
         _write(plan, out, synthetic=layers.synthetic, sep=sep)
         if per_area_out is not None:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import rasterio
 from affine import Affine
-from shapely.geometry import box
+from shapely.geometry import Point, box
 
 from tests.conftest import ROOT
 
@@ -196,3 +196,30 @@ def test_rank_by_cost_efficiency_on_own_files(tmp_path):
     eff = out.set_index("kode")["msme_new_per_billion_idr"]
     assert eff["12.71.02"] == pytest.approx(1 / 2.2, abs=1e-6)  # 1 MSME for one Rp 2.2 bn site
     assert np.isnan(eff["12.71.01"])  # nothing uncovered: missing, not 0
+
+
+def test_sites_from_uploaded_plots_only(tmp_path):
+    d = _files(tmp_path)
+    plots = gpd.GeoDataFrame(
+        {"nama": ["Lahan Pemda"], "height_m": [42.0]},
+        geometry=[Point(98.6155, 3.5055)],
+        crs="EPSG:4326",
+    )
+    plots.to_file(d / "plots.geojson")
+    base = (
+        "--areas", d / "kec.geojson", "--level", "kecamatan", "--msme", d / "umkm.csv",
+        "--coverage", d / "cov.tif", "--count", "1", "--radius-km", "1",
+    )  # fmt: skip
+    proc = _sites(
+        *base, "--candidates", d / "plots.geojson", "--only-candidates", "--out", d / "s.csv",
+        cwd=d,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "1 candidate sites" in proc.stdout
+    sites = pd.read_csv(d / "s.csv", encoding="utf-8-sig")
+    assert sites["msme_new"].tolist() == [1]
+    assert sites["lon"].iloc[0] == pytest.approx(98.6155, abs=1e-6)
+    assert sites["lat"].iloc[0] == pytest.approx(3.5055, abs=1e-6)
+    lonely = _sites(*base, "--only-candidates", "--out", d / "t.csv", cwd=d)
+    assert lonely.returncode == 2
+    assert "--only-candidates needs --candidates" in lonely.stderr
