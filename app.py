@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from infra_gap import map_layers, maps
+from infra_gap import io, map_layers, maps
 from infra_gap.cli_export import FORMATS, export_bytes, meta_for
 from infra_gap.cli_national import EngineRun, engine_table, national_dir, national_workload
 from infra_gap.config import GEO_CRS, LEVELS, CoverageParams
@@ -144,11 +144,28 @@ def indicators(key: str, level: str, covered_min: float, _layers: Layers) -> pd.
 # Siting keeps one reach matrix per data set, threshold and reach (about 200 MB on the demo).
 @st.cache_resource(show_spinner=False, max_entries=2, ttl=TTL)
 def siting(
-    key: str, covered_min: float, radius_km: float, terrain: str, _layers: Layers
+    key: str,
+    covered_min: float,
+    radius_km: float,
+    terrain: str,
+    _layers: Layers,
+    plots_key: str = "",
+    only_plots: bool = False,
+    _plots: gpd.GeoDataFrame | None = None,
 ) -> SitingProblem:
-    """Candidate sites, demand and the reach matrix: the slow part of siting."""
+    """Candidate sites, demand and the reach matrix: the slow part of siting. Uploaded plots
+    (`_plots`, keyed by the SHA-256 of their bytes) join the candidates, or replace them."""
     reach = ReachParams(radius_km=radius_km, terrain=terrain)
-    return siting_problem(_layers, point_facts(key, covered_min, _layers), reach=reach)
+    return siting_problem(
+        _layers, point_facts(key, covered_min, _layers), reach=reach, uploaded=_plots,
+        generated=not only_plots,
+    )  # fmt: skip
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=TTL)
+def candidate_plots(plots_key: str, name: str, _data: bytes) -> gpd.GeoDataFrame:
+    """Uploaded candidate plots (points), read once per content (the name picks the reader)."""
+    return io.read_vector(_data, name=name)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16, ttl=TTL)
@@ -160,9 +177,12 @@ def site_plan(
     budget_idr: float | None,
     count: int | None,
     _layers: Layers,
+    plots_key: str = "",
+    only_plots: bool = False,
+    _plots: gpd.GeoDataFrame | None = None,
 ) -> SitePlan:
     """Sites for a budget or a count (read-only: shown and exported, never changed)."""
-    problem = siting(key, covered_min, radius_km, terrain, _layers)
+    problem = siting(key, covered_min, radius_km, terrain, _layers, plots_key, only_plots, _plots)
     return suggest_sites(problem, budget_idr=budget_idr, count=count)
 
 
@@ -1056,6 +1076,13 @@ with st.sidebar:
             help=t("sites_radius_help", lang),
         )  # fmt: skip
         site_terrain = "hilly" if st.toggle(t("sites_hilly", lang), key="site_hilly") else "flat"
+        plots_file = st.file_uploader(
+            t("sites_plots", lang), type=["geojson", "gpkg", "zip", "parquet"], key="site_plots",
+            help=t("sites_plots_help", lang),
+        )  # fmt: skip
+        only_plots = plots_file is not None and st.toggle(
+            t("sites_only_plots", lang), key="site_only_plots"
+        )
     with st.expander(t("layers_title", lang)):
         on = {}
         for name in EVIDENCE_LAYERS:
@@ -1125,13 +1152,19 @@ except InfraGapError as err:
     st.stop()
 ranked = result.ranked.copy(deep=False)  # the cached result is shared by every session
 plan: SitePlan | None = None
+plots, plots_key = None, ""
 if sites_on:
     try:
+        if plots_file is not None:
+            plot_bytes = plots_file.getvalue()
+            plots_key = hashlib.sha256(plots_file.name.encode() + b"\0" + plot_bytes).hexdigest()
+            plots = candidate_plots(plots_key, plots_file.name, plot_bytes)
         with st.spinner(t("sites_running", lang)):
             plan = site_plan(
                 data_key, float(covered_min), float(site_radius), site_terrain,
                 None if by_count else float(budget_bn) * 1e9,
-                int(site_count) if by_count else None, layers,
+                int(site_count) if by_count else None, layers, plots_key, bool(only_plots),
+                plots,
             )  # fmt: skip
     except InfraGapError as err:
         st.error(_error(err, lang))
@@ -1368,7 +1401,10 @@ st.subheader(t("sites_title", lang))
 if plan is None:
     st.caption(t("sites_off", lang))
 else:
-    problem = siting(data_key, float(covered_min), float(site_radius), site_terrain, layers)
+    problem = siting(
+        data_key, float(covered_min), float(site_radius), site_terrain, layers, plots_key,
+        bool(only_plots), plots,
+    )  # fmt: skip
     st.markdown(f"**{md_escape(plan.summary(lang, synthetic=layers.synthetic))}**")
     costs = problem.costs
     st.caption(

@@ -53,6 +53,20 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
         },
         "map": {"id": "Peta prioritas", "en": "Priority map"},
         "table": {"id": "Daftar peringkat", "en": "Ranked list"},
+        "sites_plots": {
+            "id": "Lahan kandidat (titik, opsional)",
+            "en": "Candidate plots (points, optional)",
+        },
+        "sites_plots_help": {
+            "id": "Misalnya lahan yang dapat dihibahkan pemda. Kolom opsional: nama, height_m, "
+            "terrain (flat/hilly), no_road (ya/tidak), capex_class.",
+            "en": "For example land the local government can grant. Optional columns: nama, "
+            "height_m, terrain (flat/hilly), no_road (true/false), capex_class.",
+        },
+        "sites_only_plots": {
+            "id": "Hanya lahan kandidat (tanpa grid)",
+            "en": "Only the candidate plots (no grid)",
+        },
         "table_every_indicator": {
             "id": "Tampilkan semua indikator",
             "en": "Show every indicator",

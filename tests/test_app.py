@@ -457,3 +457,31 @@ def test_english_switches_the_siting_labels(at):
     assert "Site" in sites.columns
     assert f"{_new_msmes(line):,}" in line  # English thousands separator
     assert "Proposed towers (reach)" in _map_args(at)
+
+
+def test_uploaded_plots_alone_give_the_site(at, demo_layers):
+    import geopandas as gpd
+    import numpy as np
+    from shapely.geometry import Point
+
+    from infra_gap.pipeline import place_and_cover
+
+    facts = place_and_cover(demo_layers, covered_min=1.0)
+    i = int(np.flatnonzero(~facts.coverage.covered & (facts.area_index >= 0))[0])
+    lon, lat = (float(demo_layers.msme[c].iloc[i]) for c in ("lon", "lat"))
+    plot = gpd.GeoDataFrame({"nama": ["Lahan Pemda"]}, geometry=[Point(lon, lat)], crs=4326)
+    _sites_on(at)
+    at.file_uploader(key="site_plots").set_value(
+        ("lahan.geojson", plot.to_json().encode(), "application/geo+json")
+    ).run()
+    at.toggle(key="site_only_plots").set_value(True).run()
+    at.toggle(key="site_by_count").set_value(True).run()
+    at.number_input(key="site_count").set_value(1).run()
+    assert not at.exception, at.exception
+    sites = _frame(at, "UMKM baru terjangkau")
+    assert len(sites) == 1
+    assert sites["UMKM baru terjangkau"].iloc[0] >= 1
+    lon_col, lat_col = TEXT["site_col_lon"]["id"], TEXT["site_col_lat"]["id"]
+    assert sites[lon_col].iloc[0] == pytest.approx(lon, abs=1e-5)  # the plot, not the grid
+    assert sites[lat_col].iloc[0] == pytest.approx(lat, abs=1e-5)
+    assert "\u2192 1 menara \u2192" in _summary(at)
