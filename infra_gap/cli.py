@@ -30,12 +30,12 @@ from infra_gap.cli_inputs import (
     load_inputs,
     report_inputs,
 )
-from infra_gap.cli_national import national_app
+from infra_gap.cli_national import national_app, scenario_from_options
 from infra_gap.cli_national import rank as national_rank
 from infra_gap.cli_sites import sites
 from infra_gap.config import LEVELS, CoverageParams
 from infra_gap.demo import export_demo, load_demo
-from infra_gap.errors import InfraGapError, InputFileError
+from infra_gap.errors import InfraGapError
 from infra_gap.export import rejected_csv
 from infra_gap.hardening import check_environment
 from infra_gap.i18n import LANGS
@@ -46,10 +46,7 @@ from infra_gap.registry import uses_siting
 from infra_gap.scenario import (
     Scenario,
     ScenarioResult,
-    override,
-    parse_weight_options,
     run_scenario,
-    scenario_from_bytes,
 )
 from infra_gap.siteplan import with_cost_efficiency
 from infra_gap.siting import siting_problem
@@ -186,23 +183,10 @@ def rank(
         raise typer.Exit(code=2)
     try:
         t0 = time.perf_counter()
-        base = Scenario()
-        if scenario is not None:
-            try:
-                data = scenario.read_bytes()
-            except OSError as err:
-                msg = f"cannot read scenario file {scenario}: {err.strerror}"
-                raise InputFileError(msg) from err
-            base = scenario_from_bytes(data)
-        chosen = override(
-            base,
-            level=level,
-            preset=preset,
-            weights=parse_weight_options(weight or ()),
-            covered_min=covered_min,
-            top_n=top_n,
-            draws=stability,
-        )
+        chosen = scenario_from_options(
+            path=scenario, level=level, preset=preset, weight=weight, covered_min=covered_min,
+            top_n=top_n, draws=stability,
+        )  # fmt: skip
         opts = InputOptions(
             areas=areas, areas_layer=areas_layer, id_col=id_col, name_col=name_col, msme=msme,
             lat_col=lat_col, lon_col=lon_col, coverage=coverage, towers=towers,

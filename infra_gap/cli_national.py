@@ -46,12 +46,12 @@ from infra_gap.workload import Workload, read_workload, split_layers
 __all__ = [
     "EngineRun",
     "demo_workload",
-    "engine_scenario",
     "engine_table",
     "national_app",
     "national_dir",
     "national_workload",
     "rank_with_engine",
+    "scenario_from_options",
 ]
 
 national_app = typer.Typer(
@@ -207,7 +207,7 @@ def rank_with_engine(
     return run_scenario(province_subset(run.table, province), scenario), run
 
 
-def engine_scenario(
+def scenario_from_options(
     *,
     path: Path | None,
     level: str | None,
@@ -321,7 +321,7 @@ def rank(
                    "per-MSME facts, so it makes no PDF dossier)", err=True)  # fmt: skip
         raise typer.Exit(code=2)
     try:
-        chosen = engine_scenario(
+        chosen = scenario_from_options(
             path=scenario, level=level, preset=preset, weight=weight, covered_min=covered_min,
             top_n=top_n, draws=stability,
         )  # fmt: skip
