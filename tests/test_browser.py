@@ -303,10 +303,16 @@ def test_hostile_area_name_shows_as_text(session, tmp_path):
         (tmp_path / name).write_bytes(data)
     page = session.page
     page.get_by_text("Data sendiri").first.click()
-    inputs = page.locator("[data-testid='stSidebar'] input[type='file']")
-    inputs.nth(0).set_input_files(str(tmp_path / "batas.geojson"))
-    inputs.nth(1).set_input_files(str(tmp_path / "umkm.csv"))
-    inputs.nth(3).set_input_files(str(tmp_path / "menara.csv"))
+
+    def upload(label: str, name: str) -> None:
+        boxes = page.locator("[data-testid='stSidebar'] [data-testid='stFileUploader']")
+        box = boxes.filter(has_text=label).first
+        box.locator("input[type='file']").set_input_files(str(tmp_path / name))
+        box.get_by_text(name).first.wait_for(timeout=60_000)  # uploaded, shown in its box
+
+    upload("Batas wilayah", "batas.geojson")
+    upload("Daftar UMKM", "umkm.csv")
+    upload("Menara (OpenCelliD)", "menara.csv")
     session.idle()
     session.shot("app-upload-files")
     page.get_by_role("button", name="Muat data sendiri").click()
