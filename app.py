@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
+import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -286,6 +287,23 @@ def province_map_bytes(key: str, level: str, _layers: Layers) -> int:
         legend_title="", layer_name="",
     )  # fmt: skip
     return len(maps.map_html(m).encode("utf-8"))
+
+
+def _priority_map(
+    frame: gpd.GeoDataFrame, shapes: AreaShapes, lang: str, *, top_n: int, pick: str = ""
+) -> folium.Map:
+    """The priority choropleth of a map frame, labelled in `lang` (demo and national)."""
+    return maps.priority_choropleth(
+        frame,
+        value_col="score",
+        tooltip_fields=tooltip_fields(frame, lang, top_n=top_n),
+        legend_title=t("legend_score", lang),
+        layer_name=t("layer_priority", lang),
+        tick_format=lambda v: fmt_num(v, lang, decimals=1),
+        nodata_label=t("no_data", lang),
+        highlight_codes=[pick] if pick else [],
+        shapes=shapes,
+    )
 
 
 def _error(err: InfraGapError, lang: str) -> str:
@@ -850,17 +868,10 @@ def _national_page(
     left, right = st.columns([5, 4])
     with left:
         st.subheader(t("map", lang))
-        frame = map_frame(display, ranked, lang, tips=indicator_tips(ranked, lang))
-        fmap = maps.priority_choropleth(
-            frame,
-            value_col="score",
-            tooltip_fields=tooltip_fields(frame, lang, top_n=int(top_n)),
-            legend_title=t("legend_score", lang),
-            layer_name=t("layer_priority", lang),
-            tick_format=lambda v: fmt_num(v, lang, decimals=1),
-            nodata_label=t("no_data", lang),
-            shapes=shapes,
-        )
+        fmap = _priority_map(
+            map_frame(display, ranked, lang, tips=indicator_tips(ranked, lang)),
+            shapes, lang, top_n=int(top_n),
+        )  # fmt: skip
         st_folium(
             fmap,
             returned_objects=[],
@@ -1255,18 +1266,10 @@ with left:
     if map_prefix:
         display = display[display["kode"].str.startswith(map_prefix + ".")]
     tips = indicator_tip_texts(data_key, level, float(covered_min), lang, layers)
-    frame = map_frame(display, ranked, lang, tips=tips)
-    fmap = maps.priority_choropleth(
-        frame,
-        value_col="score",
-        tooltip_fields=tooltip_fields(frame, lang, top_n=int(top_n)),
-        legend_title=t("legend_score", lang),
-        layer_name=t("layer_priority", lang),
-        tick_format=lambda v: fmt_num(v, lang, decimals=1),
-        nodata_label=t("no_data", lang),
-        highlight_codes=[pick],
-        shapes=map_shapes(data_key, level, map_prefix, layers),
-    )
+    fmap = _priority_map(
+        map_frame(display, ranked, lang, tips=tips),
+        map_shapes(data_key, level, map_prefix, layers), lang, top_n=int(top_n), pick=pick,
+    )  # fmt: skip
     legend: list[tuple[str, str]] = []
     if any(on.values()):
         with st.spinner(t("layers_loading", lang)):

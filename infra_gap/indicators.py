@@ -13,7 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from infra_gap.config import LEVEL_CODE_LENGTH
+from infra_gap.config import LEVEL_CODE_LENGTH, EvidenceParams
 from infra_gap.coverage import PointCoverage
 from infra_gap.errors import DataError
 from infra_gap.registry import INDICATORS, Indicator
@@ -21,6 +21,7 @@ from infra_gap.registry import INDICATORS, Indicator
 __all__ = [
     "INDICATORS",
     "Indicator",
+    "add_area_context",
     "area_indicators",
     "desa_counts",
     "finish_ratios",
@@ -172,3 +173,22 @@ def finish_ratios(table: pd.DataFrame) -> pd.DataFrame:
         out["speed_up_mbps"] = ratio("_speed_up_sum", "speed_tests", 1 / 1000)
         out["speed_latency_ms"] = ratio("_speed_latency_sum", "speed_tests")
     return out.drop(columns=[c for c in _HIDDEN_SUMS if c in out])
+
+
+def add_area_context(table: pd.DataFrame, context: pd.DataFrame, *, params: EvidenceParams) -> None:
+    """Add the area context (rows in ``table``'s order), MSME density and the evidence flags.
+
+    Shared by the province pipeline and the partitioned engine, so both tables agree.
+    ``speed_low_evidence``: fewer than ``params.min_tests`` tests; ``evidence_conflict``:
+    coverage says covered for MSMEs of which more than ``params.conflict_share`` sit in
+    tiles under the slow-down speed or with no tests.
+    """
+    table["msme_density_km2"] = table["msme_total"] / context["area_km2"].to_numpy()
+    for col in context.columns:
+        table[col] = context[col].to_numpy()
+    if "speed_tests" in table:
+        table["speed_low_evidence"] = table["speed_tests"] < params.min_tests
+    if "msme_evidence_conflict" in table:
+        covered = table["msme_covered"].to_numpy(dtype="float64")
+        conflict = table["msme_evidence_conflict"].to_numpy(dtype="float64")
+        table["evidence_conflict"] = (covered > 0) & (conflict > params.conflict_share * covered)

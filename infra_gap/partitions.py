@@ -26,7 +26,7 @@ from infra_gap.coverage import point_coverage
 from infra_gap.engine import EngineSpec, dask_client, run_partitions
 from infra_gap.errors import DataError
 from infra_gap.evidence import nearest_distance, tile_values_at
-from infra_gap.indicators import area_indicators, desa_counts, speed_sums
+from infra_gap.indicators import add_area_context, area_indicators, desa_counts, speed_sums
 from infra_gap.io import partitioned
 from infra_gap.layers import RowAccount
 from infra_gap.placement import LabelGrid, build_label_grid, place_points_indexed
@@ -369,14 +369,8 @@ def workload_table(
         table["operator_class"] = np.select([ops == 0, ops == 1], ["none", "single"], "several")
         table["msme_tower_km"] = table["kode"].map(extra["msme_tower_km"]).to_numpy()
     context = _wide_context(context, table["kode"])
-    table["msme_density_km2"] = table["msme_total"] / context["area_km2"].to_numpy()
-    for col in context.columns:
-        table[col] = context[col].to_numpy()
-    table["area_uncovered_share"] = table["kode"].map(extra["area_uncovered_share"]).to_numpy()
-    if "speed_tests" in table:
-        table["speed_low_evidence"] = table["speed_tests"] < params.min_tests
-    if "msme_evidence_conflict" in table:
-        covered = table["msme_covered"].to_numpy(dtype="float64")
-        conflict = table["msme_evidence_conflict"].to_numpy(dtype="float64")
-        table["evidence_conflict"] = (covered > 0) & (conflict > params.conflict_share * covered)
+    # The zonal share is computed per partition; it is the last context column, as in
+    # infra_gap.pipeline.area_facts.
+    context["area_uncovered_share"] = table["kode"].map(extra["area_uncovered_share"]).to_numpy()
+    add_area_context(table, context, params=params)
     return table, _accounts(wl, per_desa, rows)

@@ -24,7 +24,7 @@ from infra_gap.context import area_context, area_uncovered_share
 from infra_gap.coverage import PointCoverage, point_coverage
 from infra_gap.errors import DataError
 from infra_gap.evidence import nearest_distance, tile_centres, tile_values_at
-from infra_gap.indicators import area_indicators, desa_counts, speed_sums
+from infra_gap.indicators import add_area_context, area_indicators, desa_counts, speed_sums
 from infra_gap.layers import REJECTED_COLUMNS, Layers, RowAccount
 from infra_gap.placement import PLACEMENT_RULE, LabelGrid, label_grid, place_points_indexed
 from infra_gap.scoring import rank_areas
@@ -366,15 +366,7 @@ def indicator_table(
         if area_frame is not None
         else area_facts(layers, level=level, covered_min=facts.covered_min)
     )
-    table["msme_density_km2"] = table["msme_total"] / context["area_km2"].to_numpy()
-    for col in context.columns:
-        table[col] = context[col].to_numpy()
-    if "speed_tests" in table:
-        table["speed_low_evidence"] = table["speed_tests"] < params.min_tests
-    if "msme_evidence_conflict" in table:
-        covered = table["msme_covered"].to_numpy(dtype="float64")
-        conflict = table["msme_evidence_conflict"].to_numpy(dtype="float64")
-        table["evidence_conflict"] = (covered > 0) & (conflict > params.conflict_share * covered)
+    add_area_context(table, context, params=params)
     return table
 
 
