@@ -21,13 +21,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Element, Figure, MacroElement
+from branca.element import Element, Figure
 from branca.utilities import color_brewer
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from infra_gap.config import WORK_CRS
 from infra_gap.errors import DataError, SchemaError
+from infra_gap.folium_text import TextMacro, keep_rendered_text
 from infra_gap.score_map import AreaShapes, add_score_layer, area_shapes
 
 __all__ = [
@@ -277,6 +278,7 @@ class _OfflineMap(folium.Map):
     def __init__(self, *, asset_base_url: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.asset_base_url = asset_base_url.rstrip("/")
+        keep_rendered_text(self.get_root())  # data is never evaluated as a template
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         """Point every asset link at the vendored copies, then render as folium does."""
@@ -318,7 +320,7 @@ class _OfflineMap(folium.Map):
         return out
 
 
-class _Legend(MacroElement):
+class _Legend(TextMacro):
     """A plain HTML legend in a Leaflet control (branca's legend loads d3 from a CDN)."""
 
     _template = Template(
