@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import threading
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from pathlib import Path
-from types import MappingProxyType
+from dataclasses import replace
 
 import folium
 import geopandas as gpd
@@ -16,48 +11,41 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from infra_gap import io, map_layers, maps
+from infra_gap import map_layers, maps
 from infra_gap.cli_export import FORMATS, export_bytes, meta_for
-from infra_gap.cli_national import EngineRun, engine_table, national_dir, national_workload
-from infra_gap.config import GEO_CRS, LEVELS, CoverageParams
+from infra_gap.cli_national import EngineRun, national_dir, national_workload
+from infra_gap.config import LEVELS
 from infra_gap.costs import cost_table, fmt_idr
-from infra_gap.demo import load_demo
 from infra_gap.dossier import CHECKLIST_FIELDS
 from infra_gap.errors import InfraGapError
 from infra_gap.export import rejected_csv, rejected_rows, row_accounts, sites_csv
 from infra_gap.hardening import check_environment, safe_label
 from infra_gap.i18n import DEFAULT_LANG, LANGS, PROVINCE_NAMES, TEXT, fmt_int, fmt_num, fmt_pct, t
-from infra_gap.inputs import InputPaths, Loaded, load_layers
+from infra_gap.inputs import InputPaths
 from infra_gap.layers import Layers
 from infra_gap.national import NationalParams
 from infra_gap.national_view import (
     WorkloadEntry,
-    national_display,
     national_workloads,
-    province_subset,
     workload_layers,
     workload_provinces,
 )
-from infra_gap.pipeline import PointFacts, indicator_table, place_and_cover, with_coverage
+from infra_gap.pipeline import PointFacts
 from infra_gap.presets import CUSTOM, PRESETS, preset_weights
 from infra_gap.registry import INDICATORS, SITING_INDICATORS, uses_siting
 from infra_gap.scenario import (
     Scenario,
     ScenarioResult,
     compare_rankings,
-    run_scenario,
     scenario_from_bytes,
-    scenario_from_toml,
     scenario_to_toml,
 )
-from infra_gap.score_map import AreaShapes, area_shapes
+from infra_gap.score_map import AreaShapes
 from infra_gap.scoring import NORMALISATIONS, normalised_weights
-from infra_gap.siteplan import SitePlan, suggest_sites, with_cost_efficiency
-from infra_gap.siting import ReachParams, SitingProblem, siting_problem
+from infra_gap.siteplan import SitePlan
 from infra_gap.stability import MAX_DRAWS, StabilityParams
 from infra_gap.views import (
     EVIDENCE_LAYERS,
-    TOOLTIP_COLUMNS,
     accounts_view,
     checklist_view,
     code_path,
@@ -76,10 +64,33 @@ from infra_gap.views import (
     tooltip_fields,
 )
 from infra_gap.workload import Workload, read_workload
+from ui.cached import (
+    FLAT_KM,
+    area_names,
+    boundary_measures,
+    cache_dir,
+    candidate_plots,
+    data_dir,
+    demo_layers,
+    display_areas,
+    evidence,
+    generation_lock,
+    indicator_tip_texts,
+    indicators,
+    map_shapes,
+    national_outlines,
+    national_ranking,
+    national_run,
+    national_shapes,
+    own_data,
+    point_facts,
+    province_map_bytes,
+    ranked_csv_bytes,
+    scenario_run,
+    site_plan,
+    siting,
+)
 
-ROOT = Path(__file__).parent
-DATA_DIR = Path(os.environ.get("INFRA_GAP_DATA", ROOT / "data"))
-CACHE_DIR = Path(os.environ.get("INFRA_GAP_CACHE", ROOT / ".cache"))
 LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 PRESET_CHOICES = [*(k for k, p in PRESETS.items() if p.available), CUSTOM]
 DEMO = "demo"
@@ -88,205 +99,11 @@ SOURCES = (DEMO, NATIONAL)
 MAKE = "make"  # the scale choice that makes the smallest national workload
 MAKE_SCALE = 0.01  # 832 desa, 650,000 MSMEs: a few seconds to generate
 MAP_BUDGET = 3_000_000  # bytes of map HTML sent to a browser at most (desa: one kabupaten)
-TTL = 3600  # seconds an uploaded data set's results stay cached
 UPLOADS = ("areas", "msme", "coverage", "towers", "speed_tiles", "backbone")
-FLAT_KM = ReachParams().flat_km  # default reach: 8 km, a 42 m BAKTI tower on flat land
 SITE_TABLE_COLUMNS = (
     "site_id", "kode_desa", "kode_kec", "lon", "lat", "msme_new", "capex_idr", "backhaul",
     "opex_idr_per_year", "island",
 )  # fmt: skip
-
-
-@st.cache_resource(show_spinner=False)
-def demo_layers() -> Layers:
-    """Static demo data, shared read-only by all sessions."""
-    return load_demo(DATA_DIR, CACHE_DIR)
-
-
-# Everything derived from data is keyed by the data's key: "demo", or the SHA-256 of the
-# uploaded bytes and options. `_layers` is not hashed; the key stands in for it.
-@st.cache_resource(show_spinner=False, max_entries=4, ttl=TTL)
-def own_data(key: str, _paths: InputPaths) -> Loaded:
-    """Uploaded files read and validated, keyed by the SHA-256 of their content."""
-    return load_layers(_paths)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4, ttl=TTL)
-def placed_points(key: str, _layers: Layers) -> PointFacts:
-    """Point placement, nearest towers and tiles: once per data set, for every level and
-    threshold (at the default threshold)."""
-    return place_and_cover(_layers, covered_min=CoverageParams().covered_min)
-
-
-@st.cache_resource(show_spinner=False, max_entries=6, ttl=TTL)
-def point_facts(key: str, covered_min: float, _layers: Layers) -> PointFacts:
-    """The facts at a threshold: only the coverage look-up is redone for another one."""
-    facts = placed_points(key, _layers)
-    if covered_min == facts.covered_min:
-        return facts
-    return with_coverage(_layers, facts, covered_min=covered_min)
-
-
-@st.cache_resource(show_spinner=False, max_entries=18, ttl=TTL)
-def indicator_tip_texts(
-    key: str, level: str, covered_min: float, lang: str, _layers: Layers
-) -> pd.DataFrame:
-    """Every indicator of a level formatted for the map's tooltips (weights do not change
-    them; read-only)."""
-    return indicator_tips(indicators(key, level, covered_min, _layers), lang)
-
-
-@st.cache_resource(show_spinner=False, max_entries=18, ttl=TTL)
-def indicators(key: str, level: str, covered_min: float, _layers: Layers) -> pd.DataFrame:
-    """Indicator table of one level (read-only: scoring copies it)."""
-    return indicator_table(_layers, point_facts(key, covered_min, _layers), level=level)
-
-
-# Siting keeps one reach matrix per data set, threshold and reach (about 200 MB on the demo).
-@st.cache_resource(show_spinner=False, max_entries=2, ttl=TTL)
-def siting(
-    key: str,
-    covered_min: float,
-    radius_km: float,
-    terrain: str,
-    _layers: Layers,
-    plots_key: str = "",
-    only_plots: bool = False,
-    _plots: gpd.GeoDataFrame | None = None,
-) -> SitingProblem:
-    """Candidate sites, demand and the reach matrix: the slow part of siting. Uploaded plots
-    (`_plots`, keyed by the SHA-256 of their bytes) join the candidates, or replace them."""
-    reach = ReachParams(radius_km=radius_km, terrain=terrain)
-    return siting_problem(
-        _layers, point_facts(key, covered_min, _layers), reach=reach, uploaded=_plots,
-        generated=not only_plots,
-    )  # fmt: skip
-
-
-@st.cache_resource(show_spinner=False, max_entries=4, ttl=TTL)
-def candidate_plots(plots_key: str, name: str, _data: bytes) -> gpd.GeoDataFrame:
-    """Uploaded candidate plots (points), read once per content (the name picks the reader)."""
-    return io.read_vector(_data, name=name)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16, ttl=TTL)
-def site_plan(
-    key: str,
-    covered_min: float,
-    radius_km: float,
-    terrain: str,
-    budget_idr: float | None,
-    count: int | None,
-    _layers: Layers,
-    plots_key: str = "",
-    only_plots: bool = False,
-    _plots: gpd.GeoDataFrame | None = None,
-) -> SitePlan:
-    """Sites for a budget or a count (read-only: shown and exported, never changed)."""
-    problem = siting(key, covered_min, radius_km, terrain, _layers, plots_key, only_plots, _plots)
-    return suggest_sites(problem, budget_idr=budget_idr, count=count)
-
-
-@st.cache_resource(show_spinner=False, max_entries=6, ttl=TTL)
-def cost_efficiency(key: str, level: str, covered_min: float, _layers: Layers) -> pd.DataFrame:
-    """Indicator table with MSMEs newly covered per Rp 1 billion (default reach and costs)."""
-    problem = siting(key, covered_min, FLAT_KM, "flat", _layers)
-    return with_cost_efficiency(indicators(key, level, covered_min, _layers), problem)
-
-
-@st.cache_resource(show_spinner=False, max_entries=24, ttl=TTL)
-def map_shapes(key: str, level: str, prefix: str, _layers: Layers) -> AreaShapes:
-    """The demo map's outlines at `level` (in kabupaten `prefix`), serialised once (read-only):
-    a weight change only recolours them."""
-    display = display_areas(key, level, _layers)
-    if prefix:
-        display = display[display["kode"].str.startswith(prefix + ".")]
-    return area_shapes(display[["kode", "geometry"]])
-
-
-@st.cache_resource(show_spinner=False, max_entries=6, ttl=TTL)
-def area_names(key: str, levels: tuple[str, ...], _layers: Layers) -> Mapping[str, str]:
-    """Code -> name over `levels` (read-only)."""
-    return MappingProxyType(
-        {
-            k: n
-            for lv in levels
-            for k, n in zip(_layers.areas[lv]["kode"], _layers.areas[lv]["nama"], strict=True)
-        }
-    )
-
-
-@st.cache_data(show_spinner=False, max_entries=32, ttl=TTL)
-def ranked_csv_bytes(key: str, text: str, lang: str, _layers: Layers) -> bytes:
-    """The ranked CSV of a scenario, made with the page (not on click): Streamlit can drop a
-    file made on click before the browser fetches it when many sessions run at once."""
-    result = scenario_run(key, text, _layers)
-    return export_bytes(result.ranked, _layers, fmt=".csv", meta=meta_for(result), lang=lang)
-
-
-@st.cache_resource(show_spinner=False, max_entries=32, ttl=TTL)
-def scenario_run(key: str, text: str, _layers: Layers) -> ScenarioResult:
-    """Ranking, stability and tiers of a scenario, keyed by its TOML text."""
-    scenario = scenario_from_toml(text)
-    if uses_siting(scenario.weights):  # computed once per level, never on a weight change
-        table = cost_efficiency(key, scenario.level, scenario.covered_min, _layers)
-    else:
-        table = indicators(key, scenario.level, scenario.covered_min, _layers)
-    return run_scenario(table, scenario)
-
-
-@st.cache_resource(show_spinner=False, max_entries=12, ttl=TTL)
-def display_areas(key: str, level: str, _layers: Layers) -> gpd.GeoDataFrame:
-    """Simplified display geometry per level (analysis keeps the full geometry)."""
-    areas = _layers.areas[level]
-    shown = areas[["kode", "nama"]].copy()
-    tolerance = 150.0 if level == "desa" else 50.0  # keeps the desa map payload small
-    geometry = maps.display_geometry(areas, tolerance_m=tolerance)
-    return gpd.GeoDataFrame(shown, geometry=geometry).to_crs(GEO_CRS)
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Evidence layers prepared once per data set and threshold (read-only)."""
-
-    coverage: map_layers.Overlay | None
-    speed: map_layers.Overlay | None
-    cells: tuple[map_layers.HeatCells, map_layers.HeatCells] | None
-
-
-@st.cache_resource(show_spinner=False, max_entries=6, ttl=TTL)
-def evidence(key: str, covered_min: float, _layers: Layers) -> Evidence:
-    """Warped rasters and MSME heat cells: the slow part of the evidence layers."""
-    raster = _layers.coverage
-    coverage = None
-    if raster is not None and hasattr(raster, "array"):
-        coverage = map_layers.coverage_overlay(raster, covered_min=covered_min)  # type: ignore[arg-type]
-    speed = None
-    if _layers.speed_tiles is not None:
-        speed = map_layers.speed_overlay(_layers.speed_tiles)
-    facts = point_facts(key, covered_min, _layers)
-    msme = _layers.msme
-    cells = None
-    if {"lon", "lat"} <= set(msme.columns) and len(msme) == len(facts.coverage.covered):
-        cells = map_layers.msme_cells(
-            pd.to_numeric(msme["lon"], errors="coerce").to_numpy(dtype="float64"),
-            pd.to_numeric(msme["lat"], errors="coerce").to_numpy(dtype="float64"),
-            ~facts.coverage.covered,
-        )
-    return Evidence(coverage, speed, cells)
-
-
-@st.cache_resource(show_spinner=False, max_entries=6, ttl=TTL)
-def province_map_bytes(key: str, level: str, _layers: Layers) -> int:
-    """Bytes of the whole-province priority map at `level` (all areas, no evidence layers)."""
-    frame = display_areas(key, level, _layers)[["kode", "nama", "geometry"]].copy()
-    frame["score"] = 0.5
-    frame["tt"] = frame["nama"].astype("str")
-    m = maps.priority_choropleth(
-        frame, value_col="score", tooltip_fields=[("tt", label) for _, label in TOOLTIP_COLUMNS],
-        legend_title="", layer_name="",
-    )  # fmt: skip
-    return len(maps.map_html(m).encode("utf-8"))
 
 
 def _priority_map(
@@ -539,13 +356,6 @@ def _back_to_demo() -> None:
     _forget("level")
 
 
-@st.cache_resource(show_spinner=False, max_entries=4, ttl=TTL)
-def boundary_measures(key: str, _loaded: Loaded) -> tuple[int, float, float]:
-    """Overlapping pairs, their area and the gaps (km²) of an uploaded boundary layer."""
-    overlaps = _loaded.boundary.overlaps()
-    return len(overlaps), float(overlaps["overlap_km2"].sum()), _loaded.boundary.gap_km2()
-
-
 def _data_quality(layers: Layers, facts: PointFacts | None, own: dict | None, lang: str) -> None:
     """The "Kualitas data" panel: rows read/placed/rejected per source, rejected rows,
     boundary repairs, overlaps and gaps."""
@@ -603,44 +413,6 @@ def _data_quality(layers: Layers, facts: PointFacts | None, own: dict | None, la
 # ---------------------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner=False)
-def _make_lock() -> threading.Lock:
-    """One national workload is generated at a time, whichever session asks."""
-    return threading.Lock()
-
-
-@st.cache_resource(show_spinner=False, max_entries=4, ttl=TTL)
-def national_run(
-    name: str, digest: str, level: str, covered_min: float, _wl: Workload
-) -> EngineRun:
-    """Indicator table of a workload at one level (read-only: scoring copies it)."""
-    return engine_table(level=level, engine="local", workload=_wl.root, covered_min=covered_min)
-
-
-@st.cache_resource(show_spinner=False, max_entries=32, ttl=TTL)
-def national_ranking(
-    name: str, digest: str, text: str, province: str, _wl: Workload
-) -> ScenarioResult:
-    """Ranking of the areas of one province (all areas when ``""``) under a scenario."""
-    scenario = scenario_from_toml(text)
-    run = national_run(name, digest, scenario.level, scenario.covered_min, _wl)
-    return run_scenario(province_subset(run.table, province or None), scenario)
-
-
-@st.cache_resource(show_spinner=False, max_entries=12, ttl=TTL)
-def national_outlines(
-    name: str, digest: str, level: str, province: str, _wl: Workload
-) -> gpd.GeoDataFrame:
-    """Display outlines in EPSG:4326: the nation (kecamatan, kabupaten) or one province."""
-    return national_display(_wl, level=level, province=province or None)
-
-
-@st.cache_resource(show_spinner=False, max_entries=12, ttl=TTL)
-def national_shapes(name: str, digest: str, level: str, province: str, _wl: Workload) -> AreaShapes:
-    """The outlines serialised once: a weight change only sends new colours and tooltips."""
-    return area_shapes(national_outlines(name, digest, level, province, _wl))
-
-
 def _scale_text(scale: float, lang: str) -> str:
     return fmt_num(scale, lang, decimals=max(0, len(f"{scale:g}".partition(".")[2])))
 
@@ -652,8 +424,8 @@ def _province_label(code: str, lang: str) -> str:
 def _national_scale(lang: str) -> tuple[WorkloadEntry, Workload] | None:
     """Sidebar: the workload, among those found (and scale 0.01 to make); None to make it."""
     ss = st.session_state
-    entries = {e.name: e for e in national_workloads(CACHE_DIR)}
-    make_name = national_dir(CACHE_DIR, MAKE_SCALE).name
+    entries = {e.name: e for e in national_workloads(cache_dir())}
+    make_name = national_dir(cache_dir(), MAKE_SCALE).name
     options = [*entries, *([MAKE] if make_name not in entries else [])]
     preferred = make_name if make_name in entries else options[0]
     if ss.get("nat_scale") not in options:
@@ -684,7 +456,7 @@ def _national_scale(lang: str) -> tuple[WorkloadEntry, Workload] | None:
         return None
     entry = entries[chosen]
     try:
-        return entry, read_workload(CACHE_DIR / entry.name)
+        return entry, read_workload(cache_dir() / entry.name)
     except InfraGapError as err:  # a manifest of another version: said, nothing run
         st.error(_error(err, lang))
         st.stop()
@@ -740,11 +512,11 @@ def _national_make(lang: str) -> None:
     )
     if not st.button(t("nat_make_button", lang).format(scale=scale), key="nat_make"):
         return
-    folder = national_dir(CACHE_DIR, MAKE_SCALE)
+    folder = national_dir(cache_dir(), MAKE_SCALE)
     with st.status(t("nat_making", lang).format(scale=scale)) as status:
         try:
-            with _make_lock():
-                _, seconds = national_workload(folder, data_dir=DATA_DIR, params=params)
+            with generation_lock():
+                _, seconds = national_workload(folder, data_dir=data_dir(), params=params)
         except InfraGapError as err:
             status.update(state="error")
             st.error(_error(err, lang))
@@ -1024,6 +796,9 @@ with st.sidebar:
                     indicator_label(name, lang),
                     0.0,
                     1.0,
+                    # A value given saves Streamlit a scan of the session state per slider;
+                    # the state (from a preset or the slider) still wins over it.
+                    value=float(ss.get(f"w_{name}", 0.0)),
                     step=0.05,
                     key=f"w_{name}",
                     on_change=_to_custom,
@@ -1232,12 +1007,33 @@ if level == "kecamatan":
     prefix = ss["dd_kabupaten"]
 elif level == "desa":
     prefix = ss["dd_kecamatan"] or ss["dd_kabupaten"]
-shown_ranked = ranked[ranked["kode"].str.startswith(prefix + ".")] if prefix else ranked
+# Several kabupaten at once ("Nias and Nias Selatan"), when no single one is drilled into.
+kab_codes: list[str] = []
+if hierarchy and level != "kabupaten" and "kabupaten" in levels and not prefix:
+    kab_options = layers.areas["kabupaten"]["kode"].astype("str").tolist()
+    kept = [k for k in ss.get("kab_filter", []) if k in kab_options]
+    if kept != ss.get("kab_filter", []):
+        ss["kab_filter"] = kept  # another data set: codes it lacks are dropped
+    kab_codes = st.multiselect(
+        t("kab_filter", lang),
+        kab_options,
+        format_func=lambda k: f"{names_by_code.get(k, k)} ({k})",
+        key="kab_filter",
+        help=t("kab_filter_help", lang),
+        placeholder=t("dd_all", lang),
+    )
 if prefix:
+    shown_ranked = ranked[ranked["kode"].str.startswith(prefix + ".")]
+    shown_names = names_by_code.get(prefix, prefix)
+elif kab_codes:
+    kab_of = ranked["kode"].str.split(".", n=2).str[:2].str.join(".")
+    shown_ranked = ranked[kab_of.isin(kab_codes)]
+    shown_names = ", ".join(names_by_code.get(k, k) for k in kab_codes)
+else:
+    shown_ranked = ranked
+if prefix or kab_codes:
     st.caption(
-        t("filtered", lang).format(
-            n=fmt_int(len(shown_ranked), lang), nama=md_escape(names_by_code.get(prefix, prefix))
-        )
+        t("filtered", lang).format(n=fmt_int(len(shown_ranked), lang), nama=md_escape(shown_names))
     )
 
 # The detail area: picked in the detail box, on the map, in the drill-down or by search.
@@ -1265,6 +1061,8 @@ with left:
     display = display_areas(data_key, level, layers)
     if map_prefix:
         display = display[display["kode"].str.startswith(map_prefix + ".")]
+    elif kab_codes:
+        display = display[display["kode"].isin(shown_ranked["kode"])]
     tips = indicator_tip_texts(data_key, level, float(covered_min), lang, layers)
     fmap = _priority_map(
         map_frame(display, ranked, lang, tips=tips),

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from infra_gap.i18n import TEXT
+from infra_gap.views import indicator_label
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -198,14 +199,14 @@ def test_compare_with_another_level_is_an_error(at):
 
 
 def test_absent_weighted_indicator_is_dropped_with_a_warning(at, monkeypatch):
-    import infra_gap.pipeline
+    import ui.cached  # the app's cached calls, imported once
 
-    real = infra_gap.pipeline.indicator_table
+    real = ui.cached.indicator_table
 
     def without_backbone(*args, **kwargs):
         return real(*args, **kwargs).drop(columns="backbone_km")
 
-    monkeypatch.setattr(infra_gap.pipeline, "indicator_table", without_backbone)
+    monkeypatch.setattr(ui.cached, "indicator_table", without_backbone)
     at.number_input(key="covered_min").set_value(0.25).run()  # a threshold no other test caches
     at.selectbox(key="preset_id").set_value("daerah_terpencil").run()
     assert not at.exception
@@ -485,3 +486,27 @@ def test_uploaded_plots_alone_give_the_site(at, demo_layers):
     assert sites[lon_col].iloc[0] == pytest.approx(lon, abs=1e-5)  # the plot, not the grid
     assert sites[lat_col].iloc[0] == pytest.approx(lat, abs=1e-5)
     assert "\u2192 1 menara \u2192" in _summary(at)
+
+
+def test_several_kabupaten_filter_the_table_and_the_map(at, demo_layers):
+    """The newcomer's question: the ten kecamatan of Nias and Nias Selatan with the most
+    MSMEs without 4G, and how sure the ranking is."""
+    at.multiselect(key="kab_filter").set_value(["12.04", "12.14"]).run()
+    assert not at.exception
+    table = _table(at)
+    kec = demo_layers.areas["kecamatan"]
+    expected = set(kec.loc[kec["kode"].str[:5].isin(["12.04", "12.14"]), "kode"])
+    assert set(table["Kode"]) == expected
+    assert table["Peringkat"].is_monotonic_increasing  # province-wide ranks, in order
+    assert table["Peringkat"].iloc[0] >= 1
+    # how sure: the priority tier, the rank range over the weight draws, the top-10 share
+    assert {"Prioritas", "Peringkat p5-p95", "Di 10 besar (% undian)"} <= set(table.columns)
+    assert indicator_label("msme_uncovered", "id") in table.columns
+    assert any("Kabupaten Nias, Kabupaten Nias Selatan" in c.value for c in at.caption)
+    args = _map_args(at)
+    assert all(k in args for k in list(expected)[:5])
+    other = kec.loc[kec["kode"].str.startswith("12.01."), "kode"].iloc[0]
+    assert f'"{other}":' not in args  # other kabupaten's areas are not drawn
+    # a single kabupaten drilled into replaces the filter
+    at.selectbox(key="dd_kabupaten_id").set_value("12.01").run()
+    assert all(c.startswith("12.01.") for c in _table(at)["Kode"])

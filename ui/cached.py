@@ -1,0 +1,297 @@
+"""The app's cached library calls: one definition, made when the module is first imported.
+
+Defined in app.py, every decorator ran again on each rerun (Streamlit re-executes the
+script), and Streamlit read each function's source to key its cache: tens of milliseconds
+per rerun. Everything derived from data is keyed by the data's key: "demo", or the SHA-256
+of the uploaded bytes and options. Arguments starting with ``_`` are not hashed; the key
+stands in for them. Results are shared read-only by every session: callers copy before
+changing anything.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from infra_gap import io, map_layers, maps
+from infra_gap.cli_export import export_bytes, meta_for
+from infra_gap.cli_national import EngineRun, engine_table
+from infra_gap.config import GEO_CRS, CoverageParams
+from infra_gap.demo import load_demo
+from infra_gap.inputs import InputPaths, Loaded, load_layers
+from infra_gap.layers import Layers
+from infra_gap.national_view import national_display, province_subset
+from infra_gap.pipeline import PointFacts, indicator_table, place_and_cover, with_coverage
+from infra_gap.registry import uses_siting
+from infra_gap.scenario import ScenarioResult, run_scenario, scenario_from_toml
+from infra_gap.score_map import AreaShapes, area_shapes
+from infra_gap.siteplan import SitePlan, suggest_sites, with_cost_efficiency
+from infra_gap.siting import ReachParams, SitingProblem, siting_problem
+from infra_gap.views import TOOLTIP_COLUMNS, indicator_tips
+from infra_gap.workload import Workload
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def data_dir() -> Path:
+    """The data folder: ``INFRA_GAP_DATA``, else ``data/`` (read per call, not at import)."""
+    return Path(os.environ.get("INFRA_GAP_DATA", ROOT / "data"))
+
+
+def cache_dir() -> Path:
+    """The cache folder: ``INFRA_GAP_CACHE``, else ``.cache/`` (read per call)."""
+    return Path(os.environ.get("INFRA_GAP_CACHE", ROOT / ".cache"))
+
+
+TTL = 3600  # seconds an uploaded data set's results stay cached
+FLAT_KM = ReachParams().flat_km  # default reach: 8 km, a 42 m BAKTI tower on flat land
+
+
+@st.cache_resource(show_spinner=False)
+def demo_layers() -> Layers:
+    """Static demo data, shared read-only by all sessions."""
+    return load_demo(data_dir(), cache_dir())
+
+
+# Everything derived from data is keyed by the data's key: "demo", or the SHA-256 of the
+# uploaded bytes and options. `_layers` is not hashed; the key stands in for it.
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=TTL)
+def own_data(key: str, _paths: InputPaths) -> Loaded:
+    """Uploaded files read and validated, keyed by the SHA-256 of their content."""
+    return load_layers(_paths)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=TTL)
+def placed_points(key: str, _layers: Layers) -> PointFacts:
+    """Point placement, nearest towers and tiles: once per data set, for every level and
+    threshold (at the default threshold).
+    """
+    return place_and_cover(_layers, covered_min=CoverageParams().covered_min)
+
+
+@st.cache_resource(show_spinner=False, max_entries=6, ttl=TTL)
+def point_facts(key: str, covered_min: float, _layers: Layers) -> PointFacts:
+    """The facts at a threshold: only the coverage look-up is redone for another one."""
+    facts = placed_points(key, _layers)
+    if covered_min == facts.covered_min:
+        return facts
+    return with_coverage(_layers, facts, covered_min=covered_min)
+
+
+@st.cache_resource(show_spinner=False, max_entries=18, ttl=TTL)
+def indicator_tip_texts(
+    key: str, level: str, covered_min: float, lang: str, _layers: Layers
+) -> pd.DataFrame:
+    """Every indicator of a level formatted for the map's tooltips (weights do not change
+    them; read-only).
+    """
+    return indicator_tips(indicators(key, level, covered_min, _layers), lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=18, ttl=TTL)
+def indicators(key: str, level: str, covered_min: float, _layers: Layers) -> pd.DataFrame:
+    """Indicator table of one level (read-only: scoring copies it)."""
+    return indicator_table(_layers, point_facts(key, covered_min, _layers), level=level)
+
+
+# Siting keeps one reach matrix per data set, threshold and reach (about 200 MB on the demo).
+@st.cache_resource(show_spinner=False, max_entries=2, ttl=TTL)
+def siting(
+    key: str,
+    covered_min: float,
+    radius_km: float,
+    terrain: str,
+    _layers: Layers,
+    plots_key: str = "",
+    only_plots: bool = False,
+    _plots: gpd.GeoDataFrame | None = None,
+) -> SitingProblem:
+    """Candidate sites, demand and the reach matrix: the slow part of siting. Uploaded plots
+    (`_plots`, keyed by the SHA-256 of their bytes) join the candidates, or replace them.
+    """
+    reach = ReachParams(radius_km=radius_km, terrain=terrain)
+    return siting_problem(
+        _layers, point_facts(key, covered_min, _layers), reach=reach, uploaded=_plots,
+        generated=not only_plots,
+    )  # fmt: skip
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=TTL)
+def candidate_plots(plots_key: str, name: str, _data: bytes) -> gpd.GeoDataFrame:
+    """Uploaded candidate plots (points), read once per content (the name picks the reader)."""
+    return io.read_vector(_data, name=name)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=TTL)
+def site_plan(
+    key: str,
+    covered_min: float,
+    radius_km: float,
+    terrain: str,
+    budget_idr: float | None,
+    count: int | None,
+    _layers: Layers,
+    plots_key: str = "",
+    only_plots: bool = False,
+    _plots: gpd.GeoDataFrame | None = None,
+) -> SitePlan:
+    """Sites for a budget or a count (read-only: shown and exported, never changed)."""
+    problem = siting(key, covered_min, radius_km, terrain, _layers, plots_key, only_plots, _plots)
+    return suggest_sites(problem, budget_idr=budget_idr, count=count)
+
+
+@st.cache_resource(show_spinner=False, max_entries=6, ttl=TTL)
+def cost_efficiency(key: str, level: str, covered_min: float, _layers: Layers) -> pd.DataFrame:
+    """Indicator table with MSMEs newly covered per Rp 1 billion (default reach and costs)."""
+    problem = siting(key, covered_min, FLAT_KM, "flat", _layers)
+    return with_cost_efficiency(indicators(key, level, covered_min, _layers), problem)
+
+
+@st.cache_resource(show_spinner=False, max_entries=24, ttl=TTL)
+def map_shapes(key: str, level: str, prefix: str, _layers: Layers) -> AreaShapes:
+    """The demo map's outlines at `level` (in kabupaten `prefix`), serialised once (read-only):
+    a weight change only recolours them.
+    """
+    display = display_areas(key, level, _layers)
+    if prefix:
+        display = display[display["kode"].str.startswith(prefix + ".")]
+    return area_shapes(display[["kode", "geometry"]])
+
+
+@st.cache_resource(show_spinner=False, max_entries=6, ttl=TTL)
+def area_names(key: str, levels: tuple[str, ...], _layers: Layers) -> Mapping[str, str]:
+    """Code -> name over `levels` (read-only)."""
+    return MappingProxyType(
+        {
+            k: n
+            for lv in levels
+            for k, n in zip(_layers.areas[lv]["kode"], _layers.areas[lv]["nama"], strict=True)
+        }
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=32, ttl=TTL)
+def ranked_csv_bytes(key: str, text: str, lang: str, _layers: Layers) -> bytes:
+    """The ranked CSV of a scenario, made with the page (not on click): Streamlit can drop a
+    file made on click before the browser fetches it when many sessions run at once.
+    """
+    result = scenario_run(key, text, _layers)
+    return export_bytes(result.ranked, _layers, fmt=".csv", meta=meta_for(result), lang=lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32, ttl=TTL)
+def scenario_run(key: str, text: str, _layers: Layers) -> ScenarioResult:
+    """Ranking, stability and tiers of a scenario, keyed by its TOML text."""
+    scenario = scenario_from_toml(text)
+    if uses_siting(scenario.weights):  # computed once per level, never on a weight change
+        table = cost_efficiency(key, scenario.level, scenario.covered_min, _layers)
+    else:
+        table = indicators(key, scenario.level, scenario.covered_min, _layers)
+    return run_scenario(table, scenario)
+
+
+@st.cache_resource(show_spinner=False, max_entries=12, ttl=TTL)
+def display_areas(key: str, level: str, _layers: Layers) -> gpd.GeoDataFrame:
+    """Simplified display geometry per level (analysis keeps the full geometry)."""
+    areas = _layers.areas[level]
+    shown = areas[["kode", "nama"]].copy()
+    tolerance = 150.0 if level == "desa" else 50.0  # keeps the desa map payload small
+    geometry = maps.display_geometry(areas, tolerance_m=tolerance)
+    return gpd.GeoDataFrame(shown, geometry=geometry).to_crs(GEO_CRS)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Evidence layers prepared once per data set and threshold (read-only)."""
+
+    coverage: map_layers.Overlay | None
+    speed: map_layers.Overlay | None
+    cells: tuple[map_layers.HeatCells, map_layers.HeatCells] | None
+
+
+@st.cache_resource(show_spinner=False, max_entries=6, ttl=TTL)
+def evidence(key: str, covered_min: float, _layers: Layers) -> Evidence:
+    """Warped rasters and MSME heat cells: the slow part of the evidence layers."""
+    raster = _layers.coverage
+    coverage = None
+    if raster is not None and hasattr(raster, "array"):
+        coverage = map_layers.coverage_overlay(raster, covered_min=covered_min)  # type: ignore[arg-type]
+    speed = None
+    if _layers.speed_tiles is not None:
+        speed = map_layers.speed_overlay(_layers.speed_tiles)
+    facts = point_facts(key, covered_min, _layers)
+    msme = _layers.msme
+    cells = None
+    if {"lon", "lat"} <= set(msme.columns) and len(msme) == len(facts.coverage.covered):
+        cells = map_layers.msme_cells(
+            pd.to_numeric(msme["lon"], errors="coerce").to_numpy(dtype="float64"),
+            pd.to_numeric(msme["lat"], errors="coerce").to_numpy(dtype="float64"),
+            ~facts.coverage.covered,
+        )
+    return Evidence(coverage, speed, cells)
+
+
+@st.cache_resource(show_spinner=False, max_entries=6, ttl=TTL)
+def province_map_bytes(key: str, level: str, _layers: Layers) -> int:
+    """Bytes of the whole-province priority map at `level` (all areas, no evidence layers)."""
+    frame = display_areas(key, level, _layers)[["kode", "nama", "geometry"]].copy()
+    frame["score"] = 0.5
+    frame["tt"] = frame["nama"].astype("str")
+    m = maps.priority_choropleth(
+        frame, value_col="score", tooltip_fields=[("tt", label) for _, label in TOOLTIP_COLUMNS],
+        legend_title="", layer_name="",
+    )  # fmt: skip
+    return len(maps.map_html(m).encode("utf-8"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=TTL)
+def boundary_measures(key: str, _loaded: Loaded) -> tuple[int, float, float]:
+    """Overlapping pairs, their area and the gaps (km²) of an uploaded boundary layer."""
+    overlaps = _loaded.boundary.overlaps()
+    return len(overlaps), float(overlaps["overlap_km2"].sum()), _loaded.boundary.gap_km2()
+
+
+@st.cache_resource(show_spinner=False)
+def generation_lock() -> threading.Lock:
+    """One national workload is generated at a time, whichever session asks."""
+    return threading.Lock()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=TTL)
+def national_run(
+    name: str, digest: str, level: str, covered_min: float, _wl: Workload
+) -> EngineRun:
+    """Indicator table of a workload at one level (read-only: scoring copies it)."""
+    return engine_table(level=level, engine="local", workload=_wl.root, covered_min=covered_min)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32, ttl=TTL)
+def national_ranking(
+    name: str, digest: str, text: str, province: str, _wl: Workload
+) -> ScenarioResult:
+    """Ranking of the areas of one province (all areas when ``""``) under a scenario."""
+    scenario = scenario_from_toml(text)
+    run = national_run(name, digest, scenario.level, scenario.covered_min, _wl)
+    return run_scenario(province_subset(run.table, province or None), scenario)
+
+
+@st.cache_resource(show_spinner=False, max_entries=12, ttl=TTL)
+def national_outlines(
+    name: str, digest: str, level: str, province: str, _wl: Workload
+) -> gpd.GeoDataFrame:
+    """Display outlines in EPSG:4326: the nation (kecamatan, kabupaten) or one province."""
+    return national_display(_wl, level=level, province=province or None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=12, ttl=TTL)
+def national_shapes(name: str, digest: str, level: str, province: str, _wl: Workload) -> AreaShapes:
+    """The outlines serialised once: a weight change only sends new colours and tooltips."""
+    return area_shapes(national_outlines(name, digest, level, province, _wl))
