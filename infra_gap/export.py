@@ -30,7 +30,9 @@ __all__ = [
     "STABILITY_COLUMNS",
     "SYNTHETIC_LABEL",
     "ExportMeta",
+    "bare_column",
     "column_label",
+    "csv_header",
     "export_columns",
     "export_text",
     "neutralise_formulas",
@@ -210,6 +212,7 @@ def ranked_csv(
     synthetic: bool,
     sep: str = ",",
     extra_columns: Sequence[str] = (),
+    units: bool = True,
 ) -> bytes:
     """CSV bytes of a ranked table: UTF-8 with a BOM, CRLF line ends, one row per area.
 
@@ -225,19 +228,50 @@ def ranked_csv(
         comma).
     extra_columns
         More columns to include, see :func:`export_columns`.
+    units
+        Write each indicator's unit in its header, ``msme_total [UMKM]`` (see
+        :func:`csv_header`); False for the bare names.
     """
     if sep not in {",", ";"}:
         msg = f"`sep` must be ',' or ';', got {sep!r}"
         raise ValueError(msg)
     out = neutralise_formulas(ranked[export_columns(ranked, extra_columns)])
     out["data_status"] = status_label(synthetic)
-    decimal = "," if sep == ";" else "."
+    for col in out.columns:  # "%.6g", as pandas' float_format would, several times faster
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = _float_texts(out[col].to_numpy(dtype="float64"), comma=sep == ";")
+    if units:
+        out.columns = [csv_header(c) for c in out.columns]
     # CRLF line ends (RFC 4180) also make the writer quote a bare CR inside a name; with
     # "\n" it would not, and a spreadsheet would split that row in two.
-    text = out.to_csv(
-        index=False, sep=sep, decimal=decimal, float_format="%.6g", lineterminator="\r\n"
-    )
+    text = out.to_csv(index=False, sep=sep, lineterminator="\r\n")
     return ("\ufeff" + text).encode("utf-8")
+
+
+def _float_texts(values: np.ndarray, *, comma: bool) -> np.ndarray:
+    texts = np.char.mod("%.6g", values).astype(object)
+    texts[np.isnan(values)] = ""
+    if comma:
+        texts = np.array([v.replace(".", ",") for v in texts], dtype=object)
+    return texts
+
+
+def bare_column(header: str) -> str:
+    """The stable name in a CSV header: ``"msme_total [UMKM]"`` gives ``"msme_total"``."""
+    return header.split(" [", 1)[0]
+
+
+def csv_header(column: str) -> str:
+    """A CSV column header with the indicator's unit: ``msme_total [UMKM]``.
+
+    Shares, stored in [0, 1], read ``[0-1]``; columns that are not registry indicators keep
+    their bare name. The name before the bracket is the stable snake_case name.
+    """
+    indicator = INDICATORS.get(column)
+    if indicator is None:
+        return column
+    unit = "0-1" if indicator.unit == "%" else indicator.unit
+    return f"{column} [{unit}]"
 
 
 def _no_weights() -> Mapping[str, float]:

@@ -442,6 +442,16 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "id": "Menampilkan {n} wilayah di {nama}.",
             "en": "Showing {n} areas in {nama}.",
         },
+        "kab_filter": {
+            "id": "Hanya kabupaten/kota ini (boleh lebih dari satu)",
+            "en": "Only these regencies/cities (one or more)",
+        },
+        "kab_filter_help": {
+            "id": "Menyaring tabel dan peta ke wilayah di kabupaten/kota yang dipilih. "
+            "Peringkat tetap peringkat se-provinsi; urutkan tabel dengan mengeklik judul kolom.",
+            "en": "Filters the table and the map to the areas in the chosen regencies/cities. "
+            "Ranks stay province-wide; sort the table by clicking a column header.",
+        },
         # Detail panel.
         "indicators_title": {"id": "Indikator", "en": "Indicators"},
         "checklist_title": {"id": "Kelengkapan usulan BAKTI", "en": "BAKTI checklist"},

@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from infra_gap import cli_national
 from infra_gap.cli_national import national_workload
+from infra_gap.export import bare_column
 from infra_gap.i18n import PROVINCE_NAMES, TEXT, fmt_int
 from infra_gap.io import partitioned
 from infra_gap.national import PROVINCES, NationalParams
@@ -187,7 +188,9 @@ def test_downloads_of_a_province_hold_exactly_its_rows(at, wl, monkeypatch, tmp_
     assert 0 < len(inside) < len(kec)
     table = _table(at)
     assert sorted(table["Kode"]) == inside
-    csv = pd.read_csv(BytesIO(data["nat_download_csv"]()), dtype={"kode": str})
+    csv = pd.read_csv(BytesIO(data["nat_download_csv"]()), dtype={"kode": str}).rename(
+        columns=bare_column
+    )
     assert sorted(csv["kode"]) == inside
     assert csv["kode"].tolist() == table["Kode"].tolist()  # same order: rank within province
     assert csv["data_status"].str.contains("synthetic", case=False).all()

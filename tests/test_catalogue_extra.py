@@ -44,7 +44,7 @@ from infra_gap.cli_export import export_bytes
 from infra_gap.config import WORK_CRS
 from infra_gap.coverage import point_coverage
 from infra_gap.errors import InfraGapError, InputFileError, SchemaError, SecurityError
-from infra_gap.export import neutralise_formulas, rejected_csv
+from infra_gap.export import bare_column, neutralise_formulas, rejected_csv
 from infra_gap.hardening import guard_zip
 from infra_gap.inputs import InputPaths, load_layers
 from infra_gap.layers import Raster
@@ -759,7 +759,9 @@ def formula_exports() -> dict[str, bytes]:
 
 def test_j_formula_strings_in_every_export(formula_exports, tmp_path):
     """CSV neutralised, XLSX text (no formula cell), GeoPackage and PDF intact; both areas."""
-    csv = pd.read_csv(stdio.BytesIO(formula_exports[".csv"]), encoding="utf-8-sig")
+    csv = pd.read_csv(stdio.BytesIO(formula_exports[".csv"]), encoding="utf-8-sig").rename(
+        columns=bare_column
+    )
     assert sorted(csv["nama"]) == sorted("'" + f for f in FORMULAS)
     book = openpyxl.load_workbook(stdio.BytesIO(formula_exports[".xlsx"]))
     cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]

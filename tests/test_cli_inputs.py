@@ -11,6 +11,7 @@ import rasterio
 from affine import Affine
 from shapely.geometry import Point, box
 
+from infra_gap.export import bare_column
 from tests.conftest import ROOT
 
 
@@ -75,7 +76,9 @@ def test_rank_own_files_with_rejected_list(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "rows: msme read 5, placed 3, rejected 2" in proc.stdout
-    out = pd.read_csv(d / "out.csv", encoding="utf-8-sig", dtype={"kode": str})
+    out = pd.read_csv(d / "out.csv", encoding="utf-8-sig", dtype={"kode": str}).rename(
+        columns=bare_column
+    )
     assert out["kode"].tolist() == ["12.71.02", "12.71.01"]  # Dua: 1 uncovered MSME
     assert out["nama"].tolist() == ["'=Dua", "Satu"]  # formula neutralised, text intact
     assert out["msme_total"].tolist() == [1, 2]
@@ -168,7 +171,9 @@ def test_sites_on_own_files(tmp_path):
     assert sites["capex_idr"].tolist() == [2.2e9]
     assert sites["data_status"].str.contains("user data").all()
     assert 98.60 < sites["lon"].iloc[0] < 98.63
-    needs = pd.read_csv(d / "kec.csv", encoding="utf-8-sig", dtype={"kode": str})
+    needs = pd.read_csv(d / "kec.csv", encoding="utf-8-sig", dtype={"kode": str}).rename(
+        columns=bare_column
+    )
     assert needs.set_index("kode")["msme_uncovered"].to_dict() == {"12.71.01": 0, "12.71.02": 1}
 
 
@@ -191,7 +196,9 @@ def test_rank_by_cost_efficiency_on_own_files(tmp_path):
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "preset efisiensi_biaya, minmax; weights msme_new_per_billion_idr=1;" in proc.stdout
-    out = pd.read_csv(d / "out.csv", encoding="utf-8-sig", dtype={"kode": str})
+    out = pd.read_csv(d / "out.csv", encoding="utf-8-sig", dtype={"kode": str}).rename(
+        columns=bare_column
+    )
     assert "contrib_msme_new_per_billion_idr" in out.columns
     eff = out.set_index("kode")["msme_new_per_billion_idr"]
     assert eff["12.71.02"] == pytest.approx(1 / 2.2, abs=1e-6)  # 1 MSME for one Rp 2.2 bn site

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from infra_gap import cli
+from infra_gap.export import bare_column
 from infra_gap.pipeline import indicator_table, place_and_cover
 from infra_gap.presets import PRESETS
 from infra_gap.scenario import Scenario, run_scenario, scenario_from_toml, scenario_to_toml
@@ -37,7 +38,9 @@ def _rank(tmp_path, *args):
 
 
 def _csv(path):
-    return pd.read_csv(path, dtype={"kode": "str"}, encoding="utf-8-sig")
+    return pd.read_csv(path, dtype={"kode": "str"}, encoding="utf-8-sig").rename(
+        columns=bare_column
+    )
 
 
 def test_scenario_file_gives_the_same_bytes_as_the_app_path(tmp_path, demo_layers):
@@ -169,6 +172,8 @@ def test_semicolon_csv_still_parses(tmp_path, fast):
     result, out = _rank(tmp_path, "--level", "kabupaten", "--sep", ";", "--stability", "20")
     assert result.exit_code == 0, result.output
     text = out.read_bytes().decode("utf-8-sig")
-    table = pd.read_csv(_io.StringIO(text), sep=";", decimal=",", dtype={"kode": "str"})
+    table = pd.read_csv(_io.StringIO(text), sep=";", decimal=",", dtype={"kode": "str"}).rename(
+        columns=bare_column
+    )
     assert table["top_n_share"].between(0, 1).all()
     assert len(table) == 33

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from infra_gap import cli
 from infra_gap.errors import SchemaError, ScoringError
+from infra_gap.export import bare_column
 from infra_gap.layers import Layers, Raster
 from infra_gap.pipeline import indicator_table, place_and_cover
 from infra_gap.presets import PRESETS
@@ -132,7 +133,7 @@ def test_rank_with_the_preset_on_the_demo(tmp_path):
     res = CliRunner().invoke(cli.app, [*args, "--out", str(out)])
     assert res.exit_code == 0, res.output
     assert "preset efisiensi_biaya" in res.output
-    table = pd.read_csv(out, encoding="utf-8-sig", dtype={"kode": str})
+    table = pd.read_csv(out, encoding="utf-8-sig", dtype={"kode": str}).rename(columns=bare_column)
     assert len(table) == 33
     eff = table["msme_new_per_billion_idr"]
     has = table["msme_uncovered"] > 0

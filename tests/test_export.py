@@ -24,6 +24,7 @@ from infra_gap.export import (
     STABILITY_COLUMNS,
     SYNTHETIC_LABEL,
     ExportMeta,
+    bare_column,
     column_label,
     export_columns,
     neutralise_formulas,
@@ -181,7 +182,9 @@ def _ranked():
 def test_csv_has_bom_and_reads_back():
     data = ranked_csv(_ranked(), synthetic=True)
     assert data.startswith(b"\xef\xbb\xbf")
-    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype={"kode": str})
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype={"kode": str}).rename(
+        columns=bare_column
+    )
     assert back.columns[:4].tolist() == ["rank", "kode", "nama", "score"]
     assert back["kode"].tolist() == ["12.01", "12.02"]
     assert back["nama"].tolist()[0] == '\'=HYPERLINK("http://x")'  # inert, but intact
@@ -194,7 +197,7 @@ def test_semicolon_decimal_comma_for_indonesian_excel():
     data = ranked_csv(_ranked(), synthetic=False, sep=";")
     text = data.decode("utf-8-sig")
     assert "0,875" in text
-    back = pd.read_csv(io.StringIO(text), sep=";", decimal=",")
+    back = pd.read_csv(io.StringIO(text), sep=";", decimal=",").rename(columns=bare_column)
     assert back["msme_uncovered_share"].tolist()[0] == pytest.approx(0.5)
     assert back["data_status"].str.contains("user data").all()
 
@@ -234,7 +237,9 @@ def test_stability_columns_follow_the_standard_ones_when_present():
 
 
 def test_csv_with_stability_reads_back_and_reason_is_neutralised():
-    back = pd.read_csv(io.BytesIO(ranked_csv(toy_ranked(), synthetic=True)), encoding="utf-8-sig")
+    back = pd.read_csv(
+        io.BytesIO(ranked_csv(toy_ranked(), synthetic=True)), encoding="utf-8-sig"
+    ).rename(columns=bare_column)
     assert back["tier"].tolist() == [1, 3]
     assert back["top_n_share"].tolist() == [1.0, 0.25]
     assert back["reason"].tolist() == ["'@SUM(A1) first", "'-1 second"]
@@ -281,7 +286,45 @@ def test_any_name_reads_back_intact_or_quoted(name, value):
         encoding="utf-8-sig",
         dtype={"nama": str},
         keep_default_na=False,
-    )
+    ).rename(columns=bare_column)
     risky = name.startswith(("=", "+", "-", "@", "\t", "\r"))
     assert back["nama"][0] == ("'" + name if risky else name)
     assert back["score"][0] == pytest.approx(value, rel=1e-5, abs=1e-30)
+
+
+def test_csv_headers_name_each_indicator_unit() -> None:
+    header = ranked_csv(_ranked(), synthetic=True).decode("utf-8-sig").split("\r\n")[0]
+    columns = header.split(",")
+    assert columns[:7] == [
+        "rank",
+        "kode",
+        "nama",
+        "score",
+        "msme_total [UMKM]",
+        "msme_uncovered [UMKM]",
+        "msme_uncovered_share [0-1]",
+    ]
+    assert "contrib_msme_uncovered" in columns  # not an indicator: bare name
+    bare = ranked_csv(_ranked(), synthetic=True, units=False).decode("utf-8-sig")
+    assert bare.split("\r\n")[0].split(",") == [bare_column(c) for c in columns]
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    values=st.lists(
+        st.one_of(st.floats(allow_infinity=False), st.just(float("nan"))), min_size=1, max_size=8
+    ),
+    sep=st.sampled_from([",", ";"]),
+)
+def test_floats_are_written_as_six_significant_digits(values: list[float], sep: str) -> None:
+    n = len(values)
+    frame = pd.DataFrame(
+        {"rank": range(1, n + 1), "kode": [f"k{i}" for i in range(n)], "nama": ["a"] * n}
+    )
+    frame["score"] = values
+    text = ranked_csv(frame, synthetic=True, sep=sep).decode("utf-8-sig")
+    back = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    expected = ["" if np.isnan(v) else f"{v:.6g}" for v in values]
+    if sep == ";":
+        expected = [e.replace(".", ",") for e in expected]
+    assert back["score"].tolist() == expected

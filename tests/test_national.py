@@ -23,6 +23,7 @@ from infra_gap.config import WORK_CRS
 from infra_gap.coverage import point_coverage, sample_raster
 from infra_gap.engine import engine_spec
 from infra_gap.errors import DataError, InputFileError, SchemaError
+from infra_gap.export import bare_column
 from infra_gap.io import partitioned
 from infra_gap.layers import Layers, Raster, Source
 from infra_gap.national import NATIONAL_CRS, PROVINCES, NationalParams
@@ -285,7 +286,7 @@ def test_generate_then_rank_on_the_command_line(tmp_path: Path) -> None:
     ranked = runner.invoke(app, [*args, "--out", str(csv)])
     assert ranked.exit_code == 0, ranked.output
     assert "msme read 32,500, placed 32,500, rejected 0" in ranked.output
-    frame = pd.read_csv(csv, encoding="utf-8-sig")
+    frame = pd.read_csv(csv, encoding="utf-8-sig").rename(columns=bare_column)
     assert frame["rank"].tolist() == list(range(1, len(frame) + 1))
     assert (frame["data_status"] == "synthetic demo / demo sintetis").all()
     bad = runner.invoke(app, ["national", "generate", "--scale", "2", "--out", str(tmp_path / "x")])

@@ -15,7 +15,7 @@ from infra_gap.cli_national import national_workload
 from infra_gap.config import ScoringParams
 from infra_gap.engine import engine_spec
 from infra_gap.errors import DataError
-from infra_gap.export import ranked_csv
+from infra_gap.export import bare_column, ranked_csv
 from infra_gap.io import partitioned
 from infra_gap.national import NationalParams
 from infra_gap.national_view import (
@@ -93,7 +93,9 @@ def test_exports_of_a_province_subset_keep_exactly_its_rows(small: Workload) -> 
         province_subset(table, "99")
     ranked = rank_areas(subset, ScoringParams().weights)
     assert ranked["rank"].tolist() == list(range(1, len(subset) + 1))
-    csv = pd.read_csv(stdio.BytesIO(ranked_csv(ranked, synthetic=small.synthetic)), dtype=str)
+    csv = pd.read_csv(
+        stdio.BytesIO(ranked_csv(ranked, synthetic=small.synthetic)), dtype=str
+    ).rename(columns=bare_column)
     assert sorted(csv["kode"]) == sorted(subset["kode"])
     assert (csv["data_status"].str.contains("synthetic", case=False)).all()
 
@@ -133,7 +135,7 @@ def test_national_rank_single_weight_orders_by_it_and_refuses_a_pdf(
         national_app, [*base, "--weight", "msme_uncovered=1", "--out", str(out)]
     )
     assert res.exit_code == 0, res.output
-    got = pd.read_csv(out, dtype={"kode": str})
+    got = pd.read_csv(out, dtype={"kode": str}).rename(columns=bare_column)
     expected = got.sort_values(["msme_uncovered", "kode"], ascending=[False, True])["kode"]
     assert got["kode"].tolist() == expected.tolist()
     assert np.allclose(got["contrib_msme_uncovered"], got["score"])
@@ -154,7 +156,7 @@ def test_rank_on_a_workload_takes_a_preset_and_refuses_own_files(
     res = CliRunner().invoke(app, [*args, "--preset", "daerah_terpencil", "--out", str(out)])
     assert res.exit_code == 0, res.output
     assert "preset daerah_terpencil" in res.output
-    got = pd.read_csv(out, dtype={"kode": str})
+    got = pd.read_csv(out, dtype={"kode": str}).rename(columns=bare_column)
     assert {"contrib_island", "contrib_backbone_km"} <= set(got.columns)
     assert len(got) == len(partitioned.read_columns(small.root / "kabupaten", ["kode"]))
     bad = CliRunner().invoke(app, [*args, "--areas", str(out), "--out", str(out)])

@@ -11,6 +11,7 @@ import pytest
 import rasterio.sample  # noqa: F401  (the independent coverage path)
 
 from infra_gap.config import ScoringParams
+from infra_gap.export import bare_column
 from infra_gap.pipeline import indicator_table, place_and_cover, rank_level
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,10 +100,16 @@ def test_cli_rank(tmp_path, level, demo_layers):
         "kode",
         "nama",
         "score",
-        "msme_total",
-        "msme_uncovered",
-        "msme_uncovered_share",
+        "msme_total [UMKM]",
+        "msme_uncovered [UMKM]",
+        "msme_uncovered_share [0-1]",
     ]
+    # every registry indicator in the file names its unit
+    units = {c.split(" [")[0]: c for c in df.columns}
+    assert units["speed_down_mbps"] == "speed_down_mbps [Mbps]"
+    assert units["msme_tower_km"] == "msme_tower_km [km]"
+    assert units["island"] == "island [0/1]"
+    df = df.rename(columns=bare_column)
     assert len(df) == EXPECTED_ROWS[level]
     assert df["msme_total"].sum() == 1_166_918
     assert df["kode"].str.len().eq({"desa": 13, "kecamatan": 8, "kabupaten": 5}[level]).all()
