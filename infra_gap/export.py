@@ -237,23 +237,15 @@ def ranked_csv(
         raise ValueError(msg)
     out = neutralise_formulas(ranked[export_columns(ranked, extra_columns)])
     out["data_status"] = status_label(synthetic)
-    for col in out.columns:  # "%.6g", as pandas' float_format would, several times faster
-        if pd.api.types.is_float_dtype(out[col]):
-            out[col] = _float_texts(out[col].to_numpy(dtype="float64"), comma=sep == ";")
     if units:
         out.columns = [csv_header(c) for c in out.columns]
+    decimal = "," if sep == ";" else "."
     # CRLF line ends (RFC 4180) also make the writer quote a bare CR inside a name; with
     # "\n" it would not, and a spreadsheet would split that row in two.
-    text = out.to_csv(index=False, sep=sep, lineterminator="\r\n")
+    text = out.to_csv(
+        index=False, sep=sep, decimal=decimal, float_format="%.6g", lineterminator="\r\n"
+    )
     return ("\ufeff" + text).encode("utf-8")
-
-
-def _float_texts(values: np.ndarray, *, comma: bool) -> np.ndarray:
-    texts = np.char.mod("%.6g", values).astype(object)
-    texts[np.isnan(values)] = ""
-    if comma:
-        texts = np.array([v.replace(".", ",") for v in texts], dtype=object)
-    return texts
 
 
 def bare_column(header: str) -> str:
