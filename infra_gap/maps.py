@@ -146,7 +146,7 @@ def priority_choropleth(
     Returns
     -------
     m
-        The map. The outlines (coordinates rounded to 5 decimals, about 1 m) and, per
+        The map. The outlines (encoded polylines on a 1e-4 degree grid, about 11 m) and, per
         area, its fill colour and tooltip texts are shipped; Leaflet joins them by code.
     """
     _check_areas(areas, value_col, [col for col, _ in tooltip_fields], geometry=shapes is None)

@@ -18,6 +18,7 @@ from shapely.geometry import Polygon, box
 from infra_gap import maps
 from infra_gap.config import WORK_CRS
 from infra_gap.errors import SchemaError
+from infra_gap.score_map import decode_outlines
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -67,19 +68,35 @@ def asset_urls(page: str) -> list[str]:
     return scripts + links
 
 
-def geojson(page: str) -> dict[str, Any]:
-    """The outlines the page ships (the argument of ``L.geoJson``)."""
-    start = page.index("L.geoJson(") + len("L.geoJson(")
-    data, _ = json.JSONDecoder().raw_decode(page, start)
-    return data  # type: ignore[no-any-return]
-
-
-def layer_data(page: str) -> dict[str, Any]:
-    """The per-area colours, tooltip texts and selection the score layer ships."""
-    start = re.search(r"var score_layer_\w+_data = ", page)
+def _shipped(page: str, part: str) -> dict[str, Any]:
+    start = re.search(rf"var score_layer_\w+_{part} = ", page)
     assert start is not None
     data, _ = json.JSONDecoder().raw_decode(page, start.end())
     return data  # type: ignore[no-any-return]
+
+
+def geojson(page: str) -> dict[str, Any]:
+    """The outlines the page ships, decoded to GeoJSON as the page does before ``L.geoJson``."""
+    return decode_outlines(json.dumps(_shipped(page, "shapes")))
+
+
+def layer_data(page: str) -> dict[str, Any]:
+    """The per-area colours, tooltip texts and selection the score layer ships, by code."""
+    data = _shipped(page, "data")
+    kodes = _shipped(page, "shapes")["kodes"]
+
+    def cell(column: Any, n: int) -> Any:
+        if isinstance(column, list):
+            return column[n]
+        return None if column["i"][n] < 0 else column["v"][column["i"][n]]
+
+    fill = {k: data["palette"][i] for k, i in zip(kodes, data["fill"], strict=True) if i >= 0}
+    tips = {
+        k: [cell(c, n) for c in data["tips"]]
+        for n, k in enumerate(kodes)
+        if data["tips"] and cell(data["tips"][0], n) is not None
+    }
+    return data | {"fill": fill, "tips": tips}
 
 
 def styles(page: str) -> dict[str, dict[str, Any]]:
@@ -262,8 +279,8 @@ def test_payload_is_small_and_rounded(areas: gpd.GeoDataFrame) -> None:
     coords = np.array(
         [xy for f in data["features"] for xy in f["geometry"]["coordinates"][0]], dtype=float
     )
-    assert np.array_equal(coords, np.round(coords, 5))
-    assert 98.51235 in coords[:, 0]
+    assert np.array_equal(coords, np.round(coords, 4))
+    assert 98.5123 in coords[:, 0]
 
 
 def test_cached_shapes_draw_the_same_map(areas: gpd.GeoDataFrame) -> None:
