@@ -98,7 +98,7 @@ NATIONAL = "national"  # the synthetic national workload (issue #9)
 SOURCES = (DEMO, NATIONAL)
 MAKE = "make"  # the scale choice that makes the smallest national workload
 MAKE_SCALE = 0.01  # 832 desa, 650,000 MSMEs: a few seconds to generate
-MAP_BUDGET = 3_000_000  # bytes of map HTML sent to a browser at most (desa: one kabupaten)
+MAP_BUDGET = 3_000_000  # bytes of map HTML at most; above it, desa one kabupaten at a time
 UPLOADS = ("areas", "msme", "coverage", "towers", "speed_tiles", "backbone")
 SITE_TABLE_COLUMNS = (
     "site_id", "kode_desa", "kode_kec", "lon", "lat", "msme_new", "capex_idr", "backhaul",
@@ -964,7 +964,9 @@ names_by_code = area_names(data_key, tuple(levels), layers)
 hierarchy = bool(code_path(str(ranked["kode"].iloc[0])))
 dd_levels = [lv for lv in ("kabupaten", "kecamatan", "desa") if lv in levels] if hierarchy else []
 dd_levels = dd_levels[: dd_levels.index(level) + 1] if level in dd_levels else []
-drill_cols = st.columns([*([2] * len(dd_levels)), 3])
+# Several kabupaten at once ("Nias and Nias Selatan"), when no single one is drilled into.
+several = level != "kabupaten" and len(dd_levels) > 1 and not ss["dd_kabupaten"]
+drill_cols = st.columns([2, 4, 3] if several else [*([2] * len(dd_levels)), 3])
 parent = ""
 for col, lv in zip(drill_cols, dd_levels, strict=False):
     codes = layers.areas[lv]["kode"].astype("str")
@@ -1007,21 +1009,21 @@ if level == "kecamatan":
     prefix = ss["dd_kabupaten"]
 elif level == "desa":
     prefix = ss["dd_kecamatan"] or ss["dd_kabupaten"]
-# Several kabupaten at once ("Nias and Nias Selatan"), when no single one is drilled into.
 kab_codes: list[str] = []
-if hierarchy and level != "kabupaten" and "kabupaten" in levels and not prefix:
+if several:
     kab_options = layers.areas["kabupaten"]["kode"].astype("str").tolist()
     kept = [k for k in ss.get("kab_filter", []) if k in kab_options]
     if kept != ss.get("kab_filter", []):
         ss["kab_filter"] = kept  # another data set: codes it lacks are dropped
-    kab_codes = st.multiselect(
-        t("kab_filter", lang),
-        kab_options,
-        format_func=lambda k: f"{names_by_code.get(k, k)} ({k})",
-        key="kab_filter",
-        help=t("kab_filter_help", lang),
-        placeholder=t("dd_all", lang),
-    )
+    with drill_cols[1]:
+        kab_codes = st.multiselect(
+            t("kab_filter", lang),
+            kab_options,
+            format_func=lambda k: f"{names_by_code.get(k, k)} ({k})",
+            key="kab_filter",
+            help=t("kab_filter_help", lang),
+            placeholder=t("dd_all", lang),
+        )
 if prefix:
     shown_ranked = ranked[ranked["kode"].str.startswith(prefix + ".")]
     shown_names = names_by_code.get(prefix, prefix)
@@ -1047,11 +1049,14 @@ left, right = st.columns([5, 4])
 with left:
     st.subheader(t("map", lang))
     map_prefix = prefix
-    too_big = level == "desa" and province_map_bytes(data_key, level, layers) > MAP_BUDGET
+    map_bytes = (
+        province_map_bytes(data_key, level, float(covered_min), layers) if level == "desa" else 0
+    )
+    too_big = map_bytes > MAP_BUDGET
     if too_big and not map_prefix:
         map_prefix = code_path(pick).get("kabupaten", "")
     if too_big:
-        mb = province_map_bytes(data_key, level, layers) / 1e6
+        mb = map_bytes / 1e6
         st.caption(
             t("desa_one_kab", lang).format(
                 mb=fmt_num(mb, lang, decimals=1),

@@ -442,10 +442,7 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "id": "Menampilkan {n} wilayah di {nama}.",
             "en": "Showing {n} areas in {nama}.",
         },
-        "kab_filter": {
-            "id": "Hanya kabupaten/kota ini (boleh lebih dari satu)",
-            "en": "Only these regencies/cities (one or more)",
-        },
+        "kab_filter": {"id": "Beberapa kabupaten/kota", "en": "Several regencies/cities"},
         "kab_filter_help": {
             "id": "Menyaring tabel dan peta ke wilayah di kabupaten/kota yang dipilih. "
             "Peringkat tetap peringkat se-provinsi; urutkan tabel dengan mengeklik judul kolom.",

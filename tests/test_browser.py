@@ -268,12 +268,22 @@ def test_drill_down_to_a_desa(session):
     session.until(lambda: session.value("Tingkat wilayah") == "Desa/kelurahan")
     session.until(lambda: session.picked().count(".") >= 3)
     session.idle()
-    session.page.get_by_text("Peta desa seprovinsi terlalu besar").first.wait_for(timeout=60_000)
     session.map.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
     picked = session.picked()
     session.shot("app-drill-desa")
     assert "(12.01." in picked
     assert picked.count(".") >= 3  # a desa code: 12.01.01.2001
+    # the map holds that kecamatan's desa only (a few dozen), not the province's 6,110
+    assert 0 < session.map.locator("path.leaflet-interactive").count() < 200
+
+
+def test_desa_map_of_the_whole_province_paints(session):
+    session.open()
+    session.choose("Tingkat wilayah", "Desa/kelurahan")
+    session.until(lambda: session.map.locator("path.leaflet-interactive").count() >= 6110, 180)
+    session.page.wait_for_timeout(1500)
+    session.shot("app-desa-province")
+    assert not session.page.get_by_text("Peta desa seprovinsi terlalu besar").count()
 
 
 def test_csv_download_has_every_kecamatan(session):

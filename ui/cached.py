@@ -31,11 +31,17 @@ from infra_gap.layers import Layers
 from infra_gap.national_view import national_display, province_subset
 from infra_gap.pipeline import PointFacts, indicator_table, place_and_cover, with_coverage
 from infra_gap.registry import uses_siting
-from infra_gap.scenario import ScenarioResult, run_scenario, scenario_from_toml
+from infra_gap.scenario import (
+    Scenario,
+    ScenarioResult,
+    run_scenario,
+    scenario_from_toml,
+    scenario_to_toml,
+)
 from infra_gap.score_map import AreaShapes, area_shapes
 from infra_gap.siteplan import SitePlan, suggest_sites, with_cost_efficiency
 from infra_gap.siting import ReachParams, SitingProblem, siting_problem
-from infra_gap.views import TOOLTIP_COLUMNS, indicator_tips
+from infra_gap.views import indicator_tips, map_frame, tooltip_fields
 from infra_gap.workload import Workload
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -240,14 +246,17 @@ def evidence(key: str, covered_min: float, _layers: Layers) -> Evidence:
 
 
 @st.cache_resource(show_spinner=False, max_entries=6, ttl=TTL)
-def province_map_bytes(key: str, level: str, _layers: Layers) -> int:
-    """Bytes of the whole-province priority map at `level` (all areas, no evidence layers)."""
-    frame = display_areas(key, level, _layers)[["kode", "nama", "geometry"]].copy()
-    frame["score"] = 0.5
-    frame["tt"] = frame["nama"].astype("str")
+def province_map_bytes(key: str, level: str, covered_min: float, _layers: Layers) -> int:
+    """Bytes of the whole-province priority map at `level` as the app draws it: every area,
+    every tooltip (in Indonesian, under the default weights), no evidence layers."""
+    scenario = Scenario(level=level, covered_min=covered_min)
+    ranked = scenario_run(key, scenario_to_toml(scenario), _layers).ranked
+    tips = indicator_tip_texts(key, level, covered_min, "id", _layers)
+    frame = map_frame(display_areas(key, level, _layers), ranked, "id", tips=tips)
+    top_n = scenario.stability.top_n
     m = maps.priority_choropleth(
-        frame, value_col="score", tooltip_fields=[("tt", label) for _, label in TOOLTIP_COLUMNS],
-        legend_title="", layer_name="",
+        frame, value_col="score", tooltip_fields=tooltip_fields(frame, "id", top_n=top_n),
+        legend_title="", layer_name="", shapes=map_shapes(key, level, "", _layers),
     )  # fmt: skip
     return len(maps.map_html(m).encode("utf-8"))
 
