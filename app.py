@@ -5,45 +5,33 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
-import folium
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from infra_gap import map_layers, maps
 from infra_gap.cli_export import FORMATS, export_bytes, meta_for
-from infra_gap.cli_national import EngineRun, national_dir, national_workload
 from infra_gap.config import LEVELS
 from infra_gap.costs import cost_table, fmt_idr
 from infra_gap.dossier import CHECKLIST_FIELDS
 from infra_gap.errors import InfraGapError
 from infra_gap.export import rejected_csv, rejected_rows, row_accounts, sites_csv
 from infra_gap.hardening import check_environment, safe_label
-from infra_gap.i18n import DEFAULT_LANG, LANGS, PROVINCE_NAMES, TEXT, fmt_int, fmt_num, fmt_pct, t
+from infra_gap.i18n import DEFAULT_LANG, LANGS, fmt_int, fmt_num, fmt_pct, t
 from infra_gap.inputs import InputPaths
 from infra_gap.layers import Layers
-from infra_gap.national import NationalParams
-from infra_gap.national_view import (
-    WorkloadEntry,
-    national_workloads,
-    workload_layers,
-    workload_provinces,
-)
 from infra_gap.pipeline import PointFacts
 from infra_gap.presets import CUSTOM, PRESETS, preset_weights
 from infra_gap.registry import INDICATORS, SITING_INDICATORS, uses_siting
 from infra_gap.scenario import (
     Scenario,
-    ScenarioResult,
     compare_rankings,
     scenario_from_bytes,
     scenario_to_toml,
 )
-from infra_gap.score_map import AreaShapes
 from infra_gap.scoring import NORMALISATIONS, normalised_weights
 from infra_gap.siteplan import SitePlan
-from infra_gap.stability import MAX_DRAWS, StabilityParams
+from infra_gap.stability import MAX_DRAWS
 from infra_gap.views import (
     EVIDENCE_LAYERS,
     accounts_view,
@@ -52,7 +40,6 @@ from infra_gap.views import (
     compare_view,
     contribution_view,
     indicator_label,
-    indicator_tips,
     indicator_view,
     map_frame,
     md_escape,
@@ -61,27 +48,18 @@ from infra_gap.views import (
     rejected_view,
     search_areas,
     table_view,
-    tooltip_fields,
 )
-from infra_gap.workload import Workload, read_workload
 from ui.cached import (
     FLAT_KM,
     area_names,
     boundary_measures,
-    cache_dir,
     candidate_plots,
-    data_dir,
     demo_layers,
     display_areas,
     evidence,
-    generation_lock,
     indicator_tip_texts,
     indicators,
     map_shapes,
-    national_outlines,
-    national_ranking,
-    national_run,
-    national_shapes,
     own_data,
     point_facts,
     province_map_bytes,
@@ -90,45 +68,20 @@ from ui.cached import (
     site_plan,
     siting,
 )
+from ui.common import error_text, forget, index_of, priority_map, scenario_of, sync
+from ui.national_page import national_page, national_province, national_scale, national_table
 
 LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 PRESET_CHOICES = [*(k for k, p in PRESETS.items() if p.available), CUSTOM]
 DEMO = "demo"
 NATIONAL = "national"  # the synthetic national workload (issue #9)
 SOURCES = (DEMO, NATIONAL)
-MAKE = "make"  # the scale choice that makes the smallest national workload
-MAKE_SCALE = 0.01  # 832 desa, 650,000 MSMEs: a few seconds to generate
 MAP_BUDGET = 3_000_000  # bytes of map HTML at most; above it, desa one kabupaten at a time
 UPLOADS = ("areas", "msme", "coverage", "towers", "speed_tiles", "backbone")
 SITE_TABLE_COLUMNS = (
     "site_id", "kode_desa", "kode_kec", "lon", "lat", "msme_new", "capex_idr", "backhaul",
     "opex_idr_per_year", "island",
 )  # fmt: skip
-
-
-def _priority_map(
-    frame: gpd.GeoDataFrame, shapes: AreaShapes, lang: str, *, top_n: int, pick: str = ""
-) -> folium.Map:
-    """The priority choropleth of a map frame, labelled in `lang` (demo and national)."""
-    return maps.priority_choropleth(
-        frame,
-        value_col="score",
-        tooltip_fields=tooltip_fields(frame, lang, top_n=top_n),
-        legend_title=t("legend_score", lang),
-        layer_name=t("layer_priority", lang),
-        tick_format=lambda v: fmt_num(v, lang, decimals=1),
-        nodata_label=t("no_data", lang),
-        highlight_codes=[pick] if pick else [],
-        shapes=shapes,
-    )
-
-
-def _error(err: InfraGapError, lang: str) -> str:
-    """The code's meaning in the UI language, then the library's detail (file, row, column),
-    shown literally."""
-    key = f"err_{err.code}"
-    meaning = t(key if key in TEXT else "err_E_INFRA_GAP", lang)
-    return f"{t('error', lang)} [{err.code}]: {meaning}. {md_escape(str(err))}"
 
 
 def _state_from(scenario: Scenario) -> dict[str, object]:
@@ -149,63 +102,8 @@ def _state_from(scenario: Scenario) -> dict[str, object]:
     } | {f"w_{k}": float(weights.get(k, 0.0)) for k in INDICATORS}
 
 
-def _scenario(
-    *,
-    level: str,
-    preset: str,
-    weights: dict[str, float],
-    method: str,
-    covered_min: float,
-    top_n: int,
-    draws: int,
-    concentration: float,
-    seed: int,
-) -> Scenario:
-    """The scenario of the sidebar's choices (the demo, own data and national runs alike)."""
-    return Scenario(
-        level=level,
-        preset=preset,
-        weights=weights,
-        normalisation=method,
-        covered_min=float(covered_min),
-        stability=StabilityParams(
-            top_n=int(top_n), draws=int(draws), concentration=float(concentration), seed=int(seed)
-        ),
-        name=st.session_state.get("scenario_name", ""),
-    )
-
-
-# Choices shown through a language's labels (level, preset, normalisation) keep their value
-# under a plain key; each language has its own widget key (`level_id`, `level_en`), because a
-# select widget remembers the label it showed, and the labels change with the language.
-def _sync(name: str, lang: str) -> None:
-    st.session_state[name] = st.session_state[f"{name}_{lang}"]
-
-
-def _forget(*names: str) -> None:
-    """Push choices set in code to their widgets, so the browser shows the new value.
-
-    The current language's widget gets the value (a widget whose state is dropped keeps
-    showing its old value in the browser); the other languages' widgets are dropped.
-    """
-    ss = st.session_state
-    current = ss.get("lang", DEFAULT_LANG)
-    for name in names:
-        for code in LANGS:
-            ss.pop(f"{name}_{code}", None)
-        if name in ss:
-            ss[f"{name}_{current}"] = ss[name]
-
-
-def _index(name: str, lang: str, options: list[str] | tuple[str, ...]) -> int:
-    """Index for a choice widget: its own state wins when it has one (no double default)."""
-    if f"{name}_{lang}" in st.session_state:
-        return 0
-    return list(options).index(st.session_state[name])
-
-
 def _apply_preset(lang: str) -> None:
-    _sync("preset", lang)
+    sync("preset", lang)
     key = st.session_state["preset"]
     if key != CUSTOM:
         weights = preset_weights(key)
@@ -220,7 +118,7 @@ def _mark_picked(key: str) -> None:
 def _to_custom() -> None:
     if st.session_state["preset"] != CUSTOM:
         st.session_state["preset"] = CUSTOM
-        _forget("preset")
+        forget("preset")
 
 
 def _load_scenario() -> None:
@@ -231,10 +129,10 @@ def _load_scenario() -> None:
         loaded = scenario_from_bytes(upload.getvalue())
     except InfraGapError as err:
         ui_lang = st.session_state.get("lang", DEFAULT_LANG)
-        st.session_state["scenario_error"] = _error(err, ui_lang)
+        st.session_state["scenario_error"] = error_text(err, ui_lang)
         return
     st.session_state.update(_state_from(loaded))
-    _forget("level", "preset", "method")
+    forget("level", "preset", "method")
     st.session_state["scenario_loaded"] = loaded.name or upload.name
 
 
@@ -247,9 +145,9 @@ def _select(kode: str, level: str) -> None:
     path = code_path(kode)
     for lv in ("kabupaten", "kecamatan", "desa"):
         ss[f"dd_{lv}"] = path.get(lv, "")
-    _forget("dd_kabupaten", "dd_kecamatan", "dd_desa")
+    forget("dd_kabupaten", "dd_kecamatan", "dd_desa")
     ss["level"] = level
-    _forget("level")
+    forget("level")
     ss[f"why_{level}"] = kode
     ss[f"why_{level}_picked"] = True
 
@@ -257,11 +155,11 @@ def _select(kode: str, level: str) -> None:
 def _dd_changed(name: str, lang: str) -> None:
     """A drill-down box changed: clear the boxes below it; pick the area at its level."""
     ss = st.session_state
-    _sync(f"dd_{name}", lang)
+    sync(f"dd_{name}", lang)
     below = ("kabupaten", "kecamatan", "desa")
     for lv in below[below.index(name) + 1 :]:
         ss[f"dd_{lv}"] = ""
-        _forget(f"dd_{lv}")
+        forget(f"dd_{lv}")
     chosen = ss[f"dd_{name}"]
     if chosen and ss["level"] == name:
         ss[f"why_{name}"] = chosen
@@ -286,7 +184,7 @@ def _drill(kode: str, level: str, child: str) -> None:
     """Select an area and show its children (kabupaten -> kecamatan -> desa)."""
     _select(kode, level)
     st.session_state["level"] = child
-    _forget("level")
+    forget("level")
 
 
 def _store_checklist(kode: str, name: str) -> None:
@@ -300,7 +198,7 @@ def _reset_selection() -> None:
         ss[f"dd_{lv}"] = ""
         ss.pop(f"why_{lv}_picked", None)
         ss.pop(f"why_{lv}", None)
-    _forget("dd_kabupaten", "dd_kecamatan", "dd_desa")
+    forget("dd_kabupaten", "dd_kecamatan", "dd_desa")
     ss.pop("map_clicked", None)
     ss.pop("pending_select", None)
 
@@ -341,19 +239,19 @@ def _load_own(lang: str) -> None:
     try:
         loaded = own_data(key, paths)
     except InfraGapError as err:
-        ss["own_error"] = _error(err, lang)
+        ss["own_error"] = error_text(err, lang)
         return
     ss["own"] = {"key": key, "name": files["areas"].name, "loaded": loaded}
     _reset_selection()
     ss["level"] = level
-    _forget("level")
+    forget("level")
 
 
 def _back_to_demo() -> None:
     st.session_state.pop("own", None)
     _reset_selection()
     st.session_state["level"] = Scenario().level
-    _forget("level")
+    forget("level")
 
 
 def _data_quality(layers: Layers, facts: PointFacts | None, own: dict | None, lang: str) -> None:
@@ -400,280 +298,11 @@ def _data_quality(layers: Layers, facts: PointFacts | None, own: dict | None, la
         )
 
 
-# ---------------------------------------------------------------------------------------
-# National views (issue #9): the synthetic national workload, every layer synthetic.
-#
-# Workloads are the `national-<scale>` folders the app finds in its own cache folder: a
-# choice in a list, never a path typed by a user. Results are keyed by the folder's name
-# and the SHA-256 of its manifest (a folder generated again gets new keys); `_wl` is not
-# hashed. The engine table is computed once per workload, level and threshold, so a weight
-# change only re-ranks. Desa are shown one province at a time (a national desa map would
-# be about 76 MB); the exports hold the areas shown. No PDF: it needs per-MSME facts,
-# which a national run does not keep.
-# ---------------------------------------------------------------------------------------
-
-
-def _scale_text(scale: float, lang: str) -> str:
-    return fmt_num(scale, lang, decimals=max(0, len(f"{scale:g}".partition(".")[2])))
-
-
-def _province_label(code: str, lang: str) -> str:
-    return f"{PROVINCE_NAMES.get(code, code)} ({code})" if code else t("nat_all_provinces", lang)
-
-
-def _national_scale(lang: str) -> tuple[WorkloadEntry, Workload] | None:
-    """Sidebar: the workload, among those found (and scale 0.01 to make); None to make it."""
-    ss = st.session_state
-    entries = {e.name: e for e in national_workloads(cache_dir())}
-    make_name = national_dir(cache_dir(), MAKE_SCALE).name
-    options = [*entries, *([MAKE] if make_name not in entries else [])]
-    preferred = make_name if make_name in entries else options[0]
-    if ss.get("nat_scale") not in options:
-        ss["nat_scale"] = preferred
-        _forget("nat_scale")
-
-    def label(name: str) -> str:
-        if name == MAKE:
-            return t("nat_make_option", lang).format(scale=_scale_text(MAKE_SCALE, lang))
-        e = entries[name]
-        return t("nat_scale_option", lang).format(
-            scale=_scale_text(e.scale, lang),
-            kec=fmt_int(e.counts.get("kecamatan", 0), lang),
-            msme=fmt_int(e.counts.get("msme", 0), lang),
-        )
-
-    chosen = st.selectbox(
-        t("nat_scale", lang),
-        options,
-        index=_index("nat_scale", lang, options),
-        format_func=label,
-        help=t("nat_scale_help", lang),
-        key=f"nat_scale_{lang}",
-        on_change=_sync,
-        args=("nat_scale", lang),
-    )
-    if chosen == MAKE:
-        return None
-    entry = entries[chosen]
-    try:
-        return entry, read_workload(cache_dir() / entry.name)
-    except InfraGapError as err:  # a manifest of another version: said, nothing run
-        st.error(_error(err, lang))
-        st.stop()
-        raise  # not reached: st.stop() ends the run
-
-
-def _national_province(wl: Workload, lang: str) -> str:
-    """Sidebar: a province of the workload, or ``""`` for the whole nation."""
-    ss = st.session_state
-    options = ["", *workload_provinces(wl)]
-    if ss.setdefault("nat_province", "") not in options:
-        ss["nat_province"] = ""
-        _forget("nat_province")
-    return str(
-        st.selectbox(
-            t("nat_province", lang),
-            options,
-            index=_index("nat_province", lang, options),
-            format_func=lambda code: _province_label(code, lang),
-            help=t("nat_province_help", lang),
-            key=f"nat_province_{lang}",
-            on_change=_sync,
-            args=("nat_province", lang),
-        )
-    )
-
-
-def _national_table(
-    chosen: tuple[WorkloadEntry, Workload] | None,
-    level: str,
-    province: str,
-    covered_min: float,
-    lang: str,
-) -> pd.DataFrame:
-    """The engine table behind the weight sliders (empty until there is something to show)."""
-    if chosen is None or (level == "desa" and not province):
-        return pd.DataFrame()
-    entry, wl = chosen
-    with st.spinner(t("nat_computing", lang)):
-        return national_run(entry.name, entry.digest, level, covered_min, wl).table
-
-
-def _national_make(lang: str) -> None:
-    """Main area: make the scale-0.01 workload on request, with its progress shown."""
-    params = NationalParams(scale=MAKE_SCALE)
-    scale = _scale_text(MAKE_SCALE, lang)
-    st.info(
-        t("nat_make_info", lang).format(
-            scale=scale,
-            desa=fmt_int(params.villages * params.scale, lang),
-            msme=fmt_int(params.msme_total * params.scale, lang),
-        )
-    )
-    if not st.button(t("nat_make_button", lang).format(scale=scale), key="nat_make"):
-        return
-    folder = national_dir(cache_dir(), MAKE_SCALE)
-    with st.status(t("nat_making", lang).format(scale=scale)) as status:
-        try:
-            with generation_lock():
-                _, seconds = national_workload(folder, data_dir=data_dir(), params=params)
-        except InfraGapError as err:
-            status.update(state="error")
-            st.error(_error(err, lang))
-            return
-        made = fmt_num(seconds or 0.0, lang, decimals=1)
-        status.update(label=t("nat_made", lang).format(s=made), state="complete")
-    st.session_state["nat_pending"] = folder.name  # set in the scale box before it is drawn
-    st.rerun()
-
-
-def _national_downloads(
-    entry: WorkloadEntry,
-    wl: Workload,
-    result: ScenarioResult,
-    run: EngineRun,
-    province: str,
-    lang: str,
-) -> None:
-    """CSV, XLSX and GeoPackage of the areas shown; why there is no PDF."""
-    # A shallow copy: the cached result is shared by every session (copy-on-write keeps it).
-    ranked, level = result.ranked.copy(deep=False), result.scenario.level
-    st.markdown(f"##### {t('downloads', lang)}")
-    meta = meta_for(result)
-    stem = safe_label(f"infra-gap-{entry.name}-{level}-{province or 'indonesia'}")
-    columns = st.columns(3)
-    # Bytes are built only when clicked; the layers hold only the areas shown.
-    for col, (ext, key) in zip(
-        columns, ((".csv", "csv"), (".xlsx", "xlsx"), (".gpkg", "gpkg")), strict=True
-    ):
-        col.download_button(
-            t(f"download_{key}", lang),
-            lambda ext=ext: export_bytes(
-                ranked,
-                workload_layers(wl, level=level, province=province or None, accounts=run.accounts),
-                fmt=ext,
-                meta=meta,
-                lang=lang,
-            ),
-            file_name=f"{stem}{ext}",
-            mime=FORMATS[ext],
-            key=f"nat_download_{key}",
-            on_click="ignore",
-        )
-    st.caption(t("nat_downloads_scope", lang).format(n=fmt_int(len(ranked), lang)))
-    st.caption(t("nat_no_pdf", lang))
-
-
-def _national_figures(
-    entry: WorkloadEntry, wl: Workload, ranked: pd.DataFrame, run: EngineRun, lang: str
-) -> None:
-    """MSME totals of the areas shown, the run's row account and timing, the sources."""
-    total, uncovered = int(ranked["msme_total"].sum()), int(ranked["msme_uncovered"].sum())
-    c1, c2, c3 = st.columns(3)
-    c1.metric(t("metric_msme", lang), fmt_int(total, lang))
-    c2.metric(t("metric_uncovered", lang), fmt_int(uncovered, lang))
-    c3.metric(t("metric_share", lang), fmt_pct(uncovered / total if total else float("nan"), lang))
-    acc = run.accounts[0]
-    st.caption(
-        t("rows_line", lang).format(
-            read=fmt_int(acc.read, lang), used=fmt_int(acc.used, lang),
-            rejected=fmt_int(acc.rejected, lang),
-        )
-        + " "
-        + t("nat_run_line", lang).format(
-            scale=_scale_text(entry.scale, lang),
-            s=fmt_num(run.seconds, lang, decimals=1),
-            engine=md_escape(run.engine),
-        )
-    )  # fmt: skip
-    with st.expander(t("sources", lang)):
-        for s in wl.sources:
-            kind = t("synthetic_yes" if s.synthetic else "synthetic_no", lang)
-            st.markdown(
-                f"- **{md_escape(s.layer)}** ({kind}): {md_escape(s.origin)}; "
-                f"{md_escape(s.licence)}; {md_escape(s.vintage)}"
-            )
-        st.caption(t("nat_sources_note", lang))
-
-
-def _national_page(
-    chosen: tuple[WorkloadEntry, Workload] | None,
-    choices: dict[str, object],
-    province: str,
-    lang: str,
-) -> None:
-    """Main area of a national run: map, ranked table, downloads of the areas shown."""
-    st.warning(t("nat_banner", lang), icon="\u26a0\ufe0f")
-    if chosen is None:
-        _national_make(lang)
-        return
-    entry, wl = chosen
-    level = str(choices["level"])
-    if level == "desa" and not province:
-        st.info(t("nat_desa_pick", lang))
-        return
-    if uses_siting(choices["weights"]):  # type: ignore[arg-type]
-        st.info(t("nat_no_siting", lang))
-    try:
-        scenario = _scenario(**choices)
-        text = scenario_to_toml(replace(scenario, name=""))
-        with st.spinner(t("nat_computing", lang)):
-            run = national_run(entry.name, entry.digest, level, scenario.covered_min, wl)
-            result = national_ranking(entry.name, entry.digest, text, province, wl)
-        with st.spinner(t("nat_outlines_loading", lang)):
-            display = national_outlines(entry.name, entry.digest, level, province, wl)
-            shapes = national_shapes(entry.name, entry.digest, level, province, wl)
-    except InfraGapError as err:
-        st.error(_error(err, lang))
-        return
-    ranked, top_n = result.ranked.copy(deep=False), scenario.stability.top_n
-    if result.dropped:
-        names = ", ".join(indicator_label(k, lang) for k in result.dropped)
-        st.warning(t("dropped_warning", lang).format(names=names))
-    st.caption(
-        t("nat_scope", lang).format(
-            n=fmt_int(len(ranked), lang),
-            level=t(f"level_{level}", lang),
-            where=md_escape(_province_label(province, lang)),
-        )
-    )
-    left, right = st.columns([5, 4])
-    with left:
-        st.subheader(t("map", lang))
-        fmap = _priority_map(
-            map_frame(display, ranked, lang, tips=indicator_tips(ranked, lang)),
-            shapes, lang, top_n=int(top_n),
-        )  # fmt: skip
-        st_folium(
-            fmap,
-            returned_objects=[],
-            height=480,
-            use_container_width=True,
-            key=f"nat_map_{entry.name}_{level}_{province}",
-        )
-        st.caption(t("nat_map_hint", lang))
-    with right:
-        st.subheader(t("table", lang))
-        top_col = t("col_top_share", lang).format(n=top_n)
-        st.dataframe(
-            table_view(ranked, lang, top_n=top_n, weighted=result.weights),
-            hide_index=True,
-            height=430,
-            key="nat_table",
-            column_config={
-                top_col: st.column_config.ProgressColumn(top_col, format="%.0f%%", max_value=100)
-            },
-        )
-        st.caption(t("tier_rule", lang).format(n=top_n))
-        _national_downloads(entry, wl, result, run, province, lang)
-    _national_figures(entry, wl, ranked, run, lang)
-
-
 st.set_page_config(page_title="infra-gap", layout="wide")
 try:
     check_environment()
 except InfraGapError as env_err:
-    st.error(_error(env_err, DEFAULT_LANG))
+    st.error(error_text(env_err, DEFAULT_LANG))
     st.stop()
 ss = st.session_state
 if "preset" not in ss:  # a new session starts on the default scenario
@@ -694,7 +323,7 @@ if "pending_select" in ss:  # a map click of the last run, applied before any wi
     _select(*ss.pop("pending_select"))
 if "nat_pending" in ss:  # a national workload just made: chosen before the scale box exists
     ss["nat_scale"] = ss.pop("nat_pending")
-    _forget("nat_scale")
+    forget("nat_scale")
 
 national = ss.setdefault("source", DEMO) == NATIONAL
 own = None if national else ss.get("own")
@@ -705,7 +334,7 @@ elif not national:  # a national run never loads the demo
 levels = list(LEVELS) if national else [lv for lv in LEVELS if lv in layers.areas]
 if ss["level"] not in levels:
     ss["level"] = levels[-1]
-    _forget("level")
+    forget("level")
 
 with st.sidebar:
     lang = st.radio(
@@ -719,31 +348,31 @@ with st.sidebar:
     st.radio(
         t("source", lang),
         SOURCES,
-        index=_index("source", lang, SOURCES),
+        index=index_of("source", lang, SOURCES),
         format_func=lambda src: t(f"source_{src}", lang),
         key=f"source_{lang}",
-        on_change=_sync,
+        on_change=sync,
         args=("source", lang),
     )
-    nat_chosen = _national_scale(lang) if national else None
+    nat_chosen = national_scale(lang) if national else None
     level = st.selectbox(
         t("level", lang),
         levels,
-        index=_index("level", lang, levels),
+        index=index_of("level", lang, levels),
         format_func=lambda lv: t(f"level_{lv}", lang),
         key=f"level_{lang}",
-        on_change=_sync,
+        on_change=sync,
         args=("level", lang),
     )
-    nat_province = _national_province(nat_chosen[1], lang) if nat_chosen is not None else ""
+    nat_province = national_province(nat_chosen[1], lang) if nat_chosen is not None else ""
     with st.expander(t("advanced", lang)):
         method = st.radio(
             t("normalisation", lang),
             NORMALISATIONS,
-            index=_index("method", lang, NORMALISATIONS),
+            index=index_of("method", lang, NORMALISATIONS),
             format_func=lambda m: t(f"norm_{m}", lang),
             key=f"method_{lang}",
-            on_change=_sync,
+            on_change=sync,
             args=("method", lang),
         )
         covered_min = st.number_input(
@@ -752,7 +381,7 @@ with st.sidebar:
     preset = st.selectbox(
         t("preset", lang),
         PRESET_CHOICES,
-        index=_index("preset", lang, PRESET_CHOICES),
+        index=index_of("preset", lang, PRESET_CHOICES),
         format_func=lambda k: t(f"preset_{k}", lang),
         key=f"preset_{lang}",
         on_change=_apply_preset,
@@ -773,7 +402,7 @@ with st.sidebar:
     data_error: InfraGapError | None = None
     try:
         if national:
-            table = _national_table(nat_chosen, level, nat_province, float(covered_min), lang)
+            table = national_table(nat_chosen, level, nat_province, float(covered_min), lang)
         else:
             with st.spinner(t("loading", lang)):
                 table = indicators(data_key, level, float(covered_min), layers)
@@ -835,9 +464,9 @@ st.markdown(
 )
 if national:
     if data_error is not None:
-        st.error(_error(data_error, lang))
+        st.error(error_text(data_error, lang))
     else:
-        _national_page(nat_chosen, choices, nat_province, lang)
+        national_page(nat_chosen, choices, nat_province, lang)
     st.stop()
 
 with st.sidebar:
@@ -887,10 +516,10 @@ with st.sidebar:
         st.selectbox(
             t("up_level", lang),
             LEVELS,
-            index=_index("up_level", lang, LEVELS),
+            index=index_of("up_level", lang, LEVELS),
             format_func=lambda lv: t(f"level_{lv}", lang),
             key=f"up_level_{lang}",
-            on_change=_sync,
+            on_change=sync,
             args=("up_level", lang),
         )
         lc1, lc2, lc3 = st.columns(3)
@@ -921,7 +550,7 @@ with st.sidebar:
             st.button(t("back_to_demo", lang), key="back_to_demo", on_click=_back_to_demo)
 
 if data_error is not None:
-    st.error(_error(data_error, lang))
+    st.error(error_text(data_error, lang))
     _data_quality(layers, None, own, lang)
     st.stop()
 facts = point_facts(data_key, float(covered_min), layers)  # cached by the indicators above
@@ -929,12 +558,12 @@ if layers.synthetic:
     st.warning(t("synthetic_banner", lang), icon="\u26a0\ufe0f")
 
 try:
-    scenario = _scenario(**choices)
+    scenario = scenario_of(**choices)
     with st.spinner(t("efficiency_loading" if uses_siting(weights) else "loading", lang)):
         scenario_text = scenario_to_toml(replace(scenario, name=""))
         result = scenario_run(data_key, scenario_text, layers)
 except InfraGapError as err:
-    st.error(_error(err, lang))
+    st.error(error_text(err, lang))
     st.stop()
 ranked = result.ranked.copy(deep=False)  # the cached result is shared by every session
 plan: SitePlan | None = None
@@ -953,7 +582,7 @@ if sites_on:
                 plots,
             )  # fmt: skip
     except InfraGapError as err:
-        st.error(_error(err, lang))
+        st.error(error_text(err, lang))
 sites = plan.sites if plan is not None else None
 if result.dropped:
     names = ", ".join(indicator_label(k, lang) for k in result.dropped)
@@ -975,12 +604,12 @@ for col, lv in zip(drill_cols, dd_levels, strict=False):
     options = ["", *codes.tolist()]
     if ss[f"dd_{lv}"] not in options:
         ss[f"dd_{lv}"] = ""
-        _forget(f"dd_{lv}")
+        forget(f"dd_{lv}")
     with col:
         chosen_code = st.selectbox(
             t(f"dd_{lv}", lang),
             options,
-            index=_index(f"dd_{lv}", lang, options),
+            index=index_of(f"dd_{lv}", lang, options),
             format_func=lambda k: f"{names_by_code.get(k, k)} ({k})" if k else t("dd_all", lang),
             key=f"dd_{lv}_{lang}",
             on_change=_dd_changed,
@@ -1069,7 +698,7 @@ with left:
     elif kab_codes:
         display = display[display["kode"].isin(shown_ranked["kode"])]
     tips = indicator_tip_texts(data_key, level, float(covered_min), lang, layers)
-    fmap = _priority_map(
+    fmap = priority_map(
         map_frame(display, ranked, lang, tips=tips),
         map_shapes(data_key, level, map_prefix, layers), lang, top_n=int(top_n), pick=pick,
     )  # fmt: skip
@@ -1375,7 +1004,7 @@ if other_file is not None:
             top=int(top_n),
         )
     except InfraGapError as err:
-        st.error(_error(err, lang))
+        st.error(error_text(err, lang))
     else:
         name = other.name or other_file.name
         st.caption(t("compare_title", lang).format(name=md_escape(name), n=top_n))

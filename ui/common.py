@@ -1,0 +1,95 @@
+"""Helpers shared by the app's pages: choice widgets across languages, errors, the map."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import streamlit as st
+
+from infra_gap import maps
+from infra_gap.errors import InfraGapError
+from infra_gap.i18n import DEFAULT_LANG, LANGS, TEXT, fmt_num, t
+from infra_gap.scenario import Scenario
+from infra_gap.score_map import AreaShapes
+from infra_gap.stability import StabilityParams
+from infra_gap.views import md_escape, tooltip_fields
+
+
+def priority_map(
+    frame: gpd.GeoDataFrame, shapes: AreaShapes, lang: str, *, top_n: int, pick: str = ""
+) -> folium.Map:
+    """The priority choropleth of a map frame, labelled in `lang` (demo and national)."""
+    return maps.priority_choropleth(
+        frame,
+        value_col="score",
+        tooltip_fields=tooltip_fields(frame, lang, top_n=top_n),
+        legend_title=t("legend_score", lang),
+        layer_name=t("layer_priority", lang),
+        tick_format=lambda v: fmt_num(v, lang, decimals=1),
+        nodata_label=t("no_data", lang),
+        highlight_codes=[pick] if pick else [],
+        shapes=shapes,
+    )
+
+
+def error_text(err: InfraGapError, lang: str) -> str:
+    """The code's meaning in the UI language, then the library's detail (file, row, column),
+    shown literally."""
+    key = f"err_{err.code}"
+    meaning = t(key if key in TEXT else "err_E_INFRA_GAP", lang)
+    return f"{t('error', lang)} [{err.code}]: {meaning}. {md_escape(str(err))}"
+
+
+def scenario_of(
+    *,
+    level: str,
+    preset: str,
+    weights: dict[str, float],
+    method: str,
+    covered_min: float,
+    top_n: int,
+    draws: int,
+    concentration: float,
+    seed: int,
+) -> Scenario:
+    """The scenario of the sidebar's choices (the demo, own data and national runs alike)."""
+    return Scenario(
+        level=level,
+        preset=preset,
+        weights=weights,
+        normalisation=method,
+        covered_min=float(covered_min),
+        stability=StabilityParams(
+            top_n=int(top_n), draws=int(draws), concentration=float(concentration), seed=int(seed)
+        ),
+        name=st.session_state.get("scenario_name", ""),
+    )
+
+
+# Choices shown through a language's labels (level, preset, normalisation) keep their value
+# under a plain key; each language has its own widget key (`level_id`, `level_en`), because a
+# select widget remembers the label it showed, and the labels change with the language.
+def sync(name: str, lang: str) -> None:
+    st.session_state[name] = st.session_state[f"{name}_{lang}"]
+
+
+def forget(*names: str) -> None:
+    """Push choices set in code to their widgets, so the browser shows the new value.
+
+    The current language's widget gets the value (a widget whose state is dropped keeps
+    showing its old value in the browser); the other languages' widgets are dropped.
+    """
+    ss = st.session_state
+    current = ss.get("lang", DEFAULT_LANG)
+    for name in names:
+        for code in LANGS:
+            ss.pop(f"{name}_{code}", None)
+        if name in ss:
+            ss[f"{name}_{current}"] = ss[name]
+
+
+def index_of(name: str, lang: str, options: list[str] | tuple[str, ...]) -> int:
+    """Index for a choice widget: its own state wins when it has one (no double default)."""
+    if f"{name}_{lang}" in st.session_state:
+        return 0
+    return list(options).index(st.session_state[name])

@@ -1,0 +1,308 @@
+"""The national page (issue #9): the synthetic national workload, every layer synthetic."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from infra_gap.cli_export import FORMATS, export_bytes, meta_for
+from infra_gap.cli_national import EngineRun, national_dir, national_workload
+from infra_gap.errors import InfraGapError
+from infra_gap.hardening import safe_label
+from infra_gap.i18n import PROVINCE_NAMES, fmt_int, fmt_num, fmt_pct, t
+from infra_gap.national import NationalParams
+from infra_gap.national_view import (
+    WorkloadEntry,
+    national_workloads,
+    workload_layers,
+    workload_provinces,
+)
+from infra_gap.registry import uses_siting
+from infra_gap.scenario import ScenarioResult, scenario_to_toml
+from infra_gap.views import indicator_label, indicator_tips, map_frame, md_escape, table_view
+from infra_gap.workload import Workload, read_workload
+from ui.cached import (
+    cache_dir,
+    data_dir,
+    generation_lock,
+    national_outlines,
+    national_ranking,
+    national_run,
+    national_shapes,
+)
+from ui.common import error_text, forget, index_of, priority_map, scenario_of, sync
+
+MAKE = "make"  # the scale choice that makes the smallest national workload
+MAKE_SCALE = 0.01  # 832 desa, 650,000 MSMEs: a few seconds to generate
+
+
+# ---------------------------------------------------------------------------------------
+# National views (issue #9): the synthetic national workload, every layer synthetic.
+#
+# Workloads are the `national-<scale>` folders the app finds in its own cache folder: a
+# choice in a list, never a path typed by a user. Results are keyed by the folder's name
+# and the SHA-256 of its manifest (a folder generated again gets new keys); `_wl` is not
+# hashed. The engine table is computed once per workload, level and threshold, so a weight
+# change only re-ranks. Desa are shown one province at a time (a national desa map would
+# be about 76 MB); the exports hold the areas shown. No PDF: it needs per-MSME facts,
+# which a national run does not keep.
+# ---------------------------------------------------------------------------------------
+
+
+def _scale_text(scale: float, lang: str) -> str:
+    return fmt_num(scale, lang, decimals=max(0, len(f"{scale:g}".partition(".")[2])))
+
+
+def _province_label(code: str, lang: str) -> str:
+    return f"{PROVINCE_NAMES.get(code, code)} ({code})" if code else t("nat_all_provinces", lang)
+
+
+def national_scale(lang: str) -> tuple[WorkloadEntry, Workload] | None:
+    """Sidebar: the workload, among those found (and scale 0.01 to make); None to make it."""
+    ss = st.session_state
+    entries = {e.name: e for e in national_workloads(cache_dir())}
+    make_name = national_dir(cache_dir(), MAKE_SCALE).name
+    options = [*entries, *([MAKE] if make_name not in entries else [])]
+    preferred = make_name if make_name in entries else options[0]
+    if ss.get("nat_scale") not in options:
+        ss["nat_scale"] = preferred
+        forget("nat_scale")
+
+    def label(name: str) -> str:
+        if name == MAKE:
+            return t("nat_make_option", lang).format(scale=_scale_text(MAKE_SCALE, lang))
+        e = entries[name]
+        return t("nat_scale_option", lang).format(
+            scale=_scale_text(e.scale, lang),
+            kec=fmt_int(e.counts.get("kecamatan", 0), lang),
+            msme=fmt_int(e.counts.get("msme", 0), lang),
+        )
+
+    chosen = st.selectbox(
+        t("nat_scale", lang),
+        options,
+        index=index_of("nat_scale", lang, options),
+        format_func=label,
+        help=t("nat_scale_help", lang),
+        key=f"nat_scale_{lang}",
+        on_change=sync,
+        args=("nat_scale", lang),
+    )
+    if chosen == MAKE:
+        return None
+    entry = entries[chosen]
+    try:
+        return entry, read_workload(cache_dir() / entry.name)
+    except InfraGapError as err:  # a manifest of another version: said, nothing run
+        st.error(error_text(err, lang))
+        st.stop()
+        raise  # not reached: st.stop() ends the run
+
+
+def national_province(wl: Workload, lang: str) -> str:
+    """Sidebar: a province of the workload, or ``""`` for the whole nation."""
+    ss = st.session_state
+    options = ["", *workload_provinces(wl)]
+    if ss.setdefault("nat_province", "") not in options:
+        ss["nat_province"] = ""
+        forget("nat_province")
+    return str(
+        st.selectbox(
+            t("nat_province", lang),
+            options,
+            index=index_of("nat_province", lang, options),
+            format_func=lambda code: _province_label(code, lang),
+            help=t("nat_province_help", lang),
+            key=f"nat_province_{lang}",
+            on_change=sync,
+            args=("nat_province", lang),
+        )
+    )
+
+
+def national_table(
+    chosen: tuple[WorkloadEntry, Workload] | None,
+    level: str,
+    province: str,
+    covered_min: float,
+    lang: str,
+) -> pd.DataFrame:
+    """The engine table behind the weight sliders (empty until there is something to show)."""
+    if chosen is None or (level == "desa" and not province):
+        return pd.DataFrame()
+    entry, wl = chosen
+    with st.spinner(t("nat_computing", lang)):
+        return national_run(entry.name, entry.digest, level, covered_min, wl).table
+
+
+def _national_make(lang: str) -> None:
+    """Main area: make the scale-0.01 workload on request, with its progress shown."""
+    params = NationalParams(scale=MAKE_SCALE)
+    scale = _scale_text(MAKE_SCALE, lang)
+    st.info(
+        t("nat_make_info", lang).format(
+            scale=scale,
+            desa=fmt_int(params.villages * params.scale, lang),
+            msme=fmt_int(params.msme_total * params.scale, lang),
+        )
+    )
+    if not st.button(t("nat_make_button", lang).format(scale=scale), key="nat_make"):
+        return
+    folder = national_dir(cache_dir(), MAKE_SCALE)
+    with st.status(t("nat_making", lang).format(scale=scale)) as status:
+        try:
+            with generation_lock():
+                _, seconds = national_workload(folder, data_dir=data_dir(), params=params)
+        except InfraGapError as err:
+            status.update(state="error")
+            st.error(error_text(err, lang))
+            return
+        made = fmt_num(seconds or 0.0, lang, decimals=1)
+        status.update(label=t("nat_made", lang).format(s=made), state="complete")
+    st.session_state["nat_pending"] = folder.name  # set in the scale box before it is drawn
+    st.rerun()
+
+
+def _national_downloads(
+    entry: WorkloadEntry,
+    wl: Workload,
+    result: ScenarioResult,
+    run: EngineRun,
+    province: str,
+    lang: str,
+) -> None:
+    """CSV, XLSX and GeoPackage of the areas shown; why there is no PDF."""
+    # A shallow copy: the cached result is shared by every session (copy-on-write keeps it).
+    ranked, level = result.ranked.copy(deep=False), result.scenario.level
+    st.markdown(f"##### {t('downloads', lang)}")
+    meta = meta_for(result)
+    stem = safe_label(f"infra-gap-{entry.name}-{level}-{province or 'indonesia'}")
+    columns = st.columns(3)
+    # Bytes are built only when clicked; the layers hold only the areas shown.
+    for col, (ext, key) in zip(
+        columns, ((".csv", "csv"), (".xlsx", "xlsx"), (".gpkg", "gpkg")), strict=True
+    ):
+        col.download_button(
+            t(f"download_{key}", lang),
+            lambda ext=ext: export_bytes(
+                ranked,
+                workload_layers(wl, level=level, province=province or None, accounts=run.accounts),
+                fmt=ext,
+                meta=meta,
+                lang=lang,
+            ),
+            file_name=f"{stem}{ext}",
+            mime=FORMATS[ext],
+            key=f"nat_download_{key}",
+            on_click="ignore",
+        )
+    st.caption(t("nat_downloads_scope", lang).format(n=fmt_int(len(ranked), lang)))
+    st.caption(t("nat_no_pdf", lang))
+
+
+def _national_figures(
+    entry: WorkloadEntry, wl: Workload, ranked: pd.DataFrame, run: EngineRun, lang: str
+) -> None:
+    """MSME totals of the areas shown, the run's row account and timing, the sources."""
+    total, uncovered = int(ranked["msme_total"].sum()), int(ranked["msme_uncovered"].sum())
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("metric_msme", lang), fmt_int(total, lang))
+    c2.metric(t("metric_uncovered", lang), fmt_int(uncovered, lang))
+    c3.metric(t("metric_share", lang), fmt_pct(uncovered / total if total else float("nan"), lang))
+    acc = run.accounts[0]
+    st.caption(
+        t("rows_line", lang).format(
+            read=fmt_int(acc.read, lang), used=fmt_int(acc.used, lang),
+            rejected=fmt_int(acc.rejected, lang),
+        )
+        + " "
+        + t("nat_run_line", lang).format(
+            scale=_scale_text(entry.scale, lang),
+            s=fmt_num(run.seconds, lang, decimals=1),
+            engine=md_escape(run.engine),
+        )
+    )  # fmt: skip
+    with st.expander(t("sources", lang)):
+        for s in wl.sources:
+            kind = t("synthetic_yes" if s.synthetic else "synthetic_no", lang)
+            st.markdown(
+                f"- **{md_escape(s.layer)}** ({kind}): {md_escape(s.origin)}; "
+                f"{md_escape(s.licence)}; {md_escape(s.vintage)}"
+            )
+        st.caption(t("nat_sources_note", lang))
+
+
+def national_page(
+    chosen: tuple[WorkloadEntry, Workload] | None,
+    choices: dict[str, object],
+    province: str,
+    lang: str,
+) -> None:
+    """Main area of a national run: map, ranked table, downloads of the areas shown."""
+    st.warning(t("nat_banner", lang), icon="\u26a0\ufe0f")
+    if chosen is None:
+        _national_make(lang)
+        return
+    entry, wl = chosen
+    level = str(choices["level"])
+    if level == "desa" and not province:
+        st.info(t("nat_desa_pick", lang))
+        return
+    if uses_siting(choices["weights"]):  # type: ignore[arg-type]
+        st.info(t("nat_no_siting", lang))
+    try:
+        scenario = scenario_of(**choices)
+        text = scenario_to_toml(replace(scenario, name=""))
+        with st.spinner(t("nat_computing", lang)):
+            run = national_run(entry.name, entry.digest, level, scenario.covered_min, wl)
+            result = national_ranking(entry.name, entry.digest, text, province, wl)
+        with st.spinner(t("nat_outlines_loading", lang)):
+            display = national_outlines(entry.name, entry.digest, level, province, wl)
+            shapes = national_shapes(entry.name, entry.digest, level, province, wl)
+    except InfraGapError as err:
+        st.error(error_text(err, lang))
+        return
+    ranked, top_n = result.ranked.copy(deep=False), scenario.stability.top_n
+    if result.dropped:
+        names = ", ".join(indicator_label(k, lang) for k in result.dropped)
+        st.warning(t("dropped_warning", lang).format(names=names))
+    st.caption(
+        t("nat_scope", lang).format(
+            n=fmt_int(len(ranked), lang),
+            level=t(f"level_{level}", lang),
+            where=md_escape(_province_label(province, lang)),
+        )
+    )
+    left, right = st.columns([5, 4])
+    with left:
+        st.subheader(t("map", lang))
+        fmap = priority_map(
+            map_frame(display, ranked, lang, tips=indicator_tips(ranked, lang)),
+            shapes, lang, top_n=int(top_n),
+        )  # fmt: skip
+        st_folium(
+            fmap,
+            returned_objects=[],
+            height=480,
+            use_container_width=True,
+            key=f"nat_map_{entry.name}_{level}_{province}",
+        )
+        st.caption(t("nat_map_hint", lang))
+    with right:
+        st.subheader(t("table", lang))
+        top_col = t("col_top_share", lang).format(n=top_n)
+        st.dataframe(
+            table_view(ranked, lang, top_n=top_n, weighted=result.weights),
+            hide_index=True,
+            height=430,
+            key="nat_table",
+            column_config={
+                top_col: st.column_config.ProgressColumn(top_col, format="%.0f%%", max_value=100)
+            },
+        )
+        st.caption(t("tier_rule", lang).format(n=top_n))
+        _national_downloads(entry, wl, result, run, province, lang)
+    _national_figures(entry, wl, ranked, run, lang)
