@@ -7,6 +7,8 @@ level rather than rolled up.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
@@ -19,17 +21,38 @@ from pyproj import CRS
 
 from infra_gap import io
 from infra_gap.layers import Raster, RasterFile
+from infra_gap.placement import BoundaryKey
 
 __all__ = ["area_context", "area_uncovered_share", "distance_km", "mainland"]
 
 
 def area_uncovered_share(
-    areas: gpd.GeoDataFrame, raster: Raster | RasterFile, *, covered_min: float
+    areas: gpd.GeoDataFrame,
+    raster: Raster | RasterFile,
+    *,
+    covered_min: float,
+    keep: bool = True,
 ) -> np.ndarray:
     """Share of each area's surface not covered, with partial pixels (exactextract).
 
     No-data pixels, and any part of an area outside the raster, count as not covered.  A
     :class:`RasterFile` is read by exactextract feature by feature, never whole.
+
+    Parameters
+    ----------
+    areas
+        The areas.
+    raster
+        The coverage raster.
+    covered_min
+        A pixel value at or above this is covered.
+    keep
+        For a north-up raster in memory: keep the fraction of each pixel inside each area
+        (exactextract's ``cell_id`` and ``coverage``, :func:`_pixel_fractions`) for later
+        calls.  It depends on the boundaries and the raster's grid only, so another
+        threshold or new pixel values on the same grid reuse it; the values and the
+        threshold are applied on every call.  The shares are the same, to the last bit,
+        as exactextract's own ``sum`` and ``count``, which a one-off call (False) uses.
     """
     if isinstance(raster, RasterFile):
         return _share_from_file(areas, raster, covered_min=covered_min)
@@ -37,10 +60,18 @@ def area_uncovered_share(
     not_covered = values < covered_min
     if raster.nodata is not None:
         not_covered |= values == raster.nodata
-    vec = areas[["geometry"]].to_crs(raster.crs)
     t = raster.transform
     flags = not_covered.astype("uint8")
-    if t.b == 0 and t.d == 0 and t.a > 0 and t.e < 0:  # north up: exactextract reads the array
+    north_up = t.b == 0 and t.d == 0 and t.a > 0 and t.e < 0  # exactextract reads the array
+    if north_up and keep:
+        grid = (tuple(t)[:6], (int(values.shape[0]), int(values.shape[1])))
+        fr = _pixel_fractions(BoundaryKey(areas[["geometry"]].copy()), raster.crs, grid)
+        n = len(fr.seen)
+        weights = fr.frac * flags.reshape(-1)[fr.cell]
+        uncovered = np.bincount(fr.area, weights=weights, minlength=n)[:n]
+        return _with_outside(uncovered, fr.seen, fr.poly_cells)
+    vec = areas[["geometry"]].to_crs(raster.crs)
+    if north_up:
         h, w = flags.shape
         src = NumPyRasterSource(flags, t.c, t.f + h * t.e, t.c + w * t.a, t.f)
         stats = exact_extract(src, _WkbFeatures(vec), ["sum", "count"], output="pandas")
@@ -50,10 +81,60 @@ def area_uncovered_share(
     return _with_outside(
         stats["sum"].to_numpy(dtype="float64", copy=True),
         stats["count"].to_numpy(dtype="float64", copy=True),
-        vec,
-        raster.crs,
-        abs(raster.transform.a * raster.transform.e),
+        _poly_cells(vec, raster.crs, abs(t.a * t.e)),
     )
+
+
+@dataclass(frozen=True, eq=False)
+class _PixelFractions:
+    """Which pixels of a grid each area covers, and by how much (read-only arrays).
+
+    Attributes
+    ----------
+    area, cell, frac
+        One entry per (area, pixel) pair: the area's position, the pixel's flat index
+        (``row * width + col``) and the fraction of the pixel inside the area.
+    seen
+        Sum of ``frac`` per area (exactextract's ``count``: the pixels inside the raster).
+    poly_cells
+        Each area's surface in pixels (projected CRS), or None (geographic CRS).
+    """
+
+    area: np.ndarray
+    cell: np.ndarray
+    frac: np.ndarray
+    seen: np.ndarray
+    poly_cells: np.ndarray | None
+
+
+@lru_cache(maxsize=4)
+def _pixel_fractions(
+    key: BoundaryKey, crs: str, grid: tuple[tuple[float, ...], tuple[int, int]]
+) -> _PixelFractions:
+    """The pixel fractions of a boundary layer on a north-up grid (kept per layer and grid).
+
+    Nothing here depends on the raster's values or on a threshold: only on the polygons
+    and on the grid (transform and shape).
+    """
+    (a, _, c, _, e, f), (height, width) = grid
+    vec = key.areas.to_crs(crs)
+    ones = np.ones((height, width), dtype="uint8")  # the values are not looked at
+    src = NumPyRasterSource(ones, c, f + height * e, c + width * a, f)
+    if len(vec):
+        stats = exact_extract(src, _WkbFeatures(vec), ["cell_id", "coverage"], output="pandas")
+        sizes = np.array([len(v) for v in stats["cell_id"]], dtype="int64")
+        # in-memory rasters have fewer than 2**31 cells (io.MAX_RASTER_CELLS): int32 will do
+        cell = np.concatenate([np.asarray(v, dtype="int32") for v in stats["cell_id"]])
+        frac = np.concatenate([np.asarray(v, dtype="float64") for v in stats["coverage"]])
+    else:
+        sizes, cell, frac = np.zeros(0, dtype="int64"), np.zeros(0, "int32"), np.zeros(0)
+    area = np.repeat(np.arange(len(vec), dtype="int32"), sizes)
+    seen = np.bincount(area, weights=frac, minlength=len(vec))[: len(vec)]
+    out = _PixelFractions(area, cell, frac, seen, _poly_cells(vec, crs, abs(a * e)))
+    for arr in (out.area, out.cell, out.frac, out.seen, out.poly_cells):
+        if arr is not None:
+            arr.flags.writeable = False
+    return out
 
 
 class _WkbFeature(Feature):  # type: ignore[misc]
@@ -112,15 +193,21 @@ def _share_from_file(
         if raster.nodata is not None:
             bad |= v == raster.nodata
         uncovered[i], seen[i] = (f * bad).sum(), f.sum()
-    return _with_outside(uncovered, seen, vec, raster.crs, cell_area)
+    return _with_outside(uncovered, seen, _poly_cells(vec, raster.crs, cell_area))
+
+
+def _poly_cells(vec: gpd.GeoDataFrame, crs: str, cell_area: float) -> np.ndarray | None:
+    """Each polygon's surface in pixels, in a projected CRS; None in a geographic one."""
+    if not CRS.from_user_input(crs).is_projected:
+        return None
+    return np.asarray(vec.geometry.area.to_numpy() / cell_area, dtype="float64")
 
 
 def _with_outside(
-    uncovered: np.ndarray, seen: np.ndarray, vec: gpd.GeoDataFrame, crs: str, cell_area: float
+    uncovered: np.ndarray, seen: np.ndarray, poly_cells: np.ndarray | None
 ) -> np.ndarray:
     """Add the part of each polygon outside the raster (projected CRS only) as uncovered."""
-    if CRS.from_user_input(crs).is_projected:
-        poly_cells = vec.geometry.area.to_numpy() / cell_area
+    if poly_cells is not None:
         missing = poly_cells - seen
         missing[missing < 1e-6 * poly_cells] = 0.0  # float noise of the partial pixels
         uncovered = uncovered + missing
@@ -130,22 +217,41 @@ def _with_outside(
 
 
 def distance_km(areas: gpd.GeoDataFrame, targets: np.ndarray) -> np.ndarray:
-    """Distance from each area (its polygon; 0 when touching) to the nearest target geometry."""
+    """Distance from each area (its polygon; 0 when touching) to the nearest target geometry.
+
+    The targets are taken as one collection: GEOS gives the least distance over its parts,
+    the same numbers as a nearest-neighbour search per area, in one pass per area.
+    """
+    targets = np.asarray(targets, dtype=object)
+    targets = targets[~(shapely.is_missing(targets) | shapely.is_empty(targets))]
     if len(targets) == 0:
         return np.full(len(areas), np.nan)
-    tree = shapely.STRtree(targets)
-    idx, dist = tree.query_nearest(
-        areas.geometry.to_numpy(), return_distance=True, all_matches=False
-    )
-    out = np.full(len(areas), np.nan)
-    out[idx[0]] = dist / 1000.0
-    return out
+    every = shapely.geometrycollections(targets)
+    return np.asarray(shapely.distance(areas.geometry.to_numpy(), every), dtype="float64") / 1000.0
 
 
 def mainland(kabupaten: gpd.GeoDataFrame) -> shapely.Geometry:
-    """The largest land mass of the union of kabupaten polygons (the Sumatra mainland)."""
-    parts = shapely.get_parts(kabupaten.union_all())
-    return parts[np.argmax(shapely.area(parts))]
+    """The largest land mass of the union of kabupaten polygons (the Sumatra mainland).
+
+    Kept per boundary layer (it depends on the polygons alone; the union is the slow part).
+    """
+    return _mainland(BoundaryKey(kabupaten[["geometry"]].copy()))
+
+
+@lru_cache(maxsize=4)
+def _mainland(key: BoundaryKey) -> shapely.Geometry:
+    parts = shapely.get_parts(key.areas.union_all())
+    land = parts[np.argmax(shapely.area(parts))]
+    shapely.prepare(land)
+    return land
+
+
+@lru_cache(maxsize=8)
+def _representative_points(key: BoundaryKey) -> np.ndarray:
+    """A point inside each area (shapely's representative point), kept per boundary layer."""
+    points = key.areas.geometry.representative_point().to_numpy()
+    points.flags.writeable = False
+    return points
 
 
 def area_context(
@@ -180,12 +286,13 @@ def area_context(
     out = pd.DataFrame(index=areas.index)
     out["area_km2"] = areas.geometry.area.to_numpy() / 1e6
     if kabupaten is not None:
-        point = areas.geometry.representative_point().to_numpy()
+        point = _representative_points(BoundaryKey(areas[["geometry"]].copy()))
+        kab_point = _representative_points(BoundaryKey(kabupaten[["geometry"]].copy()))
         jenis = kabupaten["jenis"] if "jenis" in kabupaten else pd.Series("", index=kabupaten.index)
-        kota_pts = kabupaten[jenis == "kota"].geometry.representative_point().to_numpy()
+        kota_pts = kab_point[(jenis == "kota").to_numpy()]
         out["kota_km"] = _point_distance_km(point, kota_pts)
-        capital = kabupaten[kabupaten["kode"] == capital_code].geometry.representative_point()
-        out["capital_km"] = _point_distance_km(point, capital.to_numpy())
+        capital = kab_point[(kabupaten["kode"] == capital_code).to_numpy()]
+        out["capital_km"] = _point_distance_km(point, capital)
         out["island"] = (~shapely.intersects(mainland(kabupaten), point)).astype("int64")
     if backbone is not None:
         out["backbone_km"] = distance_km(areas, backbone.geometry.to_numpy())

@@ -5,13 +5,17 @@ Both are computed once per MSME and then aggregated at any level.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import geopandas as gpd
 import numpy as np
 from pyproj import Transformer
-from scipy.spatial import cKDTree
 
 from infra_gap.config import GEO_CRS, WORK_CRS
 from infra_gap.tiles import lonlat_to_tile, quadkey_to_tile, tile_bounds
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 __all__ = ["TILE_ZOOM", "nearest_distance", "tile_centres", "tile_keys", "tile_values_at"]
 
@@ -27,6 +31,8 @@ def nearest_distance(x: np.ndarray, y: np.ndarray, tx: np.ndarray, ty: np.ndarra
     rest are searched in a :class:`scipy.spatial.cKDTree`.  Returns NaN for every point
     when there is no target.
     """
+    from scipy.spatial import cKDTree  # here: scipy.spatial takes 0.3 s to import
+
     x = np.asarray(x, dtype="float64")
     y = np.asarray(y, dtype="float64")
     if len(tx) == 0:
@@ -41,38 +47,75 @@ def nearest_distance(x: np.ndarray, y: np.ndarray, tx: np.ndarray, ty: np.ndarra
 
 
 def _certified(
-    x: np.ndarray, y: np.ndarray, sites: np.ndarray, tree: cKDTree, *, max_cells: int = 1 << 22
+    x: np.ndarray,
+    y: np.ndarray,
+    sites: np.ndarray,
+    tree: cKDTree,
+    *,
+    max_cells: int = 1 << 22,
+    k: int = 6,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Distances that need no search, and the positions of the points that still do.
 
-    Points are binned in square cells (500 CRS units, larger if the extent needs more than
-    ``max_cells``).  For a cell centre ``c`` with nearest site ``i`` and second-nearest
-    distance ``d2``, a point ``p`` with ``|p - t_i| < d2 - |p - c|`` has no other site
-    closer than ``t_i`` (triangle inequality), so its distance is ``|p - t_i|``, computed
-    as the tree computes it.  Any size of cell gives the same answer; it changes speed.
+    Points are binned in square cells (750 CRS units, larger if the extent needs more than
+    ``max_cells``), and the ``k`` sites nearest each cell centre ``c`` are found, at
+    distances ``d1 <= ... <= dk``.  Every other site is at least ``dk`` from ``c``, so at
+    least ``dk - |p - c|`` from a point ``p`` (triangle inequality).  A point whose
+    nearest site ``t_1`` of its centre satisfies ``|p - t_1| < d2 - |p - c|`` has
+    ``t_1`` nearest; the others take the least distance to the ``k`` sites when it is under
+    ``dk - |p - c|``.  Distances are computed as the tree computes them.  Any size of
+    cell gives the same answer; it changes speed.
     """
     dist = np.full(len(x), np.nan)
-    ok = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
-    if len(sites) < 2 or not len(ok):
+    finite = np.isfinite(x) & np.isfinite(y)
+    if len(sites) < 2 or not finite.any():
         return dist, np.arange(len(x))
-    px, py = x[ok], y[ok]
+    ok = None if finite.all() else np.flatnonzero(finite)  # no copies when all are finite
+    px, py = (x, y) if ok is None else (x[ok], y[ok])
     x0, y0 = px.min(), py.min()
-    size = max(500.0, float(np.sqrt((px.max() - x0 + 1) * (py.max() - y0 + 1) / max_cells)))
-    col = ((px - x0) // size).astype("int64")
+    size = max(750.0, float(np.sqrt((px.max() - x0 + 1) * (py.max() - y0 + 1) / max_cells)))
+    # Any binning is valid (the certificate measures |p - c| itself), so a product will do.
+    col = ((px - x0) * (1.0 / size)).astype("int64")
     width = int(col.max()) + 1
-    cell = ((py - y0) // size).astype("int64") * width + col
+    cell = ((py - y0) * (1.0 / size)).astype("int64")
+    cell *= width
+    cell += col
     occupied = np.flatnonzero(np.bincount(cell))  # at most about `max_cells` bins
-    row = np.zeros(int(occupied[-1]) + 1, dtype="int64")
-    row[occupied] = np.arange(len(occupied))
-    row = row[cell]
+    lookup = np.zeros(int(occupied[-1]) + 1, dtype="int64")
+    lookup[occupied] = np.arange(len(occupied))
+    row = lookup[cell]
     cx = x0 + (occupied % width + 0.5) * size
     cy = y0 + (occupied // width + 0.5) * size
-    d, i = tree.query(np.column_stack([cx, cy]), k=2)
-    dx, dy = sites[i[row, 0], 0] - px, sites[i[row, 0], 1] - py
-    near = np.sqrt(dx * dx + dy * dy)
-    ex, ey = px - cx[row], py - cy[row]
-    sure = d[row, 1] - np.sqrt(ex * ex + ey * ey) > near + 1e-6 * (1.0 + near)
-    dist[ok[sure]] = near[sure]
+    k = min(k, len(sites))
+    d, i = tree.query(np.column_stack([cx, cy]), k=k)
+    sx, sy = sites[:, 0], sites[:, 1]
+
+    def to_site(j: np.ndarray, qx: np.ndarray, qy: np.ndarray) -> np.ndarray:
+        dx, dy = sx[j] - qx, sy[j] - qy
+        return np.sqrt(dx * dx + dy * dy)
+
+    near = to_site(i[:, 0][row], px, py)
+    ex = px - cx[row]
+    ey = py - cy[row]
+    ex *= ex
+    ey *= ey
+    ex += ey
+    off = np.sqrt(ex, out=ex)  # |p - c|
+    sure = d[:, 1][row] - off > near + 1e-6 * (1.0 + near)
+    rest = np.flatnonzero(~sure)
+    if len(rest):  # the k sites nearest the centre, against the k-th distance
+        r, qx, qy = row[rest], px[rest], py[rest]
+        least = near[rest]
+        for j in range(1, k):
+            np.minimum(least, to_site(i[r, j], qx, qy), out=least)
+        bound = d[r, k - 1] if k < len(sites) else np.inf  # k = every site: no other
+        second = bound - off[rest] > least + 1e-6 * (1.0 + least)
+        near[rest[second]] = least[second]
+        sure[rest[second]] = True
+    if ok is None:
+        dist[sure] = near[sure]
+    else:
+        dist[ok[sure]] = near[sure]
     return dist, np.flatnonzero(np.isnan(dist))
 
 
@@ -82,7 +125,12 @@ def tile_keys(tx: np.ndarray, ty: np.ndarray) -> np.ndarray:
 
 
 def tile_values_at(
-    lon: np.ndarray, lat: np.ndarray, tiles: gpd.GeoDataFrame, column: str
+    lon: np.ndarray,
+    lat: np.ndarray,
+    tiles: gpd.GeoDataFrame,
+    column: str,
+    *,
+    parsed: tuple[np.ndarray, np.ndarray, int] | None = None,
 ) -> np.ndarray:
     """Value of ``column`` in the zoom-16 tile under each point; NaN where no tile has tests.
 
@@ -94,12 +142,15 @@ def tile_values_at(
         Ookla-schema tiles with a string ``quadkey`` of 16 digits.
     column
         The tile column to look up.
+    parsed
+        The tiles' quadkeys already parsed (:func:`infra_gap.tiles.quadkey_to_tile`), or
+        None to parse them here.
     """
     out = np.full(len(lon), np.nan)
     if len(tiles) == 0:
         return out
     px, py = lonlat_to_tile(lon, lat, TILE_ZOOM)
-    qx, qy, _ = quadkey_to_tile(tiles["quadkey"].to_numpy())
+    qx, qy, _ = parsed if parsed is not None else quadkey_to_tile(tiles["quadkey"].to_numpy())
     _, first = np.unique(tile_keys(qx, qy), return_index=True)  # a repeated tile: first row
     qx, qy = qx[first], qy[first]
     values = tiles[column].to_numpy(dtype="float64")[first]
@@ -121,11 +172,16 @@ def tile_values_at(
     return out
 
 
-def tile_centres(quadkeys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Centres of quadkey tiles in the work CRS (from the tile grid, not the WKT)."""
+def tile_centres(
+    quadkeys: np.ndarray, *, parsed: tuple[np.ndarray, np.ndarray, int] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Centres of quadkey tiles in the work CRS (from the tile grid, not the WKT).
+
+    ``parsed``: the quadkeys already parsed (:func:`infra_gap.tiles.quadkey_to_tile`).
+    """
     if len(quadkeys) == 0:
         return np.empty(0), np.empty(0)
-    tx, ty, zoom = quadkey_to_tile(quadkeys)
+    tx, ty, zoom = parsed if parsed is not None else quadkey_to_tile(quadkeys)
     w, s, e, n = tile_bounds(tx, ty, zoom)
     tr = Transformer.from_crs(GEO_CRS, WORK_CRS, always_xy=True)
     x, y = tr.transform((w + e) / 2.0, (s + n) / 2.0)

@@ -6,6 +6,7 @@ coverage from towers when no raster is given, and keeps the row accounting.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,10 +16,11 @@ import pandas as pd
 import shapely
 
 from infra_gap import io
-from infra_gap.config import WORK_CRS
+from infra_gap.config import WORK_CRS, EvidenceParams
 from infra_gap.coverage import model_coverage
 from infra_gap.errors import DataError
 from infra_gap.layers import REJECTED_COLUMNS, Layers, Raster, RasterFile, Source
+from infra_gap.placement import label_grid
 from infra_gap.validate import BoundaryReport, check_boundaries
 
 __all__ = ["InputPaths", "Loaded", "load_layers", "tower_reach_m"]
@@ -117,8 +119,40 @@ def _coverage(
     )
 
 
+@dataclass(frozen=True)
+class _Others:
+    """The optional layers read beside the MSME register."""
+
+    towers: gpd.GeoDataFrame | None = None
+    speed_tiles: gpd.GeoDataFrame | None = None
+    backbone: gpd.GeoDataFrame | None = None
+    kab_stats: pd.DataFrame | None = None
+
+
+def _read_others(paths: InputPaths) -> _Others:
+    """The optional point, tile, line and table layers (not the coverage)."""
+    towers = io.read_opencellid(paths.towers, name=paths.name("towers")) if paths.towers else None
+    tiles = None
+    if paths.speed_tiles is not None:
+        tiles = io.read_speed_tiles(paths.speed_tiles, name=paths.name("speed_tiles"))
+    backbone = (
+        io.read_vector(paths.backbone, name=paths.name("backbone")) if paths.backbone else None
+    )
+    stats = None
+    if paths.kab_stats is not None:
+        stats = io.read_table(paths.kab_stats, name=paths.name("kab_stats"))
+        if "kepadatan_jiwa_per_km2" in stats:
+            stats["kepadatan_jiwa_per_km2"] = pd.to_numeric(stats["kepadatan_jiwa_per_km2"])
+    return _Others(towers, tiles, backbone, stats)
+
+
 def load_layers(paths: InputPaths) -> Loaded:
     """Read, validate and account for every given input.
+
+    The MSME register is read while another thread reads the other layers and builds the
+    label grid of the boundaries (:func:`infra_gap.placement.label_grid`, kept per boundary
+    layer, so placing the points later finds it).  Errors are raised in the order of the
+    sequential reading: areas, MSMEs, then the other layers.
 
     Raises
     ------
@@ -136,21 +170,20 @@ def load_layers(paths: InputPaths) -> Loaded:
     if not len(areas):
         msg = f"{paths.name('areas')}: no usable areas"
         raise DataError(msg)
-    msme, rejected = io.read_msme_table(
-        paths.msme, name=paths.name("msme"), lat_col=paths.lat_col, lon_col=paths.lon_col
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        others_job = pool.submit(_read_others, paths)
+        # A cache warm-up (its result is kept per boundary layer, see label_grid).
+        pool.submit(label_grid, areas, cell_m=EvidenceParams().cell_m)
+        msme, rejected = io.read_msme_table(
+            paths.msme, name=paths.name("msme"), lat_col=paths.lat_col, lon_col=paths.lon_col
+        )
+        others = others_job.result()
+    towers, tiles, backbone, stats = (
+        others.towers,
+        others.speed_tiles,
+        others.backbone,
+        others.kab_stats,
     )
-    towers = io.read_opencellid(paths.towers, name=paths.name("towers")) if paths.towers else None
-    tiles = None
-    if paths.speed_tiles is not None:
-        tiles = io.read_speed_tiles(paths.speed_tiles, name=paths.name("speed_tiles"))
-    backbone = (
-        io.read_vector(paths.backbone, name=paths.name("backbone")) if paths.backbone else None
-    )
-    stats = None
-    if paths.kab_stats is not None:
-        stats = io.read_table(paths.kab_stats, name=paths.name("kab_stats"))
-        if "kepadatan_jiwa_per_km2" in stats:
-            stats["kepadatan_jiwa_per_km2"] = pd.to_numeric(stats["kepadatan_jiwa_per_km2"])
     coverage = _coverage(paths, towers, areas)
     sources = [
         Source(key, paths.name(key), "as supplied", "as supplied", synthetic=False)

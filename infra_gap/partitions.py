@@ -200,7 +200,9 @@ def partition_facts(
     per_level = {lv: _level_frame(a, lv) for lv, a in areas.items()}
     for lv, a in areas.items():
         per_level[lv]["area_uncovered_share"] = (
-            area_uncovered_share(a, raster, covered_min=covered_min) if len(a) else np.empty(0)
+            area_uncovered_share(a, raster, covered_min=covered_min, keep=False)
+            if len(a)
+            else np.empty(0)
         )
     if "towers" in wl.layers:
         facts["tower_count"] = _tower_facts(wl, code, grid, x, y, index, per_level)

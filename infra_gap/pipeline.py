@@ -28,6 +28,7 @@ from infra_gap.indicators import add_area_context, area_indicators, desa_counts,
 from infra_gap.layers import REJECTED_COLUMNS, Layers, RowAccount
 from infra_gap.placement import PLACEMENT_RULE, LabelGrid, label_grid, place_points_indexed
 from infra_gap.scoring import rank_areas
+from infra_gap.tiles import quadkey_to_tile
 
 __all__ = [
     "PointFacts",
@@ -167,22 +168,35 @@ def _place_msme(
 
 def _tower_km(x: np.ndarray, y: np.ndarray, tx: np.ndarray, ty: np.ndarray) -> np.ndarray:
     """Distance from each point to the nearest tower, km (NaN without coordinates)."""
-    out = np.full(len(x), np.nan)
     ok = np.isfinite(x) & np.isfinite(y)
+    if ok.all():
+        return nearest_distance(x, y, tx, ty) / 1000.0
+    out = np.full(len(x), np.nan)
     out[ok] = nearest_distance(x[ok], y[ok], tx, ty) / 1000.0
     return out
 
 
-def _tile_down(msme: gpd.GeoDataFrame, tiles: gpd.GeoDataFrame, ok: np.ndarray) -> np.ndarray:
-    """Mean download of each MSME's zoom-16 tile, kbps (NaN: no tests or no coordinates)."""
+def _tile_facts(
+    msme: gpd.GeoDataFrame, tiles: gpd.GeoDataFrame, ok: np.ndarray
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Mean download of each MSME's zoom-16 tile, and the centre of each tile.
+
+    Downloads in kbps (NaN: no tests or no coordinates); centres in the work CRS.  The
+    quadkeys are parsed once for both.
+    """
     if {"lon", "lat"} <= set(msme.columns):
         lon, lat = msme["lon"].to_numpy(), msme["lat"].to_numpy()
     else:
         geo = msme.geometry.to_crs(GEO_CRS)
         lon, lat = geo.x.to_numpy(), geo.y.to_numpy()
-    out = np.full(len(msme), np.nan)
-    out[ok] = tile_values_at(lon[ok], lat[ok], tiles, "avg_d_kbps")
-    return out
+    quadkeys = tiles["quadkey"].to_numpy()
+    parsed = quadkey_to_tile(quadkeys) if len(quadkeys) else None
+    if ok.all():
+        out = tile_values_at(lon, lat, tiles, "avg_d_kbps", parsed=parsed)
+    else:
+        out = np.full(len(msme), np.nan)
+        out[ok] = tile_values_at(lon[ok], lat[ok], tiles, "avg_d_kbps", parsed=parsed)
+    return out, tile_centres(quadkeys, parsed=parsed)
 
 
 def place_and_cover(
@@ -216,21 +230,22 @@ def place_and_cover(
     prior = layers.rejected["source"].value_counts()
     tower_xy = None if layers.towers is None else _xy(layers.towers)
     tiles = layers.speed_tiles
+    ok = np.isfinite(x) & np.isfinite(y)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        # Work that needs no label grid goes first, while the grid is fetched (built on the
-        # first call) and the nearest towers are searched (GDAL, cKDTree and most of numpy
-        # release the GIL).
+        # Work that needs no label grid goes to the pool first, while the grid is fetched
+        # (built on the first call): the nearest towers (cKDTree), then the speed tiles;
+        # the coverage look-up runs here meanwhile (numpy and GEOS release the GIL for most
+        # of it).
         job = pool.submit(label_grid, finest, cell_m=params.cell_m) if grid is None else None
         nearest = None if tower_xy is None else pool.submit(_tower_km, x, y, *tower_xy)
+        tile_job = None if tiles is None else pool.submit(_tile_facts, layers.msme, tiles, ok)
         cov = point_coverage(layers.coverage, x, y, xy_crs=WORK_CRS, covered_min=covered_min)
-        tile_down = None if tiles is None else _tile_down(layers.msme, tiles, np.isfinite(x + y))
-        centres = None if tiles is None else tile_centres(tiles["quadkey"].to_numpy())
         areas_grid = job.result() if job is not None else grid
         assert areas_grid is not None
         area_index, reasons = _place_msme(layers, finest, areas_grid, x, y)
         acc, rej = _account("msme", layers.msme, area_index, reasons, int(prior.get("msme", 0)))
         accounts, rejected = [acc], [layers.rejected, rej]
-        tower_index = tile_index = None
+        tower_index = tile_index = tile_down = None
         if layers.towers is not None and tower_xy is not None:
             tower_index = place_points_indexed(*tower_xy, areas_grid)
             acc, rej = _account(
@@ -238,7 +253,8 @@ def place_and_cover(
             )
             accounts.append(acc)
             rejected.append(rej)
-        if tiles is not None and centres is not None:
+        if tiles is not None and tile_job is not None:
+            tile_down, centres = tile_job.result()
             tile_index = place_points_indexed(*centres, areas_grid)
             acc, rej = _account(
                 "speed_tiles", tiles, tile_index, OUTSIDE, int(prior.get("speed_tiles", 0))
@@ -319,6 +335,26 @@ def indicator_table(
     if level not in layers.areas:
         msg = f"no {level} areas in this run; levels given: {list(layers.areas)}"
         raise DataError(msg)
+    if area_frame is not None:
+        table, context = _point_table(layers, facts, level=level, params=params), area_frame
+    else:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # The area facts (GEOS distances, zonal sums) run beside the point roll-up.
+            job = pool.submit(area_facts, layers, level=level, covered_min=facts.covered_min)
+            table = _point_table(layers, facts, level=level, params=params)
+            context = job.result()
+    add_area_context(table, context, params=params)
+    return table
+
+
+def _point_table(
+    layers: Layers, facts: PointFacts, *, level: str, params: EvidenceParams
+) -> pd.DataFrame:
+    """The indicators made from the points, rolled up to ``level``.
+
+    Desa sums (MSMEs, coverage, speeds, towers) by code, the operators of the towers and
+    the median distance from the MSMEs to a tower.
+    """
     desa, areas = layers.areas[finest_level(layers)], layers.areas[level]
     online = layers.msme["online"].to_numpy() if "online" in layers.msme else None
     parts = [
@@ -361,12 +397,6 @@ def indicator_table(
         median = pd.Series(facts.tower_km[ok]).groupby(parent[facts.area_index[ok]]).median()
         median.index = names[median.index]
         table["msme_tower_km"] = table["kode"].map(median).to_numpy()
-    context = (
-        area_frame
-        if area_frame is not None
-        else area_facts(layers, level=level, covered_min=facts.covered_min)
-    )
-    add_area_context(table, context, params=params)
     return table
 
 

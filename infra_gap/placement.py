@@ -30,6 +30,7 @@ from infra_gap.errors import DataError
 __all__ = [
     "EXACT",
     "PLACEMENT_RULE",
+    "BoundaryKey",
     "LabelGrid",
     "build_label_grid",
     "label_grid",
@@ -244,8 +245,14 @@ def place_points_indexed(x: np.ndarray, y: np.ndarray, grid: LabelGrid) -> np.nd
     u, v = grid.cells(x, y)
     height, width = grid.labels.shape
     inside = (u >= 0) & (u < width) & (v >= 0) & (v < height)  # False for NaN
-    out = np.full(len(x), -1, dtype="int64")
-    out[inside] = grid.labels[v[inside].astype("int64"), u[inside].astype("int64")]
+    if inside.all():  # the usual case: one flat look-up, no masked copies
+        flat = v.astype("int64")
+        flat *= width
+        flat += u.astype("int64")
+        out = grid.labels.reshape(-1)[flat].astype("int64")
+    else:
+        out = np.full(len(x), -1, dtype="int64")
+        out[inside] = grid.labels[v[inside].astype("int64"), u[inside].astype("int64")]
     idx = np.flatnonzero(~inside | (out == EXACT))
     if len(idx):
         geoms = grid.areas.geometry.to_numpy()
@@ -254,8 +261,14 @@ def place_points_indexed(x: np.ndarray, y: np.ndarray, grid: LabelGrid) -> np.nd
 
 
 @dataclass(frozen=True, eq=False)
-class _Boundaries:
-    """A boundary layer as a cache key: equal when codes and geometries are identical."""
+class BoundaryKey:
+    """A boundary layer as a cache key: equal when codes and geometries are identical.
+
+    Keys the caches of what depends on the boundaries alone (the label grid here; the
+    pixel fractions, representative points and mainland of :mod:`infra_gap.context`).
+    Build it from a copy of the layer (``BoundaryKey(areas.copy())``) so that the cached
+    value can never see a later edit of the caller's frame.
+    """
 
     areas: gpd.GeoDataFrame
     digest: bytes = field(init=False)
@@ -263,18 +276,20 @@ class _Boundaries:
     def __post_init__(self) -> None:
         h = hashlib.blake2b(digest_size=32)
         h.update(b"\0".join(shapely.to_wkb(self.areas.geometry.to_numpy()).tolist()))
-        h.update("\0".join(self.areas["kode"].astype("str").tolist()).encode())
+        if "kode" in self.areas:
+            h.update("\0".join(self.areas["kode"].astype("str").tolist()).encode())
+        h.update(f"\0{self.areas.crs}".encode())
         object.__setattr__(self, "digest", h.digest())
 
     def __hash__(self) -> int:
         return hash(self.digest)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Boundaries) and other.digest == self.digest
+        return isinstance(other, BoundaryKey) and other.digest == self.digest
 
 
 @lru_cache(maxsize=4)
-def _cached_grid(key: _Boundaries, cell_m: float) -> LabelGrid:
+def _cached_grid(key: BoundaryKey, cell_m: float) -> LabelGrid:
     return build_label_grid(key.areas, cell_m=cell_m)
 
 
@@ -288,4 +303,4 @@ def label_grid(areas: gpd.GeoDataFrame, *, cell_m: float = 100.0) -> LabelGrid:
     Only the boundaries are cached here, never a placement of points.
     """
     _check_sorted(areas)
-    return _cached_grid(_Boundaries(areas.copy()), float(cell_m))
+    return _cached_grid(BoundaryKey(areas.copy()), float(cell_m))

@@ -59,3 +59,38 @@ def test_area_context_by_hand():
     assert ctx["capital_km"].iloc[0] == pytest.approx(100.0)  # (5,5) km to (105,5) km
     assert ctx["pop_density_km2"].tolist() == [80.0, 900.0]
     assert "backbone_km" not in ctx
+
+
+def test_zonal_share_kept_fractions_follow_values_and_threshold():
+    # The pixel fractions are kept per boundary layer and grid; the values and the
+    # threshold are applied on every call, and the shares equal exactextract's own sums.
+    rng = np.random.default_rng(7)
+    values = rng.integers(-120, -60, size=(40, 60)).astype("float64")
+    values[5:9, 10:20] = -9999.0  # no data
+    t = Affine(250, 0, 1000, 0, -250, 20_000)
+    areas = gpd.GeoDataFrame(
+        {"kode": ["a", "b", "c"]},
+        geometry=[
+            box(1100, 12_000, 9_300, 19_900),
+            box(8_000, 10_000, 16_500, 17_000).buffer(900),
+            box(14_000, 9_000, 18_000, 13_000),  # partly outside the raster
+        ],
+        crs=WORK_CRS,
+    )
+    for threshold in (-110.0, -90.0, -70.0):
+        r = Raster(values, t, WORK_CRS, -9999.0)
+        kept = area_uncovered_share(areas, r, covered_min=threshold)
+        once = area_uncovered_share(areas, r, covered_min=threshold, keep=False)
+        assert kept.tolist() == once.tolist()  # to the last bit
+    other = Raster(-values, t, WORK_CRS, 9999.0)  # new values on the same grid
+    assert (
+        area_uncovered_share(areas, other, covered_min=100.0).tolist()
+        == area_uncovered_share(areas, other, covered_min=100.0, keep=False).tolist()
+    )
+
+
+def test_distance_ignores_missing_and_empty_targets():
+    areas = gpd.GeoDataFrame({"kode": ["a"]}, geometry=[box(0, 0, 1000, 1000)], crs=WORK_CRS)
+    targets = np.array([None, Point(), Point(1000, 4000)], dtype=object)
+    assert distance_km(areas, targets).tolist() == pytest.approx([3.0])
+    assert np.isnan(distance_km(areas, np.array([None, Point()], dtype=object))).all()

@@ -301,3 +301,28 @@ def test_shapefile_in_two_folders_is_refused(tmp_path):
                 z.write(tmp_path / f"desa.{ext}", f"{folder}/desa.{ext}")
     with pytest.raises(InputFileError, match="several folders"):
         io.read_areas(buf.getvalue(), name="desa.zip")
+
+
+@pytest.mark.parametrize("odd_row", [None, "3,5;98,6", " 3.5 ;98.6", "abc;98.6", ";"])
+def test_large_register_points_equal_to_crs(odd_row):
+    # 120,000 rows: the plain-number fast path and the two-thread point making; one odd
+    # row (decimal comma, blanks, text, nothing) sends the column through the text path.
+    rng = np.random.default_rng(3)
+    lat = np.round(rng.uniform(1.0, 4.0, 120_000), 6)
+    lon = np.round(rng.uniform(97.0, 100.0, 120_000), 6)
+    lines = [f"{a};{b}" for a, b in zip(lat, lon, strict=True)]
+    if odd_row is not None:
+        lines[500] = odd_row
+    data = ("lat;lon\n" + "\n".join(lines) + "\n").encode()
+    gdf, rejected = io.read_msme_table(data, name="umkm.csv")
+    keep = np.ones(len(lines), dtype=bool)
+    if odd_row in ("abc;98.6", ";"):
+        keep[500] = False
+        assert rejected["row"].tolist() == ["502"]
+    elif odd_row is not None:
+        lat[500], lon[500] = 3.5, 98.6
+    assert len(gdf) + len(rejected) == len(lines)
+    expected = gpd.GeoSeries(gpd.points_from_xy(lon[keep], lat[keep]), crs=4326).to_crs(WORK_CRS)
+    assert gdf.geometry.x.tolist() == expected.x.tolist()
+    assert gdf.geometry.y.tolist() == expected.y.tolist()
+    assert gdf["lat"].tolist() == lat[keep].tolist()

@@ -8,6 +8,7 @@ its reason: rows in = rows out + rows rejected.
 from __future__ import annotations
 
 import csv
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO, StringIO
 from pathlib import Path, PurePath
 
@@ -53,6 +54,8 @@ SWAPPED = "latitude and longitude look swapped: swap the columns or pass --lat-c
 TILE_COLUMNS = ("quadkey", "avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "tests", "devices")
 #: Plain decimal text (after trimming and a decimal comma made a point): parsed in Arrow.
 _PLAIN_NUMBER = r"^[+-]?(?:[0-9]+[.]?[0-9]*|[.][0-9]+)(?:[eE][+-]?[0-9]+)?$"
+#: Registers with at least twice this many points are made into points on two threads.
+_PARALLEL_POINTS = 50_000
 _TRUE = {"1", "true", "ya", "y", "yes", "benar", "t"}
 _FALSE = {"0", "false", "tidak", "n", "no", "salah", "f", ""}
 
@@ -94,14 +97,18 @@ def _coordinates(values: pd.Series) -> np.ndarray:
     exactly as :func:`pandas.to_numeric`; any other text goes through
     :func:`parse_coordinate` itself, so the two paths cannot disagree on what is a number.
     """
-    text = pc.replace_substring(
-        pc.utf8_trim_whitespace(pa.array(values.astype("str").array)), ",", "."
-    )
-    plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN_NUMBER), False)
+    raw = pa.array(values.astype("str").array)
+    plain = pc.fill_null(pc.match_substring_regex(raw, _PLAIN_NUMBER), False)
+    every = bool(pc.all(plain).as_py()) if len(raw) else True
+    if every:  # plain numbers have no blank and no comma: trimming would change nothing
+        text = raw
+    else:
+        text = pc.replace_substring(pc.utf8_trim_whitespace(raw), ",", ".")
+        plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN_NUMBER), False)
     plain_np = np.asarray(plain.to_numpy(zero_copy_only=False), dtype=bool)
     out = np.full(len(values), np.nan)
     try:
-        numbers = pc.cast(pc.filter(text, plain), pa.float64())
+        numbers = pc.cast(text if every else pc.filter(text, plain), pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # e.g. out of float range
         plain_np[:] = False
     else:
@@ -286,11 +293,30 @@ def _attributes(out: pd.DataFrame, df: pd.DataFrame, keep: np.ndarray, name: str
 
 
 def _work_points(lon: np.ndarray, lat: np.ndarray) -> gpd.GeoSeries:
-    """Points in the work CRS from degrees (as ``to_crs`` does; None where a coordinate is NaN)."""
-    x, y = Transformer.from_crs(GEO_CRS, WORK_CRS, always_xy=True).transform(lon, lat)
+    """Points in the work CRS from degrees (as ``to_crs`` does; None where a coordinate is NaN).
+
+    Large registers are projected and turned into points in two halves at once (PROJ and
+    GEOS release the GIL): the same points, in about half the time on two cores.
+    """
     ok = np.isfinite(lon) & np.isfinite(lat)
-    geoms = np.full(len(lon), None, dtype=object)
-    geoms[ok] = shapely.points(np.asarray(x)[ok], np.asarray(y)[ok])
+    every = bool(ok.all())
+    lon, lat = (lon, lat) if every else (lon[ok], lat[ok])
+
+    def points(part: slice) -> np.ndarray:
+        tr = Transformer.from_crs(GEO_CRS, WORK_CRS, always_xy=True)
+        x, y = tr.transform(lon[part], lat[part])
+        return np.asarray(shapely.points(np.asarray(x), np.asarray(y)), dtype=object)
+
+    half = len(lon) // 2
+    if half < _PARALLEL_POINTS:
+        made = points(slice(None))
+    else:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            made = np.concatenate(list(pool.map(points, [slice(0, half), slice(half, None)])))
+    if every:
+        return gpd.GeoSeries(made, crs=WORK_CRS)
+    geoms = np.full(len(ok), None, dtype=object)
+    geoms[ok] = made
     return gpd.GeoSeries(geoms, crs=WORK_CRS)
 
 
