@@ -125,7 +125,8 @@ def priority_choropleth(
     areas
         Areas with a unique string ``kode``, `value_col` and the tooltip columns; with
         their EPSG:4326 geometry (best simplified with :func:`display_geometry`) unless
-        `shapes` is given. Rows without geometry are not drawn.
+        `shapes` is given. Rows without geometry are not drawn. With `shapes`, a geometry
+        column still sets the map's extent when fewer areas are drawn than `shapes` holds.
     value_col
         Score in [0, 1] (clipped to it); NaN is drawn grey as no data.
     tooltip_fields
@@ -164,7 +165,9 @@ def priority_choropleth(
         for k, v in zip(kodes, values, strict=True)
     }
     tips = pd.DataFrame(drawn[["kode", *(col for col, _ in tooltip_fields)]])
-    m = offline_map(bounds=shapes.bounds, asset_base_url=asset_base_url, basemap=basemap)
+    m = offline_map(
+        bounds=_drawn_bounds(drawn, shapes), asset_base_url=asset_base_url, basemap=basemap
+    )
     add_score_layer(
         m,
         shapes,
@@ -186,6 +189,20 @@ def priority_choropleth(
     rows = "".join(f'<br><i style="background:{c}"></i>{html.escape(t)}' for c, t in entries)
     _Legend(f"<b>{html.escape(legend_title)}</b>{rows}").add_to(m)
     return m
+
+
+def _drawn_bounds(drawn: pd.DataFrame, shapes: AreaShapes) -> tuple[float, float, float, float]:
+    """The map's extent: the areas drawn, or all the outlines.
+
+    The areas drawn when they are fewer than the outlines and have their geometry (a filter,
+    e.g. two kabupaten of a province).
+    """
+    if len(drawn) < len(shapes.kodes) and isinstance(drawn, gpd.GeoDataFrame):
+        bounds = drawn.geometry.total_bounds
+        if np.isfinite(bounds).all():
+            minx, miny, maxx, maxy = (float(v) for v in bounds)
+            return minx, miny, maxx, maxy
+    return shapes.bounds
 
 
 def display_geometry(areas: gpd.GeoDataFrame, *, tolerance_m: float = 50.0) -> gpd.GeoSeries:

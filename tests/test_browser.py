@@ -286,6 +286,25 @@ def test_desa_map_of_the_whole_province_paints(session):
     assert not session.page.get_by_text("Peta desa seprovinsi terlalu besar").count()
 
 
+def test_two_kabupaten_filter_the_map_and_the_table(session):
+    """The newcomer's question: Nias and Nias Selatan's kecamatan, ranked, and how sure."""
+    session.open()
+    box = session.page.locator("[data-testid='stMultiSelect']").first
+    for code in ("(12.04)", "(12.14)"):
+        box.locator("input").first.click()
+        session.page.keyboard.type(code)
+        session.page.wait_for_timeout(800)
+        session.page.keyboard.press("Enter")
+        session.idle()
+    session.page.keyboard.press("Escape")
+    shown = "Menampilkan 45 wilayah di Kabupaten Nias, Kabupaten Nias Selatan"
+    session.page.get_by_text(shown).first.wait_for(timeout=60_000)
+    session.until(lambda: session.map.locator("path.leaflet-interactive").count() == 45)
+    session.page.wait_for_timeout(1000)
+    session.shot("app-nias-nias-selatan")
+    assert "(12.04." in session.picked() or "(12.14." in session.picked()
+
+
 def test_csv_download_has_every_kecamatan(session):
     session.open()
     with session.page.expect_download(timeout=120_000) as info:

@@ -18,7 +18,7 @@ from shapely.geometry import Polygon, box
 from infra_gap import maps
 from infra_gap.config import WORK_CRS
 from infra_gap.errors import SchemaError
-from infra_gap.score_map import decode_outlines
+from infra_gap.score_map import area_shapes, decode_outlines
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -199,6 +199,22 @@ def test_offline_map_fits_bounds_and_keeps_layer_control_last(areas: gpd.GeoData
     assert "background: #f3f2ee" in page
 
 
+def test_a_filtered_map_fits_the_areas_drawn(areas: gpd.GeoDataFrame) -> None:
+    shapes = area_shapes(areas[["kode", "geometry"]])
+    one = areas[areas["kode"] == "12.01.02"]
+    page = maps.map_html(choropleth(one, shapes=shapes))
+    fit = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", page, re.DOTALL)
+    assert fit is not None
+    (south, west), (north, east) = json.loads(fit.group(1))
+    assert (west, south, east, north) == pytest.approx((98.512345678, 2.0, 99.0, 2.5))
+    # every area drawn: the outlines' extent
+    page = maps.map_html(choropleth(areas, shapes=shapes))
+    (south, west), (north, east) = json.loads(
+        re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", page, re.DOTALL).group(1)
+    )
+    assert (west, south, east, north) == pytest.approx(BOUNDS, abs=1e-4)
+
+
 def test_hostile_text_appears_only_escaped(areas: gpd.GeoDataFrame) -> None:
     page = maps.map_html(
         choropleth(
@@ -284,7 +300,6 @@ def test_payload_is_small_and_rounded(areas: gpd.GeoDataFrame) -> None:
 
 
 def test_cached_shapes_draw_the_same_map(areas: gpd.GeoDataFrame) -> None:
-    from infra_gap.score_map import area_shapes
 
     shapes = area_shapes(areas[["kode", "geometry"]])
     plain = choropleth(areas.drop(columns="geometry").assign(kode=areas["kode"]), shapes=shapes)
