@@ -2,23 +2,25 @@
 
 branca renders each map element's macros (header, html, script) and wraps the output in a
 new ``Element(output)``, that is, a new jinja template, which the page renders once more.
-Two things follow: any ``{{ ... }}`` or ``{% ... %}`` inside data (an area name, an
-operator, a tooltip) is evaluated on the server, with access to Python objects, and every
-output, however long, is compiled as a template on each render (the app's priority layer
-is several hundred kilobytes; compiling it was a large part of a rerun).
+Three things follow: any ``{{ ... }}`` or ``{% ... %}`` inside data (an area name, an
+operator, a tooltip) is evaluated on the server, with access to Python objects; unbalanced
+syntax (``{% if``) makes the render fail; and every output, however long, is compiled as a
+template on each render (the app's priority layer is several hundred kilobytes).
 
-:func:`keep_rendered_text` makes a page's three parts hold such outputs as plain text, so
-no element, folium's own included, is templated twice. :class:`TextMacro` is a base for our
-own elements that puts its output in the page as text directly, without the compile.
+:class:`TextMacro` puts an element's rendered macros into the page as text, never compiled.
+:func:`render_as_text` gives an element of any folium class that behaviour (the offline map
+applies it to every element before it renders), and :func:`keep_rendered_text` makes a
+page's three parts keep as text whatever other ``Element(output)`` reaches them.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from branca.element import Element, Figure, MacroElement
 
-__all__ = ["TextMacro", "keep_rendered_text"]
+__all__ = ["TextMacro", "keep_rendered_text", "render_as_text"]
 
 _PARTS = ("header", "html", "script")
 
@@ -94,3 +96,23 @@ class TextMacro(MacroElement):
                 getattr(figure, part).add_child(_Text(macro(self, kwargs)), name=self.get_name())
         for element in list(self._children.values()):
             element.render(**kwargs)
+
+
+@cache
+def _text_class(cls: type[MacroElement]) -> type[MacroElement]:
+    """`cls` with :class:`TextMacro` after its own bases.
+
+    Its ``super().render()`` calls reach ``TextMacro.render`` instead of branca's.
+    """
+    return type(cls.__name__, (cls, TextMacro), {"__module__": cls.__module__})
+
+
+def render_as_text(element: Element) -> None:
+    """Make `element` (a macro element of any class) render its macros as text.
+
+    Its class becomes a subclass of its class and of :class:`TextMacro` (made once per
+    class): ``isinstance`` checks and its own ``render`` steps (links, ``addTo`` calls) stay.
+    Other elements are left as they are.
+    """
+    if isinstance(element, MacroElement) and not isinstance(element, TextMacro):
+        element.__class__ = _text_class(type(element))  # type: ignore[arg-type]

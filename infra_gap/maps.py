@@ -28,7 +28,7 @@ from folium.template import Template
 
 from infra_gap.config import WORK_CRS
 from infra_gap.errors import DataError, SchemaError
-from infra_gap.folium_text import TextMacro, keep_rendered_text
+from infra_gap.folium_text import TextMacro, keep_rendered_text, render_as_text
 from infra_gap.score_map import AreaShapes, add_score_layer, area_shapes
 
 __all__ = [
@@ -289,7 +289,7 @@ def _check_areas(
         raise SchemaError(msg)
 
 
-class _OfflineMap(folium.Map):
+class _OfflineMap(folium.Map, TextMacro):
     """A folium Map that links only to vendored assets, whatever is added to it later."""
 
     def __init__(self, *, asset_base_url: str, **kwargs: Any) -> None:
@@ -311,6 +311,8 @@ class _OfflineMap(folium.Map):
                 # Instance attributes: folium's class-level lists stay untouched.
                 element.default_js = self._vendored(element, element.default_js)
                 element.default_css = self._vendored(element, element.default_css)
+            if element is not self:
+                render_as_text(element)  # no element's output is compiled as a template
         # A layer control lists only the layers rendered before it, so it goes last.
         for key, child in list(self._children.items()):
             if isinstance(child, folium.LayerControl):

@@ -73,3 +73,29 @@ def test_rendering_twice_gives_the_same_page() -> None:
     folium.CircleMarker([2.5, 98.5], tooltip=PAYLOAD).add_to(m)
     first = maps.map_html(m)
     assert maps.map_html(m) == first
+
+
+def test_unbalanced_template_syntax_in_data_renders_as_text() -> None:
+    # branca compiled each output: "{% if" in a tooltip made the whole render fail
+    m = _map()
+    folium.CircleMarker([2.5, 98.5], tooltip="a {% if b {{ c {# d").add_to(m)
+    page = maps.map_html(m)
+    assert "a {% if b {{ c {# d" in page
+
+
+def test_towers_with_template_syntax_in_their_operator_render() -> None:
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from infra_gap import map_layers
+
+    towers = gpd.GeoDataFrame(
+        {"operator": ["{% if x", "{{ 7*7 }}"], "radio": ["LTE", "{# y"]},
+        geometry=[Point(98.4, 2.4), Point(98.6, 2.6)],
+        crs="EPSG:4326",
+    ).to_crs("EPSG:32647")
+    m = _map()
+    map_layers.add_towers(m, towers, name="Menara")
+    page = maps.map_html(m)
+    assert "{% if x" in page
+    assert "{{ 7*7 }}" in page
