@@ -23,7 +23,11 @@ from infra_gap import io
 from infra_gap.layers import Raster, RasterFile
 from infra_gap.placement import BoundaryKey
 
-__all__ = ["area_context", "area_uncovered_share", "distance_km", "mainland"]
+__all__ = ["KEEP_MAX_CELLS", "area_context", "area_uncovered_share", "distance_km", "mainland"]
+
+#: Largest raster (cells) whose pixel fractions are kept between calls: about 16 bytes per
+#: pixel, so at most about 160 MB an entry (the demo's raster has 3.3 million cells).
+KEEP_MAX_CELLS = 10_000_000
 
 
 def area_uncovered_share(
@@ -53,6 +57,8 @@ def area_uncovered_share(
         threshold or new pixel values on the same grid reuse it; the values and the
         threshold are applied on every call.  The shares are the same, to the last bit,
         as exactextract's own ``sum`` and ``count``, which a one-off call (False) uses.
+        Rasters of more than :data:`KEEP_MAX_CELLS` cells are never kept (an entry costs
+        about 16 bytes per pixel, and a process keeps up to four).
     """
     if isinstance(raster, RasterFile):
         return _share_from_file(areas, raster, covered_min=covered_min)
@@ -63,7 +69,7 @@ def area_uncovered_share(
     t = raster.transform
     flags = not_covered.astype("uint8")
     north_up = t.b == 0 and t.d == 0 and t.a > 0 and t.e < 0  # exactextract reads the array
-    if north_up and keep:
+    if north_up and keep and values.size <= KEEP_MAX_CELLS:
         grid = (tuple(t)[:6], (int(values.shape[0]), int(values.shape[1])))
         fr = _pixel_fractions(BoundaryKey(areas[["geometry"]].copy()), raster.crs, grid)
         n = len(fr.seen)
@@ -243,6 +249,7 @@ def _mainland(key: BoundaryKey) -> shapely.Geometry:
     parts = shapely.get_parts(key.areas.union_all())
     land = parts[np.argmax(shapely.area(parts))]
     shapely.prepare(land)
+    shapely.intersects(land, shapely.point_on_surface(land))  # built now, not in a thread
     return land
 
 

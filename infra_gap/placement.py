@@ -227,6 +227,10 @@ def build_label_grid(areas: gpd.GeoDataFrame, *, cell_m: float = 100.0) -> Label
             transform=transform,
         )
     shapely.prepare(geoms)
+    # GEOS builds a prepared polygon's point index on first use, and that is not thread-safe;
+    # the grid is shared by every session, so each index is built here, before sharing.
+    inside = shapely.point_on_surface(geoms)
+    shapely.intersects_xy(geoms, shapely.get_x(inside), shapely.get_y(inside))
     grid = LabelGrid(labels=labels, transform=transform, areas=areas, tree=shapely.STRtree(geoms))
     if len(geoms):
         _mark_boundaries(labels, geoms, grid)

@@ -89,6 +89,22 @@ def test_zonal_share_kept_fractions_follow_values_and_threshold():
     )
 
 
+def test_large_rasters_keep_no_pixel_fractions(monkeypatch):
+    from infra_gap import context
+
+    values = np.zeros((10, 10))
+    r = Raster(values, Affine(100, 0, 0, 0, -100, 1000), WORK_CRS, None)
+    areas = gpd.GeoDataFrame({"kode": ["a"]}, geometry=[box(50, 50, 650, 950)], crs=WORK_CRS)
+    context._pixel_fractions.cache_clear()
+    area_uncovered_share(areas, r, covered_min=1.0)
+    assert context._pixel_fractions.cache_info().currsize == 1
+    context._pixel_fractions.cache_clear()
+    monkeypatch.setattr(context, "KEEP_MAX_CELLS", 99)  # the raster has 100 cells
+    share = area_uncovered_share(areas, r, covered_min=1.0)
+    assert context._pixel_fractions.cache_info().currsize == 0
+    assert share.tolist() == pytest.approx([1.0])  # nothing reaches 1: all not covered
+
+
 def test_distance_ignores_missing_and_empty_targets():
     areas = gpd.GeoDataFrame({"kode": ["a"]}, geometry=[box(0, 0, 1000, 1000)], crs=WORK_CRS)
     targets = np.array([None, Point(), Point(1000, 4000)], dtype=object)
