@@ -662,7 +662,10 @@ elif kab_codes:
     shown_names = ", ".join(names_by_code.get(k, k) for k in kab_codes)
 else:
     shown_ranked = ranked
-if prefix or kab_codes:
+if (prefix or kab_codes) and shown_ranked.empty:  # e.g. own data without such areas
+    st.warning(t("filter_empty", lang).format(nama=md_escape(shown_names)))
+    prefix, kab_codes, shown_ranked = "", [], ranked
+elif prefix or kab_codes:
     st.caption(
         t("filtered", lang).format(n=fmt_int(len(shown_ranked), lang), nama=md_escape(shown_names))
     )
@@ -678,9 +681,14 @@ left, right = st.columns([5, 4])
 with left:
     st.subheader(t("map", lang))
     map_prefix = prefix
-    map_bytes = (
-        province_map_bytes(data_key, level, float(covered_min), layers) if level == "desa" else 0
-    )
+    try:
+        map_bytes = (
+            province_map_bytes(data_key, level, float(covered_min), layers)
+            if level == "desa"
+            else 0
+        )
+    except InfraGapError:  # measured under the default weights: if those fail, be careful
+        map_bytes = MAP_BUDGET + 1
     too_big = map_bytes > MAP_BUDGET
     if too_big and not map_prefix:
         map_prefix = code_path(pick).get("kabupaten", "")

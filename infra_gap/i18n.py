@@ -443,6 +443,10 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "en": "Showing {n} areas in {nama}.",
         },
         "kab_filter": {"id": "Beberapa kabupaten/kota", "en": "Several regencies/cities"},
+        "filter_empty": {
+            "id": "Tidak ada wilayah tingkat ini di {nama}; menampilkan semua wilayah.",
+            "en": "No area of this level in {nama}; showing every area.",
+        },
         "kab_filter_help": {
             "id": "Menyaring tabel dan peta ke wilayah di kabupaten/kota yang dipilih. "
             "Peringkat tetap peringkat se-provinsi; urutkan tabel dengan mengeklik judul kolom.",

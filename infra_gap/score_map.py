@@ -50,8 +50,9 @@ def safe_json(obj: Any) -> str:
     """JSON text that is safe inside an HTML ``<script>`` of a folium element.
 
     ``<``, ``>`` and ``&`` are escaped, so no value can close the script, and so is a
-    ``{`` that opens a Jinja tag (``{{``, ``{%``, ``{#``): branca renders the script of
-    every element once more as a Jinja template, which would evaluate such a tag.
+    ``{`` that opens a Jinja tag (``{{``, ``{%``, ``{#``): a second guard, should the text
+    ever be rendered as a template again (branca does that to every element's output;
+    :mod:`infra_gap.folium_text` stops it for our maps).
     """
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
     for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):

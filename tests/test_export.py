@@ -287,7 +287,7 @@ def test_any_name_reads_back_intact_or_quoted(name, value):
         dtype={"nama": str},
         keep_default_na=False,
     ).rename(columns=bare_column)
-    risky = name.startswith(("=", "+", "-", "@", "\t", "\r"))
+    risky = name.startswith(("=", "+", "-", "@", "\t", "\r", "\n"))
     assert back["nama"][0] == ("'" + name if risky else name)
     assert back["score"][0] == pytest.approx(value, rel=1e-5, abs=1e-30)
 
