@@ -47,7 +47,6 @@ from infra_gap.views import (
     reason,
     rejected_view,
     search_areas,
-    table_view,
 )
 from ui.cached import (
     FLAT_KM,
@@ -68,7 +67,15 @@ from ui.cached import (
     site_plan,
     siting,
 )
-from ui.common import error_text, forget, index_of, priority_map, scenario_of, sync
+from ui.common import (
+    error_text,
+    forget,
+    index_of,
+    priority_map,
+    ranked_table,
+    scenario_of,
+    sync,
+)
 from ui.national_page import national_page, national_province, national_scale, national_table
 
 LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
@@ -681,14 +688,12 @@ left, right = st.columns([5, 4])
 with left:
     st.subheader(t("map", lang))
     map_prefix = prefix
-    try:
-        map_bytes = (
-            province_map_bytes(data_key, level, float(covered_min), layers)
-            if level == "desa"
-            else 0
-        )
-    except InfraGapError:  # measured under the default weights: if those fail, be careful
-        map_bytes = MAP_BUDGET + 1
+    map_bytes = 0
+    if level == "desa":
+        try:
+            map_bytes = province_map_bytes(data_key, level, float(covered_min), layers)
+        except InfraGapError:  # measured under the default weights: if those fail, be careful
+            map_bytes = MAP_BUDGET + 1
     too_big = map_bytes > MAP_BUDGET
     if too_big and not map_prefix:
         map_prefix = code_path(pick).get("kabupaten", "")
@@ -761,20 +766,11 @@ with left:
         st.rerun()
 with right:
     st.subheader(t("table", lang))
-    top_col = t("col_top_share", lang).format(n=top_n)
     every = st.toggle(t("table_every_indicator", lang), key="table_every_indicator")
-    st.dataframe(
-        table_view(
-            shown_ranked, lang, top_n=int(top_n), weighted=result.weights, every_indicator=every
-        ),
-        hide_index=True,
-        height=430,
-        key="ranked_table",
-        column_config={
-            top_col: st.column_config.ProgressColumn(top_col, format="%.0f%%", max_value=100)
-        },
-    )
-    st.caption(t("tier_rule", lang).format(n=top_n))
+    ranked_table(
+        shown_ranked, lang, top_n=int(top_n), weights=result.weights, key="ranked_table",
+        every_indicator=every,
+    )  # fmt: skip
     st.markdown(f"##### {t('downloads', lang)}")
     meta = meta_for(result)
     stem = safe_label(f"infra-gap-{level}-{ss.get('scenario_name', '')}")

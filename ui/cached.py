@@ -41,8 +41,9 @@ from infra_gap.scenario import (
 from infra_gap.score_map import AreaShapes, area_shapes
 from infra_gap.siteplan import SitePlan, suggest_sites, with_cost_efficiency
 from infra_gap.siting import ReachParams, SitingProblem, siting_problem
-from infra_gap.views import indicator_tips, map_frame, tooltip_fields
+from infra_gap.views import indicator_tips, map_frame
 from infra_gap.workload import Workload
+from ui.common import priority_map
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -253,11 +254,8 @@ def province_map_bytes(key: str, level: str, covered_min: float, _layers: Layers
     ranked = scenario_run(key, scenario_to_toml(scenario), _layers).ranked
     tips = indicator_tip_texts(key, level, covered_min, "id", _layers)
     frame = map_frame(display_areas(key, level, _layers), ranked, "id", tips=tips)
-    top_n = scenario.stability.top_n
-    m = maps.priority_choropleth(
-        frame, value_col="score", tooltip_fields=tooltip_fields(frame, "id", top_n=top_n),
-        legend_title="", layer_name="", shapes=map_shapes(key, level, "", _layers),
-    )  # fmt: skip
+    shapes = map_shapes(key, level, "", _layers)
+    m = priority_map(frame, shapes, "id", top_n=scenario.stability.top_n)
     return len(maps.map_html(m).encode("utf-8"))
 
 

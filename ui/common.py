@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import folium
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from infra_gap import maps
@@ -12,7 +15,7 @@ from infra_gap.i18n import DEFAULT_LANG, LANGS, TEXT, fmt_num, t
 from infra_gap.scenario import Scenario
 from infra_gap.score_map import AreaShapes
 from infra_gap.stability import StabilityParams
-from infra_gap.views import md_escape, tooltip_fields
+from infra_gap.views import md_escape, table_view, tooltip_fields
 
 
 def priority_map(
@@ -30,6 +33,29 @@ def priority_map(
         highlight_codes=[pick] if pick else [],
         shapes=shapes,
     )
+
+
+def ranked_table(
+    ranked: pd.DataFrame,
+    lang: str,
+    *,
+    top_n: int,
+    weights: Mapping[str, float],
+    key: str,
+    every_indicator: bool = False,
+) -> None:
+    """The ranked table (demo and national), its top-N share as a bar, and the tier rule."""
+    top_col = t("col_top_share", lang).format(n=top_n)
+    st.dataframe(
+        table_view(ranked, lang, top_n=top_n, weighted=weights, every_indicator=every_indicator),
+        hide_index=True,
+        height=430,
+        key=key,
+        column_config={
+            top_col: st.column_config.ProgressColumn(top_col, format="%.0f%%", max_value=100)
+        },
+    )
+    st.caption(t("tier_rule", lang).format(n=top_n))
 
 
 def error_text(err: InfraGapError, lang: str) -> str:

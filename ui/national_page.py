@@ -22,7 +22,7 @@ from infra_gap.national_view import (
 )
 from infra_gap.registry import uses_siting
 from infra_gap.scenario import ScenarioResult, scenario_to_toml
-from infra_gap.views import indicator_label, indicator_tips, map_frame, md_escape, table_view
+from infra_gap.views import indicator_label, indicator_tips, map_frame, md_escape
 from infra_gap.workload import Workload, read_workload
 from ui.cached import (
     cache_dir,
@@ -33,7 +33,15 @@ from ui.cached import (
     national_run,
     national_shapes,
 )
-from ui.common import error_text, forget, index_of, priority_map, scenario_of, sync
+from ui.common import (
+    error_text,
+    forget,
+    index_of,
+    priority_map,
+    ranked_table,
+    scenario_of,
+    sync,
+)
 
 MAKE = "make"  # the scale choice that makes the smallest national workload
 MAKE_SCALE = 0.01  # 832 desa, 650,000 MSMEs: a few seconds to generate
@@ -293,16 +301,6 @@ def national_page(
         st.caption(t("nat_map_hint", lang))
     with right:
         st.subheader(t("table", lang))
-        top_col = t("col_top_share", lang).format(n=top_n)
-        st.dataframe(
-            table_view(ranked, lang, top_n=top_n, weighted=result.weights),
-            hide_index=True,
-            height=430,
-            key="nat_table",
-            column_config={
-                top_col: st.column_config.ProgressColumn(top_col, format="%.0f%%", max_value=100)
-            },
-        )
-        st.caption(t("tier_rule", lang).format(n=top_n))
+        ranked_table(ranked, lang, top_n=int(top_n), weights=result.weights, key="nat_table")
         _national_downloads(entry, wl, result, run, province, lang)
     _national_figures(entry, wl, ranked, run, lang)
