@@ -4,8 +4,10 @@ Layers (EPSG:4326, so they overlay national data without a transform):
 
 * ``ranked_<level>`` -- the ranked areas with every column of the ranked table (all
   indicators, contributions, stability and tier when present) and ``data_status``;
-* ``msme_uncovered`` -- the MSME points not covered by 4G, with their desa code, the code
-  of their area at the ranked level and ``coverage_unknown`` (no-data pixel);
+* ``msme_uncovered`` -- the MSME points not covered by 4G, with the code of the finest
+  area they were placed in (``kode_desa`` on the demo; ``kode_kecamatan`` when the user's
+  own areas are kecamatan), the code of their area at the ranked level and
+  ``coverage_unknown`` (no-data pixel);
 * ``towers``, ``speed_tiles``, ``backbone`` -- as loaded, when present;
 * ``proposed_sites`` and ``proposed_sites_reach`` (their reach discs) -- when given (the
   siting feature);
@@ -23,7 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from infra_gap.config import GEO_CRS, LEVEL_CODE_LENGTH
+from infra_gap.config import GEO_CRS, LEVEL_CODE_LENGTH, LEVELS
 from infra_gap.errors import DataError
 from infra_gap.export import rejected_rows, status_label
 from infra_gap.io.bundle import geopackage_bytes
@@ -38,12 +40,13 @@ __all__ = ["ranked_geopackage", "uncovered_msme"]
 def uncovered_msme(
     layers: Layers, facts: PointFacts, *, level: str, codes: list[str] | None = None
 ) -> gpd.GeoDataFrame:
-    """MSME points not covered by 4G, with their desa and area codes.
+    """MSME points not covered by 4G, with the codes of their finest area and ranked area.
 
     Parameters
     ----------
     layers
-        The layers (``msme`` and ``areas["desa"]``).
+        The layers (``msme`` and the finest level of ``areas``: the one MSMEs are placed
+        in, ``desa`` on the demo, the user's own level otherwise).
     facts
         Placement and coverage of each MSME (:func:`infra_gap.pipeline.place_and_cover`).
     level
@@ -53,19 +56,29 @@ def uncovered_msme(
 
     Returns
     -------
-    GeoDataFrame in the work CRS: the MSME columns, ``kode_desa``, ``kode_<level>`` and
-    ``coverage_unknown``.  Unplaced points (outside every desa) are left out: they are in
+    GeoDataFrame in the work CRS: the MSME columns, ``kode_<finest level>`` (e.g.
+    ``kode_desa``), ``kode_<level>`` (the same column when the levels are equal) and
+    ``coverage_unknown``.  Unplaced points (outside every area) are left out: they are in
     the rejected rows.
+
+    Raises
+    ------
+    DataError
+        When ``level`` is finer than the finest level of ``layers.areas``.
     """
-    desa_codes = layers.areas["desa"]["kode"].to_numpy().astype("str")
+    finest = next((lv for lv in LEVELS if lv in layers.areas), None)
+    if finest is None or LEVELS.index(level) < LEVELS.index(finest):
+        msg = f"MSMEs are placed in {finest} areas; they cannot be listed by {level}"
+        raise DataError(msg)
+    finest_codes = layers.areas[finest]["kode"].to_numpy().astype("str")
     keep = (~facts.coverage.covered) & (facts.area_index >= 0)
     idx = np.flatnonzero(keep)
-    kode_desa = desa_codes[facts.area_index[idx]]
-    kode_area = pd.Series(kode_desa).str.slice(0, LEVEL_CODE_LENGTH[level]).to_numpy()
+    kode_finest = finest_codes[facts.area_index[idx]]
+    kode_area = pd.Series(kode_finest).str.slice(0, LEVEL_CODE_LENGTH[level]).to_numpy()
     inside = np.isin(kode_area, codes) if codes is not None else np.ones(len(idx), dtype=bool)
     idx = idx[inside]
     out = layers.msme.iloc[idx].copy()
-    out["kode_desa"] = kode_desa[inside]
+    out[f"kode_{finest}"] = kode_finest[inside]
     out[f"kode_{level}"] = kode_area[inside]
     out["coverage_unknown"] = facts.coverage.unknown[idx]
     return out.reset_index(drop=True)
