@@ -77,6 +77,7 @@ from ui.common import (
     sync,
 )
 from ui.national_page import national_page, national_province, national_scale, national_table
+from ui.outputs import excel_csv_button
 
 LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 PRESET_CHOICES = [*(k for k, p in PRESETS.items() if p.available), CUSTOM]
@@ -819,6 +820,7 @@ with right:
         key="download_pdf",
         on_click="ignore",
     )
+    excel_csv_button(ranked, layers, meta=meta, lang=lang, stem=stem)
 
 total, uncovered = int(ranked["msme_total"].sum()), int(ranked["msme_uncovered"].sum())
 c1, c2, c3 = st.columns(3)

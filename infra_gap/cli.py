@@ -11,12 +11,13 @@ import pandas as pd
 import typer
 
 from infra_gap import io
-from infra_gap.cli_export import DEMO_REGION, dossier, meta_for, write_ranked
+from infra_gap.cli_export import DEMO_REGION, dossier, meta_for, schema_path, write_ranked
 from infra_gap.cli_inputs import (
     AreasLayerOpt,
     AreasOpt,
     BackboneOpt,
     CoverageOpt,
+    ExcelIdOpt,
     IdColOpt,
     InputOptions,
     LatColOpt,
@@ -110,6 +111,7 @@ def rank(
         Path | None, typer.Option(help="Write the rejected rows (source,row,reason) here.")
     ] = None,
     sep: Annotated[str, typer.Option(help="CSV separator: ',' or ';'.")] = ",",
+    excel_id: ExcelIdOpt = False,
     covered_min: Annotated[
         float | None,
         typer.Option(
@@ -172,7 +174,7 @@ def rank(
             level=level, out=out, sep=sep, engine=engine, scheduler=scheduler, scale=None,
             workload=workload, workers=None, covered_min=covered_min, weight=weight,
             preset=preset, scenario=scenario, top_n=top_n, stability=stability, province=None,
-            lang=lang,
+            lang=lang, excel_id=excel_id,
         )  # fmt: skip
         return
     if level is not None and level not in LEVELS:
@@ -198,10 +200,10 @@ def rank(
         region = DEMO_REGION if areas is None else ""
         write_ranked(
             result.ranked, layers, out, meta=meta_for(result), facts=facts, lang=lang,
-            sep=sep, within=within, top=top, region=region,
+            sep=sep, excel_id=excel_id, within=within, top=top, region=region,
         )  # fmt: skip
         if rejected is not None:
-            io.write_bytes(rejected_csv(facts.rejected), rejected)
+            io.write_bytes(rejected_csv(facts.rejected, sep=sep, excel_id=excel_id), rejected)
     except InfraGapError as err:
         _fail(err)
         return
@@ -209,6 +211,8 @@ def rank(
     typer.echo(
         f"{len(result.ranked):,} {chosen.level} areas -> {out} ({time.perf_counter() - t0:.1f} s)"
     )
+    if out.suffix.lower() == ".csv":
+        typer.echo(f"data dictionary (units, definitions, sources) -> {schema_path(out)}")
     if rejected is not None:
         typer.echo(f"rejected rows ({len(facts.rejected):,}) -> {rejected}")
     if result.dropped:

@@ -7,6 +7,7 @@ command.  ``export_bytes`` gives the app the same bytes for its download buttons
 
 from __future__ import annotations
 
+import csv
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
@@ -20,6 +21,7 @@ import typer
 
 from infra_gap import io
 from infra_gap.config import LEVELS
+from infra_gap.datadict import table_schema_json, with_area_names
 from infra_gap.dossier import CHECKLIST_FIELDS, dossier_pdf
 from infra_gap.errors import DataError, InfraGapError, InputFileError
 from infra_gap.export import ExportMeta
@@ -38,6 +40,8 @@ __all__ = [
     "dossier",
     "export_bytes",
     "meta_for",
+    "schema_for",
+    "schema_path",
     "select_codes",
     "write_ranked",
 ]
@@ -82,6 +86,7 @@ def export_bytes(
     facts: PointFacts | None = None,
     lang: str = "id",
     sep: str = ",",
+    excel_id: bool = False,
     codes: Sequence[str] | None = None,
     top: int = 5,
     checklist: Mapping[str, Mapping[str, str]] | None = None,
@@ -101,8 +106,8 @@ def export_bytes(
         A key of :data:`FORMATS`.
     meta
         The methodology record (:func:`meta_for`).
-    lang, sep
-        Language of labels and reasons; CSV separator.
+    lang, sep, excel_id
+        Language of labels and reasons; CSV separator; the Excel (Indonesia) CSV variant.
     codes
         Areas to keep (CSV, XLSX, GeoPackage) or to write a dossier section for (PDF);
         every area, and the ``top`` areas for the PDF, when None.
@@ -115,9 +120,10 @@ def export_bytes(
     if fmt not in FORMATS:
         msg = f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}"
         raise InputFileError(msg)
+    ranked = with_area_names(ranked, layers, meta.level)
     kept = ranked if codes is None else ranked[ranked["kode"].isin(list(codes))]
     if fmt == ".csv":
-        return ranked_export(kept, lang, synthetic=layers.synthetic, sep=sep)
+        return ranked_export(kept, lang, synthetic=layers.synthetic, sep=sep, excel_id=excel_id)
     if fmt == ".xlsx":
         rejected = facts.rejected if facts is not None else None
         accounts = facts.accounts if facts is not None else ()
@@ -187,6 +193,7 @@ def write_ranked(
     facts: PointFacts | None = None,
     lang: str = "id",
     sep: str = ",",
+    excel_id: bool = False,
     within: str = "",
     top: int | None = None,
     region: str = "",
@@ -195,7 +202,8 @@ def write_ranked(
 
     ``within`` keeps the areas whose code starts with it (e.g. ``"12.14"``, a kabupaten)
     and ``top`` the first N of those; ranks stay the province's.  A ``.pdf`` is the dossier
-    of the kept areas (of the first five when neither option is given).
+    of the kept areas (of the first five when neither option is given).  A ``.csv`` gets
+    its data dictionary beside it, ``NAME.schema.json`` (:mod:`infra_gap.datadict`).
 
     Raises
     ------
@@ -217,10 +225,25 @@ def write_ranked(
         facts=facts,
         lang=lang,
         sep=sep,
+        excel_id=excel_id,
         codes=codes,
         region=region,
     )
     io.write_bytes(data, path)
+    if fmt == ".csv":
+        io.write_bytes(schema_for(data, layers, excel_id=excel_id), schema_path(path))
+
+
+def schema_path(path: Path) -> Path:
+    """Where the data dictionary of the CSV ``path`` goes: ``NAME.schema.json`` beside it."""
+    return path.with_name(f"{path.stem}.schema.json")
+
+
+def schema_for(csv_data: bytes, layers: Layers, *, excel_id: bool = False) -> bytes:
+    """The Table Schema of a ranked CSV: one field per column of its header row, in order."""
+    first = csv_data.decode("utf-8-sig").split("\r\n", 1)[0]
+    header = next(csv.reader([first], delimiter=";" if excel_id or ";" in first else ","))
+    return table_schema_json(header, excel_id=excel_id, sources=layers.sources)
 
 
 def _checklist(path: Path | None) -> dict[str, dict[str, str]]:

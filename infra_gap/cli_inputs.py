@@ -26,6 +26,7 @@ __all__ = [
     "AreasOpt",
     "BackboneOpt",
     "CoverageOpt",
+    "ExcelIdOpt",
     "IdColOpt",
     "InputOptions",
     "LatColOpt",
@@ -57,6 +58,13 @@ TowersOpt = Annotated[
 ]
 SpeedtestsOpt = Annotated[
     Path | None, typer.Option(exists=True, dir_okay=False, help="Ookla-schema speed tiles.")
+]
+ExcelIdOpt = Annotated[
+    bool,
+    typer.Option(
+        "--excel-id",
+        help="CSV for Excel with Indonesian settings: ';', decimal comma, codes kept as text.",
+    ),
 ]
 BackboneOpt = Annotated[
     Path | None, typer.Option(exists=True, dir_okay=False, help="Backbone lines and PoPs.")

@@ -278,6 +278,9 @@ def rank(
         Path, typer.Option(help="Output file: .csv, .xlsx or .gpkg (by extension).")
     ] = Path("ranking.csv"),
     sep: Annotated[str, typer.Option(help="CSV separator: ',' or ';'.")] = ",",
+    excel_id: Annotated[
+        bool, typer.Option("--excel-id", help="CSV for Excel with Indonesian settings.")
+    ] = False,
     engine: Annotated[str, typer.Option(help="local or dask.")] = "dask",
     scheduler: Annotated[
         str | None,
@@ -335,7 +338,10 @@ def rank(
         layers = workload_layers(
             run.workload, level=chosen.level, province=province, accounts=run.accounts
         )
-        write_ranked(result.ranked, layers, out, meta=meta_for(result), lang=lang, sep=sep)
+        write_ranked(
+            result.ranked, layers, out, meta=meta_for(result), lang=lang, sep=sep,
+            excel_id=excel_id,
+        )  # fmt: skip
     except InfraGapError as err:
         _fail(err)
         return

@@ -19,6 +19,7 @@ from infra_gap.cli_inputs import (
     AreasOpt,
     BackboneOpt,
     CoverageOpt,
+    ExcelIdOpt,
     IdColOpt,
     InputOptions,
     LatColOpt,
@@ -46,10 +47,11 @@ DEFAULT_BUDGET_IDR = 50e9
 _OUT_SUFFIXES = (".csv", ".geojson", ".gpkg")
 
 
-def _write(plan: SitePlan, out: Path, *, synthetic: bool, sep: str) -> None:
+def _write(plan: SitePlan, out: Path, *, synthetic: bool, sep: str, excel_id: bool) -> None:
     suffix = out.suffix.lower()
     if suffix == ".csv":
-        io.write_bytes(sites_csv(plan.sites, synthetic=synthetic, sep=sep), out)
+        data = sites_csv(plan.sites, synthetic=synthetic, sep=sep, excel_id=excel_id)
+        io.write_bytes(data, out)
         return
     gdf = plan.sites.copy()
     gdf["data_status"] = SYNTHETIC_LABEL if synthetic else REAL_LABEL
@@ -124,6 +126,7 @@ def sites(
     ] = CoverageParams().covered_min,
     lang: Annotated[str, typer.Option(help="Language of the summary line: id or en.")] = "id",
     sep: Annotated[str, typer.Option(help="CSV separator: ',' or ';'.")] = ",",
+    excel_id: ExcelIdOpt = False,
     areas: AreasOpt = None,
     areas_layer: AreasLayerOpt = None,
     id_col: IdColOpt = None,
@@ -175,13 +178,14 @@ def sites(
             uploaded=plots, generated=not only_candidates,
         )  # fmt: skip
         plan = suggest_sites(problem, count=count, budget_idr=budget_idr, method=method)
-        _write(plan, out, synthetic=layers.synthetic, sep=sep)
+        _write(plan, out, synthetic=layers.synthetic, sep=sep, excel_id=excel_id)
         if per_area_out is not None:
             codes = layers.areas[level]["kode"]
             if area is not None:
                 codes = codes[codes.str.startswith(area[: LEVEL_CODE_LENGTH[level]])]
             needs = area_site_needs(problem, codes.tolist(), share=share)
-            io.write_bytes(sites_csv(needs, synthetic=layers.synthetic, sep=sep), per_area_out)
+            data = sites_csv(needs, synthetic=layers.synthetic, sep=sep, excel_id=excel_id)
+            io.write_bytes(data, per_area_out)
     except InfraGapError as err:
         typer.echo(f"error [{err.code}]: {err}", err=True)
         raise typer.Exit(code=2) from None

@@ -10,6 +10,7 @@ methodology record and rejected rows from here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from infra_gap.config import EvidenceParams
+from infra_gap.datadict import AREA_NAME_COLUMNS, CODE_COLUMNS
 from infra_gap.layers import REJECTED_COLUMNS, Layers, RowAccount
 from infra_gap.placement import PLACEMENT_RULE
 from infra_gap.registry import INDICATORS
@@ -32,7 +34,8 @@ __all__ = [
     "ExportMeta",
     "bare_column",
     "column_label",
-    "csv_header",
+    "csv_bytes",
+    "csv_columns",
     "export_columns",
     "export_text",
     "neutralise_formulas",
@@ -62,6 +65,7 @@ STABILITY_COLUMNS = ("tier", "rank_low", "rank_high", "top_n_share", "reason")
 #: Per-area flags written after the indicators.
 FLAG_COLUMNS = ("speed_low_evidence", "operator_class", "evidence_conflict", "area_km2")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_UNSAFE_IN_LITERAL = re.compile(r'["\r\n]')
 
 #: Labels of the columns that are not registry indicators (``contrib_*`` are derived).
 COLUMN_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
@@ -176,12 +180,14 @@ def export_columns(ranked: pd.DataFrame, extra_columns: Sequence[str] = ()) -> l
     """The columns every format writes, in order.
 
     The standard columns, the stability columns, ``extra_columns``, every registry
-    indicator and flag present, then the ``contrib_*`` columns; absent ones are skipped.
+    indicator and flag present, the ``contrib_*`` columns, then the parent-area columns
+    (``kode_bps``, ``nama_kab``, ``nama_kec``); absent ones are skipped.
     """
     cols = [c for c in CSV_COLUMNS if c in ranked.columns]
     for group in (STABILITY_COLUMNS, extra_columns, INDICATORS, FLAG_COLUMNS):
         cols += [c for c in group if c in ranked.columns and c not in cols]
     cols += [c for c in ranked.columns if c.startswith("contrib_") and c not in cols]
+    cols += [c for c in AREA_NAME_COLUMNS if c in ranked.columns and c not in cols]
     return cols
 
 
@@ -206,15 +212,76 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _protect_codes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Code cells as Excel text formulas, ``="12.10"``, so no spreadsheet makes them numbers.
+
+    Only cells without a double quote or line break are wrapped (the value sits inside a
+    string literal, so nothing in it runs); a code with a quote is not a number anyway.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if col not in CODE_COLUMNS and not str(col).startswith("kode_"):
+            continue
+        values = out[col].astype("object")
+        out[col] = [
+            f'="{v}"' if isinstance(v, str) and v and not _UNSAFE_IN_LITERAL.search(v) else v
+            for v in values
+        ]
+    return out
+
+
+def csv_bytes(
+    frame: pd.DataFrame, *, sep: str = ",", excel_id: bool = False, digits: int = 6
+) -> bytes:
+    """A table as CSV bytes: UTF-8 with a BOM, CRLF line ends, text formula-safe.
+
+    Parameters
+    ----------
+    frame
+        The table; text cells a spreadsheet would run are neutralised.
+    sep
+        ``","`` (the machine CSV, decimal point) or ``";"`` (decimal comma).
+    excel_id
+        The Excel (Indonesia) variant: ``;``, decimal comma, and code columns (``kode``,
+        ``kode_bps``, ``kode_*``) written as ``="12.10"`` so Excel keeps them as text
+        (with Indonesian settings ``12.10`` is otherwise read as a time or a number).
+    digits
+        Significant digits of floats.
+    """
+    if sep not in {",", ";"}:
+        msg = f"`sep` must be ',' or ';', got {sep!r}"
+        raise ValueError(msg)
+    if excel_id and sep != ";":
+        sep = ";"
+    out = neutralise_formulas(frame)
+    if excel_id:
+        out = _protect_codes(out)
+    decimal = "," if sep == ";" else "."
+    # CRLF line ends (RFC 4180) also make the writer quote a bare CR inside a name; with
+    # "\n" it would not, and a spreadsheet would split that row in two.
+    text = out.to_csv(
+        index=False,
+        sep=sep,
+        decimal=decimal,
+        float_format=f"%.{digits}g",
+        lineterminator="\r\n",
+    )
+    return ("\ufeff" + text).encode("utf-8")
+
+
 def ranked_csv(
     ranked: pd.DataFrame,
     *,
     synthetic: bool,
     sep: str = ",",
     extra_columns: Sequence[str] = (),
-    units: bool = True,
+    excel_id: bool = False,
 ) -> bytes:
     """CSV bytes of a ranked table: UTF-8 with a BOM, CRLF line ends, one row per area.
+
+    The headers are the plain stable names of the data dictionary
+    (``rank,kode,nama,score,msme_total,...``, see ``docs/data-dictionary.md``); units and
+    definitions are in the sidecar schema (:func:`infra_gap.datadict.table_schema_json`).
 
     Parameters
     ----------
@@ -224,46 +291,32 @@ def ranked_csv(
     synthetic
         True when any input layer is synthetic; sets ``data_status`` on every row.
     sep
-        ``","`` or ``";"`` (Excel with Indonesian regional settings; decimals then use a
-        comma).
+        ``","`` or ``";"`` (decimals then use a comma).
     extra_columns
         More columns to include, see :func:`export_columns`.
-    units
-        Write each indicator's unit in its header, ``msme_total [UMKM]`` (see
-        :func:`csv_header`); False for the bare names.
+    excel_id
+        The Excel (Indonesia) variant, see :func:`csv_bytes`.
     """
     if sep not in {",", ";"}:
         msg = f"`sep` must be ',' or ';', got {sep!r}"
         raise ValueError(msg)
-    out = neutralise_formulas(ranked[export_columns(ranked, extra_columns)])
+    out = ranked[export_columns(ranked, extra_columns)].copy()
     out["data_status"] = status_label(synthetic)
-    if units:
-        out.columns = [csv_header(c) for c in out.columns]
-    decimal = "," if sep == ";" else "."
-    # CRLF line ends (RFC 4180) also make the writer quote a bare CR inside a name; with
-    # "\n" it would not, and a spreadsheet would split that row in two.
-    text = out.to_csv(
-        index=False, sep=sep, decimal=decimal, float_format="%.6g", lineterminator="\r\n"
-    )
-    return ("\ufeff" + text).encode("utf-8")
+    return csv_bytes(out, sep=sep, excel_id=excel_id)
+
+
+def csv_columns(ranked: pd.DataFrame, extra_columns: Sequence[str] = ()) -> list[str]:
+    """The header of :func:`ranked_csv` for this table (the export columns, ``data_status``)."""
+    return [*export_columns(ranked, extra_columns), "data_status"]
 
 
 def bare_column(header: str) -> str:
-    """The stable name in a CSV header: ``"msme_total [UMKM]"`` gives ``"msme_total"``."""
-    return header.split(" [", 1)[0]
+    """The stable name in a CSV header (kept for scripts that read 0.x unit headers).
 
-
-def csv_header(column: str) -> str:
-    """A CSV column header with the indicator's unit: ``msme_total [UMKM]``.
-
-    Shares, stored in [0, 1], read ``[0-1]``; columns that are not registry indicators keep
-    their bare name. The name before the bracket is the stable snake_case name.
+    ``"msme_total [UMKM]"`` (written by earlier versions) gives ``"msme_total"``; a plain
+    name is returned as it is.
     """
-    indicator = INDICATORS.get(column)
-    if indicator is None:
-        return column
-    unit = "0-1" if indicator.unit == "%" else indicator.unit
-    return f"{column} [{unit}]"
+    return header.split(" [", 1)[0]
 
 
 def _no_weights() -> Mapping[str, float]:
@@ -331,10 +384,16 @@ def rejected_rows(layers: Layers, rejected: pd.DataFrame | None = None) -> pd.Da
     return out.astype(dict.fromkeys(REJECTED_COLUMNS, "str")).drop_duplicates(ignore_index=True)
 
 
-def rejected_csv(rejected: pd.DataFrame) -> bytes:
-    """The rejected rows as CSV bytes (``source,row,reason``; UTF-8 with BOM, formula-safe)."""
-    frame = neutralise_formulas(rejected[list(REJECTED_COLUMNS)].astype("str"))
-    return ("\ufeff" + frame.to_csv(index=False, lineterminator="\r\n")).encode("utf-8")
+def rejected_csv(rejected: pd.DataFrame, *, sep: str = ",", excel_id: bool = False) -> bytes:
+    """The rejected rows as CSV bytes (``source,row,reason``; UTF-8 with BOM, formula-safe).
+
+    ``row`` is written as a number where it is one (a line number), else as text.
+    """
+    frame = rejected[list(REJECTED_COLUMNS)].astype("str")
+    numeric = pd.to_numeric(frame["row"], errors="coerce")
+    if len(frame) and numeric.notna().all() and (numeric % 1 == 0).all():
+        frame["row"] = numeric.astype("int64")
+    return csv_bytes(frame, sep=sep, excel_id=excel_id)
 
 
 def row_accounts(layers: Layers, accounts: Sequence[RowAccount] = ()) -> list[RowAccount]:
@@ -343,10 +402,10 @@ def row_accounts(layers: Layers, accounts: Sequence[RowAccount] = ()) -> list[Ro
     return [*accounts, *(a for a in layers.accounts if a.source not in seen)]
 
 
-def sites_csv(table: pd.DataFrame, *, synthetic: bool, sep: str = ",") -> bytes:
+def sites_csv(
+    table: pd.DataFrame, *, synthetic: bool, sep: str = ",", excel_id: bool = False
+) -> bytes:
     """CSV bytes (UTF-8 with a BOM) of a site or per-area table, with ``data_status``."""
-    out = neutralise_formulas(pd.DataFrame(table.drop(columns="geometry", errors="ignore")))
+    out = pd.DataFrame(table.drop(columns="geometry", errors="ignore"))
     out["data_status"] = SYNTHETIC_LABEL if synthetic else REAL_LABEL
-    decimal = "," if sep == ";" else "."
-    text = out.to_csv(index=False, sep=sep, decimal=decimal, float_format="%.10g")
-    return ("\ufeff" + text).encode("utf-8")
+    return csv_bytes(out, sep=sep, excel_id=excel_id, digits=10)

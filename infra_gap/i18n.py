@@ -72,6 +72,16 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "en": "Show every indicator",
         },
         "download_csv": {"id": "Unduh CSV", "en": "Download CSV"},
+        "download_csv_excel_id": {
+            "id": "CSV untuk Excel (Indonesia)",
+            "en": "CSV for Excel (Indonesia)",
+        },
+        "download_csv_excel_id_help": {
+            "id": "Pemisah ';' dan koma desimal, kode tetap teks (12.10 tidak menjadi 12,1). "
+            "Untuk Excel/LibreOffice berpengaturan Indonesia; CSV biasa untuk skrip dan QGIS.",
+            "en": "';' separator and decimal comma, codes kept as text (12.10 stays 12.10). "
+            "For Excel/LibreOffice with Indonesian settings; the plain CSV: scripts, QGIS.",
+        },
         "col_rank": {"id": "Peringkat", "en": "Rank"},
         "col_kode": {"id": "Kode", "en": "Code"},
         "col_nama": {"id": "Nama", "en": "Name"},

@@ -140,14 +140,21 @@ def with_reasons(ranked: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def ranked_export(ranked: pd.DataFrame, lang: str, *, synthetic: bool, sep: str = ",") -> bytes:
+def ranked_export(
+    ranked: pd.DataFrame, lang: str, *, synthetic: bool, sep: str = ",", excel_id: bool = False
+) -> bytes:
     """The priority-list CSV that the app offers and the CLI writes (same bytes for both).
 
     :func:`infra_gap.export.ranked_csv` with the tier, rank range, top-N share and the
-    reason in ``lang`` after the standard columns, then the ``contrib_*`` columns.
+    reason in ``lang`` after the standard columns, then the ``contrib_*`` columns; the
+    Excel (Indonesia) variant with ``excel_id``.
     """
     return ranked_csv(
-        with_reasons(ranked, lang), synthetic=synthetic, sep=sep, extra_columns=EXPORT_EXTRA_COLUMNS
+        with_reasons(ranked, lang),
+        synthetic=synthetic,
+        sep=sep,
+        extra_columns=EXPORT_EXTRA_COLUMNS,
+        excel_id=excel_id,
     )
 
 

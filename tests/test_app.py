@@ -287,6 +287,7 @@ def test_search_by_name_selects_the_area(at):
 def test_every_download_format_is_offered(at):
     keys = {b.key for b in at.get("download_button")}
     assert {"download_csv", "download_xlsx", "download_gpkg", "download_pdf"} <= keys
+    assert "download_csv_excel_id" in keys  # the Excel (Indonesia) CSV beside the plain one
     assert {"download_dossier", "download_rejected", "download_scenario"} <= keys
 
 
