@@ -19,6 +19,7 @@ __all__ = [
     "CoverageParams",
     "DemoParams",
     "EvidenceParams",
+    "Limits",
     "ScoringParams",
 ]
 
@@ -138,3 +139,90 @@ class DemoParams:
     island_tower_factor: float = 0.3
     remote_tower_km: float = 45.0
     coverage_pixel_m: float = 250.0
+
+
+# --- Input budgets (issue 22) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size budgets every reader checks before the work (``E_LIMIT`` names the field).
+
+    A value read from a file (a row count, a raster size, a coordinate) never decides an
+    allocation before it is checked against these.  The defaults fit the largest real
+    inputs of one province with room to spare and keep one upload under about 1.5 GB of
+    memory on the office's 4 GiB server (reliability.md §4, 2026-11).  An office with bigger
+    files raises a field where it builds the inputs (``Limits(max_table_rows=...)``); the
+    README section "Size limits" lists them.
+
+    Attributes
+    ----------
+    max_file_bytes
+        Bytes of one input file: 2 GiB (a 20-million-row MSME CSV is about 1.2 GB; uploads
+        are capped lower by ``server.maxUploadSize`` = 200 MB in ``.streamlit/config.toml``).
+    max_table_rows
+        Rows of one table: 30 million.  Indonesia counts about 65 million MSMEs (Kemenkop
+        UKM 2019 via BPS); the largest province (Jawa Timur) about 10 million; Sumatera
+        Utara 1.17 million (Diskop UKM Sumut, 2024).
+    max_columns
+        Columns of one table: 1,000 (an MSME register or an Ookla table has under 30).
+    max_cells
+        Rows x columns of an XLSX sheet: 30 million (Excel's own sheet holds at most
+        1,048,576 rows x 16,384 columns; openpyxl parses about 1 million cells a second).
+    max_features
+        Features of one vector layer: 200,000.  Indonesia has 84,276 desa/kelurahan
+        (Kepmendagri 100.1.1-6117/2022); Ookla tiles of one province stay under 200,000.
+    max_vertices
+        Vertices of one vector layer: 30 million (the BIG 1:10,000 desa boundaries of a
+        province hold a few million).
+    max_extent_km
+        Width or height of an area layer in the work CRS: 2,500 km (Sumatra is about 1,700
+        km long; the widest province, Maluku, about 1,000 km).  A stray vertex at 0 degrees
+        makes a Sumatran layer about 10,000 km wide, and a grid sized from it 55 GiB.
+    max_grid_cells
+        Cells of a grid built from an extent (label grid): 50 million (100 MB as int16).
+        Above it the cells grow; results do not change, only speed.
+    max_raster_cells
+        Pixels a GeoTIFF may declare (width x height x bands): 2e10.  10 m pixels over all
+        of Sumatera Utara (about 500 x 450 km) are 2.3e9.
+    max_raster_bands
+        Bands of a GeoTIFF: 64 (coverage rasters have 1; RGB(A) 3-4).
+    max_block_cells
+        Pixels of one internal block (tile or strip) of a GeoTIFF: 16 million.
+    max_window_cells
+        Pixels read at once when sampling a GeoTIFF in windows: 16 million.
+    max_depth
+        Nesting depth of JSON (GeoJSON, GeoParquet metadata) and TOML (scenarios): 64.
+        A GeoJSON MultiPolygon needs 6.
+    max_crs_chars
+        Characters of a CRS definition read from a file: 20,000 (a WKT2 of a UTM zone has
+        about 2,000; PROJJSON about 3,000).
+    max_row_group_bytes
+        Uncompressed bytes of one Parquet row group: 1 GiB (Ookla's open-data files use
+        row groups of about 100 MB; pyarrow's writer defaults to 1 million rows).
+    chunk_rows
+        Rows read at once by the chunked table readers: 1 million.
+    worker_memory_bytes
+        Address space of the worker process that parses an upload: 3 GiB.
+    worker_seconds
+        Wall-clock time of that worker: 300 s.
+    """
+
+    max_file_bytes: int = 2 << 30
+    max_table_rows: int = 30_000_000
+    max_columns: int = 1_000
+    max_cells: int = 30_000_000
+    max_features: int = 200_000
+    max_vertices: int = 30_000_000
+    max_extent_km: float = 2_500.0
+    max_grid_cells: int = 50_000_000
+    max_raster_cells: int = 20_000_000_000
+    max_raster_bands: int = 64
+    max_block_cells: int = 16_000_000
+    max_window_cells: int = 16_000_000
+    max_depth: int = 64
+    max_crs_chars: int = 20_000
+    max_row_group_bytes: int = 1 << 30
+    chunk_rows: int = 1_000_000
+    worker_memory_bytes: int = 3 << 30
+    worker_seconds: float = 300.0

@@ -61,19 +61,23 @@ def _generate_or_read(
     params: DemoParams,
 ) -> DemoLayers:
     names = ("msme", "towers", "speed_tiles", "backbone")
-    if (
-        all((cache / f"{n}.parquet").is_file() for n in names)
-        and (cache / "coverage.tif").is_file()
-    ):
+    files = (*(f"{n}.parquet" for n in names), "coverage.tif")
+
+    def read(cache: Path) -> DemoLayers:
         frames = {n: io.read_geoparquet(cache / f"{n}.parquet") for n in names}
         return DemoLayers(coverage=io.read_geotiff(cache / "coverage.tif"), **frames)
-    demo = generate_demo(
-        areas["desa"], areas["kabupaten"], areas["provinsi"].union_all(), stats, params=params
-    )
-    for n in names:
-        io.write_geoparquet(getattr(demo, n), cache / f"{n}.parquet")
-    io.write_geotiff(demo.coverage, cache / "coverage.tif")
-    return demo
+
+    def build(cache: Path) -> DemoLayers:
+        demo = generate_demo(
+            areas["desa"], areas["kabupaten"], areas["provinsi"].union_all(), stats, params=params
+        )
+        for n in names:
+            io.write_geoparquet(getattr(demo, n), cache / f"{n}.parquet")
+        io.write_geotiff(demo.coverage, cache / "coverage.tif")
+        return demo
+
+    # Hash-checked on read, rebuilt (with one warning) when damaged, built under a lock.
+    return io.load_or_build(cache, files, read=read, build=build)
 
 
 def load_demo(data_dir: Path, cache_dir: Path, *, params: DemoParams | None = None) -> Layers:

@@ -12,6 +12,7 @@ __all__ = [
     "EngineError",
     "InfraGapError",
     "InputFileError",
+    "LimitError",
     "SchemaError",
     "ScoringError",
     "SecurityError",
@@ -61,3 +62,25 @@ class EngineError(InfraGapError, RuntimeError):
     """The Dask cluster cannot be reached or started."""
 
     code = "E_ENGINE"
+
+
+class LimitError(InfraGapError, ValueError):
+    """An input is over a size budget of :class:`infra_gap.config.Limits`.
+
+    Raised before the work that would need the memory or time.  ``limit`` names the
+    ``Limits`` field, ``value`` is what the file declared or held.
+    """
+
+    code = "E_LIMIT"
+
+    def __init__(self, message: str, *, limit: str = "", value: object = None) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.value = value
+
+    def __reduce__(self) -> tuple[object, ...]:  # survive pickling from a worker process
+        return (_limit_error, (str(self), self.limit, self.value))
+
+
+def _limit_error(message: str, limit: str, value: object) -> LimitError:
+    return LimitError(message, limit=limit, value=value)

@@ -124,6 +124,10 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "id": "Berkas ditolak demi keamanan",
             "en": "The file was refused for safety",
         },
+        "err_E_LIMIT": {
+            "id": "Berkas melebihi batas ukuran yang diizinkan",
+            "en": "The file is over a size limit",
+        },
         "err_E_ENGINE": {
             "id": "Mesin komputasi (Dask) tidak dapat dipakai",
             "en": "The compute engine (Dask) cannot be used",

@@ -25,6 +25,7 @@ import shapely
 from affine import Affine
 from rasterio import features
 
+from infra_gap.config import Limits
 from infra_gap.errors import DataError
 
 __all__ = [
@@ -213,6 +214,9 @@ def build_label_grid(areas: gpd.GeoDataFrame, *, cell_m: float = 100.0) -> Label
     """
     _check_sorted(areas)
     minx, miny, maxx, maxy = areas.total_bounds if len(areas) else (0.0, 0.0, 0.0, 0.0)
+    # Never more than Limits.max_grid_cells: wider cells, same results (issue 22).
+    need = ((maxx - minx) / cell_m + 2) * ((maxy - miny) / cell_m + 2)
+    cell_m *= max(1.0, float(np.sqrt(need / Limits().max_grid_cells)))
     width = int(np.ceil((maxx - minx) / cell_m)) + 2
     height = int(np.ceil((maxy - miny) / cell_m)) + 2
     transform = Affine(cell_m, 0.0, minx - cell_m, 0.0, -cell_m, maxy + cell_m)

@@ -42,6 +42,7 @@ import pandas as pd
 
 from infra_gap.config import LEVELS, CoverageParams
 from infra_gap.errors import DataError, InfraGapError, ScoringError
+from infra_gap.io import budget
 from infra_gap.presets import CUSTOM, DEFAULT_PRESET, preset_weights
 from infra_gap.registry import INDICATORS
 from infra_gap.scoring import NORMALISATIONS, normalised_weights, rank_areas, usable_weights
@@ -266,9 +267,10 @@ def scenario_from_toml(text: str) -> Scenario:
     ScoringError
         For an unknown indicator, a bad weight, preset or stability value.
     """
+    budget.check_depth(text, "scenario", budget.current_limits(), toml=True)
     try:
         doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
+    except (tomllib.TOMLDecodeError, RecursionError) as err:
         msg = f"scenario is not valid TOML: {err}"
         raise DataError(msg) from err
     _unknown(doc, _TOP_KEYS + _TABLES, "the top level")

@@ -12,7 +12,13 @@ import rasterio
 from affine import Affine
 
 from infra_gap import io
-from infra_gap.errors import InfraGapError, InputFileError, SchemaError, SecurityError
+from infra_gap.errors import (
+    InfraGapError,
+    InputFileError,
+    LimitError,
+    SchemaError,
+    SecurityError,
+)
 from infra_gap.hardening import HARDENED_ENV, ZipLimits, check_environment, guard_zip, safe_label
 
 SECRET = "TOP-SECRET-7d1e"
@@ -143,10 +149,11 @@ def test_tiny_geotiff_declaring_a_trillion_pixels(tmp_path):
     ):
         pass
     assert path.stat().st_size < 10_000_000
-    with pytest.raises(InputFileError, match="over the budget"):
+    with pytest.raises(LimitError, match="max_raster_cells"):
         io.raster_info(path)
-    with pytest.raises(InputFileError, match="over the budget"):
+    with pytest.raises(LimitError, match="max_raster_cells") as err:
         io.read_geotiff(path.read_bytes(), name="huge.tif")
+    assert (err.value.code, err.value.value) == ("E_LIMIT", 10**12)
 
 
 @pytest.mark.filterwarnings("ignore::rasterio.errors.NotGeoreferencedWarning")

@@ -1,6 +1,7 @@
 """The only package that opens files: vector, raster, tables and plain files."""
 
 from infra_gap.io.bundle import geopackage_bytes
+from infra_gap.io.cache import CacheWarning, load_or_build
 from infra_gap.io.files import atomic_path, file_sha256, read_json, write_bytes, write_json
 from infra_gap.io.raster import (
     MAX_RASTER_CELLS,
@@ -34,12 +35,14 @@ from infra_gap.io.vector import (
 __all__ = [
     "MAX_RASTER_CELLS",
     "MNC_OPERATOR",
+    "CacheWarning",
     "atomic_path",
     "decode_text",
     "detect_column",
     "file_sha256",
     "geopackage_bytes",
     "list_layers",
+    "load_or_build",
     "memory_raster",
     "open_geotiff",
     "parse_coordinate",

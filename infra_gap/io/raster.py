@@ -11,10 +11,12 @@ from typing import Any
 import numpy as np
 import rasterio
 from pyproj import CRS, Transformer
-from rasterio.errors import RasterioIOError
+from rasterio.errors import RasterioError, RasterioIOError
 from rasterio.windows import Window
 
+from infra_gap.config import Limits
 from infra_gap.errors import InputFileError, SchemaError
+from infra_gap.io import budget
 from infra_gap.io.files import atomic_path, require_file
 from infra_gap.layers import Raster
 
@@ -31,10 +33,9 @@ __all__ = [
 
 #: Rasters up to this many cells are read whole; larger ones are sampled in windows.
 MAX_RASTER_CELLS = 50_000_000
-#: Larger declared sizes are refused before any pixel is read: 10 m pixels over all of
-#: Indonesia (5,100 x 1,900 km) are about 1e11 cells; 2e11 leaves room, 1e12 (a 1,000,000 x
-#: 1,000,000 "tiny" GeoTIFF) does not.
-MAX_DECLARED_CELLS = 200_000_000_000
+#: Kept for callers; the budget in force is ``Limits.max_raster_cells`` (checked by
+#: :func:`infra_gap.io.budget.check_raster` before any pixel is read).
+MAX_DECLARED_CELLS = Limits().max_raster_cells
 
 Source = Path | bytes
 
@@ -53,19 +54,35 @@ def open_geotiff(source: Source, name: str) -> Iterator[Any]:
     except RasterioIOError as err:
         msg = f"{name}: not a readable GeoTIFF ({err})"
         raise InputFileError(msg) from err
+    except RasterioError as err:
+        msg = f"{name}: not a readable GeoTIFF ({str(err)[:300]})"
+        raise InputFileError(msg) from err
 
 
-def raster_info(source: Source, *, name: str = "coverage") -> dict[str, Any]:
-    """Size, CRS and no-data value of a GeoTIFF, without reading its pixels."""
+def raster_info(
+    source: Source, *, name: str = "coverage", limits: Limits | None = None
+) -> dict[str, Any]:
+    """Size, CRS and no-data value of a GeoTIFF, without reading its pixels.
+
+    Checks the declared size, bands, pixel type, block size and transform against
+    ``limits`` (:func:`infra_gap.io.budget.current_limits` when None), and that the CRS is
+    geographic or projected (a local/engineering CRS cannot be placed on the map).
+    """
+    limits = limits or budget.current_limits()
+    if isinstance(source, Path):
+        require_file(source)
+    budget.check_file(source, name, limits)
     with open_geotiff(source, name) as src:
-        if src.width * src.height * src.count > MAX_DECLARED_CELLS:
-            msg = (
-                f"{name}: declares {src.width:,} x {src.height:,} x {src.count} pixels, over "
-                f"the budget of {MAX_DECLARED_CELLS:,}"
-            )
-            raise InputFileError(msg)
+        budget.check_raster(src, name, limits)
         if src.crs is None:
             msg = f"{name}: the raster has no CRS; save it with one (e.g. EPSG:4326)"
+            raise SchemaError(msg)
+        with budget.reading(name, "a GeoTIFF CRS"):
+            crs = CRS.from_wkt(src.crs.to_wkt())
+        if not (crs.is_geographic or crs.is_projected):
+            msg = (
+                f"{name}: the raster's CRS ({crs.name}) is a local one; save it in EPSG:4326 or UTM"
+            )
             raise SchemaError(msg)
         return {
             "width": src.width,
@@ -77,7 +94,7 @@ def raster_info(source: Source, *, name: str = "coverage") -> dict[str, Any]:
         }
 
 
-def read_geotiff(source: Source, *, name: str = "coverage") -> Raster:
+def read_geotiff(source: Source, *, name: str = "coverage", limits: Limits | None = None) -> Raster:
     """Read band 1 of a GeoTIFF that fits the in-memory budget.
 
     Raises
@@ -88,14 +105,14 @@ def read_geotiff(source: Source, *, name: str = "coverage") -> Raster:
     SchemaError
         When the raster has no CRS.
     """
-    info = raster_info(source, name=name)
+    info = raster_info(source, name=name, limits=limits)
     if info["width"] * info["height"] > MAX_RASTER_CELLS:
         msg = (
             f"{name}: {info['width']} x {info['height']} pixels is over the in-memory budget "
             f"of {MAX_RASTER_CELLS:,} cells"
         )
         raise InputFileError(msg)
-    with open_geotiff(source, name) as src:
+    with budget.reading(name, "a GeoTIFF"), open_geotiff(source, name) as src:
         return Raster(
             array=src.read(1), transform=src.transform, crs=info["crs"], nodata=src.nodata
         )
@@ -121,14 +138,23 @@ def sample_geotiff(
         row = np.floor(np.where(finite, inv.d * x0 + inv.e * y0 + inv.f, -1)).astype("int64")
         inside = (col >= 0) & (col < src.width) & (row >= 0) & (row < src.height)
         values = np.full(len(x), np.nan)
-        for start in range(0, src.height, rows_per_window):
-            sel = inside & (row >= start) & (row < start + rows_per_window)
-            if not sel.any():
-                continue
-            c0, c1 = int(col[sel].min()), int(col[sel].max()) + 1
-            h = min(rows_per_window, src.height - start)
-            block = src.read(1, window=Window(c0, start, c1 - c0, h))
-            values[sel] = block[row[sel] - start, col[sel] - c0]
+        # Windows of at most ``max_window_cells`` pixels, read only where points fall: the
+        # memory needed never depends on the size the raster declares.
+        cols_per_window = max(1, budget.current_limits().max_window_cells // rows_per_window)
+        idx = np.flatnonzero(inside)
+        key = (row[idx] // rows_per_window) * (src.width // cols_per_window + 1) + (
+            col[idx] // cols_per_window
+        )
+        order = np.argsort(key, kind="stable")
+        idx, key = idx[order], key[order]
+        bounds = np.flatnonzero(np.diff(key)) + 1
+        with budget.reading("coverage", "a GeoTIFF"):
+            for part in np.split(idx, bounds) if len(idx) else []:
+                r0 = int(row[part[0]] // rows_per_window) * rows_per_window
+                c0, c1 = int(col[part].min()), int(col[part].max()) + 1
+                h = min(rows_per_window, src.height - r0)
+                block = src.read(1, window=Window(c0, r0, c1 - c0, h))
+                values[part] = block[row[part] - r0, col[part] - c0]
         return values, inside, src.nodata
 
 

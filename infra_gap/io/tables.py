@@ -20,9 +20,10 @@ import pyarrow.compute as pc
 import shapely
 from pyproj import Transformer
 
-from infra_gap.config import GEO_CRS, WORK_CRS
+from infra_gap.config import GEO_CRS, WORK_CRS, Limits
 from infra_gap.errors import DataError, InputFileError, SchemaError
 from infra_gap.hardening import guard_zip
+from infra_gap.io import budget
 from infra_gap.io.files import require_file, source_name
 from infra_gap.io.vector import VECTOR_FORMATS, detect_column, read_vector
 from infra_gap.layers import REJECTED_COLUMNS
@@ -125,13 +126,33 @@ def _row_ids(numbers: np.ndarray) -> pd.Series:
     return pd.Series(pc.cast(pa.array(numbers, type=pa.int64()), pa.string()), dtype="str")
 
 
-def read_table(source: Source, *, name: str | None = None) -> pd.DataFrame:
-    """Any tabular upload as text columns: CSV (sniffed), XLSX or Parquet."""
+def read_table(
+    source: Source, *, name: str | None = None, limits: Limits | None = None
+) -> pd.DataFrame:
+    """Any tabular upload as text columns: CSV (sniffed), XLSX or Parquet.
+
+    Rows, columns (and XLSX cells, Parquet row groups) are checked against ``limits``
+    (:func:`infra_gap.io.budget.current_limits` when None) before the table is parsed.
+    """
     name = source_name(source, name)
     suffix = PurePath(name).suffix.lower()
+    limits = limits or budget.current_limits()
+    if isinstance(source, Path):
+        require_file(source)
+    budget.check_file(source, name, limits)
     data = _read_bytes(source)
     if suffix == ".xlsx":
         guard_zip(data, name=name)  # an XLSX is a zip: no decompression bomb reaches openpyxl
+        budget.check_xlsx(data, name, limits)
+    elif suffix == ".parquet":
+        budget.check_parquet(data, name, limits)
+    elif suffix in {".csv", ".txt"}:
+        budget.check_csv(data, name, limits)
+    with budget.reading(name, "a table"):
+        return _parse_table(data, suffix, name)
+
+
+def _parse_table(data: bytes, suffix: str, name: str) -> pd.DataFrame:
     try:
         if suffix in {".csv", ".txt"}:
             text, encoding = decode_text(data)
@@ -220,7 +241,9 @@ def read_msme_table(
     nan = np.full(n, np.nan)
     lat = _coordinates(df[lat_name]) if lat_name else nan
     lon = _coordinates(df[lon_name]) if lon_name else nan
-    blank, by_code, codes = _blank_rows(df, lat_name, lon_name, code_name, np.isnan(lat + lon))
+    blank, by_code, codes = _blank_rows(
+        df, lat_name, lon_name, code_name, np.isnan(lat) | np.isnan(lon)
+    )
     non_numeric = ~blank & (np.isnan(lat) | np.isnan(lon))
     with np.errstate(invalid="ignore"):
         in_range = (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
@@ -327,18 +350,24 @@ def read_opencellid(source: Source, *, name: str | None = None) -> gpd.GeoDataFr
     Returns points in the work CRS with ``row``, ``operator`` and ``radio``.
     """
     name = source_name(source, name)
+    limits = budget.current_limits()
+    if isinstance(source, Path):
+        require_file(source)
+    budget.check_file(source, name, limits)
     data = _read_bytes(source)
     if data[:2] == b"\x1f\x8b":
         msg = f"{name}: a gzip-compressed file; decompress it (cell_towers.csv.gz -> .csv) first"
         raise InputFileError(msg)
+    budget.check_csv(data, name, limits)
     text, _ = decode_text(data)
     has_header = text.lstrip().lower().startswith(("radio", "lon", "lat", "operator", "site"))
-    if has_header:
-        df = pd.read_csv(StringIO(text), dtype={"radio": "str"})
-    else:
-        df = pd.read_csv(
-            StringIO(text), header=None, names=list(OPENCELLID_COLUMNS), dtype={"radio": "str"}
-        )
+    with budget.reading(name, "a tower CSV"):
+        if has_header:
+            df = pd.read_csv(StringIO(text), dtype={"radio": "str"})
+        else:
+            df = pd.read_csv(
+                StringIO(text), header=None, names=list(OPENCELLID_COLUMNS), dtype={"radio": "str"}
+            )
     lat_name = detect_column(df.columns, LAT_COLUMNS, None)
     lon_name = detect_column(df.columns, LON_COLUMNS, None)
     if (
@@ -355,8 +384,29 @@ def read_opencellid(source: Source, *, name: str | None = None) -> gpd.GeoDataFr
         df["operator"] = mnc.map(MNC_OPERATOR).fillna("MNC " + net.astype("str"))
     if "radio" not in df:
         df["radio"] = "LTE"
+    _check_degrees(df, lon_name, lat_name, name)
     pts = gpd.points_from_xy(df[lon_name], df[lat_name], crs="EPSG:4326")
     return gpd.GeoDataFrame(df, geometry=pts).to_crs(WORK_CRS)
+
+
+def _check_degrees(df: pd.DataFrame, lon_name: str, lat_name: str, name: str) -> None:
+    """Make lon/lat numbers; stop at the first that is not a finite degree (E_DATA)."""
+    for col, bound in ((lon_name, 180.0), (lat_name, 90.0)):
+        values = parse_coordinate(df[col]) if df[col].dtype == object else df[col]
+        numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+        bad = ~(np.isfinite(numbers.to_numpy()) & (numbers.abs() <= bound).to_numpy())
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            msg = (
+                f"{name}: row {df['row'].iloc[i]}, column {col!r}: {df[col].iloc[i]!r} is not a "
+                f"number of degrees in [-{bound:g}, {bound:g}]"
+            )
+            raise DataError(msg)
+        df[col] = numbers
+
+
+#: An Ookla quadkey: digits 0-3, zoom 1-23 (Bing Maps tile system).
+_QUADKEY = r"[0-3]{1,23}"
 
 
 def read_speed_tiles(source: Source, *, name: str | None = None) -> gpd.GeoDataFrame:
@@ -373,10 +423,17 @@ def read_speed_tiles(source: Source, *, name: str | None = None) -> gpd.GeoDataF
         first = 2 if suffix == ".csv" else 1
         wkt = df["tile"].astype("str").to_numpy()
         shapes = shapely.from_wkt(wkt, on_invalid="ignore")
-        bad = np.flatnonzero(shapely.is_missing(shapes))
+        with np.errstate(invalid="ignore"):
+            box = shapely.bounds(shapes)
+            lon_ok = (np.abs(box[:, [0, 2]]) <= 180).all(1)
+            degrees = lon_ok & (np.abs(box[:, [1, 3]]) <= 90).all(1)
+        bad = np.flatnonzero(shapely.is_missing(shapes) | ~degrees)
         if len(bad):
             shown = repr(wkt[bad[0]])[:60]
-            msg = f"{name}: row {bad[0] + first}, column `tile`: not a WKT polygon ({shown})"
+            msg = (
+                f"{name}: row {bad[0] + first}, column `tile`: not a WKT polygon in degrees "
+                f"({shown})"
+            )
             raise DataError(msg)
         geom = gpd.GeoSeries(shapes, crs="EPSG:4326")
         gdf = gpd.GeoDataFrame(df, geometry=geom).to_crs(WORK_CRS)
@@ -387,6 +444,14 @@ def read_speed_tiles(source: Source, *, name: str | None = None) -> gpd.GeoDataF
         raise SchemaError(msg)
     gdf["quadkey"] = gdf["quadkey"].astype("str").str.strip()
     rows = gdf["row"] if "row" in gdf else pd.Series(np.arange(len(gdf)) + 1).astype("str")
+    wrong_qk = ~gdf["quadkey"].str.fullmatch(_QUADKEY).to_numpy(dtype=bool)
+    if wrong_qk.any() or gdf["quadkey"].str.len().nunique() > 1:
+        i = int(np.flatnonzero(wrong_qk)[0]) if wrong_qk.any() else 0
+        msg = (
+            f"{name}: row {rows.iloc[i]}, column `quadkey`: {gdf['quadkey'].iloc[i][:40]!r} is "
+            "not an Ookla quadkey (digits 0-3, one zoom level for all tiles)"
+        )
+        raise DataError(msg)
     for col in TILE_COLUMNS[1:]:
         values = pd.to_numeric(gdf[col], errors="coerce")
         wrong = values.isna().to_numpy() | (values < 0).to_numpy()

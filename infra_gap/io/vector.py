@@ -23,9 +23,10 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from infra_gap.config import WORK_CRS
+from infra_gap.config import WORK_CRS, Limits
 from infra_gap.errors import InfraGapError, InputFileError, SchemaError, SecurityError
 from infra_gap.hardening import guard_zip
+from infra_gap.io import budget
 from infra_gap.io.files import atomic_path, require_file, source_name
 
 __all__ = [
@@ -239,14 +240,28 @@ def list_layers(source: Source, *, name: str | None = None) -> list[str]:
 
 
 def read_vector(
-    source: Source, *, name: str | None = None, layer: str | None = None
+    source: Source,
+    *,
+    name: str | None = None,
+    layer: str | None = None,
+    limits: Limits | None = None,
 ) -> gpd.GeoDataFrame:
-    """Read a vector layer into the work CRS; ``row`` holds each feature's 1-based number."""
+    """Read a vector layer into the work CRS; ``row`` holds each feature's 1-based number.
+
+    Sized before it is parsed (``limits``: :func:`infra_gap.io.budget.current_limits` when
+    None): file bytes, features, columns, CRS size, Parquet row groups; vertices right after.
+    """
     name = source_name(source, name)
     fmt = _format(name)
+    limits = limits or budget.current_limits()
+    if isinstance(source, Path):
+        require_file(source)
+    budget.check_file(source, name, limits)
     try:
         if fmt == "Parquet":
-            gdf = gpd.read_parquet(BytesIO(source) if isinstance(source, bytes) else source)
+            budget.check_parquet(source, name, limits)
+            with budget.reading(name, "GeoParquet"):
+                gdf = gpd.read_parquet(BytesIO(source) if isinstance(source, bytes) else source)
         else:
             layers = list_layers(source, name=name)
             if layer is None and len(layers) > 1:
@@ -255,18 +270,27 @@ def read_vector(
             if layer is not None and layer not in layers:
                 msg = f"{name}: no layer {layer!r}; layers are {layers}"
                 raise InputFileError(msg)
-            with _handle(source, name) as handle:
-                gdf = gpd.read_file(handle, engine="pyogrio", layer=layer)
+            with _handle(source, name) as handle, budget.reading(name, fmt):
+                if isinstance(handle, Path) and fmt == "GPKG":
+                    budget.check_gpkg_layer(handle, layer or layers[0], name, limits)
+                budget.check_vector_info(handle, layer, name, limits)
+                if isinstance(handle, BytesIO):
+                    handle.seek(0)
+                gdf = gpd.read_file(
+                    handle, engine="pyogrio", layer=layer, max_features=limits.max_features + 1
+                )
     except (pyogrio.errors.DataSourceError, ValueError, OSError, IndexError) as err:
         if isinstance(err, InfraGapError):
             raise
         msg = f"{name}: cannot be read as {fmt} ({err})"
         raise InputFileError(msg) from err
+    budget.check_geometries(gdf.geometry.to_numpy(), name, limits)
     if gdf.crs is None:
         msg = f"{name}: has no CRS; save it with one (e.g. EPSG:4326)"
         raise SchemaError(msg)
     _check_bounds(gdf, name=name, geographic=True)
-    gdf = gdf.to_crs(WORK_CRS)
+    with budget.reading(name, f"a layer in {gdf.crs.name}"):
+        gdf = gdf.to_crs(WORK_CRS)
     _check_bounds(gdf, name=name, geographic=False)
     gdf["row"] = [str(i + 1) for i in range(len(gdf))]
     return gdf
@@ -329,8 +353,11 @@ def read_areas(
     layer: str | None = None,
     id_col: str | None = None,
     name_col: str | None = None,
+    limits: Limits | None = None,
 ) -> gpd.GeoDataFrame:
     """Read administrative areas into the work CRS, with ``kode``/``nama``, sorted by code.
+
+    Their extent is checked (``limits.max_extent_km``) before anything sizes a grid from it.
 
     Parameters
     ----------
@@ -345,7 +372,10 @@ def read_areas(
         Override the detected code and name columns.
     """
     name = source_name(source, name)
-    gdf = read_vector(source, name=name, layer=layer)
+    limits = limits or budget.current_limits()
+    gdf = read_vector(source, name=name, layer=layer, limits=limits)
+    if len(gdf):
+        budget.check_extent(gdf.total_bounds, name, limits)
     id_found = detect_column(gdf.columns, ID_COLUMNS, id_col)
     name_found = detect_column(gdf.columns, NAME_COLUMNS, name_col)
     for what, found, given in (("code", id_found, id_col), ("name", name_found, name_col)):
@@ -370,7 +400,8 @@ def read_areas(
 def read_geoparquet(path: Path) -> gpd.GeoDataFrame:
     """Read a GeoParquet file (the demo cache)."""
     require_file(path)
-    return gpd.read_parquet(path)
+    with budget.reading(str(path), "GeoParquet"):
+        return gpd.read_parquet(path)
 
 
 def write_geoparquet(gdf: gpd.GeoDataFrame, path: Path) -> None:
