@@ -78,6 +78,7 @@ from ui.common import (
 )
 from ui.national_page import national_page, national_province, national_scale, national_table
 from ui.outputs import excel_csv_button
+from ui.provenance_panel import provenance_fields, sources_list, with_provenance
 
 LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 PRESET_CHOICES = [*(k for k, p in PRESETS.items() if p.available), CUSTOM]
@@ -245,7 +246,7 @@ def _load_own(lang: str) -> None:
         **options,  # type: ignore[arg-type]
     )
     try:
-        loaded = own_data(key, paths)
+        loaded = with_provenance(own_data(key, paths))
     except InfraGapError as err:
         ss["own_error"] = error_text(err, lang)
         return
@@ -550,6 +551,7 @@ with st.sidebar:
             t("up_backbone", lang), type=["geojson", "json", "gpkg", "zip", "parquet"],
             key="up_backbone",
         )  # fmt: skip
+        provenance_fields(lang)
         st.button(t("up_run", lang), key="up_run", on_click=_load_own, args=(lang,))
         if "own_error" in ss:
             st.error(ss.pop("own_error"))
@@ -1017,9 +1019,4 @@ if other_file is not None:
         st.dataframe(compare_view(compared, lang), hide_index=True, key="compare_table")
 
 with st.expander(t("sources", lang)):
-    for s in layers.sources:
-        kind = t("synthetic_yes" if s.synthetic else "synthetic_no", lang)
-        st.markdown(
-            f"- **{md_escape(s.layer)}** ({kind}): {md_escape(s.origin)}; "
-            f"{md_escape(s.licence)}; {md_escape(s.vintage)}"
-        )
+    sources_list(layers, lang)

@@ -24,12 +24,14 @@ from infra_gap.cli_inputs import (
     LonColOpt,
     MsmeOpt,
     NameColOpt,
+    SourcesOpt,
     SpeedtestsOpt,
     TowersOpt,
     default_cache_dir,
     default_data_dir,
     load_inputs,
     report_inputs,
+    report_sources,
 )
 from infra_gap.cli_national import national_app, scenario_from_options
 from infra_gap.cli_national import rank as national_rank
@@ -107,6 +109,7 @@ def rank(
     towers: TowersOpt = None,
     speedtests: SpeedtestsOpt = None,
     backbone: BackboneOpt = None,
+    sources: SourcesOpt = None,
     rejected: Annotated[
         Path | None, typer.Option(help="Write the rejected rows (source,row,reason) here.")
     ] = None,
@@ -192,7 +195,7 @@ def rank(
         opts = InputOptions(
             areas=areas, areas_layer=areas_layer, id_col=id_col, name_col=name_col, msme=msme,
             lat_col=lat_col, lon_col=lon_col, coverage=coverage, towers=towers,
-            speedtests=speedtests, backbone=backbone,
+            speedtests=speedtests, backbone=backbone, sources=sources,
         )  # fmt: skip
         layers, boundary = load_inputs(opts, level=chosen.level)
         facts = place_and_cover(layers, covered_min=chosen.covered_min)
@@ -221,6 +224,7 @@ def rank(
             f"re-balanced: {', '.join(result.dropped)}"
         )
     typer.echo(_summary(result))
+    report_sources(layers)
     if layers.synthetic:
         typer.echo("note: all layers except the boundaries are a SYNTHETIC DEMO.")
 

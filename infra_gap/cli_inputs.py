@@ -17,8 +17,10 @@ import typer
 from infra_gap.demo import load_demo
 from infra_gap.errors import InputFileError
 from infra_gap.inputs import InputPaths, load_layers
+from infra_gap.io import read_sources
 from infra_gap.layers import Layers
 from infra_gap.pipeline import PointFacts
+from infra_gap.provenance import apply_provenance, evidence_lines
 from infra_gap.validate import BoundaryReport
 
 __all__ = [
@@ -33,12 +35,14 @@ __all__ = [
     "LonColOpt",
     "MsmeOpt",
     "NameColOpt",
+    "SourcesOpt",
     "SpeedtestsOpt",
     "TowersOpt",
     "default_cache_dir",
     "default_data_dir",
     "load_inputs",
     "report_inputs",
+    "report_sources",
 ]
 
 AreasOpt = Annotated[
@@ -58,6 +62,15 @@ TowersOpt = Annotated[
 ]
 SpeedtestsOpt = Annotated[
     Path | None, typer.Option(exists=True, dir_okay=False, help="Ookla-schema speed tiles.")
+]
+SourcesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        exists=True,
+        dir_okay=False,
+        help="Provenance TOML: a table per layer (coverage, towers, speedtests, msme, "
+        "boundaries, backbone) with source, date, licence [, operator, technology, url].",
+    ),
 ]
 ExcelIdOpt = Annotated[
     bool,
@@ -98,6 +111,7 @@ class InputOptions:
     towers: Path | None = None
     speedtests: Path | None = None
     backbone: Path | None = None
+    sources: Path | None = None
 
 
 def load_inputs(opts: InputOptions, *, level: str) -> tuple[Layers, BoundaryReport | None]:
@@ -140,7 +154,13 @@ def load_inputs(opts: InputOptions, *, level: str) -> tuple[Layers, BoundaryRepo
             lon_col=opts.lon_col,
         )
     )
-    return loaded.layers, loaded.boundary
+    layers = loaded.layers
+    if opts.sources is not None:
+        layers, unused = apply_provenance(layers, read_sources(opts.sources))
+        for key in unused:
+            note = f"warning: {opts.sources} [{key}] describes no layer given; ignored"
+            typer.echo(note, err=True)
+    return layers, loaded.boundary
 
 
 def report_inputs(facts: PointFacts, boundary: BoundaryReport | None) -> None:
@@ -164,3 +184,9 @@ def report_inputs(facts: PointFacts, boundary: BoundaryReport | None) -> None:
                 f"  repaired row {r.row} ({r.kode}): {r.action}, {r.area_change_pct:+.2f}% area"
             )
     typer.echo(f"rule: {facts.rule}")
+
+
+def report_sources(layers: Layers) -> None:
+    """Print the provenance of every layer (unknown fields say so)."""
+    for line in evidence_lines(layers.sources, "en"):
+        typer.echo(f"source: {line}")

@@ -26,6 +26,7 @@ from infra_gap.cli_inputs import (
     LonColOpt,
     MsmeOpt,
     NameColOpt,
+    SourcesOpt,
     SpeedtestsOpt,
     TowersOpt,
     load_inputs,
@@ -138,6 +139,7 @@ def sites(
     towers: TowersOpt = None,
     speedtests: SpeedtestsOpt = None,
     backbone: BackboneOpt = None,
+    sources: SourcesOpt = None,
     candidates: Annotated[
         Path | None,
         typer.Option(
@@ -156,7 +158,7 @@ def sites(
     opts = InputOptions(
         areas=areas, areas_layer=areas_layer, id_col=id_col, name_col=name_col, msme=msme,
         lat_col=lat_col, lon_col=lon_col, coverage=coverage, towers=towers,
-        speedtests=speedtests, backbone=backbone,
+        speedtests=speedtests, backbone=backbone, sources=sources,
     )  # fmt: skip
     problem_text = _check(out, budget_idr, count, terrain, level, sep, lang, method)
     if only_candidates and candidates is None:

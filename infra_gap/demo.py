@@ -8,7 +8,7 @@ two processes starting at once do not corrupt each other.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -33,7 +33,14 @@ STATS_FILE = "sumut_kabkota_stats.csv"
 _BOUNDARY_ORIGIN = "cahyadsn/wilayah_boundaries @3c5a796 (Kepmendagri 100.1.1-6117/2022)"
 _SYN = "synthetic demo (infra_gap.synthetic, seed {seed})"
 DEMO_SOURCES = (
-    Source("boundaries", _BOUNDARY_ORIGIN, "MIT", "2022 (codes 2025)", synthetic=False),
+    Source(
+        "boundaries",
+        _BOUNDARY_ORIGIN,
+        "MIT",
+        "2022 (codes 2025)",
+        synthetic=False,
+        url="https://github.com/cahyadsn/wilayah_boundaries",
+    ),
     Source(
         "kab_stats", "cahyadsn/wilayah @b7ad440 (BIG 2024, Dukcapil 2025)", "MIT", "2025", False
     ),
@@ -99,10 +106,7 @@ def load_demo(data_dir: Path, cache_dir: Path, *, params: DemoParams | None = No
     demo = _generate_or_read(data_dir, cache, areas, stats, params)
     msme = demo.msme.copy()
     msme["row"] = (np.arange(len(msme)) + 2).astype("str")  # CSV line numbers of the export
-    sources = tuple(
-        Source(s.layer, s.origin.format(seed=params.seed), s.licence, s.vintage, s.synthetic)
-        for s in DEMO_SOURCES
-    )
+    sources = tuple(replace(s, origin=s.origin.format(seed=params.seed)) for s in DEMO_SOURCES)
     return Layers(
         areas={k: v for k, v in areas.items() if k != "provinsi"},
         msme=msme,

@@ -50,6 +50,7 @@ from infra_gap.export import (
 )
 from infra_gap.i18n import fmt_int
 from infra_gap.layers import Layers, Raster
+from infra_gap.provenance import evidence_lines
 from infra_gap.registry import INDICATORS
 from infra_gap.views import fmt_indicator
 
@@ -583,12 +584,8 @@ def _annex(pdf: _Pdf, layers: Layers, facts: PointFacts, ranked: pd.DataFrame) -
     pdf.heading(tr("annex", lang), 14)
     if layers.synthetic:
         pdf.para(tr("syn_box", lang), bold=True)
-    yes, no = tr("yes", lang), tr("no", lang)
-    rows = [
-        (s.layer, s.origin, s.licence, s.vintage, yes if s.synthetic else no)
-        for s in layers.sources
-    ]
-    pdf.grid([tr("src_head", lang).split("|"), *rows], (24, 70, 34, 32, 20))
+    for line in evidence_lines(layers.sources, lang):  # source, date, licence of each layer
+        pdf.para(line)
     pdf.heading(tr("acc_head", lang))
     accounts = row_accounts(layers, facts.accounts)
     acc = [

@@ -162,6 +162,9 @@ def ranked_geopackage(
             "licence": [s.licence for s in layers.sources],
             "vintage": [s.vintage for s in layers.sources],
             "synthetic": [s.synthetic for s in layers.sources],
+            "operator": [s.operator for s in layers.sources],
+            "technology": [s.technology for s in layers.sources],
+            "url": [s.url for s in layers.sources],
         }
     )
     rejected = rejected_rows(layers, facts.rejected if facts is not None else None)

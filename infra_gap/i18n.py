@@ -137,6 +137,38 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "en": "Something went wrong",
         },
         "sources": {"id": "Sumber data", "en": "Data sources"},
+        "prov_help": {
+            "id": "Sumber data tiap lapisan (opsional; yang kosong ditulis 'tidak diketahui'). "
+            "Tanggal: 2025-06-30, 2025-06 atau 2025.",
+            "en": "Where each layer comes from (optional; empty fields read 'unknown'). "
+            "Date: 2025-06-30, 2025-06 or 2025.",
+        },
+        "prov_source": {"id": "Sumber", "en": "Source"},
+        "prov_date": {"id": "Tanggal", "en": "Date"},
+        "prov_licence": {"id": "Lisensi", "en": "Licence"},
+        "prov_operator": {"id": "Operator", "en": "Operator"},
+        "prov_technology": {"id": "Teknologi", "en": "Technology"},
+        "prov_url": {"id": "URL", "en": "URL"},
+        "err_E_SOURCES": {
+            "id": "Sumber data tidak dapat dipakai",
+            "en": "The sources cannot be used",
+        },
+        "err_E_SOURCES_TOML": {
+            "id": "Berkas sumber data bukan TOML yang sah",
+            "en": "The sources file is not valid TOML",
+        },
+        "err_E_SOURCES_LAYER": {
+            "id": "Lapisan tidak dikenal di berkas sumber data",
+            "en": "Unknown layer in the sources file",
+        },
+        "err_E_SOURCES_KEY": {
+            "id": "Isian sumber data tidak dikenal, kurang, atau salah jenis",
+            "en": "A sources field is unknown, missing or of the wrong kind",
+        },
+        "err_E_SOURCES_DATE": {
+            "id": "Tanggal sumber data tidak sah",
+            "en": "A sources date is not valid",
+        },
         "synthetic_yes": {"id": "sintetis", "en": "synthetic"},
         "synthetic_no": {"id": "nyata", "en": "real"},
         "loading": {"id": "Memuat data demo...", "en": "Loading demo data..."},

@@ -21,6 +21,7 @@ from infra_gap.coverage import model_coverage
 from infra_gap.errors import DataError
 from infra_gap.layers import REJECTED_COLUMNS, Layers, Raster, RasterFile, Source
 from infra_gap.placement import label_grid
+from infra_gap.provenance import UNKNOWN
 from infra_gap.validate import BoundaryReport, check_boundaries
 
 __all__ = ["InputPaths", "Loaded", "load_layers", "tower_reach_m"]
@@ -186,7 +187,7 @@ def load_layers(paths: InputPaths) -> Loaded:
     )
     coverage = _coverage(paths, towers, areas)
     sources = [
-        Source(key, paths.name(key), "as supplied", "as supplied", synthetic=False)
+        Source(key, f"file {paths.name(key)}", UNKNOWN, UNKNOWN, synthetic=False)
         for key in ("areas", "msme", "coverage", "towers", "speed_tiles", "backbone", "kab_stats")
         if getattr(paths, key) is not None
     ]

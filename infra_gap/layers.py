@@ -77,6 +77,9 @@ class Source:
         Date or version of the data.
     synthetic
         True when the layer was generated (the "synthetic demo" label applies).
+    operator, technology, url
+        Operator, technology (e.g. ``4G LTE``) and a link, when the user gave them
+        (:mod:`infra_gap.provenance`); empty otherwise.
     """
 
     layer: str
@@ -84,6 +87,9 @@ class Source:
     licence: str
     vintage: str
     synthetic: bool
+    operator: str = ""
+    technology: str = ""
+    url: str = ""
 
 
 @dataclass(frozen=True)

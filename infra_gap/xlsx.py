@@ -40,6 +40,7 @@ from infra_gap.export import (
     status_label,
 )
 from infra_gap.layers import Layers, RowAccount
+from infra_gap.provenance import layer_label, source_fields
 from infra_gap.registry import INDICATORS
 
 __all__ = ["EXCEL_MAX_ROWS", "SHEETS", "XLSX_TEXT", "ranked_xlsx"]
@@ -78,6 +79,10 @@ XLSX_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
         "up": ("makin tinggi makin butuh / higher = more need",) * 2,
         "down": ("makin rendah makin butuh / lower = more need",) * 2,
         "meth_head": ("Butir|Nilai", "Item|Value"),
+        "src_head6": (
+            "Lapisan|Sumber|Lisensi|Tanggal|Operator|Teknologi|URL|Sintetis",
+            "Layer|Source|Licence|Date|Operator|Technology|URL|Synthetic",
+        ),
         "rej_head": ("Sumber|Baris|Alasan", "Source|Row|Reason"),
         "rej_none": ("Tidak ada baris yang ditolak.", "No rows were rejected."),
         "rej_cut": (
@@ -330,20 +335,30 @@ def _sumber(w: _Writer, layers: Layers, accounts: list[RowAccount], lang: str) -
     for s in layers.sources:
         a = acc.get(s.layer)
         counts = (a.read, a.used, a.rejected) if a else (None, None, None)
-        syn = _t("yes" if s.synthetic else "no", lang)
-        rows.append((s.layer, s.origin, s.licence, s.vintage, syn, *counts))
+        f = source_fields(s, lang)
+        label = f"{layer_label(s.layer, lang)} ({s.layer})"
+        rows.append(
+            (label, f["source"], f["licence"], f["date"], f["operator"], f["technology"],
+             f["url"], f["synthetic"], *counts)
+        )  # fmt: skip
     w.table(
         ws,
-        pd.DataFrame(rows, columns=range(8)),
+        pd.DataFrame(rows, columns=range(11)),
         0,
-        [*_t("src_head", lang).split("|"), *_t("acc_head", lang).split("|")],
+        [*_t("src_head6", lang).split("|"), *_t("acc_head", lang).split("|")],
     )
-    for j, width in enumerate((14, 60, 22, 18, 10, 13, 13, 13)):
-        ws.set_column(j, j, width, w.fmt(num_format="#,##0") if j >= 5 else None)
+    for j, width in enumerate((24, 50, 22, 18, 16, 14, 30, 10, 13, 13, 13)):
+        ws.set_column(j, j, width, w.fmt(num_format="#,##0") if j >= 8 else None)
+    ws.freeze_panes(1, 1)
 
 
 def _ditolak(w: _Writer, rejected: pd.DataFrame, lang: str) -> None:
     ws = w.book.add_worksheet(SHEETS[4])
+    rejected = rejected.copy()
+    # A row number is a number (it sorts and filters as one); other row ids stay text.
+    rejected["row"] = [
+        int(v) if isinstance(v, str) and v.isascii() and v.isdigit() else v for v in rejected["row"]
+    ]
     end = w.table(ws, rejected, 0, _t("rej_head", lang).split("|"))
     if rejected.empty:
         w.text(ws, 1, 0, _t("rej_none", lang))

@@ -326,6 +326,21 @@ def test_upload_without_coverage_is_an_error_with_the_data_quality(at):
     assert any("Tumpang tindih: 0 pasang" in c.value for c in at.caption)
 
 
+def test_upload_with_provenance_fields_lists_the_sources(at):
+    at.text_input(key="prov_towers_source").input("OpenCelliD ekstrak Sumut")
+    at.text_input(key="prov_towers_date").input("2025-06-30")
+    at.text_input(key="prov_towers_licence").input("CC BY-SA 4.0")
+    _own_data(at)
+    lines = [m.value for m in at.markdown]
+    assert any(
+        "Menara: OpenCelliD ekstrak Sumut, 30 Juni 2025; lisensi: CC BY-SA 4.0" in v for v in lines
+    )
+    assert any("Batas wilayah: file batas.geojson, tidak diketahui" in v for v in lines)
+    at.text_input(key="prov_towers_date").input("30/06/2025")
+    at.button(key="up_run").click().run()
+    assert any("[E_SOURCES_DATE]" in e.value for e in at.error)
+
+
 def test_upload_own_data_shows_the_data_quality(at):
     _own_data(at)
     assert not any("DEMO SINTETIS" in w.value for w in at.warning)

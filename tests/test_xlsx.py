@@ -128,14 +128,18 @@ def test_metodologi_holds_weights_stability_rules_and_date():
 def test_sumber_data_and_rejected_rows():
     wb = _book()
     src = _rows(wb["Sumber data"])
-    assert src[0][:5] == ["Lapisan", "Asal", "Lisensi", "Versi / tanggal", "Sintetis"]
-    assert src[2][:8] == ["msme", "hand-made & <test>", "CC0", "2025", "ya", 10, 9, 1]
-    assert src[1][4] == "tidak"
+    assert src[0][:8] == [
+        "Lapisan", "Sumber", "Lisensi", "Tanggal", "Operator", "Teknologi", "URL", "Sintetis"
+    ]  # fmt: skip
+    assert src[2] == [
+        "UMKM (msme)", "hand-made & <test>", "CC0", "2025", "-", "-", "-", "ya", 10, 9, 1
+    ]  # fmt: skip
+    assert src[1][7] == "tidak"
     rej = _rows(wb["Data ditolak"])
     assert rej[:3] == [
         ["Sumber", "Baris", "Alasan"],
-        ["msme", "11", "missing coordinate"],
-        ["towers", "3", "outside"],
+        ["msme", 11, "missing coordinate"],  # row numbers are numbers
+        ["towers", 3, "outside"],
     ]
 
 

@@ -12,6 +12,7 @@ from infra_gap.io.raster import (
     sample_geotiff,
     write_geotiff,
 )
+from infra_gap.io.sources import read_sources
 from infra_gap.io.tables import (
     MNC_OPERATOR,
     decode_text,
@@ -54,6 +55,7 @@ __all__ = [
     "read_json",
     "read_msme_table",
     "read_opencellid",
+    "read_sources",
     "read_speed_tiles",
     "read_table",
     "read_vector",
