@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 import time
 from pathlib import Path
@@ -78,6 +79,26 @@ def _summary(result: ScenarioResult) -> str:
     )
 
 
+def _tick(clock: list[tuple[str, float, float]], name: str) -> None:
+    clock.append((name, time.perf_counter(), time.process_time()))
+
+
+def _timing(clock: list[tuple[str, float, float]], result: ScenarioResult) -> str:
+    """Where the command's time went: wall and CPU (all threads) per stage.
+
+    The stability draws are named with their time; on a shared machine the CPU figures
+    are the steadier ones.
+    """
+    parts = [
+        f"{name} {b - a:.2f} s (CPU {cb - ca:.2f})"
+        for (_, a, ca), (name, b, cb) in itertools.pairwise(clock)
+    ]
+    parts.insert(0, f"start-up and imports (CPU {clock[0][2]:.2f})")
+    draws = result.scenario.stability.draws
+    parts.append(f"of which {draws:,} stability draws {result.stability_seconds:.2f} s (--draws N)")
+    return "time: " + ", ".join(parts)
+
+
 def _indicators(layers: Layers, facts: PointFacts, scenario: Scenario) -> pd.DataFrame:
     """The indicator table; with the cost-efficiency indicator when a weight uses it."""
     table = indicator_table(layers, facts, level=scenario.level)
@@ -142,7 +163,13 @@ def rank(
     top_n: Annotated[int | None, typer.Option(help="N of 'top N' (default 10).")] = None,
     stability: Annotated[
         int | None,
-        typer.Option(metavar="DRAWS", help="Weight draws for rank stability (default 1000)."),
+        typer.Option(
+            "--stability",
+            "--draws",
+            metavar="DRAWS",
+            help="Weight draws for rank stability (default 1000; 0 skips them; the time "
+            "they take is printed).",
+        ),
     ] = None,
     within: Annotated[
         str, typer.Option(help="Export only areas whose code starts with this (e.g. 12.14).")
@@ -197,9 +224,16 @@ def rank(
             lat_col=lat_col, lon_col=lon_col, coverage=coverage, towers=towers,
             speedtests=speedtests, backbone=backbone, sources=sources,
         )  # fmt: skip
+        clock: list[tuple[str, float, float]] = []
+        _tick(clock, "start")
         layers, boundary = load_inputs(opts, level=chosen.level)
+        _tick(clock, "read")
         facts = place_and_cover(layers, covered_min=chosen.covered_min)
-        result = run_scenario(_indicators(layers, facts, chosen), chosen)
+        _tick(clock, "place and cover")
+        table = _indicators(layers, facts, chosen)
+        _tick(clock, "indicators")
+        result = run_scenario(table, chosen)
+        _tick(clock, "score and stability")
         region = DEMO_REGION if areas is None else ""
         write_ranked(
             result.ranked, layers, out, meta=meta_for(result), facts=facts, lang=lang,
@@ -207,13 +241,16 @@ def rank(
         )  # fmt: skip
         if rejected is not None:
             io.write_bytes(rejected_csv(facts.rejected, sep=sep, excel_id=excel_id), rejected)
+        _tick(clock, "write")
+        report_inputs(facts, boundary)
+        _tick(clock, "report")
     except InfraGapError as err:
         _fail(err)
         return
-    report_inputs(facts, boundary)
     typer.echo(
         f"{len(result.ranked):,} {chosen.level} areas -> {out} ({time.perf_counter() - t0:.1f} s)"
     )
+    typer.echo(_timing(clock, result))
     if out.suffix.lower() == ".csv":
         typer.echo(f"data dictionary (units, definitions, sources) -> {schema_path(out)}")
     if rejected is not None:

@@ -173,11 +173,14 @@ def report_inputs(facts: PointFacts, boundary: BoundaryReport | None) -> None:
     for r in reasons.itertuples():
         typer.echo(f"  rejected {r.source}: {r.n:,} x {r.reason}")
     if boundary is not None:
-        overlaps = boundary.overlaps()
+        # Measured once per boundary content, then read back (the check takes seconds).
+        measured = boundary.measures(cache_dir=default_cache_dir())
+        overlaps = measured.overlaps
         typer.echo(
             f"areas: {boundary.features:,} read from {boundary.name}; {len(boundary.repairs)} "
             f"repaired; {len(overlaps):,} overlapping pairs ({overlaps['overlap_km2'].sum():,.1f} "
-            f"km2); gaps {boundary.gap_km2():,.1f} km2"
+            f"km2); gaps {measured.gap_km2:,.1f} km2"
+            + (" (boundary checks cached for this file's content)" if measured.cached else "")
         )
         for r in boundary.repairs.itertuples():
             typer.echo(

@@ -19,6 +19,8 @@ from infra_gap import io
 from infra_gap.config import WORK_CRS, EvidenceParams
 from infra_gap.coverage import model_coverage
 from infra_gap.errors import DataError
+from infra_gap.io.vector import NATIVE_GEOMETRY
+from infra_gap.join_crs import shares_degrees, warm_native_grid
 from infra_gap.layers import REJECTED_COLUMNS, Layers, Raster, RasterFile, Source
 from infra_gap.placement import label_grid
 from infra_gap.provenance import UNKNOWN
@@ -166,15 +168,21 @@ def load_layers(paths: InputPaths) -> Loaded:
         layer=paths.areas_layer,
         id_col=paths.id_col,
         name_col=paths.name_col,
+        keep_native=True,
     )
-    areas, report = check_boundaries(raw, name=paths.name("areas"))
+    checked, report = check_boundaries(raw, name=paths.name("areas"))
+    areas, native = _split_native(checked)
     if not len(areas):
         msg = f"{paths.name('areas')}: no usable areas"
         raise DataError(msg)
     with ThreadPoolExecutor(max_workers=1) as pool:
         others_job = pool.submit(_read_others, paths)
-        # A cache warm-up (its result is kept per boundary layer, see label_grid).
-        pool.submit(label_grid, areas, cell_m=EvidenceParams().cell_m)
+        # A cache warm-up (its result is kept per boundary layer, see label_grid): the grid
+        # of the file's own polygons when the MSMEs will be placed there, else the work one.
+        if native is not None and shares_degrees(native.crs):
+            pool.submit(warm_native_grid, native, cell_m=EvidenceParams().cell_m)
+        else:
+            pool.submit(label_grid, areas, cell_m=EvidenceParams().cell_m)
         msme, rejected = io.read_msme_table(
             paths.msme, name=paths.name("msme"), lat_col=paths.lat_col, lon_col=paths.lon_col
         )
@@ -209,5 +217,24 @@ def load_layers(paths: InputPaths) -> Loaded:
         kab_stats=stats,
         sources=tuple(sources),
         rejected=all_rejected,
+        native_areas=native,
     )
     return Loaded(layers=layers, boundary=report)
+
+
+def _split_native(
+    checked: gpd.GeoDataFrame,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
+    """The areas in the work CRS, and in the file's own CRS when that differs.
+
+    The second holds ``kode`` and the geometry, row-aligned with the first; None when the
+    file is in the work CRS.
+    """
+    if NATIVE_GEOMETRY not in checked:
+        return checked, None
+    native = gpd.GeoDataFrame(
+        {"kode": checked["kode"].to_numpy()},
+        geometry=checked[NATIVE_GEOMETRY].to_numpy(),
+        crs=checked[NATIVE_GEOMETRY].crs,
+    )
+    return checked.drop(columns=[NATIVE_GEOMETRY]), native

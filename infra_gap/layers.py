@@ -153,6 +153,10 @@ class Layers:
         Row accounting of each input.
     rejected
         Rejected rows: ``source,row,reason``.
+    native_areas
+        The finest areas in their file's own CRS (``kode`` and geometry, row-aligned with
+        ``areas`` at that level), when that CRS is not the work CRS; the point-in-polygon
+        join runs on them when the points share that CRS (:mod:`infra_gap.join_crs`).
     """
 
     areas: Mapping[str, gpd.GeoDataFrame]
@@ -165,6 +169,7 @@ class Layers:
     sources: tuple[Source, ...] = ()
     accounts: tuple[RowAccount, ...] = ()
     rejected: pd.DataFrame = field(default_factory=_empty_rejected)
+    native_areas: gpd.GeoDataFrame | None = None
 
     @property
     def synthetic(self) -> bool:

@@ -17,7 +17,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 
 from infra_gap.config import GEO_CRS, LEVEL_CODE_LENGTH, LEVELS, WORK_CRS, EvidenceParams
 from infra_gap.context import area_context, area_uncovered_share
@@ -25,10 +24,11 @@ from infra_gap.coverage import PointCoverage, point_coverage
 from infra_gap.errors import DataError
 from infra_gap.evidence import nearest_distance, tile_centres, tile_values_at
 from infra_gap.indicators import add_area_context, area_indicators, desa_counts, speed_sums
+from infra_gap.join_crs import JoinSpace, degrees_of, join_space, native_join, shares_degrees
 from infra_gap.layers import REJECTED_COLUMNS, Layers, RowAccount
-from infra_gap.placement import PLACEMENT_RULE, LabelGrid, label_grid, place_points_indexed
+from infra_gap.placement import PLACEMENT_RULE, LabelGrid, place_points_indexed
 from infra_gap.scoring import rank_areas
-from infra_gap.tiles import quadkey_to_tile
+from infra_gap.tiles import quadkey_to_tile, tile_bounds
 
 __all__ = [
     "PointFacts",
@@ -127,15 +127,16 @@ def _account(
 
 
 def _place_msme(
-    layers: Layers, finest: gpd.GeoDataFrame, grid: LabelGrid, x: np.ndarray, y: np.ndarray
+    layers: Layers, finest: gpd.GeoDataFrame, space: JoinSpace, x: np.ndarray, y: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Desa index of each MSME, and the reason for each one left out (in row order).
 
-    Points go by the placement rule.  Rows without coordinates but with a desa code
-    (``kode_area``) go to that desa.  A point outside every area whose latitude and
-    longitude, swapped, fall in an area is reported as swapped, with the fix.
+    ``x``, ``y`` are in the join's CRS (``space``).  Points go by the placement rule.
+    Rows without coordinates but with a desa code (``kode_area``) go to that desa.  A
+    point outside every area whose latitude and longitude, swapped, fall in an area is
+    reported as swapped, with the fix.
     """
-    msme = layers.msme
+    msme, grid = layers.msme, space.grid
     has_xy = np.isfinite(x) & np.isfinite(y)
     every = bool(has_xy.all())
     index = place_points_indexed(x, y, grid) if every else np.full(len(msme), -1, dtype="int64")
@@ -155,15 +156,30 @@ def _place_msme(
     lost = np.flatnonzero((index < 0) & has_xy)
     if len(lost) and {"lat", "lon"} <= set(msme.columns):
         lat, lon = msme["lat"].to_numpy()[lost], msme["lon"].to_numpy()[lost]
-        sx, sy = Transformer.from_crs(GEO_CRS, WORK_CRS, always_xy=True).transform(lat, lon)
+        sx, sy = space.from_degrees(lat, lon)  # latitude as longitude and back
         ok = np.isfinite(sx) & np.isfinite(sy)
         swapped = np.full(len(lost), -1)
-        swapped[ok] = place_points_indexed(np.asarray(sx)[ok], np.asarray(sy)[ok], grid)
+        swapped[ok] = place_points_indexed(sx[ok], sy[ok], grid)
         reasons[np.searchsorted(out, lost[swapped >= 0])] = (
             "latitude and longitude look swapped (the swapped point falls in an area): "
             "swap the columns or pass --lat-col/--lon-col"
         )
     return index, reasons
+
+
+def _coverage(
+    layers: Layers, x: np.ndarray, y: np.ndarray, *, native: bool, covered_min: float
+) -> PointCoverage:
+    """Coverage under each MSME.
+
+    From the MSMEs' own degrees when the raster is in degrees too (and the join is
+    native: one reprojection fewer), else from the work-CRS points.
+    """
+    assert layers.coverage is not None
+    if native and shares_degrees(layers.coverage.crs):
+        lon, lat = degrees_of(layers.msme)
+        return point_coverage(layers.coverage, lon, lat, xy_crs=GEO_CRS, covered_min=covered_min)
+    return point_coverage(layers.coverage, x, y, xy_crs=WORK_CRS, covered_min=covered_min)
 
 
 def _tower_km(x: np.ndarray, y: np.ndarray, tx: np.ndarray, ty: np.ndarray) -> np.ndarray:
@@ -177,12 +193,12 @@ def _tower_km(x: np.ndarray, y: np.ndarray, tx: np.ndarray, ty: np.ndarray) -> n
 
 
 def _tile_facts(
-    msme: gpd.GeoDataFrame, tiles: gpd.GeoDataFrame, ok: np.ndarray
+    msme: gpd.GeoDataFrame, tiles: gpd.GeoDataFrame, ok: np.ndarray, *, degrees: bool
 ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
     """Mean download of each MSME's zoom-16 tile, and the centre of each tile.
 
-    Downloads in kbps (NaN: no tests or no coordinates); centres in the work CRS.  The
-    quadkeys are parsed once for both.
+    Downloads in kbps (NaN: no tests or no coordinates); centres in degrees with
+    ``degrees``, else in the work CRS.  The quadkeys are parsed once for both.
     """
     if {"lon", "lat"} <= set(msme.columns):
         lon, lat = msme["lon"].to_numpy(), msme["lat"].to_numpy()
@@ -196,6 +212,9 @@ def _tile_facts(
     else:
         out = np.full(len(msme), np.nan)
         out[ok] = tile_values_at(lon[ok], lat[ok], tiles, "avg_d_kbps", parsed=parsed)
+    if degrees and parsed is not None:
+        w, s, e, n = tile_bounds(*parsed)
+        return out, ((w + e) / 2.0, (s + n) / 2.0)
     return out, tile_centres(quadkeys, parsed=parsed)
 
 
@@ -215,7 +234,9 @@ def place_and_cover(
     covered_min
         Coverage threshold, see :class:`infra_gap.config.CoverageParams`.
     grid
-        A label grid of the finest areas; when None, the one kept per boundary layer
+        A label grid of the finest areas in the work CRS, to place the points there; when
+        None, the join runs in the data's own CRS when points and areas share it
+        (:func:`infra_gap.join_crs.join_space`), with the grid kept per boundary layer
         (:func:`infra_gap.placement.label_grid`: built on the first call, then shared).
         Every point is placed again on every call; only the grid is reused.
     params
@@ -231,23 +252,35 @@ def place_and_cover(
     tower_xy = None if layers.towers is None else _xy(layers.towers)
     tiles = layers.speed_tiles
     ok = np.isfinite(x) & np.isfinite(y)
+    native = grid is None and native_join(layers)
     with ThreadPoolExecutor(max_workers=2) as pool:
         # Work that needs no label grid goes to the pool first, while the grid is fetched
         # (built on the first call): the nearest towers (cKDTree), then the speed tiles;
         # the coverage look-up runs here meanwhile (numpy and GEOS release the GIL for most
         # of it).
-        job = pool.submit(label_grid, finest, cell_m=params.cell_m) if grid is None else None
+        job = (
+            pool.submit(join_space, layers, finest, cell_m=params.cell_m) if grid is None else None
+        )
         nearest = None if tower_xy is None else pool.submit(_tower_km, x, y, *tower_xy)
-        tile_job = None if tiles is None else pool.submit(_tile_facts, layers.msme, tiles, ok)
-        cov = point_coverage(layers.coverage, x, y, xy_crs=WORK_CRS, covered_min=covered_min)
-        areas_grid = job.result() if job is not None else grid
-        assert areas_grid is not None
-        area_index, reasons = _place_msme(layers, finest, areas_grid, x, y)
+        tile_job = (
+            None
+            if tiles is None
+            else pool.submit(_tile_facts, layers.msme, tiles, ok, degrees=native)
+        )
+        cov = _coverage(layers, x, y, native=native, covered_min=covered_min)
+        if job is not None:
+            space = job.result()
+        else:
+            assert grid is not None
+            space = JoinSpace(native=False, grid=grid)
+        jx, jy = degrees_of(layers.msme) if space.native else (x, y)
+        area_index, reasons = _place_msme(layers, finest, space, jx, jy)
         acc, rej = _account("msme", layers.msme, area_index, reasons, int(prior.get("msme", 0)))
         accounts, rejected = [acc], [layers.rejected, rej]
         tower_index = tile_index = tile_down = None
         if layers.towers is not None and tower_xy is not None:
-            tower_index = place_points_indexed(*tower_xy, areas_grid)
+            txy = degrees_of(layers.towers) if space.native else tower_xy
+            tower_index = place_points_indexed(*txy, space.grid)
             acc, rej = _account(
                 "towers", layers.towers, tower_index, OUTSIDE, int(prior.get("towers", 0))
             )
@@ -255,7 +288,7 @@ def place_and_cover(
             rejected.append(rej)
         if tiles is not None and tile_job is not None:
             tile_down, centres = tile_job.result()
-            tile_index = place_points_indexed(*centres, areas_grid)
+            tile_index = place_points_indexed(*centres, space.grid)
             acc, rej = _account(
                 "speed_tiles", tiles, tile_index, OUTSIDE, int(prior.get("speed_tiles", 0))
             )
@@ -285,7 +318,7 @@ def with_coverage(layers: Layers, facts: PointFacts, *, covered_min: float) -> P
         msg = "no coverage layer: give a coverage raster (or towers, to model one)"
         raise DataError(msg)
     x, y = _xy(layers.msme)
-    cov = point_coverage(layers.coverage, x, y, xy_crs=WORK_CRS, covered_min=covered_min)
+    cov = _coverage(layers, x, y, native=native_join(layers), covered_min=covered_min)
     return replace(facts, coverage=cov, covered_min=covered_min)
 
 

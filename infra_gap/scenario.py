@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -168,12 +169,15 @@ class ScenarioResult:
         Weighted indicators absent from the data, dropped before re-balancing.
     scenario
         The scenario that was run.
+    stability_seconds
+        Wall time of the stability draws (printed by the CLI: the draws are its cost).
     """
 
     ranked: pd.DataFrame
     weights: Mapping[str, float]
     dropped: tuple[str, ...]
     scenario: Scenario
+    stability_seconds: float = field(default=0.0, compare=False)
 
 
 def run_scenario(table: pd.DataFrame, scenario: Scenario) -> ScenarioResult:
@@ -194,13 +198,19 @@ def run_scenario(table: pd.DataFrame, scenario: Scenario) -> ScenarioResult:
     weights, dropped = usable_weights(scenario.weights, table.columns)
     ranked = rank_areas(table, weights, method=scenario.normalisation)
     params = scenario.stability
+    t0 = time.perf_counter()
     stab = rank_stability(table, weights, method=scenario.normalisation, params=params)
+    seconds = time.perf_counter() - t0
     stab = stab.set_index("kode").reindex(ranked["kode"].to_numpy())
     for col in ("rank_low", "rank_high", "top_n_share"):
         ranked[col] = stab[col].to_numpy()
     ranked.insert(0, "tier", assign_tiers(ranked, top_n=params.top_n))
     return ScenarioResult(
-        ranked=ranked, weights=MappingProxyType(weights), dropped=dropped, scenario=scenario
+        ranked=ranked,
+        weights=MappingProxyType(weights),
+        dropped=dropped,
+        scenario=scenario,
+        stability_seconds=seconds,
     )
 
 

@@ -3,20 +3,57 @@
 Boundaries: duplicate codes stop the run (with the list); invalid geometries are repaired
 and each repair is reported (feature, what was done, area change); overlaps and gaps
 between neighbouring areas are measured and reported, never silently "fixed".
+
+The overlap and gap measures take seconds at desa level and depend on the boundaries
+alone, so :meth:`BoundaryReport.measures` keeps them in a cache folder, one file per
+boundary content (a hash of codes, geometries and CRS).  Each file carries that hash and a
+checksum of its own values; a file whose hash or checksum does not match is ignored and
+rewritten (atomically), so a stale or damaged cache can never change a report.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from infra_gap.errors import DataError
+from infra_gap import io
+from infra_gap.errors import DataError, InfraGapError
+from infra_gap.io.vector import NATIVE_GEOMETRY
+from infra_gap.placement import BoundaryKey
 
-__all__ = ["BoundaryReport", "check_boundaries"]
+__all__ = ["BoundaryMeasures", "BoundaryReport", "check_boundaries"]
+
+#: Version of the cached measures' layout and method; a change makes old files unused.
+_MEASURES_VERSION = 1
+
+
+@dataclass(frozen=True)
+class BoundaryMeasures:
+    """Overlaps and gaps of one boundary layer.
+
+    Attributes
+    ----------
+    overlaps
+        One row per overlapping pair: ``kode_a``, ``kode_b``, ``overlap_km2``.
+    gap_km2
+        Area of holes inside the layer's outline that belong to no area, km².
+    cached
+        True when read from the cache rather than computed in this call.
+    """
+
+    overlaps: pd.DataFrame
+    gap_km2: float
+    cached: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,6 +81,32 @@ class BoundaryReport:
     repairs: pd.DataFrame
     dropped_empty: pd.DataFrame
     areas: gpd.GeoDataFrame
+
+    @cached_property
+    def digest(self) -> str:
+        """Hex hash of the checked areas' codes, geometries and CRS (computed once)."""
+        return BoundaryKey(self.areas).digest.hex()
+
+    def measures(self, *, cache_dir: Path | None = None) -> BoundaryMeasures:
+        """Overlaps and gaps, from ``cache_dir`` when this layer was measured before.
+
+        Parameters
+        ----------
+        cache_dir
+            Folder of the cache; None computes without a cache.  A cache that cannot be
+            read or written is ignored (the measures are then computed, never guessed).
+        """
+        path = None if cache_dir is None else cache_dir / f"boundary-{self.digest}.json"
+        if path is not None and path.is_file():
+            found = _read_measures(path, self.digest)
+            if found is not None:
+                return found
+        out = BoundaryMeasures(overlaps=self.overlaps(), gap_km2=self.gap_km2())
+        if path is not None:
+            # A read-only cache folder only costs the next run the same time.
+            with contextlib.suppress(OSError):
+                io.write_json(_measures_payload(out, self.digest), path)
+        return out
 
     def overlaps(self) -> pd.DataFrame:
         """One row per overlapping pair: ``kode_a``, ``kode_b``, ``overlap_km2``."""
@@ -106,13 +169,26 @@ def check_boundaries(
             repairs.append(
                 (row, kode, f"make_valid: {reasons[i]}", before[i] / 1e6, after[i] / 1e6, change)
             )
+    if NATIVE_GEOMETRY in gdf:
+        # The file's own geometries (for a join in its CRS) get the same repair, there.
+        native = gdf[NATIVE_GEOMETRY].to_numpy()
+        bad = ~shapely.is_valid(native)
+        if bad.any():
+            native = native.copy()
+            native[bad] = shapely.force_2d(
+                shapely.make_valid(native[bad], method="structure", keep_collapsed=False)
+            )
+            gdf[NATIVE_GEOMETRY] = gpd.GeoSeries(
+                native, index=gdf.index, crs=gdf[NATIVE_GEOMETRY].crs
+            )
     repair_frame = pd.DataFrame(
         repairs,
         columns=["row", "kode", "action", "area_before_km2", "area_after_km2", "area_change_pct"],
     )
     gdf = gdf.reset_index(drop=True)
+    measured = gdf.drop(columns=[NATIVE_GEOMETRY]) if NATIVE_GEOMETRY in gdf else gdf
     return gdf, BoundaryReport(
-        name=name, features=len(gdf), repairs=repair_frame, dropped_empty=dropped, areas=gdf
+        name=name, features=len(gdf), repairs=repair_frame, dropped_empty=dropped, areas=measured
     )
 
 
@@ -142,3 +218,43 @@ def _gap_km2(gdf: gpd.GeoDataFrame) -> float:
         else []
     )
     return float(sum(h.area for h in holes) / 1e6)
+
+
+def _checksum(body: dict[str, Any]) -> str:
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _measures_payload(m: BoundaryMeasures, digest: str) -> dict[str, Any]:
+    body = {
+        "version": _MEASURES_VERSION,
+        "digest": digest,
+        "kode_a": m.overlaps["kode_a"].astype("str").tolist(),
+        "kode_b": m.overlaps["kode_b"].astype("str").tolist(),
+        "overlap_km2": [float(v) for v in m.overlaps["overlap_km2"]],
+        "gap_km2": float(m.gap_km2),
+    }
+    return {"body": body, "sha256": _checksum(body)}
+
+
+def _read_measures(path: Path, digest: str) -> BoundaryMeasures | None:
+    """The cached measures when the file is for ``digest`` and intact, else None."""
+    try:
+        payload = io.read_json(path)
+        body = payload["body"]
+        if (
+            body["version"] != _MEASURES_VERSION
+            or body["digest"] != digest
+            or payload["sha256"] != _checksum(body)
+        ):
+            return None
+        overlaps = pd.DataFrame(
+            {
+                "kode_a": pd.Series(body["kode_a"], dtype="str"),
+                "kode_b": pd.Series(body["kode_b"], dtype="str"),
+                "overlap_km2": pd.Series(body["overlap_km2"], dtype="float64"),
+            }
+        )
+        return BoundaryMeasures(overlaps=overlaps, gap_km2=float(body["gap_km2"]), cached=True)
+    except (InfraGapError, OSError, ValueError, KeyError, TypeError):
+        return None

@@ -32,6 +32,7 @@ from infra_gap.io.files import atomic_path, require_file, source_name
 __all__ = [
     "ID_COLUMNS",
     "NAME_COLUMNS",
+    "NATIVE_GEOMETRY",
     "VECTOR_FORMATS",
     "detect_column",
     "guard_geojson",
@@ -42,6 +43,9 @@ __all__ = [
     "write_geoparquet",
     "write_vector",
 ]
+
+#: Column of the geometries in the file's own CRS (``keep_native``), when not the work CRS.
+NATIVE_GEOMETRY = "geometry_native"
 
 #: File suffix -> format.  Everything else is refused before GDAL sees it.
 VECTOR_FORMATS = {
@@ -245,11 +249,14 @@ def read_vector(
     name: str | None = None,
     layer: str | None = None,
     limits: Limits | None = None,
+    keep_native: bool = False,
 ) -> gpd.GeoDataFrame:
     """Read a vector layer into the work CRS; ``row`` holds each feature's 1-based number.
 
     Sized before it is parsed (``limits``: :func:`infra_gap.io.budget.current_limits` when
     None): file bytes, features, columns, CRS size, Parquet row groups; vertices right after.
+    With ``keep_native``, a file in another CRS keeps its own geometries too, in the
+    column :data:`NATIVE_GEOMETRY` (for a join in the data's own CRS).
     """
     name = source_name(source, name)
     fmt = _format(name)
@@ -263,7 +270,9 @@ def read_vector(
             with budget.reading(name, "GeoParquet"):
                 gdf = gpd.read_parquet(BytesIO(source) if isinstance(source, bytes) else source)
         else:
-            layers = list_layers(source, name=name)
+            # A GeoJSON holds one layer: listing it would parse (and guard) it twice.
+            single = fmt == "GeoJSON" and layer is None
+            layers = [] if single else list_layers(source, name=name)
             if layer is None and len(layers) > 1:
                 msg = f"{name}: has several layers {layers}; choose one (--areas-layer)"
                 raise InputFileError(msg)
@@ -289,9 +298,12 @@ def read_vector(
         msg = f"{name}: has no CRS; save it with one (e.g. EPSG:4326)"
         raise SchemaError(msg)
     _check_bounds(gdf, name=name, geographic=True)
+    native = gdf.geometry if keep_native and not gdf.crs.equals(WORK_CRS) else None
     with budget.reading(name, f"a layer in {gdf.crs.name}"):
         gdf = gdf.to_crs(WORK_CRS)
     _check_bounds(gdf, name=name, geographic=False)
+    if native is not None:
+        gdf[NATIVE_GEOMETRY] = native
     gdf["row"] = [str(i + 1) for i in range(len(gdf))]
     return gdf
 
@@ -354,6 +366,7 @@ def read_areas(
     id_col: str | None = None,
     name_col: str | None = None,
     limits: Limits | None = None,
+    keep_native: bool = False,
 ) -> gpd.GeoDataFrame:
     """Read administrative areas into the work CRS, with ``kode``/``nama``, sorted by code.
 
@@ -370,10 +383,12 @@ def read_areas(
         Layer of a multi-layer GeoPackage.
     id_col, name_col
         Override the detected code and name columns.
+    keep_native
+        Keep the file's own geometries too (see :func:`read_vector`).
     """
     name = source_name(source, name)
     limits = limits or budget.current_limits()
-    gdf = read_vector(source, name=name, layer=layer, limits=limits)
+    gdf = read_vector(source, name=name, layer=layer, limits=limits, keep_native=keep_native)
     if len(gdf):
         budget.check_extent(gdf.total_bounds, name, limits)
     id_found = detect_column(gdf.columns, ID_COLUMNS, id_col)
