@@ -41,6 +41,7 @@ from infra_gap.config import LEVELS, CoverageParams
 from infra_gap.demo import export_demo, load_demo
 from infra_gap.errors import InfraGapError
 from infra_gap.export import rejected_csv
+from infra_gap.geopackage import EVIDENCE_CHOICES
 from infra_gap.hardening import check_environment
 from infra_gap.i18n import LANGS
 from infra_gap.layers import Layers
@@ -136,6 +137,13 @@ def rank(
     ] = None,
     sep: Annotated[str, typer.Option(help="CSV separator: ',' or ';'.")] = ",",
     excel_id: ExcelIdOpt = False,
+    gpkg_evidence: Annotated[
+        str,
+        typer.Option(
+            help="In a .gpkg: towers, speed tiles, backbone clipped to the exported areas "
+            "(clip), all, or none."
+        ),
+    ] = "clip",
     covered_min: Annotated[
         float | None,
         typer.Option(
@@ -213,6 +221,9 @@ def rank(
     if lang not in LANGS:
         typer.echo(f"error: --lang must be one of {', '.join(LANGS)}, got {lang!r}", err=True)
         raise typer.Exit(code=2)
+    if gpkg_evidence not in EVIDENCE_CHOICES:
+        typer.echo(f"error: --gpkg-evidence must be one of {', '.join(EVIDENCE_CHOICES)}", err=True)
+        raise typer.Exit(code=2)
     try:
         t0 = time.perf_counter()
         chosen = scenario_from_options(
@@ -237,7 +248,8 @@ def rank(
         region = DEMO_REGION if areas is None else ""
         write_ranked(
             result.ranked, layers, out, meta=meta_for(result), facts=facts, lang=lang,
-            sep=sep, excel_id=excel_id, within=within, top=top, region=region,
+            sep=sep, excel_id=excel_id, evidence=gpkg_evidence, within=within, top=top,
+            region=region,
         )  # fmt: skip
         if rejected is not None:
             io.write_bytes(rejected_csv(facts.rejected, sep=sep, excel_id=excel_id), rejected)

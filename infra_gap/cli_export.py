@@ -87,6 +87,7 @@ def export_bytes(
     lang: str = "id",
     sep: str = ",",
     excel_id: bool = False,
+    evidence: str = "clip",
     codes: Sequence[str] | None = None,
     top: int = 5,
     checklist: Mapping[str, Mapping[str, str]] | None = None,
@@ -108,6 +109,9 @@ def export_bytes(
         The methodology record (:func:`meta_for`).
     lang, sep, excel_id
         Language of labels and reasons; CSV separator; the Excel (Indonesia) CSV variant.
+    evidence
+        GeoPackage only: towers, tiles and backbone ``"clip"`` (to the exported areas),
+        ``"all"`` or ``"none"``.
     codes
         Areas to keep (CSV, XLSX, GeoPackage) or to write a dossier section for (PDF);
         every area, and the ``top`` areas for the PDF, when None.
@@ -144,6 +148,8 @@ def export_bytes(
             facts=facts,
             sites=sites,
             codes=None if codes is None else list(codes),
+            evidence=evidence,
+            lang=lang,
         )
     if facts is None:
         msg = "a PDF dossier needs the MSME facts (`facts`)"
@@ -194,6 +200,7 @@ def write_ranked(
     lang: str = "id",
     sep: str = ",",
     excel_id: bool = False,
+    evidence: str = "clip",
     within: str = "",
     top: int | None = None,
     region: str = "",
@@ -226,6 +233,7 @@ def write_ranked(
         lang=lang,
         sep=sep,
         excel_id=excel_id,
+        evidence=evidence,
         codes=codes,
         region=region,
     )

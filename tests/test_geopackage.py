@@ -21,13 +21,15 @@ def _write(tmp_path, **kw):
 
 def test_layers_crs_and_ranked_areas(tmp_path):
     path = _write(tmp_path, facts=toy_facts())
-    assert pyogrio.list_layers(path)[:, 0].tolist() == [
-        "ranked_kecamatan",
-        "msme_uncovered",
-        "towers",
-        "backbone",
-        "sources",
-        "rejected",
+    assert pyogrio.list_layers(path).tolist() == [
+        ["ranked_kecamatan", "Polygon"],
+        ["msme_uncovered", "Point"],
+        ["towers", "Point"],
+        ["backbone_lines", "LineString"],  # one geometry type per layer: the backbone split
+        ["backbone_pops", "Point"],
+        ["sources", None],
+        ["rejected", None],
+        ["layer_styles", None],
     ]
     areas = pyogrio.read_dataframe(path, layer="ranked_kecamatan")
     assert areas.crs.to_epsg() == 4326
@@ -61,6 +63,7 @@ def test_sources_and_rejected_tables(tmp_path):
     assert src["layer"].tolist() == ["boundaries", "msme", "towers"]
     assert src["origin"].tolist()[1] == "hand-made & <test>"
     assert src["synthetic"].tolist() == [False, True, True]
+    assert src["operator"].tolist() == ["", "", ""]
     rej = pyogrio.read_dataframe(path, layer="rejected", read_geometry=False)
     assert rej.to_dict("list") == {
         "source": ["msme", "towers"],
@@ -69,12 +72,26 @@ def test_sources_and_rejected_tables(tmp_path):
     }
 
 
-def test_codes_restrict_areas_and_points_not_the_context(tmp_path):
+def test_codes_restrict_areas_points_and_clip_the_evidence(tmp_path):
     path = _write(tmp_path, facts=toy_facts(), codes=["12.01.01"])
     assert pyogrio.read_dataframe(path, layer="ranked_kecamatan")["kode"].tolist() == ["12.01.01"]
     pts = pyogrio.read_dataframe(path, layer="msme_uncovered")
     assert pts["umkm_id"].tolist() == ["U2", "U3"]
-    assert len(pyogrio.read_dataframe(path, layer="backbone")) == 2
+    assert len(pyogrio.read_dataframe(path, layer="towers")) == 1
+    # 12.01.02 (x 10-20 km): the tower at 2.5 km and the PoP at the corner are outside it,
+    # the line that crosses it stays whole.
+    path = _write(tmp_path, facts=toy_facts(), codes=["12.01.02"])
+    names = pyogrio.list_layers(path)[:, 0].tolist()
+    assert "towers" not in names  # nothing left: no empty layer of unknown geometry type
+    assert "backbone_pops" not in names
+    line = pyogrio.read_dataframe(path, layer="backbone_lines").to_crs(WORK_CRS)
+    assert line.length.round().tolist() == [round((20_000**2 + 9_000**2) ** 0.5)]
+    path = _write(tmp_path, facts=toy_facts(), codes=["12.01.02"], evidence="all")
+    assert len(pyogrio.read_dataframe(path, layer="towers")) == 1
+    path = _write(tmp_path, facts=toy_facts(), evidence="none")
+    assert not {"towers", "backbone_lines"} & set(pyogrio.list_layers(path)[:, 0])
+    with pytest.raises(DataError, match="evidence"):
+        _write(tmp_path, evidence="some")
 
 
 def test_without_facts_no_msme_layer_and_sites_when_given(tmp_path):

@@ -1,6 +1,6 @@
 """The only package that opens files: vector, raster, tables and plain files."""
 
-from infra_gap.io.bundle import geopackage_bytes
+from infra_gap.io.bundle import GpkgMetadata, geopackage_bytes
 from infra_gap.io.cache import CacheWarning, load_or_build
 from infra_gap.io.files import atomic_path, file_sha256, read_json, write_bytes, write_json
 from infra_gap.io.raster import (
@@ -37,6 +37,7 @@ __all__ = [
     "MAX_RASTER_CELLS",
     "MNC_OPERATOR",
     "CacheWarning",
+    "GpkgMetadata",
     "atomic_path",
     "decode_text",
     "detect_column",
