@@ -12,13 +12,15 @@ import pandas as pd
 import typer
 
 from infra_gap import io
-from infra_gap.cli_export import DEMO_REGION, dossier, meta_for, schema_path, write_ranked
+from infra_gap.cli_export import DEMO_REGION, dossier, meta_for, write_ranked
 from infra_gap.cli_inputs import (
     AreasLayerOpt,
     AreasOpt,
     BackboneOpt,
     CoverageOpt,
     ExcelIdOpt,
+    GpkgEvidence,
+    GpkgEvidenceOpt,
     IdColOpt,
     InputOptions,
     LatColOpt,
@@ -41,7 +43,6 @@ from infra_gap.config import LEVELS, CoverageParams
 from infra_gap.demo import export_demo, load_demo
 from infra_gap.errors import InfraGapError
 from infra_gap.export import rejected_csv
-from infra_gap.geopackage import EVIDENCE_CHOICES
 from infra_gap.hardening import check_environment
 from infra_gap.i18n import LANGS
 from infra_gap.layers import Layers
@@ -137,13 +138,7 @@ def rank(
     ] = None,
     sep: Annotated[str, typer.Option(help="CSV separator: ',' or ';'.")] = ",",
     excel_id: ExcelIdOpt = False,
-    gpkg_evidence: Annotated[
-        str,
-        typer.Option(
-            help="In a .gpkg: towers, speed tiles, backbone clipped to the exported areas "
-            "(clip), all, or none."
-        ),
-    ] = "clip",
+    gpkg_evidence: GpkgEvidenceOpt = GpkgEvidence.clip,
     covered_min: Annotated[
         float | None,
         typer.Option(
@@ -221,9 +216,6 @@ def rank(
     if lang not in LANGS:
         typer.echo(f"error: --lang must be one of {', '.join(LANGS)}, got {lang!r}", err=True)
         raise typer.Exit(code=2)
-    if gpkg_evidence not in EVIDENCE_CHOICES:
-        typer.echo(f"error: --gpkg-evidence must be one of {', '.join(EVIDENCE_CHOICES)}", err=True)
-        raise typer.Exit(code=2)
     try:
         t0 = time.perf_counter()
         chosen = scenario_from_options(
@@ -248,7 +240,7 @@ def rank(
         region = DEMO_REGION if areas is None else ""
         write_ranked(
             result.ranked, layers, out, meta=meta_for(result), facts=facts, lang=lang,
-            sep=sep, excel_id=excel_id, evidence=gpkg_evidence, within=within, top=top,
+            sep=sep, excel_id=excel_id, evidence=gpkg_evidence.value, within=within, top=top,
             region=region,
         )  # fmt: skip
         if rejected is not None:
@@ -263,8 +255,6 @@ def rank(
         f"{len(result.ranked):,} {chosen.level} areas -> {out} ({time.perf_counter() - t0:.1f} s)"
     )
     typer.echo(_timing(clock, result))
-    if out.suffix.lower() == ".csv":
-        typer.echo(f"data dictionary (units, definitions, sources) -> {schema_path(out)}")
     if rejected is not None:
         typer.echo(f"rejected rows ({len(facts.rejected):,}) -> {rejected}")
     if result.dropped:
@@ -273,7 +263,7 @@ def rank(
             f"re-balanced: {', '.join(result.dropped)}"
         )
     typer.echo(_summary(result))
-    report_sources(layers)
+    report_sources(layers, out=out)
     if layers.synthetic:
         typer.echo("note: all layers except the boundaries are a SYNTHETIC DEMO.")
 

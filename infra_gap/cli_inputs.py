@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,8 @@ __all__ = [
     "BackboneOpt",
     "CoverageOpt",
     "ExcelIdOpt",
+    "GpkgEvidence",
+    "GpkgEvidenceOpt",
     "IdColOpt",
     "InputOptions",
     "LatColOpt",
@@ -70,6 +73,23 @@ SourcesOpt = Annotated[
         dir_okay=False,
         help="Provenance TOML: a table per layer (coverage, towers, speedtests, msme, "
         "boundaries, backbone) with source, date, licence [, operator, technology, url].",
+    ),
+]
+
+
+class GpkgEvidence(StrEnum):
+    """What a GeoPackage holds of the towers, speed tiles and backbone."""
+
+    clip = "clip"
+    all = "all"
+    none = "none"
+
+
+GpkgEvidenceOpt = Annotated[
+    GpkgEvidence,
+    typer.Option(
+        help="In a .gpkg: towers, speed tiles and backbone that touch the exported areas "
+        "(clip), all of them, or none.",
     ),
 ]
 ExcelIdOpt = Annotated[
@@ -189,7 +209,13 @@ def report_inputs(facts: PointFacts, boundary: BoundaryReport | None) -> None:
     typer.echo(f"rule: {facts.rule}")
 
 
-def report_sources(layers: Layers) -> None:
-    """Print the provenance of every layer (unknown fields say so)."""
+def report_sources(layers: Layers, *, out: Path | None = None) -> None:
+    """Print the provenance of every layer (unknown fields say so).
+
+    With a CSV ``out``, also where its data dictionary went.
+    """
     for line in evidence_lines(layers.sources, "en"):
         typer.echo(f"source: {line}")
+    if out is not None and out.suffix.lower() == ".csv":
+        dictionary = out.with_name(f"{out.stem}.schema.json")
+        typer.echo(f"data dictionary (units, definitions, sources) -> {dictionary}")
