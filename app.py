@@ -228,8 +228,14 @@ def _load_own(lang: str) -> None:
         "lon_col": ss.get("up_lon"),
     }
     options = {k: (v or "").strip() or None for k, v in options.items()}
-    level = ss.get("up_level", LEVELS[0])
-    digest = hashlib.sha256(f"{level}|{sorted(options.items())!r}".encode())
+    level = ss.get("up_level", "auto")
+    nodata_text = (ss.get("up_nodata") or "").strip().replace(",", ".")
+    try:
+        nodata = float(nodata_text) if nodata_text else None
+    except ValueError:
+        ss["own_error"] = t("up_nodata_bad", lang)
+        return
+    digest = hashlib.sha256(f"{level}|{nodata}|{sorted(options.items())!r}".encode())
     for k in UPLOADS:
         digest.update(f"|{k}|{files[k].name if files[k] else ''}|".encode())
         digest.update(hashlib.sha256(data.get(k, b"")).digest())
@@ -239,6 +245,7 @@ def _load_own(lang: str) -> None:
         msme=data["msme"],
         level=level,
         coverage=data.get("coverage"),
+        coverage_nodata=nodata,
         towers=data.get("towers"),
         speed_tiles=data.get("speed_tiles"),
         backbone=data.get("backbone"),
@@ -252,7 +259,7 @@ def _load_own(lang: str) -> None:
         return
     ss["own"] = {"key": key, "name": files["areas"].name, "loaded": loaded}
     _reset_selection()
-    ss["level"] = level
+    ss["level"] = loaded.level
     forget("level")
 
 
@@ -521,11 +528,11 @@ with st.sidebar:
             type=["geojson", "json", "gpkg", "zip", "parquet"],
             key="up_areas",
         )
-        ss.setdefault("up_level", LEVELS[0])
+        ss.setdefault("up_level", "auto")
         st.selectbox(
             t("up_level", lang),
-            LEVELS,
-            index=index_of("up_level", lang, LEVELS),
+            ("auto", *LEVELS),
+            index=index_of("up_level", lang, ("auto", *LEVELS)),
             format_func=lambda lv: t(f"level_{lv}", lang),
             key=f"up_level_{lang}",
             on_change=sync,
@@ -543,6 +550,7 @@ with st.sidebar:
         mc1.text_input(t("up_lat", lang), key="up_lat")
         mc2.text_input(t("up_lon", lang), key="up_lon")
         st.file_uploader(t("up_coverage", lang), type=["tif", "tiff"], key="up_coverage")
+        st.text_input(t("up_nodata", lang), key="up_nodata")
         st.file_uploader(t("up_towers", lang), type=["csv", "gz", "parquet"], key="up_towers")
         st.file_uploader(
             t("up_speed", lang), type=["parquet", "csv", "zip", "gpkg"], key="up_speed_tiles"
@@ -557,6 +565,9 @@ with st.sidebar:
             st.error(ss.pop("own_error"))
         if own is not None:
             st.caption(t("own_in_use", lang).format(name=md_escape(own["name"])))
+            for note in own["loaded"].notes:
+                shown = st.warning if note.startswith("warning:") else st.caption
+                shown(md_escape(note))
             st.button(t("back_to_demo", lang), key="back_to_demo", on_click=_back_to_demo)
 
 if data_error is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +18,7 @@ from infra_gap.cli_inputs import (
     AreasLayerOpt,
     AreasOpt,
     BackboneOpt,
+    CoverageNodataOpt,
     CoverageOpt,
     ExcelIdOpt,
     GpkgEvidence,
@@ -109,13 +111,28 @@ def _indicators(layers: Layers, facts: PointFacts, scenario: Scenario) -> pd.Dat
     return table
 
 
+def _own_level(chosen: Scenario, layers: Layers, *, own: bool, from_file: Path | None) -> Scenario:
+    """The scenario at the level of the user's areas (their only level)."""
+    level = next(iter(layers.areas))
+    if not own or chosen.level == level:
+        return chosen
+    if from_file is not None:
+        typer.echo(
+            f"warning: {from_file.name} says level {chosen.level}, but the areas are {level}; "
+            f"ranking {level} (give --level to choose)",
+            err=True,
+        )
+    return replace(chosen, level=level)
+
+
 @app.command()
 def rank(
     level: Annotated[
         str | None,
         typer.Option(
             help=f"One of {', '.join(LEVELS)}: the level ranked, and of --areas "
-            "(default: the scenario's, else kecamatan)."
+            "(default: with --areas, read from its codes; else the scenario's, else "
+            "kecamatan)."
         ),
     ] = None,
     out: Annotated[
@@ -129,6 +146,7 @@ def rank(
     lat_col: LatColOpt = None,
     lon_col: LonColOpt = None,
     coverage: CoverageOpt = None,
+    coverage_nodata: CoverageNodataOpt = None,
     towers: TowersOpt = None,
     speedtests: SpeedtestsOpt = None,
     backbone: BackboneOpt = None,
@@ -224,12 +242,14 @@ def rank(
         )  # fmt: skip
         opts = InputOptions(
             areas=areas, areas_layer=areas_layer, id_col=id_col, name_col=name_col, msme=msme,
-            lat_col=lat_col, lon_col=lon_col, coverage=coverage, towers=towers,
-            speedtests=speedtests, backbone=backbone, sources=sources,
+            lat_col=lat_col, lon_col=lon_col, coverage=coverage,
+            coverage_nodata=coverage_nodata, towers=towers, speedtests=speedtests,
+            backbone=backbone, sources=sources,
         )  # fmt: skip
         clock: list[tuple[str, float, float]] = []
         _tick(clock, "start")
-        layers, boundary = load_inputs(opts, level=chosen.level)
+        layers, boundary = load_inputs(opts, level=level)
+        chosen = _own_level(chosen, layers, own=areas is not None, from_file=scenario)
         _tick(clock, "read")
         facts = place_and_cover(layers, covered_min=chosen.covered_min)
         _tick(clock, "place and cover")

@@ -28,6 +28,7 @@ __all__ = [
     "AreasLayerOpt",
     "AreasOpt",
     "BackboneOpt",
+    "CoverageNodataOpt",
     "CoverageOpt",
     "ExcelIdOpt",
     "GpkgEvidence",
@@ -59,6 +60,14 @@ LatColOpt = Annotated[str | None, typer.Option(help="Latitude column (else detec
 LonColOpt = Annotated[str | None, typer.Option(help="Longitude column (else detected).")]
 CoverageOpt = Annotated[
     Path | None, typer.Option(exists=True, dir_okay=False, help="Coverage GeoTIFF.")
+]
+CoverageNodataOpt = Annotated[
+    float | None,
+    typer.Option(
+        metavar="VALUE",
+        help="No-data value of --coverage, replacing the file's (e.g. 255 when the file "
+        "declares none); those pixels count as not covered and as unknown.",
+    ),
 ]
 TowersOpt = Annotated[
     Path | None, typer.Option(exists=True, dir_okay=False, help="Towers (OpenCelliD CSV).")
@@ -128,21 +137,28 @@ class InputOptions:
     lat_col: str | None = None
     lon_col: str | None = None
     coverage: Path | None = None
+    coverage_nodata: float | None = None
     towers: Path | None = None
     speedtests: Path | None = None
     backbone: Path | None = None
     sources: Path | None = None
 
 
-def load_inputs(opts: InputOptions, *, level: str) -> tuple[Layers, BoundaryReport | None]:
+def load_inputs(
+    opts: InputOptions, *, level: str | None = None
+) -> tuple[Layers, BoundaryReport | None]:
     """The demo without ``--areas``; the user's files with it (same readers as the app).
+
+    With ``--areas``, the lines saying which code and name columns were chosen, the
+    level and any doubt (a suspicious no-data value, ambiguous columns) go to stderr.
+    The level of the user's areas is the one key of the returned ``Layers.areas``.
 
     Parameters
     ----------
     opts
         The options given.
     level
-        The level of ``--areas``.
+        The level of ``--areas`` (``--level``); None or ``auto`` reads it from the codes.
 
     Raises
     ------
@@ -161,9 +177,10 @@ def load_inputs(opts: InputOptions, *, level: str) -> tuple[Layers, BoundaryRepo
     loaded = load_layers(
         InputPaths(
             areas=opts.areas,
-            level=level,
+            level=level or "auto",
             msme=opts.msme,
             coverage=opts.coverage,
+            coverage_nodata=opts.coverage_nodata,
             towers=opts.towers,
             speed_tiles=opts.speedtests,
             backbone=opts.backbone,
@@ -174,6 +191,8 @@ def load_inputs(opts: InputOptions, *, level: str) -> tuple[Layers, BoundaryRepo
             lon_col=opts.lon_col,
         )
     )
+    for note in loaded.notes:
+        typer.echo(note, err=True)
     layers = loaded.layers
     if opts.sources is not None:
         layers, unused = apply_provenance(layers, read_sources(opts.sources))

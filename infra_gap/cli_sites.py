@@ -18,6 +18,7 @@ from infra_gap.cli_inputs import (
     AreasLayerOpt,
     AreasOpt,
     BackboneOpt,
+    CoverageNodataOpt,
     CoverageOpt,
     ExcelIdOpt,
     IdColOpt,
@@ -69,7 +70,7 @@ def _check(
     budget_idr: float | None,
     count: int | None,
     terrain: str,
-    level: str,
+    level: str | None,
     sep: str,
     lang: str,
     method: str,
@@ -82,7 +83,10 @@ def _check(
         ),
         (budget_idr is not None and count is not None, "give --budget-idr or --count, not both"),
         (terrain not in {"flat", "hilly"}, f"--terrain must be flat or hilly, got {terrain!r}"),
-        (level not in LEVELS, f"--level must be one of {', '.join(LEVELS)}, got {level!r}"),
+        (
+            level not in (None, *LEVELS),
+            f"--level must be one of {', '.join(LEVELS)}, got {level!r}",
+        ),
         (sep not in {",", ";"}, f"--sep must be ',' or ';', got {sep!r}"),
         (lang not in LANGS, f"--lang must be one of {', '.join(LANGS)}, got {lang!r}"),
         (
@@ -117,8 +121,12 @@ def sites(
         typer.Option(help="Also write, per area of --level, the sites needed for --share."),
     ] = None,
     level: Annotated[
-        str, typer.Option(help=f"Level of --per-area-out and of --areas: {', '.join(LEVELS)}.")
-    ] = "kecamatan",
+        str | None,
+        typer.Option(
+            help=f"Level of --per-area-out and of --areas: {', '.join(LEVELS)} (default: with "
+            "--areas, read from its codes; else kecamatan)."
+        ),
+    ] = None,
     share: Annotated[
         float, typer.Option(help="Share of an area's uncovered MSMEs to reach (per area).")
     ] = 0.8,
@@ -136,6 +144,7 @@ def sites(
     lat_col: LatColOpt = None,
     lon_col: LonColOpt = None,
     coverage: CoverageOpt = None,
+    coverage_nodata: CoverageNodataOpt = None,
     towers: TowersOpt = None,
     speedtests: SpeedtestsOpt = None,
     backbone: BackboneOpt = None,
@@ -157,8 +166,8 @@ def sites(
     """Suggest tower sites for a budget or a number of sites, with costs (demo: no --areas)."""
     opts = InputOptions(
         areas=areas, areas_layer=areas_layer, id_col=id_col, name_col=name_col, msme=msme,
-        lat_col=lat_col, lon_col=lon_col, coverage=coverage, towers=towers,
-        speedtests=speedtests, backbone=backbone, sources=sources,
+        lat_col=lat_col, lon_col=lon_col, coverage=coverage, coverage_nodata=coverage_nodata,
+        towers=towers, speedtests=speedtests, backbone=backbone, sources=sources,
     )  # fmt: skip
     problem_text = _check(out, budget_idr, count, terrain, level, sep, lang, method)
     if only_candidates and candidates is None:
@@ -171,6 +180,7 @@ def sites(
     t0 = time.perf_counter()
     try:
         layers, boundary = load_inputs(opts, level=level)
+        level = next(iter(layers.areas)) if areas is not None else (level or "kecamatan")
         facts = place_and_cover(layers, covered_min=covered_min)
         reach = ReachParams(radius_km=radius_km, terrain=terrain)
         costs = CostParams()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import geopandas as gpd
 import numpy as np
 import shapely
 from affine import Affine
@@ -14,7 +15,15 @@ from infra_gap import io
 from infra_gap.errors import DataError
 from infra_gap.layers import Raster, RasterFile
 
-__all__ = ["PointCoverage", "model_coverage", "point_coverage", "sample_raster"]
+__all__ = [
+    "FillSuspect",
+    "PointCoverage",
+    "fill_suspects",
+    "fill_value_notes",
+    "model_coverage",
+    "point_coverage",
+    "sample_raster",
+]
 
 COVERED, NOT_COVERED, NODATA = 1, 0, 255
 
@@ -104,6 +113,107 @@ def point_coverage(
     unknown |= np.isnan(values)
     covered = ~unknown & (values >= covered_min)
     return PointCoverage(covered=covered, unknown=unknown)
+
+
+@dataclass(frozen=True)
+class FillSuspect:
+    """A typical no-data value found in a raster that declares none.
+
+    Attributes
+    ----------
+    value
+        The value (NaN for NaN).
+    why
+        Why it is typical (:func:`infra_gap.io.fill_value_candidates`).
+    pixels
+        Pixels holding it (None for a raster too large to read whole).
+    points
+        Points on such pixels.
+    """
+
+    value: float
+    why: str
+    pixels: int | None
+    points: int
+
+
+def fill_suspects(
+    raster: Raster | RasterFile, x: np.ndarray, y: np.ndarray, *, xy_crs: str
+) -> list[FillSuspect]:
+    """Typical no-data values in a raster that declares none, with the points on them.
+
+    A raster held in memory is searched whole; a larger one only under the points.
+    """
+    if raster.nodata is not None:
+        return []
+    if isinstance(raster, RasterFile):
+        dtype = str(io.raster_info(raster.source, name=raster.name)["dtype"])
+        values, inside, _ = io.sample_geotiff(raster.source, x, y, xy_crs=xy_crs)
+    else:
+        dtype = str(raster.array.dtype)
+        values, inside = sample_raster(raster, x, y, xy_crs=xy_crs)
+    out = []
+    for value, why in io.fill_value_candidates(dtype):
+        if np.isnan(value):
+            points = int((inside & np.isnan(values)).sum())
+            pixels = None if isinstance(raster, RasterFile) else int(np.isnan(raster.array).sum())
+        else:
+            points = int((values == value).sum())
+            pixels = None if isinstance(raster, RasterFile) else int((raster.array == value).sum())
+        if points or pixels:
+            out.append(FillSuspect(float(value), why, pixels, points))
+    return out
+
+
+def fill_value_notes(
+    raster: Raster | RasterFile,
+    points: gpd.GeoDataFrame,
+    *,
+    name: str,
+    declared: float | None = None,
+) -> tuple[str, ...]:
+    """Warnings about typical no-data values in a coverage raster that declares none.
+
+    Each names the value, the pixels and the MSMEs on it, how they count now, and the
+    ``--coverage-nodata`` option that makes them no data (so not covered, and unknown).
+
+    Parameters
+    ----------
+    raster
+        The coverage raster, with the no-data value in use.
+    points
+        The MSMEs (point geometries; rows without one are skipped).
+    name
+        The raster's file name, for messages.
+    declared
+        The value given with ``--coverage-nodata``, if any (then nothing is suspected).
+    """
+    if declared is not None:
+        return (f"{name}: no-data value {declared:g} (given), replacing the file's",)
+    geoms = points.geometry.to_numpy()
+    x, y = shapely.get_x(geoms), shapely.get_y(geoms)  # NaN for missing or empty points
+    lines = []
+    crs = points.crs.to_string() if points.crs is not None else raster.crs
+    for s in fill_suspects(raster, x, y, xy_crs=crs):
+        pixels = "" if s.pixels is None else f"{s.pixels:,} pixels hold it; "
+        if np.isnan(s.value):
+            lines.append(
+                f"warning: {name}: declares no no-data value but holds NaN ({pixels}"
+                f"{s.points:,} MSMEs on it); NaN pixels count as no data (not covered, unknown)"
+            )
+            continue
+        now = (
+            f"count as covered whenever --covered-min is at most {s.value:g}"
+            if s.value > 0
+            else "count as not covered, but not as unknown"
+        )
+        lines.append(
+            f"warning: {name}: declares no no-data value but holds {s.value:g} ({s.why}; "
+            f"{pixels}{s.points:,} MSMEs on it); those MSMEs {now}; if {s.value:g} means no "
+            f"data, give --coverage-nodata {s.value:g} (they then count as not covered and as "
+            "unknown)"
+        )
+    return tuple(lines)
 
 
 def model_coverage(

@@ -12,6 +12,7 @@ __all__ = [
     "EngineError",
     "InfraGapError",
     "InputFileError",
+    "LevelError",
     "LimitError",
     "SchemaError",
     "ScoringError",
@@ -35,6 +36,12 @@ class SchemaError(DataError):
     """A layer lacks a required column, or a column has the wrong content."""
 
     code = "E_SCHEMA"
+
+
+class LevelError(SchemaError):
+    """The level of a boundary layer cannot be read from its codes (mixed, unknown shape)."""
+
+    code = "E_LEVEL"
 
 
 class InputFileError(InfraGapError, OSError):

@@ -43,6 +43,7 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
         },
         "language": {"id": "Bahasa", "en": "Language"},
         "level": {"id": "Tingkat wilayah", "en": "Area level"},
+        "level_auto": {"id": "Otomatis (dari kode wilayah)", "en": "Automatic (from the codes)"},
         "level_desa": {"id": "Desa/kelurahan", "en": "Village (desa)"},
         "level_kecamatan": {"id": "Kecamatan", "en": "District (kecamatan)"},
         "level_kabupaten": {"id": "Kabupaten/kota", "en": "Regency/city (kabupaten)"},
@@ -111,6 +112,10 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "err_E_SCHEMA": {
             "id": "Kolom atau format data tidak sesuai",
             "en": "A column or the data format does not fit",
+        },
+        "err_E_LEVEL": {
+            "id": "Tingkat wilayah tidak dapat dibaca dari kodenya",
+            "en": "The level of the areas cannot be read from their codes",
         },
         "err_E_INPUT_FILE": {
             "id": "Berkas tidak dapat dibaca",
@@ -539,6 +544,14 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "up_lat": {"id": "Kolom lintang (opsional)", "en": "Latitude column (optional)"},
         "up_lon": {"id": "Kolom bujur (opsional)", "en": "Longitude column (optional)"},
         "up_coverage": {"id": "Cakupan 4G (GeoTIFF)", "en": "4G coverage (GeoTIFF)"},
+        "up_nodata": {
+            "id": "Nilai no-data cakupan (opsional, mis. 255)",
+            "en": "Coverage no-data value (optional, e.g. 255)",
+        },
+        "up_nodata_bad": {
+            "id": "Nilai no-data cakupan harus berupa angka, mis. 255.",
+            "en": "The coverage no-data value must be a number, e.g. 255.",
+        },
         "up_towers": {"id": "Menara (OpenCelliD)", "en": "Towers (OpenCelliD)"},
         "up_speed": {"id": "Uji kecepatan (Ookla)", "en": "Speed tests (Ookla)"},
         "up_backbone": {"id": "Backbone dan PoP", "en": "Backbone and PoPs"},

@@ -13,6 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from infra_gap.codes import code_levels
 from infra_gap.config import LEVEL_CODE_LENGTH, EvidenceParams
 from infra_gap.coverage import PointCoverage
 from infra_gap.errors import DataError
@@ -145,8 +146,7 @@ def area_indicators(
     rolled = counts.groupby(parent, sort=False).sum()
     orphans = sorted(rolled.index[rolled.sum(axis=1).to_numpy() > 0].difference(areas["kode"]))
     if orphans:
-        msg = f"MSMEs or tiles placed in areas with no {level} parent: {orphans[:10]}"
-        raise DataError(msg)
+        raise DataError(_orphan_message(finest, areas, orphans, level=level))
     table = areas[["kode", "nama"]].copy()
     joined = rolled.reindex(table["kode"].to_numpy()).fillna(0)
     for col in rolled.columns:
@@ -154,6 +154,30 @@ def area_indicators(
         is_int = pd.api.types.is_integer_dtype(rolled[col])
         table[col] = values.astype("int64") if is_int else values
     return finish_ratios(table)
+
+
+def _orphan_message(
+    finest: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, orphans: list[str], *, level: str
+) -> str:
+    """Why finest-level areas have no parent at ``level``, and how to fix it."""
+    width = LEVEL_CODE_LENGTH[level]
+    found = code_levels(finest["kode"])
+    text = (
+        f"MSMEs or tiles are placed in areas whose {level} code (the first {width} "
+        f"characters of their code) is not among the {len(areas):,} {level} areas: "
+        f"{orphans[:10]}; the areas' codes are {found.describe()}"
+    )
+    if found.level is not None and found.level != level and areas is finest:
+        return (
+            f"{text}: the boundaries are {found.level}, not {level}; rank them as "
+            f"{found.level} (--level {found.level}, or leave --level out to read it from "
+            "the codes)"
+        )
+    return (
+        f"{text}; expected each {level} code to be a prefix of its areas' codes (Kemendagri "
+        f"12.01.01 for 12.01.01.2001): give {level} boundaries with such codes, or choose "
+        "the code column with --id-col"
+    )
 
 
 def finish_ratios(table: pd.DataFrame) -> pd.DataFrame:

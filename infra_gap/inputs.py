@@ -7,7 +7,7 @@ coverage from towers when no raster is given, and keeps the row accounting.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,8 +16,9 @@ import pandas as pd
 import shapely
 
 from infra_gap import io
-from infra_gap.config import WORK_CRS, EvidenceParams
-from infra_gap.coverage import model_coverage
+from infra_gap.codes import infer_level
+from infra_gap.config import LEVELS, WORK_CRS, EvidenceParams
+from infra_gap.coverage import fill_value_notes, model_coverage
 from infra_gap.errors import DataError
 from infra_gap.io.vector import NATIVE_GEOMETRY
 from infra_gap.join_crs import shares_degrees, warm_native_grid
@@ -40,20 +41,24 @@ class InputPaths:
     areas
         Boundaries at ``level`` (GeoJSON, GeoPackage, zipped Shapefile, GeoParquet).
     level
-        The level of ``areas``: ``desa``, ``kecamatan`` or ``kabupaten``.
+        The level of ``areas``: ``desa``, ``kecamatan`` or ``kabupaten``; ``auto`` (the
+        default) reads it from the codes (:func:`infra_gap.codes.infer_level`).
     msme
         MSME register (CSV, XLSX, Parquet, or a point layer).
     coverage, towers, speed_tiles, backbone, kab_stats
         Optional layers.
     areas_layer, id_col, name_col, lat_col, lon_col
         Reading options (layer of a GeoPackage; column overrides).
+    coverage_nodata
+        The coverage raster's no-data value, replacing the declared one (None: as
+        declared).
     names
         File names of uploaded bytes, by field (``{"msme": "umkm.csv"}``).
     """
 
     areas: Data
     msme: Data
-    level: str = "desa"
+    level: str = "auto"
     coverage: Data | None = None
     towers: Data | None = None
     speed_tiles: Data | None = None
@@ -64,6 +69,7 @@ class InputPaths:
     name_col: str | None = None
     lat_col: str | None = None
     lon_col: str | None = None
+    coverage_nodata: float | None = None
     names: dict[str, str] = field(default_factory=dict)
 
     def name(self, key: str) -> str:
@@ -74,10 +80,20 @@ class InputPaths:
 
 @dataclass(frozen=True)
 class Loaded:
-    """Layers plus what loading found: the boundary report."""
+    """Layers plus what loading found: the boundary report, and report lines.
+
+    ``notes`` say which code and name columns were chosen and why, which level the areas
+    are at and how it was found, and what looked doubtful (lines starting ``warning:``).
+    """
 
     layers: Layers
     boundary: BoundaryReport
+    notes: tuple[str, ...] = ()
+
+    @property
+    def level(self) -> str:
+        """The level of the areas."""
+        return next(iter(self.layers.areas))
 
 
 def tower_reach_m(towers: pd.DataFrame) -> np.ndarray:
@@ -104,9 +120,11 @@ def _coverage(
 ) -> Raster | RasterFile | None:
     if paths.coverage is not None:
         info = io.raster_info(paths.coverage, name=paths.name("coverage"))
+        nodata = info["nodata"] if paths.coverage_nodata is None else paths.coverage_nodata
         if info["width"] * info["height"] > io.MAX_RASTER_CELLS:
-            return RasterFile(paths.coverage, paths.name("coverage"), info["crs"], info["nodata"])
-        return io.read_geotiff(paths.coverage, name=paths.name("coverage"))
+            return RasterFile(paths.coverage, paths.name("coverage"), info["crs"], nodata)
+        raster = io.read_geotiff(paths.coverage, name=paths.name("coverage"))
+        return raster if paths.coverage_nodata is None else replace(raster, nodata=nodata)
     if towers is None:
         return None
     lte = towers[towers["radio"].astype("str").str.upper().isin(["LTE", "NR"])]
@@ -162,7 +180,10 @@ def load_layers(paths: InputPaths) -> Loaded:
     InfraGapError
         Naming the file (and row and column where known) for anything unusable.
     """
-    raw = io.read_areas(
+    if paths.level != "auto" and paths.level not in LEVELS:
+        msg = f"level must be auto or one of {', '.join(LEVELS)}, got {paths.level!r}"
+        raise DataError(msg)
+    raw, notes = io.read_areas_explained(
         paths.areas,
         name=paths.name("areas"),
         layer=paths.areas_layer,
@@ -175,6 +196,8 @@ def load_layers(paths: InputPaths) -> Loaded:
     if not len(areas):
         msg = f"{paths.name('areas')}: no usable areas"
         raise DataError(msg)
+    given = None if paths.level == "auto" else paths.level
+    level, level_note = infer_level(areas["kode"], name=paths.name("areas"), given=given)
     with ThreadPoolExecutor(max_workers=1) as pool:
         others_job = pool.submit(_read_others, paths)
         # A cache warm-up (its result is kept per boundary layer, see label_grid): the grid
@@ -194,6 +217,10 @@ def load_layers(paths: InputPaths) -> Loaded:
         others.kab_stats,
     )
     coverage = _coverage(paths, towers, areas)
+    if paths.coverage is not None and coverage is not None:
+        notes += fill_value_notes(
+            coverage, msme, name=paths.name("coverage"), declared=paths.coverage_nodata
+        )
     sources = [
         Source(key, f"file {paths.name(key)}", UNKNOWN, UNKNOWN, synthetic=False)
         for key in ("areas", "msme", "coverage", "towers", "speed_tiles", "backbone", "kab_stats")
@@ -208,7 +235,7 @@ def load_layers(paths: InputPaths) -> Loaded:
         ignore_index=True,
     )[list(REJECTED_COLUMNS)]
     layers = Layers(
-        areas={paths.level: areas},
+        areas={level: areas},
         msme=msme,
         coverage=coverage,
         towers=towers,
@@ -219,7 +246,7 @@ def load_layers(paths: InputPaths) -> Loaded:
         rejected=all_rejected,
         native_areas=native,
     )
-    return Loaded(layers=layers, boundary=report)
+    return Loaded(layers=layers, boundary=report, notes=(*notes[:1], level_note, *notes[1:]))
 
 
 def _split_native(

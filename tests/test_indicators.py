@@ -49,7 +49,7 @@ def test_orphan_desa_is_an_error_not_a_silent_loss(squares):
         {"msme_total": [1, 0, 3], "msme_uncovered": [0, 0, 0], "msme_coverage_unknown": [0, 0, 0]}
     )
     kec = _kec().iloc[:1]  # 12.01.02 missing, and it holds 3 MSMEs
-    with pytest.raises(DataError, match=r"no kecamatan parent: \['12.01.02'\]"):
+    with pytest.raises(DataError, match=r"not among the 1 kecamatan areas: \['12.01.02'\]"):
         area_indicators(squares, counts, kec, level="kecamatan")
 
 

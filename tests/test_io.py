@@ -267,9 +267,11 @@ def test_chosen_code_column_beside_a_kode_column_keeps_one_kode():
 
 
 def test_float_codes_with_a_missing_or_fractional_value():
-    missing = io.read_areas(_gpkg_bytes(DESA.assign(kode=[1271011001.0, np.nan])), name="d.gpkg")
+    # `kode` alone: beside KODE_DESA (complete, unique, code-shaped) it would not be chosen.
+    only = DESA.drop(columns="KODE_DESA")
+    missing = io.read_areas(_gpkg_bytes(only.assign(kode=[1271011001.0, np.nan])), name="d.gpkg")
     assert missing["kode"].tolist()[0] == "1271011001"
-    fractional = io.read_areas(_gpkg_bytes(DESA.assign(kode=[1.5, 2.0])), name="d.gpkg")
+    fractional = io.read_areas(_gpkg_bytes(only.assign(kode=[1.5, 2.0])), name="d.gpkg")
     assert fractional["kode"].tolist() == ["1.5", "2.0"]
 
 

@@ -5,6 +5,7 @@ from infra_gap.io.cache import CacheWarning, load_or_build
 from infra_gap.io.files import atomic_path, file_sha256, read_json, write_bytes, write_json
 from infra_gap.io.raster import (
     MAX_RASTER_CELLS,
+    fill_value_candidates,
     memory_raster,
     open_geotiff,
     raster_info,
@@ -27,6 +28,7 @@ from infra_gap.io.vector import (
     detect_column,
     list_layers,
     read_areas,
+    read_areas_explained,
     read_geoparquet,
     read_vector,
     write_geoparquet,
@@ -42,6 +44,7 @@ __all__ = [
     "decode_text",
     "detect_column",
     "file_sha256",
+    "fill_value_candidates",
     "geopackage_bytes",
     "list_layers",
     "load_or_build",
@@ -50,6 +53,7 @@ __all__ = [
     "parse_coordinate",
     "raster_info",
     "read_areas",
+    "read_areas_explained",
     "read_csv_table",
     "read_geoparquet",
     "read_geotiff",

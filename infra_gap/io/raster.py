@@ -21,8 +21,10 @@ from infra_gap.io.files import atomic_path, require_file
 from infra_gap.layers import Raster
 
 __all__ = [
+    "COMMON_FILL_VALUES",
     "MAX_DECLARED_CELLS",
     "MAX_RASTER_CELLS",
+    "fill_value_candidates",
     "memory_raster",
     "open_geotiff",
     "raster_info",
@@ -38,6 +40,17 @@ MAX_RASTER_CELLS = 50_000_000
 MAX_DECLARED_CELLS = Limits().max_raster_cells
 
 Source = Path | bytes
+
+#: Values GIS software writes where there is no data, when a file declares none, with why.
+#: -9999: "a common value to store NoData" (Esri, ArcMap 10.7 help, "NoData in raster
+#: datasets", retrieved 2026-12-02); -32768: the void value of SRTM elevation tiles (NASA
+#: SRTM v3 user guide, 2015); -32767 and -99999: gdalraster's defaults for Int16 and floats
+#: (gdalraster 1.11 ``DEFAULT_NODATA``, 2025).  Besides these, :func:`fill_value_candidates`
+#: adds the data type's maximum (Esri's "Maximum" NoData mapping, ArcGIS Pro 3.1 help,
+#: "NoData (Environment setting)"; 255 for 8-bit rasters, gdalraster's Byte default), the
+#: signed types' minimum and the floats' negative extreme (R gpkg 0.0.14
+#: ``gpkg_default_nodata``), and NaN.
+COMMON_FILL_VALUES = (-9999.0, -32768.0, -32767.0, -99999.0)
 
 
 @contextmanager
@@ -91,7 +104,34 @@ def raster_info(
             "crs": src.crs.to_string(),
             "nodata": src.nodata,
             "transform": src.transform,
+            "dtype": src.dtypes[0],
         }
+
+
+def fill_value_candidates(dtype: str) -> tuple[tuple[float, str], ...]:
+    """Typical undeclared no-data values a raster of ``dtype`` can hold, each with why.
+
+    >>> [v for v, _ in fill_value_candidates("uint8")]
+    [255.0]
+    """
+    kind = np.dtype(dtype)
+    found: dict[float, str] = {}
+    if np.issubdtype(kind, np.integer):
+        info = np.iinfo(kind)
+        found[float(info.max)] = f"the largest {kind.name} value"
+        if info.min < 0:
+            found[float(info.min)] = f"the smallest {kind.name} value"
+        lo, hi = float(info.min), float(info.max)
+    else:
+        finfo = np.finfo(kind)
+        found[float(finfo.max)] = f"the largest {kind.name} value"
+        found[float(-finfo.max)] = f"the most negative {kind.name} value"
+        found[float("nan")] = "NaN"
+        lo, hi = float(-finfo.max), float(finfo.max)
+    for value in COMMON_FILL_VALUES:
+        if lo <= value <= hi:
+            found.setdefault(value, "a common no-data value")
+    return tuple(found.items())
 
 
 def read_geotiff(source: Source, *, name: str = "coverage", limits: Limits | None = None) -> Raster:

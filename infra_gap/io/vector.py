@@ -27,6 +27,7 @@ from infra_gap.config import WORK_CRS, Limits
 from infra_gap.errors import InfraGapError, InputFileError, SchemaError, SecurityError
 from infra_gap.hardening import guard_zip
 from infra_gap.io import budget
+from infra_gap.io.columns import ID_COLUMNS, NAME_COLUMNS, detect_area_columns
 from infra_gap.io.files import atomic_path, require_file, source_name
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "guard_geojson",
     "list_layers",
     "read_areas",
+    "read_areas_explained",
     "read_geoparquet",
     "read_vector",
     "write_geoparquet",
@@ -56,19 +58,6 @@ VECTOR_FORMATS = {
     ".parquet": "Parquet",
     ".geoparquet": "Parquet",
 }
-#: Area-code columns, most specific first (Kemendagri, BPS, BIG, HDX COD-AB conventions).
-ID_COLUMNS = (
-    "kode", "kode_desa", "kode_kec", "kode_kab", "kdepum", "kdcpum", "kddesa", "kdkec",
-    "kode_kec", "kdpkab", "kdkab", "kode_wilayah", "idkec", "iddesa", "adm4_pcode",
-    "adm3_pcode", "adm2_pcode", "pcode", "id",
-)  # fmt: skip
-#: Area-name columns.
-NAME_COLUMNS = (
-    "nama", "nama_desa", "nama_kec", "nama_kab", "namobj", "wadmkd", "wadmkc", "wadmkk",
-    "nmdesa", "nmkec", "nmkab", "desa", "kecamatan", "kabupaten", "adm4_en", "adm3_en",
-    "adm2_en", "name",
-)  # fmt: skip
-
 Source = Path | bytes
 
 
@@ -382,25 +371,53 @@ def read_areas(
     layer
         Layer of a multi-layer GeoPackage.
     id_col, name_col
-        Override the detected code and name columns.
+        Override the detected code and name columns
+        (:func:`infra_gap.io.columns.detect_area_columns`).
     keep_native
         Keep the file's own geometries too (see :func:`read_vector`).
+    """
+    return read_areas_explained(
+        source,
+        name=name,
+        layer=layer,
+        id_col=id_col,
+        name_col=name_col,
+        limits=limits,
+        keep_native=keep_native,
+    )[0]
+
+
+def read_areas_explained(
+    source: Source,
+    *,
+    name: str | None = None,
+    layer: str | None = None,
+    id_col: str | None = None,
+    name_col: str | None = None,
+    limits: Limits | None = None,
+    keep_native: bool = False,
+) -> tuple[gpd.GeoDataFrame, tuple[str, ...]]:
+    """:func:`read_areas`, plus report lines: which columns were chosen, why, and doubts.
+
+    Lines about doubts start with ``warning:``.
     """
     name = source_name(source, name)
     limits = limits or budget.current_limits()
     gdf = read_vector(source, name=name, layer=layer, limits=limits, keep_native=keep_native)
     if len(gdf):
         budget.check_extent(gdf.total_bounds, name, limits)
-    id_found = detect_column(gdf.columns, ID_COLUMNS, id_col)
-    name_found = detect_column(gdf.columns, NAME_COLUMNS, name_col)
+    chosen = detect_area_columns(gdf, id_col=id_col, name_col=name_col)
+    id_found, name_found = chosen.code.column, chosen.name.column
     for what, found, given in (("code", id_found, id_col), ("name", name_found, name_col)):
         if found is None:
             hint = f"column {given!r} not found" if given else "no known column"
             msg = f"{name}: {hint} for the area {what}; columns are {list(gdf.columns)}"
             raise SchemaError(msg)
+    assert id_found is not None
+    assert name_found is not None
     # A chosen column replaces an existing ``kode``/``nama``, kept aside as ``*_asli``.
-    chosen = {id_found, name_found}
-    aside = {c: f"{c}_asli" for c in ("kode", "nama") if c in gdf.columns and c not in chosen}
+    picked = {id_found, name_found}
+    aside = {c: f"{c}_asli" for c in ("kode", "nama") if c in gdf.columns and c not in picked}
     gdf = gdf.drop(columns=[c for c, new in aside.items() if new in gdf.columns])
     if id_found == name_found:
         gdf = gdf.rename(columns=aside | {id_found: "kode"})
@@ -409,7 +426,8 @@ def read_areas(
         gdf = gdf.rename(columns=aside | {id_found: "kode", name_found: "nama"})
     gdf["kode"] = _code_text(gdf["kode"]).str.strip()
     gdf["nama"] = gdf["nama"].astype("str")
-    return gdf.sort_values("kode", kind="stable").reset_index(drop=True)
+    gdf = gdf.sort_values("kode", kind="stable").reset_index(drop=True)
+    return gdf, chosen.notes(name)
 
 
 def read_geoparquet(path: Path) -> gpd.GeoDataFrame:
