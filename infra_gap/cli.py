@@ -111,6 +111,16 @@ def _indicators(layers: Layers, facts: PointFacts, scenario: Scenario) -> pd.Dat
     return table
 
 
+def _check_level_lang(level: str | None, lang: str) -> None:
+    """Stop (exit 2) on an unknown ``--level`` or ``--lang``."""
+    if level is not None and level not in LEVELS:
+        typer.echo(f"error: --level must be one of {', '.join(LEVELS)}, got {level!r}", err=True)
+        raise typer.Exit(code=2)
+    if lang not in LANGS:
+        typer.echo(f"error: --lang must be one of {', '.join(LANGS)}, got {lang!r}", err=True)
+        raise typer.Exit(code=2)
+
+
 def _own_level(chosen: Scenario, layers: Layers, *, own: bool, from_file: Path | None) -> Scenario:
     """The scenario at the level of the user's areas (their only level)."""
     level = next(iter(layers.areas))
@@ -228,12 +238,7 @@ def rank(
             lang=lang, excel_id=excel_id,
         )  # fmt: skip
         return
-    if level is not None and level not in LEVELS:
-        typer.echo(f"error: --level must be one of {', '.join(LEVELS)}, got {level!r}", err=True)
-        raise typer.Exit(code=2)
-    if lang not in LANGS:
-        typer.echo(f"error: --lang must be one of {', '.join(LANGS)}, got {lang!r}", err=True)
-        raise typer.Exit(code=2)
+    _check_level_lang(level, lang)
     try:
         t0 = time.perf_counter()
         chosen = scenario_from_options(
