@@ -32,6 +32,7 @@ from infra_gap.scenario import (
 from infra_gap.scoring import NORMALISATIONS, normalised_weights
 from infra_gap.siteplan import SitePlan
 from infra_gap.stability import MAX_DRAWS
+from infra_gap.uncertainty import correlation_warnings, cost_line
 from infra_gap.views import (
     EVIDENCE_LAYERS,
     accounts_view,
@@ -608,6 +609,11 @@ sites = plan.sites if plan is not None else None
 if result.dropped:
     names = ", ".join(indicator_label(k, lang) for k in result.dropped)
     st.warning(t("dropped_warning", lang).format(names=names))
+for warning in correlation_warnings(
+    result.correlated, lang, labels={k: indicator_label(k, lang) for k in result.weights}
+):
+    st.warning(warning)
+st.caption(cost_line(result.scenario.stability.as_meta(), result.stability_seconds, lang))
 
 # Drill-down: kabupaten -> kecamatan -> desa boxes (areas with Kemendagri codes), and search.
 names_by_code = area_names(data_key, tuple(levels), layers)

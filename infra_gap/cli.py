@@ -58,6 +58,7 @@ from infra_gap.scenario import (
 )
 from infra_gap.siteplan import with_cost_efficiency
 from infra_gap.siting import siting_problem
+from infra_gap.uncertainty import correlation_warnings, cost_line
 
 __all__ = ["app", "default_cache_dir", "default_data_dir", "main"]
 
@@ -76,11 +77,14 @@ def _summary(result: ScenarioResult) -> str:
     weights = ", ".join(f"{k}={v:.3g}" for k, v in result.weights.items())
     tiers = result.ranked["tier"].value_counts()
     counts = ", ".join(f"P{k} {int(tiers.get(k, 0)):,}" for k in (1, 2, 3))
-    return (
+    lines = [
         f"scenario: preset {s.preset}, {s.normalisation}; weights {weights}; "
         f"top {s.stability.top_n}, {s.stability.draws:,} draws, concentration "
-        f"{s.stability.concentration:g}, seed {s.stability.seed}; tiers {counts}"
-    )
+        f"{s.stability.concentration:g}, seed {s.stability.seed}; tiers {counts}",
+        cost_line(s.stability.as_meta(), result.stability_seconds, "en"),
+        *correlation_warnings(result.correlated, "en"),
+    ]
+    return "\n".join(lines)
 
 
 def _tick(clock: list[tuple[str, float, float]], name: str) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, Any
@@ -67,7 +66,7 @@ def meta_for(result: ScenarioResult) -> ExportMeta:
         weights=result.weights,
         normalisation=s.normalisation,
         covered_min=float(s.covered_min),
-        stability=MappingProxyType({k: float(v) for k, v in asdict(s.stability).items()}),
+        stability=MappingProxyType(s.stability.as_meta()),
         dropped=result.dropped,
         scenario_name=s.name,
     )

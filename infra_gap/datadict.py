@@ -75,22 +75,30 @@ COLUMN_DEFS: Mapping[str, tuple[str, str, str, str]] = MappingProxyType(
         "rank_low": (
             "integer",
             "-",
-            "Peringkat terbaik (persentil 5 undian bobot).",
-            "Best rank (5th percentile of weight draws).",
+            "Peringkat terbaik (persentil 5 undian: bobot, normalisasi, indikator, galat data).",
+            "Best rank (5th percentile of draws: weights, normalisation, indicators, data error).",
         ),
         "rank_high": (
             "integer",
             "-",
-            "Peringkat terburuk (persentil 95 undian bobot).",
-            "Worst rank (95th percentile of weight draws).",
+            "Peringkat terburuk (persentil 95 undian ketidakpastian).",
+            "Worst rank (95th percentile of the uncertainty draws).",
         ),
         "top_n_share": (
             "number",
             "0-1",
-            "Porsi undian bobot dengan wilayah ini di N besar.",
-            "Share of weight draws with the area in the top N.",
+            "Porsi undian ketidakpastian dengan wilayah ini di N besar.",
+            "Share of the uncertainty draws with the area in the top N.",
         ),
         "reason": ("string", "-", "Alasan peringkat, satu baris.", "Why it ranks there."),
+        "need_class": (
+            "string",
+            "%",
+            "Kelas kebutuhan mutlak: % UMKM tanpa 4G (100, 75-99, 50-74, 25-49, 1-24, 0; "
+            "na = tanpa UMKM).",
+            "Absolute need class: % of MSMEs without 4G (100, 75-99, 50-74, 25-49, 1-24, 0; "
+            "na = no MSME).",
+        ),
         "speed_low_evidence": (
             "boolean",
             "-",

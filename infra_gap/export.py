@@ -61,7 +61,7 @@ CSV_COLUMNS = (
     "msme_online_share",
 )
 #: Stability and tier columns, written after the standard ones when the ranking has them.
-STABILITY_COLUMNS = ("tier", "rank_low", "rank_high", "top_n_share", "reason")
+STABILITY_COLUMNS = ("tier", "rank_low", "rank_high", "top_n_share", "reason", "need_class")
 #: Per-area flags written after the indicators.
 FLAG_COLUMNS = ("speed_low_evidence", "operator_class", "evidence_conflict", "area_km2")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -79,6 +79,10 @@ COLUMN_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
         "rank_high": ("Peringkat terburuk (persentil 95)", "Worst rank (95th percentile)"),
         "top_n_share": ("Porsi undian di N besar", "Share of draws in top N"),
         "reason": ("Alasan", "Reason"),
+        "need_class": (
+            "Kelas kebutuhan: % UMKM tanpa 4G (mutlak, di samping Prioritas yang relatif)",
+            "Need class: % of MSMEs without 4G (absolute, beside the relative tier)",
+        ),
         "speed_low_evidence": ("Bukti kecepatan lemah (< 50 tes)", "Weak speed evidence"),
         "operator_class": ("Kelas operator", "Operator class"),
         "evidence_conflict": ("Bukti bertentangan", "Conflicting evidence"),

@@ -283,6 +283,7 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "tier_2": {"id": "Prioritas 2", "en": "Priority 2"},
         "tier_3": {"id": "Prioritas 3", "en": "Priority 3"},
         "col_tier": {"id": "Prioritas", "en": "Priority"},
+        "col_need_class": {"id": "Kelas kebutuhan (mutlak)", "en": "Need class (absolute)"},
         "col_rank_range": {"id": "Peringkat p5-p95", "en": "Rank p5-p95"},
         "col_top_share": {"id": "Di {n} besar (% undian)", "en": "In top {n} (% of draws)"},
         "metric_top_share": {"id": "Di {n} besar", "en": "In top {n}"},

@@ -22,6 +22,9 @@ The file (``version = 1``)::
     draws = 1000
     concentration = 20.0          # lower = wider spread of weights
     seed = 12
+    factors = ["weights", "normalisation", "leave_one_out", "data_error"]
+    data_margin = 0.1             # +/-10% error on counts
+    data_replicates = 20
 
 Loading checks every key and value; a problem raises :class:`DataError` (file, keys,
 level, threshold) or :class:`ScoringError` (weights, preset, stability), naming the key.
@@ -48,6 +51,7 @@ from infra_gap.presets import CUSTOM, DEFAULT_PRESET, preset_weights
 from infra_gap.registry import INDICATORS
 from infra_gap.scoring import NORMALISATIONS, normalised_weights, rank_areas, usable_weights
 from infra_gap.stability import StabilityParams, assign_tiers, rank_stability
+from infra_gap.uncertainty import correlated_pairs, need_classes
 
 __all__ = [
     "MAX_SCENARIO_BYTES",
@@ -67,7 +71,16 @@ MAX_SCENARIO_BYTES = 64_000
 VERSION = 1
 _TOP_KEYS = ("version", "name", "level", "preset", "normalisation", "covered_min")
 _TABLES = ("weights", "stability")
-_STABILITY_KEYS = ("top_n", "draws", "concentration", "seed")
+_STABILITY_KEYS = (
+    "top_n",
+    "draws",
+    "concentration",
+    "seed",
+    "factors",
+    "data_margin",
+    "data_replicates",
+)
+_STABILITY_FLOATS = ("concentration", "data_margin")
 
 
 def _default_weights() -> Mapping[str, float]:
@@ -162,21 +175,26 @@ class ScenarioResult:
     ----------
     ranked
         :func:`infra_gap.scoring.rank_areas` output plus ``tier`` (1-3), ``rank_low``,
-        ``rank_high`` and ``top_n_share``.
+        ``rank_high``, ``top_n_share`` and ``need_class`` (the absolute class of the share
+        of MSMEs without 4G, :func:`infra_gap.uncertainty.need_classes`).
     weights
         The weights used, re-balanced to sum to 1.
     dropped
         Weighted indicators absent from the data, dropped before re-balancing.
     scenario
         The scenario that was run.
+    correlated
+        Pairs of weighted indicators whose rank correlation is above 0.9, with it
+        (:func:`infra_gap.uncertainty.correlated_pairs`): they count one thing twice.
     stability_seconds
-        Wall time of the stability draws (printed by the CLI: the draws are its cost).
+        Time the stability draws took (shown with the number of draws).
     """
 
     ranked: pd.DataFrame
     weights: Mapping[str, float]
     dropped: tuple[str, ...]
     scenario: Scenario
+    correlated: tuple[tuple[str, str, float], ...] = ()
     stability_seconds: float = field(default=0.0, compare=False)
 
 
@@ -205,11 +223,14 @@ def run_scenario(table: pd.DataFrame, scenario: Scenario) -> ScenarioResult:
     for col in ("rank_low", "rank_high", "top_n_share"):
         ranked[col] = stab[col].to_numpy()
     ranked.insert(0, "tier", assign_tiers(ranked, top_n=params.top_n))
+    if "msme_uncovered_share" in ranked:
+        ranked["need_class"] = need_classes(ranked["msme_uncovered_share"])
     return ScenarioResult(
         ranked=ranked,
         weights=MappingProxyType(weights),
         dropped=dropped,
         scenario=scenario,
+        correlated=tuple(correlated_pairs(table, list(weights))),
         stability_seconds=seconds,
     )
 
@@ -245,6 +266,9 @@ def scenario_to_toml(scenario: Scenario) -> str:
         f"draws = {s.draws}",
         f"concentration = {_toml_value(float(s.concentration))}  # lower = wider spread",
         f"seed = {s.seed}",
+        f"factors = [{', '.join(_toml_value(f) for f in s.factors)}]",
+        f"data_margin = {_toml_value(float(s.data_margin))}  # relative error of counts",
+        f"data_replicates = {s.data_replicates}",
         "",
     ]
     return "\n".join(lines)
@@ -307,8 +331,10 @@ def scenario_from_toml(text: str) -> Scenario:
         msg = "scenario: `stability` must be a table"
         raise ScoringError(msg)
     _unknown(stab, _STABILITY_KEYS, "[stability]")
-    checked = {
-        k: _typed(v, float if k == "concentration" else int, f"stability.{k}")
+    checked: dict[str, Any] = {
+        k: _factor_names(v)
+        if k == "factors"
+        else _typed(v, float if k in _STABILITY_FLOATS else int, f"stability.{k}")
         for k, v in stab.items()
     }
     try:
@@ -324,6 +350,13 @@ def scenario_from_toml(text: str) -> Scenario:
         prefix = "" if str(err).startswith("scenario") else "scenario: "
         msg = f"{prefix}{err}"
         raise type(err)(msg) from err
+
+
+def _factor_names(factors: object) -> tuple[str, ...]:
+    if not isinstance(factors, list) or not all(isinstance(f, str) for f in factors):
+        msg = f"scenario: `stability.factors` must be a list of names, got {factors!r}"
+        raise ScoringError(msg)
+    return tuple(factors)
 
 
 def _preset_weights(key: str) -> dict[str, float]:
@@ -407,7 +440,7 @@ def override(
         start = dict(changes["weights"]) if preset is not None else {}
         changes["weights"] = start | dict(weights)
         changes["preset"] = CUSTOM
-    stab: dict[str, int] = {}
+    stab: dict[str, Any] = {}
     if top_n is not None:
         stab["top_n"] = top_n
     if draws is not None:

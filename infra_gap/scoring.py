@@ -10,7 +10,7 @@ tied, and ties are broken by code, ascending; the stability draws use the same r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,17 +20,23 @@ from infra_gap.registry import INDICATORS
 
 __all__ = [
     "NORMALISATIONS",
+    "STABILITY_NORMALISATIONS",
     "TIE_DECIMALS",
     "base_scores",
     "need_matrix",
     "normalise",
     "normalised_weights",
     "rank_areas",
+    "stack_need",
     "tie_keys",
     "usable_weights",
 ]
 
 NORMALISATIONS = ("minmax", "percentile")
+#: The normalisations the stability draws vary over (OECD/JRC Handbook on Constructing
+#: Composite Indicators, 2008, Step 5 and Section 7): z-scores only rank, so a ranking's own
+#: score (in [0, 1]) uses one of :data:`NORMALISATIONS`.
+STABILITY_NORMALISATIONS = ("minmax", "percentile", "zscore")
 #: Scores equal to this many decimals count as tied, so float noise never decides an order.
 TIE_DECIMALS = 12
 
@@ -98,8 +104,9 @@ def normalise(values: pd.Series, *, higher_is_need: bool, method: str = "minmax"
     higher_is_need
         Direction from the registry.
     method
-        ``"minmax"`` (default; a constant column maps to 0) or ``"percentile"`` (average
-        rank / count, for skewed indicators).
+        ``"minmax"`` (default; a constant column maps to 0), ``"percentile"`` (average
+        rank / count, for skewed indicators) or ``"zscore"`` ((value - mean) / standard
+        deviation, unbounded; a constant column maps to 0; for the stability draws only).
     """
     v = values.astype("float64")
     if not higher_is_need:
@@ -114,12 +121,22 @@ def normalise(values: pd.Series, *, higher_is_need: bool, method: str = "minmax"
             return pd.Series(np.where(v.isna(), np.nan, 0.0), index=v.index)
         r = v.rank(method="average")
         return (r - 1) / (r.max() - 1)
-    msg = f"`method` must be one of {NORMALISATIONS}, got {method!r}"
+    if method == "zscore":
+        sd = v.std(ddof=0)
+        if not np.isfinite(sd) or sd == 0:
+            return pd.Series(np.where(v.isna(), np.nan, 0.0), index=v.index)
+        return (v - v.mean()) / sd
+    msg = f"`method` must be one of {STABILITY_NORMALISATIONS}, got {method!r}"
     raise ScoringError(msg)
 
 
 def need_matrix(table: pd.DataFrame, names: Iterable[str], *, method: str) -> np.ndarray:
     """Normalised need, one row per area and one column per name; missing -> 0.
+
+    With ``"zscore"`` a missing value takes its column's lowest z-score (no evidence of
+    need, as 0 is under the other methods), and every column then goes through one affine
+    map into [0, 1] (the same for all columns), so that weights summing to 1 rank areas
+    exactly as the weighted sum of z-scores does.
 
     Raises
     ------
@@ -132,12 +149,27 @@ def need_matrix(table: pd.DataFrame, names: Iterable[str], *, method: str) -> np
         msg = f"indicator table lacks weighted column(s) {missing}"
         raise ScoringError(msg)
     cols = [
-        normalise(table[k], higher_is_need=INDICATORS[k].higher_is_need, method=method)
-        .fillna(0.0)
-        .to_numpy()
+        normalise(table[k], higher_is_need=INDICATORS[k].higher_is_need, method=method).to_numpy(
+            dtype="float64"
+        )
         for k in names
     ]
-    return np.column_stack(cols) if cols else np.zeros((len(table), 0))
+    return stack_need(cols, method=method, rows=len(table))
+
+
+def stack_need(cols: Sequence[np.ndarray], *, method: str, rows: int) -> np.ndarray:
+    """Columns of :func:`normalise` (missing as NaN) as the matrix of :func:`need_matrix`."""
+    if not cols:
+        return np.zeros((rows, 0))
+    matrix = np.column_stack(cols)
+    if method != "zscore":
+        return np.where(np.isnan(matrix), 0.0, matrix)
+    for j in range(matrix.shape[1]):
+        col = matrix[:, j]
+        if np.isnan(col).any():
+            col[np.isnan(col)] = np.nanmin(col) if (~np.isnan(col)).any() else 0.0
+    lo, hi = (float(matrix.min()), float(matrix.max())) if matrix.size else (0.0, 0.0)
+    return (matrix - lo) / (hi - lo) if hi > lo else np.zeros_like(matrix)
 
 
 def base_scores(matrix: np.ndarray, weights: np.ndarray) -> np.ndarray:

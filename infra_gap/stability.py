@@ -1,12 +1,17 @@
-"""Rank stability: whether an area stays near the top when the weights are argued over.
+"""Rank stability: whether an area stays near the top when the choices behind it are argued.
 
-The chosen weights ``w`` (re-balanced to sum to 1) are perturbed by drawing weight vectors
-from a Dirichlet distribution with parameters ``concentration x w``: the draws average
-``w``, and a higher concentration keeps them closer to it.  Each draw ranks every area by
-the same rule as :func:`infra_gap.scoring.rank_areas` (scores equal to 12 decimals tie,
-ties by code).  For each area we report the 5th and 95th percentile of its rank over the
-draws (``rank_low``, ``rank_high``; inverted-CDF percentiles, so both are ranks that
-occurred) and ``top_n_share``, the share of draws in which it is in the top N.
+Each draw varies every factor of :data:`infra_gap.uncertainty.FACTORS` at once (the
+OECD/JRC Handbook's uncertainty analysis; the module :mod:`infra_gap.uncertainty` states
+each factor and its source): the weights, the normalisation, which indicators are kept,
+and errors in the counts.  The chosen weights ``w`` (re-balanced to sum to 1) are perturbed
+by drawing weight vectors from a Dirichlet distribution with parameters ``concentration x
+w``: the draws average ``w``, and a higher concentration keeps them closer to it.  Each
+draw ranks every area by the same rule as :func:`infra_gap.scoring.rank_areas` (scores
+equal to 12 decimals tie, ties by code).  For each area we report the 5th and 95th
+percentile of its rank over the draws (``rank_low``, ``rank_high``; inverted-CDF
+percentiles, so both are ranks that occurred) and ``top_n_share``, the share of draws in
+which it is in the top N.  With ``factors=("weights",)`` only the weights vary (the rule of
+earlier versions, and the same numbers).
 
 Speed: the indicators are normalised once into an (areas x indicators) matrix; the scores
 of all draws are one matrix product; each draw is sorted once on integer keys that carry
@@ -25,7 +30,7 @@ Tiers (:func:`assign_tiers`), with N = ``top_n``:
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -33,10 +38,21 @@ import numpy as np
 import pandas as pd
 
 from infra_gap.errors import DataError, ScoringError
-from infra_gap.scoring import TIE_DECIMALS, base_scores, need_matrix, normalised_weights
+from infra_gap.registry import INDICATORS
+from infra_gap.scoring import (
+    STABILITY_NORMALISATIONS,
+    TIE_DECIMALS,
+    base_scores,
+    need_matrix,
+    normalise,
+    normalised_weights,
+    stack_need,
+)
+from infra_gap.uncertainty import FACTORS, perturb_counts, perturbed_columns
 
 __all__ = [
     "MAX_DRAWS",
+    "MAX_REPLICATES",
     "StabilityParams",
     "TierRule",
     "assign_tiers",
@@ -48,6 +64,8 @@ __all__ = [
 
 #: Upper limit on draws: 5,000 draws of 6,110 desa hold 61 MB of ranks.
 MAX_DRAWS = 5000
+#: Upper limit on perturbed copies of the data (each is normalised three times).
+MAX_REPLICATES = 100
 _KEY_BITS = 41  # the score key rint(score * 1e12) < 2**40, with a bit to spare
 _CHUNK = 250  # draws sorted at a time: bounds memory, keeps the chunk in cache
 _MAX_WORKERS = 4
@@ -76,12 +94,23 @@ class StabilityParams:
     seed
         Seed of the draws, so a scenario gives the same numbers every run (12, the
         province code of Sumatera Utara; any fixed value would do).
+    factors
+        Which of :data:`infra_gap.uncertainty.FACTORS` the draws vary (default all four).
+    data_margin
+        Relative error of the counts for the ``data_error`` factor (default 0.10, i.e.
+        +/-10%; the source and the reasoning are in :mod:`infra_gap.uncertainty`).
+    data_replicates
+        Perturbed copies of the data the draws share (default 20, at most
+        :data:`MAX_REPLICATES`): bounds the cost whatever the number of draws.
     """
 
     top_n: int = 10
     draws: int = 1000
     concentration: float = 20.0
     seed: int = 12
+    factors: tuple[str, ...] = FACTORS
+    data_margin: float = 0.10
+    data_replicates: int = 20
 
     def __post_init__(self) -> None:
         if not _is_int(self.top_n) or self.top_n < 1:
@@ -97,6 +126,32 @@ class StabilityParams:
         if not _is_int(self.seed) or self.seed < 0:
             msg = f"`seed` must be an integer >= 0, got {self.seed!r}"
             raise ScoringError(msg)
+        factors = self.factors
+        if isinstance(factors, str) or not all(f in FACTORS for f in factors):
+            msg = f"`factors` must be a list of {list(FACTORS)}, got {factors!r}"
+            raise ScoringError(msg)
+        object.__setattr__(self, "factors", tuple(f for f in FACTORS if f in factors))
+        m = self.data_margin
+        if isinstance(m, bool) or not isinstance(m, int | float) or not 0 <= m < 1:
+            msg = f"`data_margin` must be a number from 0 to below 1, got {m!r}"
+            raise ScoringError(msg)
+        r = self.data_replicates
+        if not _is_int(r) or not 1 <= r <= MAX_REPLICATES:
+            msg = f"`data_replicates` must be an integer from 1 to {MAX_REPLICATES}, got {r!r}"
+            raise ScoringError(msg)
+
+    def as_meta(self) -> dict[str, float]:
+        """The settings as numbers, for an export's methodology record (factors as 0/1)."""
+        out = {
+            "top_n": float(self.top_n),
+            "draws": float(self.draws),
+            "concentration": float(self.concentration),
+            "seed": float(self.seed),
+            "data_margin": float(self.data_margin),
+            "data_replicates": float(self.data_replicates),
+        }
+        out |= {f"factor_{f}": float(f in self.factors) for f in FACTORS}
+        return out
 
 
 @dataclass(frozen=True)
@@ -120,6 +175,26 @@ def weight_draws(
     w = np.fromiter(normalised_weights(weights).values(), dtype="float64")
     rng = np.random.default_rng(seed)
     return rng.dirichlet(concentration * w, size=draws)
+
+
+def _unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows and, per row, the position of its distinct row (``np.unique(axis=0)``).
+
+    Sorted with ``np.lexsort`` on the columns, several times faster than ``np.unique`` on a
+    row view; the order of the distinct rows does not matter to the caller.
+    """
+    n = rows.shape[0]
+    if n == 0 or rows.shape[1] == 0:
+        return rows[:1], np.zeros(n, dtype=np.intp)
+    order = np.lexsort(rows.T[::-1])
+    ordered = rows[order]
+    starts = np.empty(n, dtype=bool)
+    starts[0] = True
+    starts[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    group = np.cumsum(starts) - 1
+    inverse = np.empty(n, dtype=np.intp)
+    inverse[order] = group
+    return ordered[starts], inverse
 
 
 def draw_ranks(matrix: np.ndarray, draws: np.ndarray, *, workers: int | None = None) -> np.ndarray:
@@ -152,8 +227,7 @@ def draw_ranks(matrix: np.ndarray, draws: np.ndarray, *, workers: int | None = N
     layout = np.argsort(matrix @ draws.mean(axis=0), kind="stable")
     low_bits = mask - layout.astype(np.int64)  # tie-break: larger for earlier codes
     # Equal rows must get equal scores whatever the BLAS kernel does: score unique rows.
-    unique, inverse = np.unique(matrix[layout], axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
+    unique, inverse = _unique_rows(matrix[layout])
     gather = len(unique) < n
     rows_used = np.ascontiguousarray((unique if gather else matrix[layout]).T)
     dtype = np.int16 if n < np.iinfo(np.int16).max else np.int32
@@ -190,6 +264,88 @@ def percentile_index(q: int, n: int) -> int:
     return max(-(-q * n // 100) - 1, 0)
 
 
+def _design(
+    w: Mapping[str, float], method: str, params: StabilityParams, n_areas: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per draw: its weights, its normalisation (index) and its copy of the data (index)."""
+    k, d = len(w), params.draws
+    values = np.fromiter(w.values(), dtype="float64", count=k)
+    on = set(params.factors)
+    if "weights" in on:
+        weights = weight_draws(w, draws=d, concentration=params.concentration, seed=params.seed)
+    else:
+        weights = np.tile(values, (d, 1))
+    rng = np.random.default_rng([params.seed, 1])  # the other factors: their own stream
+    norms = (
+        rng.integers(0, len(STABILITY_NORMALISATIONS), d)
+        if "normalisation" in on
+        else np.full(d, STABILITY_NORMALISATIONS.index(method))
+    )
+    if "leave_one_out" in on and k >= 2:
+        trigger = rng.integers(0, k + 1, d)  # 0 keeps all, j leaves indicator j out
+        out = trigger > 0
+        weights[out, trigger[out] - 1] = 0.0
+        empty = weights.sum(axis=1) <= 0  # every kept weight drawn as 0 (tiny concentration)
+        if empty.any():  # only rows that left one out: fall back to the chosen weights
+            weights[empty] = values
+            weights[empty, trigger[empty] - 1] = 0.0
+        weights /= weights.sum(axis=1, keepdims=True)
+    copies = params.data_replicates if "data_error" in on and n_areas else 1
+    replicate = rng.integers(0, copies, d)
+    return weights, norms, replicate
+
+
+def _groups(replicate: np.ndarray, norms: np.ndarray) -> dict[tuple[int, int], np.ndarray]:
+    """Draws that share a copy of the data and a normalisation, so one matrix."""
+    key = replicate.astype(np.int64) * len(STABILITY_NORMALISATIONS) + norms
+    out: dict[tuple[int, int], np.ndarray] = {}
+    for k in np.unique(key):
+        out[(int(k) // len(STABILITY_NORMALISATIONS), int(k) % len(STABILITY_NORMALISATIONS))] = (
+            np.flatnonzero(key == k)
+        )
+    return out
+
+
+def _matrices(
+    base: pd.DataFrame, names: list[str], params: StabilityParams
+) -> Callable[[int, str], np.ndarray]:
+    """Need matrix of copy ``r`` of the data under a normalisation, sharing the work.
+
+    The copies are drawn in order from one seeded stream (copy r is the same whichever
+    draws use it), so ``r`` must not decrease from call to call; only the latest copy is
+    kept.  Columns the data error does not touch are normalised once per method.
+    """
+    rng = np.random.default_rng([params.seed, 2])  # the data errors: their own stream
+    erring = "data_error" in params.factors and params.data_margin > 0
+    copies = [base]  # the latest copy of the data
+    drawn = [-1]  # its number
+    fixed: dict[tuple[str, str], np.ndarray] = {}
+    counts = set(perturbed_columns(names)) if erring else set()
+
+    def column(frame: pd.DataFrame, name: str, method: str) -> np.ndarray:
+        series = normalise(
+            frame[name], higher_is_need=INDICATORS[name].higher_is_need, method=method
+        )
+        return series.to_numpy(dtype="float64")
+
+    def matrix(r: int, method: str) -> np.ndarray:
+        while erring and drawn[0] < r:
+            copies[0] = perturb_counts(base, names, margin=params.data_margin, rng=rng)
+            drawn[0] += 1
+        frame = copies[0]
+        cols = []
+        for name in names:
+            if name in counts:
+                cols.append(column(frame, name, method))
+            else:
+                if (name, method) not in fixed:
+                    fixed[(name, method)] = column(base, name, method)
+                cols.append(fixed[(name, method)].copy())
+        return stack_need(cols, method=method, rows=len(base))
+
+    return matrix
+
+
 def rank_stability(
     table: pd.DataFrame,
     weights: Mapping[str, float],
@@ -197,7 +353,7 @@ def rank_stability(
     method: str = "minmax",
     params: StabilityParams | None = None,
 ) -> pd.DataFrame:
-    """Rank range and top-N share of every area under perturbed weights.
+    """Rank range and top-N share of every area over the uncertainty draws.
 
     Parameters
     ----------
@@ -206,9 +362,10 @@ def rank_stability(
     weights
         The chosen weights (any non-negative scale).
     method
-        Normalisation, see :func:`infra_gap.scoring.normalise`.
+        The chosen normalisation, see :func:`infra_gap.scoring.normalise` (the draws use
+        it when the ``normalisation`` factor is off).
     params
-        Draws, concentration, seed and N; the defaults when None.
+        Draws, factors, concentration, seed and N; the defaults when None.
 
     Returns
     -------
@@ -221,18 +378,24 @@ def rank_stability(
         msg = "indicator table has duplicate `kode` values; each area must appear once"
         raise DataError(msg)
     order = np.argsort(table["kode"].to_numpy().astype("str"), kind="stable")
-    matrix = need_matrix(table.iloc[order], w, method=method)
-    values = np.fromiter(w.values(), dtype="float64", count=len(w))
+    base = table.iloc[order][["kode", *w]]
+    n = len(order)
     if params.draws == 0:
+        matrix = need_matrix(base, w, method=method)
+        values = np.fromiter(w.values(), dtype="float64", count=len(w))
         keys = np.rint(base_scores(matrix, values) * 10.0**TIE_DECIMALS).astype(np.int64)
         ranked = np.argsort(-keys, kind="stable")
-        ranks = np.empty((len(order), 1), dtype=np.int32)
-        ranks[ranked, 0] = np.arange(1, len(order) + 1)
+        ranks = np.empty((n, 1), dtype=np.int32)
+        ranks[ranked, 0] = np.arange(1, n + 1)
     else:
-        draws = weight_draws(
-            w, draws=params.draws, concentration=params.concentration, seed=params.seed
+        draws, norms, replicate = _design(w, method, params, n)
+        ranks = np.empty(
+            (n, len(draws)), dtype=np.int16 if n < np.iinfo(np.int16).max else np.int32
         )
-        ranks = draw_ranks(matrix, draws)
+        matrices = _matrices(base, list(w), params)
+        for (r, j), cols in _groups(replicate, norms).items():  # r ascending
+            matrix = matrices(r, STABILITY_NORMALISATIONS[j])
+            ranks[:, cols] = draw_ranks(matrix, draws[cols])
     d = ranks.shape[1]
     top = (ranks <= params.top_n).sum(axis=1) / d
     ranks.sort(axis=1)

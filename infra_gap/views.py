@@ -16,6 +16,7 @@ from infra_gap.config import GEO_CRS
 from infra_gap.export import ranked_csv
 from infra_gap.i18n import fmt_int, fmt_num, fmt_pct, t
 from infra_gap.registry import INDICATORS
+from infra_gap.uncertainty import need_class_label
 
 __all__ = [
     "EVIDENCE_LAYERS",
@@ -201,6 +202,8 @@ def table_view(
             for lo, hi in zip(ranked["rank_low"], ranked["rank_high"], strict=True)
         ]
         view[t("col_top_share", lang).format(n=top_n)] = 100.0 * ranked["top_n_share"]
+    if "need_class" in ranked.columns:
+        view[t("col_need_class", lang)] = [need_class_label(c, lang) for c in ranked["need_class"]]
     view[t("col_score", lang)] = ranked["score"]
     view[t("col_kode", lang)] = ranked["kode"]
     names = list(INDICATORS) if every_indicator else [*_CORE, *weighted]

@@ -42,6 +42,7 @@ from infra_gap.export import (
 from infra_gap.layers import Layers, RowAccount
 from infra_gap.provenance import layer_label, source_fields
 from infra_gap.registry import INDICATORS
+from infra_gap.uncertainty import factor_lines
 
 __all__ = ["EXCEL_MAX_ROWS", "SHEETS", "XLSX_TEXT", "ranked_xlsx"]
 
@@ -102,6 +103,7 @@ XLSX_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
             "Weighted indicators not in data",
         ),
         "m_stab": ("Stabilitas: {key}", "Stability: {key}"),
+        "m_uncert": ("Faktor ketidakpastian", "Uncertainty factor"),
         "m_nostab": ("Stabilitas peringkat", "Rank stability"),
         "m_nostab_v": ("tidak dihitung", "not computed"),
         "m_score": ("Rumus skor", "Score formula"),
@@ -312,6 +314,8 @@ def _metodologi(
     rows.append((_t("m_dropped", lang), ", ".join(meta.dropped) or "-"))
     if meta.stability:
         rows += [(_t("m_stab", lang).format(key=k), float(v)) for k, v in meta.stability.items()]
+        lines = factor_lines(meta.stability, lang, indicators=len(meta.weights))
+        rows += [(_t("m_uncert", lang), line) for line in lines]
     else:
         rows.append((_t("m_nostab", lang), _t("m_nostab_v", lang)))
     rows.append((_t("m_score", lang), _t("score", lang)))

@@ -126,7 +126,10 @@ def test_cost_efficiency_preset_ranks_by_msmes_per_billion(at):
 def test_stability_columns_tiers_and_the_rule(at):
     table = _table(at)
     assert set(table["Prioritas"]) <= {1, 2, 3}
-    assert table["Prioritas"].iloc[0] == 1
+    # rank 1 is a priority, but the OECD/JRC draws (normalisation, one indicator left out,
+    # data error) keep it out of the top 10 too often for Prioritas 1 on the demo
+    assert table["Prioritas"].iloc[0] == 2
+    assert table["Kelas kebutuhan (mutlak)"].iloc[0] == "75-99% tanpa 4G"
     assert table["Di 10 besar (% undian)"].sum() == pytest.approx(1000.0)  # 10 per draw
     assert "Peringkat p5-p95" in table.columns
     assert any(c.value == TEXT["tier_rule"]["id"].format(n=10) for c in at.caption)

@@ -82,10 +82,11 @@ def test_single_weight_orders_by_that_indicator_ties_by_code(tmp_path, fast):
     assert table["msme_uncovered"].duplicated().any()  # there are ties to break
     assert [c for c in table.columns if c.startswith("contrib_")] == ["contrib_msme_uncovered"]
     np.testing.assert_allclose(table["contrib_msme_uncovered"], table["score"], atol=1e-5)
-    # one weight: every draw is the same ranking
-    assert (table["rank_low"] == table["rank"]).all()
-    assert (table["rank_high"] == table["rank"]).all()
-    assert table["top_n_share"].tolist() == [1.0] * 10 + [0.0] * (len(table) - 10)
+    # one weight: no normalisation changes one indicator's order and there is nothing to
+    # leave out; only the +/-10% error on the counts moves areas, and not far
+    assert ((table["rank_low"] <= table["rank"]) & (table["rank"] <= table["rank_high"])).all()
+    assert (table["rank_high"] - table["rank_low"]).max() < 30
+    assert table["top_n_share"].sum() == pytest.approx(10.0)
     assert table["reason"][0].startswith("Peringkat 1: ")
 
 

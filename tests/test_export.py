@@ -227,11 +227,12 @@ def test_bad_separator():
 
 
 def test_stability_columns_follow_the_standard_ones_when_present():
-    cols = export_columns(toy_ranked())
+    ranked = toy_ranked().assign(need_class="100")
+    cols = export_columns(ranked)
     assert cols[:4] == ["rank", "kode", "nama", "score"]
-    assert cols[
-        cols.index("msme_coverage_unknown") + 1 : cols.index("msme_coverage_unknown") + 6
-    ] == [*STABILITY_COLUMNS]
+    start = cols.index("msme_coverage_unknown") + 1
+    assert cols[start : start + len(STABILITY_COLUMNS)] == [*STABILITY_COLUMNS]
+    assert STABILITY_COLUMNS[-1] == "need_class"  # added last: earlier columns keep their place
     assert cols[-2:] == ["contrib_msme_uncovered", "contrib_msme_uncovered_share"]
     assert "tier" not in export_columns(toy_ranked(stability=False))
 

@@ -68,7 +68,7 @@ def test_constant_column_maps_to_zero_and_percentile():
         pd.Series([1.0, 10.0, 100.0]), higher_is_need=True, method="percentile"
     ).tolist() == [0, 0.5, 1]
     with pytest.raises(ScoringError, match="method"):
-        normalise(pd.Series([1.0]), higher_is_need=True, method="zscore")
+        normalise(pd.Series([1.0]), higher_is_need=True, method="rank")
 
 
 values = st.lists(st.integers(0, 10_000), min_size=2, max_size=30)

@@ -17,6 +17,12 @@ from infra_gap.stability import (
 )
 
 W2 = {"msme_uncovered": 1.0, "msme_uncovered_share": 1.0}
+ONLY_WEIGHTS = ("weights",)
+
+
+def _weights_only(**kwargs):
+    """The weight draws alone (the rule the reference loop below re-computes)."""
+    return StabilityParams(factors=ONLY_WEIGHTS, **kwargs)
 
 
 def _cross():
@@ -60,9 +66,7 @@ def _loop(table, weights, params):
 
 
 def test_swing_between_two_leaders_by_hand():
-    out = rank_stability(_cross(), W2, params=StabilityParams(top_n=1, draws=1000)).set_index(
-        "kode"
-    )
+    out = rank_stability(_cross(), W2, params=_weights_only(top_n=1, draws=1000)).set_index("kode")
     # The first weight is Beta(10, 10): above 1/2 about half the time, so a and b share rank 1.
     assert 0.4 < out.loc["a", "top_n_share"] < 0.6
     assert out.loc["a", "top_n_share"] + out.loc["b", "top_n_share"] == pytest.approx(1.0)
@@ -74,7 +78,7 @@ def test_swing_between_two_leaders_by_hand():
 
 def test_single_weight_is_perfectly_stable():
     table = _cross()
-    out = rank_stability(table, {"msme_uncovered": 1}, params=StabilityParams(top_n=2))
+    out = rank_stability(table, {"msme_uncovered": 1}, params=_weights_only(top_n=2))
     ranked = rank_areas(table, {"msme_uncovered": 1}).set_index("kode")["rank"]
     by = out.set_index("kode")
     assert (by["rank_low"] == ranked.reindex(by.index)).all()
@@ -84,7 +88,7 @@ def test_single_weight_is_perfectly_stable():
 
 def test_zero_draws_reports_the_chosen_ranking():
     table = _cross()
-    out = rank_stability(table, W2, params=StabilityParams(top_n=1, draws=0)).set_index("kode")
+    out = rank_stability(table, W2, params=_weights_only(top_n=1, draws=0)).set_index("kode")
     assert out["rank_low"].to_dict() == {"a": 1, "b": 2, "c": 3, "d": 4}
     assert out["rank_high"].to_dict() == out["rank_low"].to_dict()
     assert out["top_n_share"].to_dict() == {"a": 1.0, "b": 0.0, "c": 0.0, "d": 0.0}
@@ -92,7 +96,7 @@ def test_zero_draws_reports_the_chosen_ranking():
 
 def test_result_keeps_the_table_index_and_order():
     table = _cross().iloc[::-1].set_index(pd.Index([10, 11, 12, 13]))
-    out = rank_stability(table, W2, params=StabilityParams(draws=10))
+    out = rank_stability(table, W2, params=_weights_only(draws=10))
     assert out.index.tolist() == [10, 11, 12, 13]
     assert out["kode"].tolist() == ["d", "c", "b", "a"]
 
@@ -169,7 +173,7 @@ def test_many_areas_use_wide_ranks_and_still_match_the_loop():
             "msme_uncovered_share": rng.random(n).round(2),
         }
     )
-    params = StabilityParams(top_n=100, draws=3, seed=5)
+    params = _weights_only(top_n=100, draws=3, seed=5)
     out = rank_stability(table, W2, params=params)
     pd.testing.assert_frame_equal(out, _loop(table, W2, params))
 
@@ -207,7 +211,7 @@ weight_sets = st.dictionaries(
     st.integers(0, 99),
 )
 def test_vectorised_equals_the_loop_over_rank_areas(table, weights, top_n, draws, conc, seed):
-    params = StabilityParams(top_n=top_n, draws=draws, concentration=conc, seed=seed)
+    params = _weights_only(top_n=top_n, draws=draws, concentration=conc, seed=seed)
     pd.testing.assert_frame_equal(
         rank_stability(table, weights, params=params), _loop(table, weights, params)
     )

@@ -11,6 +11,7 @@ from shapely.geometry import Point
 from infra_gap.config import WORK_CRS
 from infra_gap.placement import PLACEMENT_RULE
 from infra_gap.registry import INDICATORS
+from infra_gap.stability import StabilityParams
 from infra_gap.xlsx import SHEETS, ranked_xlsx
 from tests.test_export import HOSTILE, MIXED, X0, Y0, toy_facts, toy_layers, toy_meta, toy_ranked
 
@@ -196,3 +197,13 @@ def test_sites_sheet_keeps_a_plans_own_lon_lat():
     rows = _rows(_book(sites=sites)["Lokasi usulan"])
     assert rows[0] == ["site_id", "lon", "lat", "msme_new", "data_status"]
     assert rows[1][:4] == ["S0001", 98.5, 2.5, 7]
+
+
+def test_metodologi_states_each_uncertainty_factor():
+    meta = toy_meta(stability=StabilityParams(draws=200, data_margin=0.2).as_meta())
+    rows = _rows(_book(meta=meta)["Metodologi"])
+    lines = [r[1] for r in rows if r[0] == "Faktor ketidakpastian"]
+    assert lines[0].startswith("Ketidakpastian (Buku Pegangan OECD/JRC 2008): 200 undian")
+    text = "\n".join(lines)
+    for part in ("bobot: Dirichlet", "min-maks, persentil atau skor-z", "0..2", "+/-20%"):
+        assert part in text
