@@ -203,7 +203,9 @@ class Limits:
     chunk_rows
         Rows read at once by the chunked table readers: 1 million.
     worker_memory_bytes
-        Address space of the worker process that parses an upload: 3 GiB.
+        Address space the worker process that parses an upload may add after start-up:
+        2 GiB (with the 200 MB upload held twice and the server's own 1.1-1.3 GB, two
+        workers at once stay under the 4 GiB of the office server).
     worker_seconds
         Wall-clock time of that worker: 300 s.
     """
@@ -224,5 +226,5 @@ class Limits:
     max_crs_chars: int = 20_000
     max_row_group_bytes: int = 1 << 30
     chunk_rows: int = 1_000_000
-    worker_memory_bytes: int = 3 << 30
+    worker_memory_bytes: int = 2 << 30
     worker_seconds: float = 300.0

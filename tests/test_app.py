@@ -373,6 +373,18 @@ def test_upload_error_shows_its_code(at):
     assert len(_table(at)) == 455  # still the demo
 
 
+def test_an_upload_over_a_limit_shows_e_limit_and_the_app_goes_on(at):
+    # one stray vertex at longitude -0.0: the extent spans Greenwich to Sumatra (issue 22)
+    stray = (BOUNDARY % "Desa Dua").replace("[98.2, 3.1],", "[-0.0, 3.1],")
+    assert stray.count("-0.0") == 1
+    at.file_uploader(key="up_areas").set_value(("batas.geojson", stray.encode(), "text/plain"))
+    at.file_uploader(key="up_msme").set_value(("umkm.csv", MSME_CSV.encode(), "text/csv"))
+    at.button(key="up_run").click().run()
+    assert not at.exception
+    assert any("[E_LIMIT]" in e.value and "17,258" in e.value for e in at.error)
+    assert len(_table(at)) == 455  # still the demo, and the session goes on
+
+
 # ---- tower sites ----------------------------------------------------------------------
 
 

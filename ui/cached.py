@@ -72,8 +72,12 @@ def demo_layers() -> Layers:
 # uploaded bytes and options. `_layers` is not hashed; the key stands in for it.
 @st.cache_resource(show_spinner=False, max_entries=4, ttl=TTL)
 def own_data(key: str, _paths: InputPaths) -> Loaded:
-    """Uploaded files read and validated, keyed by the SHA-256 of their content."""
-    return load_layers(_paths)
+    """Uploaded files read and validated, keyed by the SHA-256 of their content.
+
+    Parsed in a worker process with a memory and time cap (``io.run_isolated``): a file
+    that slips past the readers' budgets ends that worker with E_LIMIT, not the server.
+    """
+    return io.run_isolated(load_layers, _paths)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4, ttl=TTL)

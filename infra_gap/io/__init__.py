@@ -3,6 +3,7 @@
 from infra_gap.io.bundle import GpkgMetadata, geopackage_bytes
 from infra_gap.io.cache import CacheWarning, load_or_build
 from infra_gap.io.files import atomic_path, file_sha256, read_json, write_bytes, write_json
+from infra_gap.io.isolation import run_isolated
 from infra_gap.io.raster import (
     MAX_RASTER_CELLS,
     fill_value_candidates,
@@ -64,6 +65,7 @@ __all__ = [
     "read_speed_tiles",
     "read_table",
     "read_vector",
+    "run_isolated",
     "sample_geotiff",
     "write_bytes",
     "write_geoparquet",

@@ -2,9 +2,13 @@
 
 The budgets of :mod:`infra_gap.io.budget` refuse what they can see before parsing; a file
 that slips past them (a GDAL or Arrow path nobody sized) must not take the server, and
-every planner's session, with it.  :func:`run_isolated` runs one call in a fresh process
-(``spawn``: no copy of the server's threads or memory) whose address space is capped with
-``resource.setrlimit(RLIMIT_AS)`` and whose wall-clock time is capped by the parent.  A
+every planner's session, with it.  :func:`run_isolated` runs one call in a fresh Python
+process (``python -m infra_gap.io.worker``: no copy of the server's threads or memory)
+whose address space is capped with ``resource.setrlimit(RLIMIT_AS)`` and whose wall-clock
+time is capped by the parent.  Not ``multiprocessing``'s spawn: Streamlit replaces
+``__main__`` with the app script, and spawn would run the whole app again in the child.
+The call and its result travel as pickles over the child's stdin and a private copy of
+its stdout (fd 1 itself is pointed at stderr, so no library output can mix in).  A
 worker that runs out of memory, crashes or overruns ends alone; the caller gets
 :class:`~infra_gap.errors.LimitError` (``E_LIMIT``).  This is the sandbox GDAL's security
 page recommends for services that open files from users (reliability.md §1.1, §4).
@@ -12,10 +16,12 @@ page recommends for services that open files from users (reliability.md §1.1, �
 
 from __future__ import annotations
 
-import multiprocessing
+import os
+import pickle
+import subprocess
+import sys
 import traceback
 from collections.abc import Callable
-from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from infra_gap.config import Limits
@@ -28,17 +34,29 @@ T = TypeVar("T")
 
 
 def _limit_memory(max_bytes: int) -> None:
+    """Cap the address space at what the worker holds after start-up plus ``max_bytes``.
+
+    The libraries' own mappings (about 0.5 GB of address space for GDAL, PROJ, Arrow and
+    numpy, little of it resident) are already there; the cap bounds what the file adds.
+    """
     try:
         import resource
     except ImportError:  # pragma: no cover - Windows: the time limit still holds
         return
-    resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
+    try:
+        with open("/proc/self/statm") as fh:
+            start = int(fh.read().split()[0]) * resource.getpagesize()
+    except OSError:  # pragma: no cover - not Linux
+        start = 0
+    cap = start + max_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
-def _child(
-    conn: Connection, max_bytes: int, func: Callable[..., Any], args: tuple[Any, ...], kwargs: Any
-) -> None:
-    """Worker body: cap memory, run, send ``(kind, value)`` back."""
+def worker_main() -> None:
+    """Child body: read the call from stdin, cap memory, run, write ``(kind, value)``."""
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything a library prints goes to stderr, never into the result
+    max_bytes, func, args, kwargs = pickle.load(sys.stdin.buffer)
     _limit_memory(max_bytes)
     try:
         result: tuple[str, Any] = ("ok", func(*args, **kwargs))
@@ -49,11 +67,11 @@ def _child(
     except BaseException as err:
         result = ("crash", "".join(traceback.format_exception_only(err)).strip()[:500])
     try:
-        conn.send(result)
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
-        conn.send(("memory", None))
-    finally:
-        conn.close()
+        data = pickle.dumps(("memory", None))
+    out.write(data)
+    out.close()
 
 
 def run_isolated(
@@ -81,33 +99,31 @@ def run_isolated(
         becomes an :class:`~infra_gap.errors.InputFileError` with its one-line summary.
     """
     limits = limits or current_limits()
-    ctx = multiprocessing.get_context("spawn")
-    receive, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(
-        target=_child, args=(send, limits.worker_memory_bytes, func, args, kwargs), daemon=True
+    call = pickle.dumps((limits.worker_memory_bytes, func, args, kwargs))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "infra_gap.io.worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        # the worker imports what the server imports (``func`` is pickled by reference)
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
     )
-    proc.start()
-    send.close()
     try:
-        if not receive.poll(limits.worker_seconds):
-            msg = (
-                f"reading the file took over {limits.worker_seconds:g} s and was stopped "
-                "(limit worker_seconds)"
-            )
-            raise LimitError(msg, limit="worker_seconds", value=limits.worker_seconds)
-        try:
-            kind, value = receive.recv()
-        except (EOFError, OSError):
-            proc.join(5)
-            kind, value = "died", proc.exitcode
-    finally:
-        receive.close()
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
+        data, _ = proc.communicate(call, timeout=limits.worker_seconds)
+    except subprocess.TimeoutExpired as err:
+        proc.kill()
+        proc.communicate()
+        msg = (
+            f"reading the file took over {limits.worker_seconds:g} s and was stopped "
+            "(limit worker_seconds)"
+        )
+        raise LimitError(msg, limit="worker_seconds", value=limits.worker_seconds) from err
+    kind: str
+    value: Any
+    kind, value = pickle.loads(data) if data else ("died", proc.returncode)
     if kind == "ok":
         return value
-    if kind == "error":
+    if kind == "error" and isinstance(value, InfraGapError):
         raise value
     if kind == "crash":
         msg = f"the file could not be read: the reader failed ({value})"
