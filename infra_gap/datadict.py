@@ -108,8 +108,8 @@ COLUMN_DEFS: Mapping[str, tuple[str, str, str, str]] = MappingProxyType(
         "operator_class": (
             "string",
             "-",
-            "Kelas operator: none, single, multi.",
-            "Operator class: none, single, multi.",
+            "Kelas operator: none, single, several.",
+            "Operator class: none, single, several.",
         ),
         "evidence_conflict": (
             "boolean",

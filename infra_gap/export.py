@@ -88,6 +88,9 @@ COLUMN_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
         "evidence_conflict": ("Bukti bertentangan", "Conflicting evidence"),
         "area_km2": ("Luas (km²)", "Area (km²)"),
         "data_status": ("Status data", "Data status"),
+        "kode_bps": ("Kode BPS", "BPS code"),
+        "nama_kab": ("Kabupaten/kota", "Regency/city"),
+        "nama_kec": ("Kecamatan", "District (kecamatan)"),
         "contrib_": ("Kontribusi: ", "Contribution: "),
     }
 )

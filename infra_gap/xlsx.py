@@ -30,6 +30,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from infra_gap import __version__
 from infra_gap.config import GEO_CRS
+from infra_gap.datadict import column_definition
 from infra_gap.export import (
     ExportMeta,
     column_label,
@@ -42,6 +43,7 @@ from infra_gap.export import (
 from infra_gap.layers import Layers, RowAccount
 from infra_gap.provenance import layer_label, source_fields
 from infra_gap.registry import INDICATORS
+from infra_gap.rejections import reason_text
 from infra_gap.uncertainty import factor_lines
 
 __all__ = ["EXCEL_MAX_ROWS", "SHEETS", "XLSX_TEXT", "ranked_xlsx"]
@@ -54,6 +56,17 @@ _STR_MAX = 32_767  # Excel's cell text limit, in UTF-16 code units
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _TIER_FILL = {1: "#F4A6A6", 2: "#FFE08A", 3: "#E7E6E6"}
 _HEADER_ROW = 4
+#: Columns printed on the A4 page of *Prioritas* (in this order, first in the sheet).
+PRINT_COLUMNS = (
+    "rank", "kode", "nama", "nama_kab", "nama_kec", "tier", "score", "msme_total",
+    "msme_uncovered", "msme_uncovered_share", "reason",
+)  # fmt: skip
+_WIDTHS = {
+    "rank": 9, "kode": 13, "nama": 22, "nama_kab": 22, "nama_kec": 20, "tier": 11, "score": 9,
+    "msme_total": 10, "msme_uncovered": 11, "msme_uncovered_share": 11, "reason": 58,
+    "data_status": 28,
+}  # fmt: skip
+_WRAPPED = frozenset({"nama", "nama_kab", "nama_kec", "reason"})
 
 #: Every text the workbook prints, Indonesian and English.
 XLSX_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
@@ -80,6 +93,14 @@ XLSX_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
         "up": ("makin tinggi makin butuh / higher = more need",) * 2,
         "down": ("makin rendah makin butuh / lower = more need",) * 2,
         "meth_head": ("Butir|Nilai", "Item|Value"),
+        "print_note": (
+            "Cetakan memuat kolom utama (sampai Alasan); semua kolom ada di lembar ini.",
+            "The printout holds the key columns (up to Reason); every column is in this sheet.",
+        ),
+        "page": ("Halaman &P dari &N", "Page &P of &N"),
+        "op_none": ("tidak ada", "none"),
+        "op_single": ("tunggal", "single"),
+        "op_several": ("lebih dari satu", "several"),
         "src_head6": (
             "Lapisan|Sumber|Lisensi|Tanggal|Operator|Teknologi|URL|Sintetis",
             "Layer|Source|Licence|Date|Operator|Technology|URL|Synthetic",
@@ -207,7 +228,13 @@ def _prioritas(
 ) -> None:
     ws = w.book.add_worksheet(SHEETS[0])
     cols = export_columns(ranked)
+    keys = [c for c in PRINT_COLUMNS if c in cols]
+    cols = keys + [c for c in cols if c not in keys]  # the printed key columns first
     frame = ranked[cols].copy()
+    if "operator_class" in frame:
+        frame["operator_class"] = [
+            _t(f"op_{v}", lang) if f"op_{v}" in XLSX_TEXT else v for v in frame["operator_class"]
+        ]
     frame["data_status"] = status_label(synthetic)
     cols = [*cols, "data_status"]
     n = len(frame)
@@ -235,16 +262,16 @@ def _prioritas(
             bg_color="#D9E1F2",
             bottom=1,
         )
-        width = {"nama": 28, "reason": 60, "kode": 15, "data_status": 28}.get(c, 13)
-        ws.set_column(j, j, width)
+        ws.set_column(j, j, _WIDTHS.get(c, 13))
     tiers = frame["tier"].to_numpy() if "tier" in frame else np.full(n, np.nan)
     fills = [_TIER_FILL.get(int(v)) if not pd.isna(v) else None for v in tiers]
     tinted = {"tier", "rank", "kode", "nama"}
     for j, c in enumerate(cols):
         num = _t("tier_fmt", lang) if c == "tier" else _num_format(c)
-        plain = w.fmt(num_format=num)
+        wrap = {"text_wrap": True} if c in _WRAPPED else {}  # long text wraps when printed
+        plain = w.fmt(num_format=num, valign="top", **wrap)
         tint = {
-            f: w.fmt(num_format=num, bg_color=f) if c in tinted else plain
+            f: w.fmt(num_format=num, bg_color=f, valign="top", **wrap) if c in tinted else plain
             for f in _TIER_FILL.values()
         }
         values = frame[c].to_numpy(dtype=object)
@@ -256,17 +283,25 @@ def _prioritas(
             w.value(ws, _HEADER_ROW + 1 + i, j, v, fmt=tint[fill] if fill else plain)
     ws.freeze_panes(_HEADER_ROW + 1, min(4, len(cols)))
     ws.autofilter(_HEADER_ROW, 0, _HEADER_ROW + max(n, 1), len(cols) - 1)
-    ws.set_row(_HEADER_ROW, 45)
+    ws.set_row(_HEADER_ROW, 60)
     sign = _HEADER_ROW + n + 3
     for k, key in enumerate(("sign_date", "sign_known", "sign_role", None, None, "sign_name")):
         if key:
             w.text(ws, sign + k, 2, _t(key, lang))
+    w.text(ws, 3, 0, _t("print_note", lang), italic=True, font_color="#595959")
+    ws.print_area(0, 0, sign + 5, max(len(keys), 3) - 1)
+    _print_setup(ws, _HEADER_ROW, synthetic, lang)
+
+
+def _print_setup(ws: Worksheet, header_row: int, synthetic: bool, lang: str) -> None:
+    """A4 landscape, one page wide, the header row on every page, page X of N."""
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
-    ws.repeat_rows(_HEADER_ROW)
+    ws.repeat_rows(header_row)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
     footer = "DEMO SINTETIS / SYNTHETIC DEMO - " if synthetic else ""
-    ws.set_footer(f"&L{footer}infra-gap&R&P / &N")
+    ws.set_footer(f"&L{footer}infra-gap&R{_t('page', lang)}")
 
 
 def _indikator(w: _Writer, ranked: pd.DataFrame, meta: ExportMeta, lang: str) -> None:
@@ -286,11 +321,25 @@ def _indikator(w: _Writer, ranked: pd.DataFrame, meta: ExportMeta, lang: str) ->
         )
         for ind in INDICATORS.values()
     ]
+    # The other columns of the priority list, from the data dictionary (no weight, no
+    # direction): every column a reader meets is defined here.
+    for col in [*export_columns(ranked), "data_status"]:
+        if col in INDICATORS or col.startswith("contrib_"):
+            continue
+        _, unit, def_id, def_en, source = column_definition(col)
+        label_id, label_en = column_label(col, "id"), column_label(col, "en")
+        rows.append((col, label_id, label_en, def_id, def_en, unit, "-", source, 0.0,
+                     _t("yes", lang)))  # fmt: skip
     frame = pd.DataFrame(rows)
     w.table(ws, frame, 0, _t("ind_head", lang).split("|"))
-    for j, width in enumerate((24, 26, 26, 50, 50, 10, 22, 30, 10, 12)):
+    widths = (24, 26, 26, 50, 50, 10, 22, 30, 10, 12)
+    for j, width in enumerate(widths):
         ws.set_column(j, j, width)
+    for i, row in enumerate(rows, start=1):  # wrapped text: room for its lines when printed
+        lines = max(math.ceil(len(str(v)) / (0.95 * wd)) for v, wd in zip(row, widths, strict=True))
+        ws.set_row(i, 15 * max(lines, 1))
     ws.freeze_panes(1, 1)
+    _print_setup(ws, 0, False, lang)
 
 
 def _metodologi(
@@ -330,6 +379,7 @@ def _metodologi(
     w.table(ws, pd.DataFrame(rows), 0, _t("meth_head", lang).split("|"))
     ws.set_column(0, 0, 48)
     ws.set_column(1, 1, 90)
+    _print_setup(ws, 0, synthetic, lang)
 
 
 def _sumber(w: _Writer, layers: Layers, accounts: list[RowAccount], lang: str) -> None:
@@ -354,6 +404,7 @@ def _sumber(w: _Writer, layers: Layers, accounts: list[RowAccount], lang: str) -
     for j, width in enumerate((24, 50, 22, 18, 16, 14, 30, 10, 13, 13, 13)):
         ws.set_column(j, j, width, w.fmt(num_format="#,##0") if j >= 8 else None)
     ws.freeze_panes(1, 1)
+    _print_setup(ws, 0, layers.synthetic, lang)
 
 
 def _ditolak(w: _Writer, rejected: pd.DataFrame, lang: str) -> None:
@@ -363,15 +414,19 @@ def _ditolak(w: _Writer, rejected: pd.DataFrame, lang: str) -> None:
     rejected["row"] = [
         int(v) if isinstance(v, str) and v.isascii() and v.isdigit() else v for v in rejected["row"]
     ]
+    rejected["source"] = [f"{layer_label(v, lang)} ({v})" for v in rejected["source"]]
+    rejected["reason"] = [reason_text(v, lang) for v in rejected["reason"]]
     end = w.table(ws, rejected, 0, _t("rej_head", lang).split("|"))
     if rejected.empty:
         w.text(ws, 1, 0, _t("rej_none", lang))
     elif end - 1 < len(rejected):
         w.text(ws, end, 0, _t("rej_cut", lang).format(n=len(rejected) - (end - 1)), bold=True)
-    ws.set_column(0, 1, 14)
-    ws.set_column(2, 2, 60)
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 10)
+    ws.set_column(2, 2, 70)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(end - 1, 1), 2)
+    _print_setup(ws, 0, False, lang)
 
 
 def _sites(w: _Writer, sites: gpd.GeoDataFrame, synthetic: bool) -> None:

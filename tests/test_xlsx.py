@@ -5,6 +5,7 @@ import io
 import geopandas as gpd
 import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 from shapely.geometry import Point
 
@@ -51,7 +52,7 @@ def test_prioritas_has_title_status_frozen_header_and_filter():
     assert rows[0][0] == "Daftar prioritas usulan infrastruktur 4G (BAKTI), tingkat kecamatan"
     assert "=cmd| ' /C calc'!A0" in rows[1][0]  # the scenario name is text, not a DDE formula
     assert rows[2][0].startswith("DEMO SINTETIS")
-    assert rows[4][:4] == ["Peringkat", "Kode wilayah", "Nama wilayah", "Skor (0-1)"]
+    assert rows[4][:5] == ["Peringkat", "Kode wilayah", "Nama wilayah", "Prioritas", "Skor (0-1)"]
     assert ws.freeze_panes == "E6"
     assert ws.auto_filter.ref == f"A5:{openpyxl.utils.get_column_letter(len(rows[4]))}7"
     assert ws.print_title_rows == "$5:$5"
@@ -96,7 +97,13 @@ def test_indikator_lists_every_indicator_in_both_languages():
     rows = _rows(_book()["Indikator"])
     assert rows[0][:5] == ["Kolom", "Label (ID)", "Label (EN)", "Definisi (ID)", "Definition (EN)"]
     body = {r[0]: r for r in rows[1:] if r[0]}
-    assert set(body) == set(INDICATORS)
+    assert set(INDICATORS) <= set(body)
+    # ... and every other column of the priority list, from the data dictionary
+    head = [c for c in _rows(_book()["Prioritas"])[4] if c]
+    assert set(body) - set(INDICATORS) >= {"rank", "kode", "nama", "score", "data_status"}
+    assert len(head) == len(set(head))
+    assert body["score"][5] == "0-1"
+    assert body["kode"][3].startswith("Kode wilayah Kemendagri")
     ind = INDICATORS["msme_uncovered"]
     assert body["msme_uncovered"][1:6] == [
         ind.label_id,
@@ -139,8 +146,8 @@ def test_sumber_data_and_rejected_rows():
     rej = _rows(wb["Data ditolak"])
     assert rej[:3] == [
         ["Sumber", "Baris", "Alasan"],
-        ["msme", 11, "missing coordinate"],  # row numbers are numbers
-        ["towers", 3, "outside"],
+        ["UMKM (msme)", 11, "koordinat kosong"],  # row numbers are numbers; Indonesian
+        ["Menara (towers)", 3, "outside"],  # a reason not in the catalogue stays as recorded
     ]
 
 
@@ -207,3 +214,44 @@ def test_metodologi_states_each_uncertainty_factor():
     text = "\n".join(lines)
     for part in ("bobot: Dirichlet", "min-maks, persentil atau skor-z", "0..2", "+/-20%"):
         assert part in text
+
+
+def test_print_setup_key_columns_landscape_fit_width_page_numbers():
+    ws = _book()["Prioritas"]
+    head = _rows(ws)[4]
+    printed = head[: head.index("Alasan") + 1]
+    assert printed == [
+        "Peringkat", "Kode wilayah", "Nama wilayah", "Prioritas", "Skor (0-1)",
+        "Jumlah UMKM (UMKM)", "UMKM tanpa sinyal 4G (UMKM)", "Porsi UMKM tanpa 4G (%)", "Alasan",
+    ]  # fmt: skip
+    assert ws.print_area == f"'Prioritas'!$A$1:${openpyxl.utils.get_column_letter(9)}$15"
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.paperSize == 9  # A4
+    assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0)  # 1: default
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$5:$5"
+    assert "Halaman &P dari &N" in ws.oddFooter.right.text
+    for name in ("Indikator", "Metodologi", "Sumber data", "Data ditolak"):
+        other = _book()[name]
+        assert other.page_setup.orientation == "landscape", name
+        assert other.print_title_rows == "$1:$1", name
+
+
+def test_every_value_in_the_sheets_language():
+    ranked = toy_ranked().assign(operator_class=["several", "none"])
+    layers = toy_layers()
+    rejected = pd.DataFrame({"source": ["towers"], "row": ["7"], "reason": ["outside every area"]})
+    wb = openpyxl.load_workbook(
+        io.BytesIO(ranked_xlsx(ranked, layers, meta=toy_meta(), rejected=rejected, lang="id"))
+    )
+    values = {str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row if v}
+    assert not {"several", "outside every area", "none"} & values
+    head = _header(wb["Prioritas"])
+    ops = [wb["Prioritas"].cell(r, head["Kelas operator"] + 1).value for r in (6, 7)]
+    assert ops == ["lebih dari satu", "tidak ada"]
+    rej = _rows(wb["Data ditolak"])
+    assert ["Menara (towers)", 7, "di luar semua wilayah"] in rej
+    en = openpyxl.load_workbook(
+        io.BytesIO(ranked_xlsx(ranked, layers, meta=toy_meta(), rejected=rejected, lang="en"))
+    )
+    assert ["Towers (towers)", 7, "outside every area"] in _rows(en["Data ditolak"])
