@@ -54,6 +54,9 @@ class InputPaths:
         declared).
     names
         File names of uploaded bytes, by field (``{"msme": "umkm.csv"}``).
+    cache_dir
+        Where what depends on the boundaries alone (the label grid) is kept between runs,
+        per boundary content; None keeps it in memory only.
     """
 
     areas: Data
@@ -71,6 +74,7 @@ class InputPaths:
     lon_col: str | None = None
     coverage_nodata: float | None = None
     names: dict[str, str] = field(default_factory=dict)
+    cache_dir: Path | None = None
 
     def name(self, key: str) -> str:
         """File name of an input, for format detection and messages."""
@@ -202,10 +206,11 @@ def load_layers(paths: InputPaths) -> Loaded:
         others_job = pool.submit(_read_others, paths)
         # A cache warm-up (its result is kept per boundary layer, see label_grid): the grid
         # of the file's own polygons when the MSMEs will be placed there, else the work one.
+        cell, kept = EvidenceParams().cell_m, paths.cache_dir
         if native is not None and shares_degrees(native.crs):
-            pool.submit(warm_native_grid, native, cell_m=EvidenceParams().cell_m)
+            pool.submit(warm_native_grid, native, cell_m=cell, cache_dir=kept)
         else:
-            pool.submit(label_grid, areas, cell_m=EvidenceParams().cell_m)
+            pool.submit(label_grid, areas, cell_m=cell, cache_dir=kept)
         msme, rejected = io.read_msme_table(
             paths.msme, name=paths.name("msme"), lat_col=paths.lat_col, lon_col=paths.lon_col
         )

@@ -15,6 +15,7 @@ before: the points' degrees have to be projected to meet the polygons either way
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -114,7 +115,12 @@ def join_space(layers: Layers, finest: gpd.GeoDataFrame, *, cell_m: float) -> Jo
     return JoinSpace(native=False, grid=label_grid(finest, cell_m=cell_m))
 
 
-def warm_native_grid(native: gpd.GeoDataFrame | None, *, cell_m: float) -> None:
-    """Build (and keep) the label grid a native join will use; a no-op otherwise."""
+def warm_native_grid(
+    native: gpd.GeoDataFrame | None, *, cell_m: float, cache_dir: Path | None = None
+) -> None:
+    """Build (and keep) the label grid a native join will use; a no-op otherwise.
+
+    ``cache_dir``: keep it on disk too (see :func:`infra_gap.placement.label_grid`).
+    """
     if native is not None and shares_degrees(native.crs):
-        label_grid(native, cell_m=cell_m / _M_PER_DEGREE)
+        label_grid(native, cell_m=cell_m / _M_PER_DEGREE, cache_dir=cache_dir)

@@ -17,6 +17,7 @@ import hashlib
 import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -26,7 +27,9 @@ from affine import Affine
 from rasterio import features
 
 from infra_gap.config import Limits
-from infra_gap.errors import DataError
+from infra_gap.errors import DataError, InfraGapError
+from infra_gap.io.cache import load_or_build
+from infra_gap.io.files import read_json, read_npy, write_json, write_npy
 
 __all__ = [
     "EXACT",
@@ -230,16 +233,22 @@ def build_label_grid(areas: gpd.GeoDataFrame, *, cell_m: float = 100.0) -> Label
             out=labels,
             transform=transform,
         )
+    grid = _assemble(areas, labels, transform)
+    if len(geoms):
+        _mark_boundaries(labels, geoms, grid)
+    labels.flags.writeable = False
+    return grid
+
+
+def _assemble(areas: gpd.GeoDataFrame, labels: np.ndarray, transform: Affine) -> LabelGrid:
+    """A grid of ``labels`` over ``areas``, with its prepared geometries and tree."""
+    geoms = areas.geometry.to_numpy()
     shapely.prepare(geoms)
     # GEOS builds a prepared polygon's point index on first use, and that is not thread-safe;
     # the grid is shared by every session, so each index is built here, before sharing.
     inside = shapely.point_on_surface(geoms)
     shapely.intersects_xy(geoms, shapely.get_x(inside), shapely.get_y(inside))
-    grid = LabelGrid(labels=labels, transform=transform, areas=areas, tree=shapely.STRtree(geoms))
-    if len(geoms):
-        _mark_boundaries(labels, geoms, grid)
-    labels.flags.writeable = False
-    return grid
+    return LabelGrid(labels=labels, transform=transform, areas=areas, tree=shapely.STRtree(geoms))
 
 
 def place_points_indexed(x: np.ndarray, y: np.ndarray, grid: LabelGrid) -> np.ndarray:
@@ -296,12 +305,78 @@ class BoundaryKey:
         return isinstance(other, BoundaryKey) and other.digest == self.digest
 
 
+@dataclass(frozen=True, eq=False)
+class _GridKey:
+    """Boundaries and cell size, the key of a label grid.
+
+    ``cache_dir`` says where the grid is also kept on disk; it is not part of the key (a
+    grid read from disk equals one built).
+    """
+
+    boundary: BoundaryKey
+    cell_m: float
+    cache_dir: Path | None = None
+
+    def __hash__(self) -> int:
+        return hash((self.boundary, self.cell_m))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, _GridKey)
+            and other.boundary == self.boundary
+            and other.cell_m == self.cell_m
+        )
+
+
+#: Version of the stored grid's layout and method; a change makes stored grids unused.
+_GRID_VERSION = 1
+
+
 @lru_cache(maxsize=4)
-def _cached_grid(key: BoundaryKey, cell_m: float) -> LabelGrid:
-    return build_label_grid(key.areas, cell_m=cell_m)
+def _cached_grid(key: _GridKey) -> LabelGrid:
+    if key.cache_dir is None:
+        return build_label_grid(key.boundary.areas, cell_m=key.cell_m)
+    return _stored_grid(key, key.cache_dir)
 
 
-def label_grid(areas: gpd.GeoDataFrame, *, cell_m: float = 100.0) -> LabelGrid:
+def _stored_grid(key: _GridKey, cache_dir: Path) -> LabelGrid:
+    """The grid from ``cache_dir``, else built and stored there.
+
+    Its files are checked against their SHA-256 and this boundary content on read.
+    """
+    areas, digest = key.boundary.areas, key.boundary.digest.hex()
+    directory = cache_dir / f"label-grid-{digest}-{key.cell_m:g}"
+    files = ("labels.npy", "grid.json")
+
+    def build(d: Path) -> LabelGrid:
+        grid = build_label_grid(areas, cell_m=key.cell_m)
+        write_npy(grid.labels, d / "labels.npy")
+        meta = {"version": _GRID_VERSION, "digest": digest, "transform": list(grid.transform)}
+        write_json(meta, d / "grid.json")
+        return grid
+
+    def read(d: Path) -> LabelGrid:
+        meta = read_json(d / "grid.json")
+        labels = read_npy(d / "labels.npy")
+        if meta.get("version") != _GRID_VERSION or meta.get("digest") != digest:
+            msg = f"{d}: a label grid of other boundaries"
+            raise DataError(msg)
+        if labels.ndim != 2 or labels.dtype.kind != "i":
+            msg = f"{d}: not a label grid"
+            raise DataError(msg)
+        labels.flags.writeable = False
+        return _assemble(areas, labels, Affine(*meta["transform"][:6]))
+
+    try:
+        return load_or_build(directory, files, read=read, build=build)
+    except (OSError, ValueError, KeyError, TypeError, InfraGapError):
+        # An unusable cache folder or file: built here, kept in memory only.
+        return build_label_grid(areas, cell_m=key.cell_m)
+
+
+def label_grid(
+    areas: gpd.GeoDataFrame, *, cell_m: float = 100.0, cache_dir: Path | None = None
+) -> LabelGrid:
     """The label grid of a boundary layer, built once and then shared (read-only).
 
     Kept per content (a hash of the codes and geometries) and cell size, for the last four
@@ -309,6 +384,11 @@ def label_grid(areas: gpd.GeoDataFrame, *, cell_m: float = 100.0) -> LabelGrid:
     reuses it; an edited boundary layer gets its own.  Thread-safe: the cache's bookkeeping
     is locked, and the grid is immutable, so at worst two first callers both build it.
     Only the boundaries are cached here, never a placement of points.
+
+    With ``cache_dir`` the grid is also kept on disk, per boundary content and cell size
+    (:func:`infra_gap.io.cache.load_or_build`: SHA-256 checked on read, atomic writes), so
+    the next process (a command run again on the same boundary file) reads it instead of
+    building it.  A later call without ``cache_dir`` finds it in memory all the same.
     """
     _check_sorted(areas)
-    return _cached_grid(BoundaryKey(areas.copy()), float(cell_m))
+    return _cached_grid(_GridKey(BoundaryKey(areas.copy()), float(cell_m), cache_dir))

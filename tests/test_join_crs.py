@@ -2,6 +2,7 @@
 
 import geopandas as gpd
 import numpy as np
+import pytest
 import rasterio
 from affine import Affine
 from shapely.geometry import Polygon, box
@@ -97,3 +98,27 @@ def test_invalid_boundary_is_repaired_in_its_own_crs_too(tmp_path):
     assert loaded.layers.native_areas.geometry.is_valid.all()
     facts = place_and_cover(loaded.layers, covered_min=1)
     assert facts.area_index.tolist() == [0, 0, 1]
+
+
+def test_label_grid_kept_on_disk_is_checked_and_gives_the_same_placement(tmp_path, squares):
+    from infra_gap import placement
+    from infra_gap.io.cache import CacheWarning
+
+    x, y = np.array([5_000.0, 10_000.0, 17_000.0, 30_000.0]), np.full(4, 5_000.0)
+    built = placement.label_grid(squares, cell_m=700.0, cache_dir=tmp_path)
+    (stored,) = tmp_path.glob("label-grid-*")
+    assert {p.name for p in stored.iterdir()} >= {"labels.npy", "grid.json", "manifest.json"}
+    placement._cached_grid.cache_clear()  # a new process: nothing in memory
+    read = placement.label_grid(squares, cell_m=700.0, cache_dir=tmp_path)
+    assert read is not built
+    assert np.array_equal(read.labels, built.labels)
+    assert not read.labels.flags.writeable
+    assert placement.place_points_indexed(x, y, read).tolist() == [0, 0, 1, -1]
+    # A damaged file is noticed (SHA-256), said, and the grid built again.
+    labels = stored / "labels.npy"
+    labels.write_bytes(labels.read_bytes()[:-8] + b"\x00" * 8)
+    placement._cached_grid.cache_clear()
+    with pytest.warns(CacheWarning, match="labels.npy"):
+        again = placement.label_grid(squares, cell_m=700.0, cache_dir=tmp_path)
+    assert np.array_equal(again.labels, built.labels)
+    placement._cached_grid.cache_clear()

@@ -11,16 +11,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from infra_gap.errors import InputFileError
 
 __all__ = [
     "atomic_path",
     "file_sha256",
     "read_json",
+    "read_npy",
     "require_file",
     "source_name",
     "write_bytes",
     "write_json",
+    "write_npy",
 ]
 
 
@@ -83,3 +87,15 @@ def write_json(obj: Any, path: Path) -> None:
     """Write a JSON file atomically."""
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(obj, indent=2, sort_keys=True), encoding="utf-8")
+
+
+def read_npy(path: Path) -> np.ndarray:
+    """Read a NumPy ``.npy`` array (no pickled objects)."""
+    require_file(path)
+    return np.asarray(np.load(path, allow_pickle=False))
+
+
+def write_npy(array: np.ndarray, path: Path) -> None:
+    """Write a NumPy ``.npy`` array atomically."""
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        np.save(fh, array, allow_pickle=False)
