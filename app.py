@@ -14,6 +14,7 @@ from infra_gap.cli_export import FORMATS, export_bytes, meta_for
 from infra_gap.config import LEVELS
 from infra_gap.costs import cost_table, fmt_idr
 from infra_gap.dossier import CHECKLIST_FIELDS
+from infra_gap.eligibility import with_eligibility
 from infra_gap.errors import InfraGapError
 from infra_gap.export import rejected_csv, rejected_rows, row_accounts, sites_csv
 from infra_gap.hardening import check_environment, safe_label
@@ -31,6 +32,7 @@ from infra_gap.scenario import (
 )
 from infra_gap.scoring import NORMALISATIONS, normalised_weights
 from infra_gap.siteplan import SitePlan
+from infra_gap.siting import ReachParams
 from infra_gap.stability import MAX_DRAWS
 from infra_gap.uncertainty import correlation_warnings, cost_line
 from infra_gap.views import (
@@ -56,6 +58,7 @@ from ui.cached import (
     candidate_plots,
     demo_layers,
     display_areas,
+    eligibility_rules,
     evidence,
     indicator_tip_texts,
     indicators,
@@ -333,7 +336,7 @@ for _lv in LEVELS:
 ss.setdefault("checklist", {})
 for _key, _value in (
     ("sites_on", False), ("site_by_count", False), ("site_count", 20), ("site_budget_bn", 50),
-    ("site_radius_km", FLAT_KM), ("site_hilly", False),
+    ("site_radius_km", FLAT_KM), ("site_hilly", ReachParams().terrain == "hilly"),
 ):  # fmt: skip
     ss.setdefault(_key, _value)
 if "pending_select" in ss:  # a map click of the last run, applied before any widget exists
@@ -588,6 +591,7 @@ except InfraGapError as err:
     st.error(error_text(err, lang))
     st.stop()
 ranked = result.ranked.copy(deep=False)  # the cached result is shared by every session
+ranked = with_eligibility(ranked, eligibility_rules(), lang=lang)  # a new frame
 plan: SitePlan | None = None
 plots, plots_key = None, ""
 if sites_on:
@@ -689,6 +693,18 @@ elif kab_codes:
     shown_names = ", ".join(names_by_code.get(k, k) for k in kab_codes)
 else:
     shown_ranked = ranked
+# Only BAKTI-eligible areas (3T or priority location, with a blank spot): on by default for
+# the BAKTI preset, remembered per preset; ineligible areas keep their rank when shown.
+if st.toggle(
+    t("elig_only", lang),
+    value=preset == "siap_usul_bakti",
+    key=f"elig_only_{preset}",
+    help=t("elig_only_help", lang),
+):
+    if shown_ranked["eligible"].any():
+        shown_ranked = shown_ranked[shown_ranked["eligible"]]
+    else:
+        st.caption(t("elig_none", lang))
 if (prefix or kab_codes) and shown_ranked.empty:  # e.g. own data without such areas
     st.warning(t("filter_empty", lang).format(nama=md_escape(shown_names)))
     prefix, kab_codes, shown_ranked = "", [], ranked

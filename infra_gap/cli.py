@@ -43,6 +43,12 @@ from infra_gap.cli_national import rank as national_rank
 from infra_gap.cli_sites import sites
 from infra_gap.config import LEVELS, CoverageParams
 from infra_gap.demo import export_demo, load_demo
+from infra_gap.eligibility import (
+    eligibility_summary,
+    load_rules,
+    only_eligible,
+    with_eligibility,
+)
 from infra_gap.errors import InfraGapError
 from infra_gap.export import rejected_csv
 from infra_gap.hardening import check_environment
@@ -139,6 +145,20 @@ def _own_level(chosen: Scenario, layers: Layers, *, own: bool, from_file: Path |
     return replace(chosen, level=level)
 
 
+def _eligible_rows(
+    result: ScenarioResult, priority_list: Path | None, eligible_only: bool, lang: str
+) -> pd.DataFrame:
+    """The ranked table with BAKTI eligibility (only the eligible rows with ``eligible_only``).
+
+    Prints how many areas are eligible and on which lists.
+    """
+    rules = load_rules(default_data_dir(), priority_list=priority_list)
+    full = with_eligibility(result.ranked, rules, lang=lang)
+    ranked = only_eligible(full) if eligible_only else full
+    typer.echo(eligibility_summary(ranked, full, rules))
+    return ranked
+
+
 @app.command()
 def rank(
     level: Annotated[
@@ -222,6 +242,22 @@ def rank(
         Path | None,
         typer.Option(help="A partitioned workload folder (infra-gap national generate)."),
     ] = None,
+    priority_list: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="Priority locations for BAKTI eligibility (CSV/XLSX: kode at any level, "
+            "sumber for each row, nama optional), besides the 3T list of Perpres 63/2020.",
+        ),
+    ] = None,
+    eligible_only: Annotated[
+        bool,
+        typer.Option(
+            help="Write only BAKTI-eligible areas (3T or priority location, with MSMEs "
+            "without 4G); ranks stay those of all areas."
+        ),
+    ] = False,
 ) -> None:
     """Rank areas and write the priority list (the embedded demo without --areas)."""
     if engine not in {"local", "dask"}:
@@ -266,11 +302,11 @@ def rank(
         _tick(clock, "indicators")
         result = run_scenario(table, chosen)
         _tick(clock, "score and stability")
-        region = DEMO_REGION if areas is None else ""
+        ranked = _eligible_rows(result, priority_list, eligible_only, lang)
         write_ranked(
-            result.ranked, layers, out, meta=meta_for(result), facts=facts, lang=lang,
+            ranked, layers, out, meta=meta_for(result), facts=facts, lang=lang,
             sep=sep, excel_id=excel_id, evidence=gpkg_evidence.value, within=within, top=top,
-            region=region,
+            region=DEMO_REGION if areas is None else "",
         )  # fmt: skip
         if rejected is not None:
             io.write_bytes(rejected_csv(facts.rejected, sep=sep, excel_id=excel_id), rejected)
@@ -280,9 +316,7 @@ def rank(
     except InfraGapError as err:
         _fail(err)
         return
-    typer.echo(
-        f"{len(result.ranked):,} {chosen.level} areas -> {out} ({time.perf_counter() - t0:.1f} s)"
-    )
+    typer.echo(f"{len(ranked):,} {chosen.level} areas -> {out} ({time.perf_counter() - t0:.1f} s)")
     typer.echo(_timing(clock, result))
     if rejected is not None:
         typer.echo(f"rejected rows ({len(facts.rejected):,}) -> {rejected}")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 __all__ = [
+    "DISADVANTAGED_LIST_FILE",
     "GEO_CRS",
     "LEVELS",
     "LEVEL_CODE_LENGTH",
@@ -34,6 +35,15 @@ LEVELS: tuple[str, ...] = ("desa", "kecamatan", "kabupaten")
 LEVEL_CODE_LENGTH: Mapping[str, int] = MappingProxyType(
     {"desa": 13, "kecamatan": 8, "kabupaten": 5}
 )
+
+#: The 3T list in ``data/``: the kabupaten of Sumatera Utara named by Peraturan Presiden
+#: Nomor 63 Tahun 2020 tentang Penetapan Daerah Tertinggal Tahun 2020-2024 (signed 27 April
+#: 2020; setkab.go.id, 11 May 2020, jdih.setkab.go.id/PUUdoc/176108/Perpres_Nomor_63_Tahun_2020.pdf;
+#: reported with the list by medcom.id and sulselsatu.com, 8 May 2020): Nias 12.04, Nias Selatan
+#: 12.14, Nias Utara 12.24, Nias Barat 12.25 (62 kabupaten nationally).  Each row carries its
+#: legal basis, period and a note: the period ended in 2024, so replace the file when the next
+#: Perpres is issued.  Other provinces' rows can be added with their Kemendagri codes.
+DISADVANTAGED_LIST_FILE = "daerah_tertinggal_perpres_63_2020.csv"
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,20 @@ COLUMN_DEFS: Mapping[str, tuple[str, str, str, str]] = MappingProxyType(
             "Absolute need class: % of MSMEs without 4G (100, 75-99, 50-74, 25-49, 1-24, 0; "
             "na = no MSME).",
         ),
+        "eligible": (
+            "boolean",
+            "-",
+            "Memenuhi syarat BAKTI: daerah 3T (Perpres 63/2020) atau lokasi prioritas, dengan "
+            "UMKM tanpa 4G.",
+            "BAKTI-eligible: a 3T area (Perpres 63/2020) or a priority location, with MSMEs "
+            "without 4G.",
+        ),
+        "eligible_basis": (
+            "string",
+            "-",
+            "Dasar kelayakan BAKTI, dalam kata-kata (daftar, dasar hukum, periode).",
+            "Why the area is or is not BAKTI-eligible (list, legal basis, period).",
+        ),
         "speed_low_evidence": (
             "boolean",
             "-",

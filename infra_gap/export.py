@@ -62,6 +62,8 @@ CSV_COLUMNS = (
 )
 #: Stability and tier columns, written after the standard ones when the ranking has them.
 STABILITY_COLUMNS = ("tier", "rank_low", "rank_high", "top_n_share", "reason", "need_class")
+#: BAKTI eligibility (:mod:`infra_gap.eligibility`), written after the stability columns.
+ELIGIBILITY_COLUMNS = ("eligible", "eligible_basis")
 #: Per-area flags written after the indicators.
 FLAG_COLUMNS = ("speed_low_evidence", "operator_class", "evidence_conflict", "area_km2")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -87,6 +89,8 @@ COLUMN_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
         "operator_class": ("Kelas operator", "Operator class"),
         "evidence_conflict": ("Bukti bertentangan", "Conflicting evidence"),
         "area_km2": ("Luas (km²)", "Area (km²)"),
+        "eligible": ("Memenuhi syarat BAKTI", "BAKTI-eligible"),
+        "eligible_basis": ("Dasar kelayakan", "Eligibility basis"),
         "data_status": ("Status data", "Data status"),
         "kode_bps": ("Kode BPS", "BPS code"),
         "nama_kab": ("Kabupaten/kota", "Regency/city"),
@@ -191,7 +195,7 @@ def export_columns(ranked: pd.DataFrame, extra_columns: Sequence[str] = ()) -> l
     (``kode_bps``, ``nama_kab``, ``nama_kec``); absent ones are skipped.
     """
     cols = [c for c in CSV_COLUMNS if c in ranked.columns]
-    for group in (STABILITY_COLUMNS, extra_columns, INDICATORS, FLAG_COLUMNS):
+    for group in (STABILITY_COLUMNS, ELIGIBILITY_COLUMNS, extra_columns, INDICATORS, FLAG_COLUMNS):
         cols += [c for c in group if c in ranked.columns and c not in cols]
     cols += [c for c in ranked.columns if c.startswith("contrib_") and c not in cols]
     cols += [c for c in AREA_NAME_COLUMNS if c in ranked.columns and c not in cols]

@@ -358,6 +358,49 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "id": "{v} UMKM baru per Rp 1 miliar",
             "en": "{v} MSMEs newly covered per Rp 1 billion",
         },
+        # Eligibility (issue 16.1): why an area may or may not go to BAKTI.
+        "elig_3t": {
+            "id": "daerah tertinggal (3T): {nama}, {basis}, periode {period}",
+            "en": "disadvantaged (3T) area: {nama}, {basis}, period {period}",
+        },
+        "elig_priority": {
+            "id": "lokasi prioritas: {nama} ({source})",
+            "en": "priority location: {nama} ({source})",
+        },
+        "elig_contains_priority": {
+            "id": "memuat lokasi prioritas: {nama} ({source})",
+            "en": "contains a priority location: {nama} ({source})",
+        },
+        "elig_need": {
+            "id": "{n} UMKM tanpa sinyal 4G (blank spot)",
+            "en": "{n} MSMEs without 4G (blank spot)",
+        },
+        "elig_no_need": {
+            "id": "tetapi semua UMKM sudah tercakup 4G (bukan blank spot): tidak memenuhi syarat",
+            "en": "but every MSME is already covered by 4G (no blank spot): not eligible",
+        },
+        "elig_not_listed": {
+            "id": "bukan daerah 3T ({basis}) dan tidak ada di daftar prioritas: pembangunan "
+            "menjadi kewajiban operator",
+            "en": "not a 3T area ({basis}) and not on a priority list: left to the operators",
+        },
+        "elig_only": {
+            "id": "Hanya wilayah yang memenuhi syarat BAKTI",
+            "en": "Only BAKTI-eligible areas",
+        },
+        "elig_only_help": {
+            "id": "Memenuhi syarat: daerah 3T (Perpres 63/2020) atau lokasi prioritas, dengan "
+            "UMKM tanpa 4G. Wilayah lain tetap punya skor dan peringkat, ditandai tidak "
+            "memenuhi syarat.",
+            "en": "Eligible: a 3T area (Perpres 63/2020) or a priority location, with MSMEs "
+            "without 4G. Other areas keep their score and rank, marked not eligible.",
+        },
+        "col_eligible": {"id": "Syarat BAKTI", "en": "BAKTI-eligible"},
+        "elig_none": {
+            "id": "Tidak ada wilayah yang memenuhi syarat di pilihan ini; semua wilayah "
+            "ditampilkan.",
+            "en": "No eligible area in this selection; every area is shown.",
+        },
         # Tower sites (issue 8).
         "sites_summary": {
             "id": "{money} \u2192 {sites} menara \u2192 {msme} UMKM baru terjangkau",

@@ -206,6 +206,8 @@ def table_view(
         view[t("col_need_class", lang)] = [need_class_label(c, lang) for c in ranked["need_class"]]
     view[t("col_score", lang)] = ranked["score"]
     view[t("col_kode", lang)] = ranked["kode"]
+    if "eligible" in ranked:  # BAKTI eligibility: ineligible areas keep their rank, marked
+        view[t("col_eligible", lang)] = ranked["eligible"].astype(bool)
     names = list(INDICATORS) if every_indicator else [*_CORE, *weighted]
     for c in dict.fromkeys(k for k in INDICATORS if k in names and k in ranked.columns):
         pct = INDICATORS[c].unit == "%"

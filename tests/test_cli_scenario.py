@@ -9,11 +9,13 @@ from typer.testing import CliRunner
 
 from infra_gap import cli
 from infra_gap.cli_export import export_bytes, meta_for
+from infra_gap.eligibility import load_rules, with_eligibility
 from infra_gap.export import bare_column
 from infra_gap.pipeline import indicator_table, place_and_cover
 from infra_gap.presets import PRESETS
 from infra_gap.scenario import Scenario, run_scenario, scenario_from_toml, scenario_to_toml
 from infra_gap.stability import StabilityParams
+from tests.conftest import DATA
 
 runner = CliRunner()
 NEW_COLUMNS = ["tier", "rank_low", "rank_high", "top_n_share"]
@@ -64,9 +66,8 @@ def test_scenario_file_gives_the_same_bytes_as_the_app_path(tmp_path, demo_layer
     facts = place_and_cover(demo_layers, covered_min=loaded.covered_min)
     app_result = run_scenario(indicator_table(demo_layers, facts, level=loaded.level), loaded)
     # The app's CSV download (ui/cached.ranked_csv_bytes) is this call.
-    expected = export_bytes(
-        app_result.ranked, demo_layers, fmt=".csv", meta=meta_for(app_result), lang="id"
-    )
+    ranked = with_eligibility(app_result.ranked, load_rules(DATA), lang="id")
+    expected = export_bytes(ranked, demo_layers, fmt=".csv", meta=meta_for(app_result), lang="id")
     assert out.read_bytes() == expected
     table = _csv(out)
     assert {*NEW_COLUMNS, "reason"} <= set(table.columns)

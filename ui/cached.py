@@ -26,6 +26,7 @@ from infra_gap.cli_export import export_bytes, meta_for
 from infra_gap.cli_national import EngineRun, engine_table
 from infra_gap.config import GEO_CRS, CoverageParams
 from infra_gap.demo import load_demo
+from infra_gap.eligibility import EligibilityRules, load_rules, with_eligibility
 from infra_gap.inputs import InputPaths, Loaded, load_layers
 from infra_gap.layers import Layers
 from infra_gap.national_view import national_display, province_subset
@@ -60,6 +61,12 @@ def cache_dir() -> Path:
 
 TTL = 3600  # seconds an uploaded data set's results stay cached
 FLAT_KM = ReachParams().flat_km  # default reach: 8 km, a 42 m BAKTI tower on flat land
+
+
+@st.cache_resource(show_spinner=False)
+def eligibility_rules() -> EligibilityRules:
+    """The 3T list of Perpres 63/2020 shipped in ``data/``, read once."""
+    return load_rules(data_dir())
 
 
 @st.cache_resource(show_spinner=False)
@@ -195,7 +202,8 @@ def ranked_csv_bytes(key: str, text: str, lang: str, _layers: Layers) -> bytes:
     file made on click before the browser fetches it when many sessions run at once.
     """
     result = scenario_run(key, text, _layers)
-    return export_bytes(result.ranked, _layers, fmt=".csv", meta=meta_for(result), lang=lang)
+    ranked = with_eligibility(result.ranked, eligibility_rules(), lang=lang)  # as the CLI
+    return export_bytes(ranked, _layers, fmt=".csv", meta=meta_for(result), lang=lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32, ttl=TTL)

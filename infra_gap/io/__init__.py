@@ -1,5 +1,6 @@
 """The only package that opens files: vector, raster, tables and plain files."""
 
+from infra_gap.io.area_lists import read_area_list
 from infra_gap.io.bundle import GpkgMetadata, geopackage_bytes
 from infra_gap.io.cache import CacheWarning, load_or_build
 from infra_gap.io.files import atomic_path, file_sha256, read_json, write_bytes, write_json
@@ -53,6 +54,7 @@ __all__ = [
     "open_geotiff",
     "parse_coordinate",
     "raster_info",
+    "read_area_list",
     "read_areas",
     "read_areas_explained",
     "read_csv_table",
