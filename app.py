@@ -179,17 +179,19 @@ def _dd_changed(name: str, lang: str) -> None:
         ss[f"why_{name}_picked"] = True
 
 
-def _search_picked() -> None:
-    picked = st.session_state.get("search_pick")
-    if picked:
-        level, kode = picked.split(":", 1)
+def _search_picked(lang: str) -> None:
+    # One widget per language: a select box remembers the label it showed, and after a
+    # language switch it would hand back that label instead of "level:kode" (issue #19).
+    picked = st.session_state.get(f"search_pick_{lang}") or ""
+    level, _, kode = str(picked).partition(":")
+    if kode and level in LEVELS:
         _select(kode, level)
 
 
 def _search_label(value: str, names: dict[str, str], lang: str) -> str:
     if not value:
         return "\u2026"
-    level, kode = value.split(":", 1)
+    level, _, kode = value.partition(":")
     return f"{names.get(kode, '')} ({kode}) \u00b7 {t(f'level_{level}', lang)}"
 
 
@@ -658,8 +660,9 @@ with drill_cols[-1]:
                 t("search_pick", lang),
                 ["", *(f"{lv}:{k}" for lv, k, _ in found)],
                 format_func=lambda v: _search_label(v, names_by_code, lang),
-                key="search_pick",
+                key=f"search_pick_{lang}",
                 on_change=_search_picked,
+                args=(lang,),
             )
         else:
             st.caption(t("search_none", lang))

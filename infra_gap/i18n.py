@@ -9,6 +9,8 @@ import math
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from infra_gap.i18n_app import APP_TEXT
+
 __all__ = [
     "DEFAULT_LANG",
     "LANGS",
@@ -745,6 +747,7 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "areas are synthetic).",
         },
     }
+    | APP_TEXT
 )
 
 

@@ -279,9 +279,9 @@ def test_search_by_name_selects_the_area(at):
     nama = _table(at)["Nama"].iloc[4]
     kode = _table(at)["Kode"].iloc[4]
     at.text_input(key="search").set_value(nama).run()
-    labels = at.selectbox(key="search_pick").options
+    labels = at.selectbox(key="search_pick_id").options
     assert f"{nama} ({kode}) \u00b7 Kecamatan" in labels
-    at.selectbox(key="search_pick").set_value(f"kecamatan:{kode}").run()
+    at.selectbox(key="search_pick_id").set_value(f"kecamatan:{kode}").run()
     assert not at.exception
     assert at.selectbox(key="why_kecamatan").value == kode
     assert at.selectbox(key="dd_kabupaten_id").value == kode.rsplit(".", 1)[0]
