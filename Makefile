@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/python -c 'from infra_gap.demo import load_demo; from ui.cached import cache_dir, data_dir; load_demo(data_dir(), cache_dir())'
 	$(BIN)/streamlit run app.py --server.headless true --server.port $(PORT)
 
 lint: $(STAMP)

@@ -63,7 +63,8 @@ def offline_map(
     *,
     bounds: tuple[float, float, float, float],
     asset_base_url: str = ASSET_BASE_URL,
-    basemap: bool = True,
+    basemap: bool | str = True,
+    collapsed: bool = False,
 ) -> folium.Map:
     """Create an empty map that needs no internet, fitted to `bounds`.
 
@@ -77,8 +78,12 @@ def offline_map(
         whose files are not vendored, and for ``folium.Popup`` and ``folium.Icon`` (they
         need jQuery and Font Awesome, which are not vendored).
     basemap
-        Add OpenStreetMap tiles as an overlay that can be switched off. Offline the tiles
-        fail to load and the rest still paints on a light background.
+        Add OpenStreetMap tiles as an overlay that can be switched off (True), or the tiles
+        of this URL template (an office's own tile server, ``https://host/{z}/{x}/{y}.png``),
+        or none (False). Offline the tiles fail to load and the rest still paints on a light
+        background.
+    collapsed
+        Show the layer control as a button that opens on hover (it covers less of the map).
 
     Returns
     -------
@@ -97,10 +102,12 @@ def offline_map(
         tiles=None,
         zoom_snap=0.25,  # fit the bounds closely, not to the nearest whole zoom level
     )
-    if basemap:
+    if isinstance(basemap, str) and basemap:
+        folium.TileLayer(basemap, name="Basemap", attr="Basemap", overlay=True).add_to(m)
+    elif basemap is True:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", overlay=True).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=collapsed).add_to(m)
     return m
 
 
@@ -113,7 +120,8 @@ def priority_choropleth(
     layer_name: str,
     asset_base_url: str = ASSET_BASE_URL,
     highlight_codes: Collection[str] = (),
-    basemap: bool = True,
+    basemap: bool | str = True,
+    collapsed: bool = False,
     tick_format: Callable[[float], str] = "{:.1f}".format,
     nodata_label: str = "No data",
     shapes: AreaShapes | None = None,
@@ -133,7 +141,7 @@ def priority_choropleth(
         ``(column, label)`` pairs; the columns hold text already formatted for the UI.
     legend_title, layer_name
         Plain text for the legend and the layer control.
-    asset_base_url, basemap
+    asset_base_url, basemap, collapsed
         As in :func:`offline_map`.
     highlight_codes
         ``kode`` values outlined with a thicker border (for example the selected area).
@@ -166,7 +174,10 @@ def priority_choropleth(
     }
     tips = pd.DataFrame(drawn[["kode", *(col for col, _ in tooltip_fields)]])
     m = offline_map(
-        bounds=_drawn_bounds(drawn, shapes), asset_base_url=asset_base_url, basemap=basemap
+        bounds=_drawn_bounds(drawn, shapes),
+        asset_base_url=asset_base_url,
+        basemap=basemap,
+        collapsed=collapsed,
     )
     add_score_layer(
         m,

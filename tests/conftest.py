@@ -18,6 +18,12 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 
 
+@pytest.fixture(autouse=True)
+def _workspace_db(tmp_path, monkeypatch):
+    """Each test's app saves its workspaces in its own SQLite file (not the shared cache's)."""
+    monkeypatch.setenv("INFRA_GAP_DB", f"sqlite:///{tmp_path / 'workspaces.sqlite'}")
+
+
 @pytest.fixture
 def squares() -> gpd.GeoDataFrame:
     """Desa A (0-10 km) and B (10-20 km) side by side, and C overlapping B's right half.

@@ -271,8 +271,8 @@ def test_drill_down_to_a_desa_and_fill_the_checklist(at):
     status = _frame(at, "Status isian")
     assert "Hibah desa, 20x20 m" in status["Status isian"].tolist()
     assert at.session_state["checklist"][pick]["lahan"] == "Hibah desa, 20x20 m"
-    keys = {b.key for b in at.get("download_button")}
-    assert {"download_dossier", "download_csv", "download_xlsx", "download_gpkg"} <= keys
+    keys = {b.key for b in at.get("download_button")} | {b.key for b in at.button}
+    assert {"prepare_dossier", "download_csv", "prepare_xlsx", "prepare_gpkg"} <= keys
 
 
 def test_search_by_name_selects_the_area(at):
@@ -289,9 +289,11 @@ def test_search_by_name_selects_the_area(at):
 
 def test_every_download_format_is_offered(at):
     keys = {b.key for b in at.get("download_button")}
-    assert {"download_csv", "download_xlsx", "download_gpkg", "download_pdf"} <= keys
+    assert {"download_csv", "download_rejected", "download_scenario"} <= keys
     assert "download_csv_excel_id" in keys  # the Excel (Indonesia) CSV beside the plain one
-    assert {"download_dossier", "download_rejected", "download_scenario"} <= keys
+    # the slower formats are made on request (a spinner while they are made), then offered
+    prepare = {b.key for b in at.button}
+    assert {"prepare_xlsx", "prepare_gpkg", "prepare_pdf", "prepare_dossier"} <= prepare
 
 
 BOUNDARY = """{"type": "FeatureCollection", "features": [
@@ -475,7 +477,9 @@ def test_xlsx_download_has_the_proposed_sites(at, monkeypatch):
     monkeypatch.setattr(streamlit, "download_button", lambda *a, **k: spy(streamlit._main, *a, **k))
     _sites_on(at)
     sites = _frame(at, "UMKM baru terjangkau")
-    book = openpyxl.load_workbook(BytesIO(data["download_xlsx"]()))
+    at.button(key="prepare_xlsx").click().run()
+    assert not at.exception, at.exception
+    book = openpyxl.load_workbook(BytesIO(data["download_xlsx"]))
     assert "Lokasi usulan" in book.sheetnames
     rows = list(book["Lokasi usulan"].values)
     header = list(rows[0])

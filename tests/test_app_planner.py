@@ -34,3 +34,94 @@ def test_search_pick_then_switch_language_and_back_does_not_crash(at):
     at.radio(key="lang").set_value("id").run()
     assert not at.exception, at.exception
     assert at.selectbox(key="why_kecamatan").value == kode
+
+
+def _spy_downloads(monkeypatch) -> dict:
+    import streamlit
+    from streamlit.delta_generator import DeltaGenerator
+
+    data: dict = {}
+    original = DeltaGenerator.download_button
+
+    def spy(self, label, payload, *args, **kwargs):
+        data[kwargs.get("key")] = (label, payload)
+        return original(self, label, payload, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
+    monkeypatch.setattr(streamlit, "download_button", lambda *a, **k: spy(streamlit._main, *a, **k))
+    return data
+
+
+def test_a_link_reopens_the_view_and_the_checklist_lasts(at, monkeypatch):
+    """Filter, pick (as a map click does: no re-filter), fill the checklist; a new session
+    opened on the URL finds the filter, the area and the checklist; a second editor working
+    on an old copy of the field is warned, not allowed to overwrite."""
+    at.multiselect(key="kab_filter").set_value(["12.04", "12.14"]).run()
+    table = at.dataframe[0].value
+    assert len(table) == 45
+    third = table["Kode"].iloc[2]
+    at.session_state["pending_select"] = (third, "kecamatan")  # what a map click leaves
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="why_kecamatan").value == third
+    assert len(at.dataframe[0].value) == 45  # the click did not change the filter
+    other = AppTest.from_file(APP, default_timeout=300)  # a colleague, same workspace
+    other.query_params.update(dict(at.query_params))
+    other.run()
+    at.text_input(key=f"ck_lahan_{third}").set_value("Hibah desa").run()
+    at.text_input(key=f"ck_penjaga_{third}").set_value("Pak Lase").run()
+    link = dict(at.query_params)
+    assert link["kab"] == "12.04,12.14"
+    assert link["sel"] == third
+    assert link["ws"] == "Usulan BAKTI 2026"
+
+    again = AppTest.from_file(APP, default_timeout=300)  # a reload of the same URL
+    again.query_params.update(link)
+    again.run()
+    assert not again.exception, again.exception
+    assert again.multiselect(key="kab_filter").value == ["12.04", "12.14"]
+    assert again.selectbox(key="why_kecamatan").value == third
+    assert again.text_input(key=f"ck_lahan_{third}").value == "Hibah desa"
+    assert again.text_input(key=f"ck_penjaga_{third}").value == "Pak Lase"
+
+    # the colleague's page still shows the empty field; typing there must not overwrite it
+    assert other.selectbox(key="why_kecamatan").value == third
+    other.text_input(key=f"ck_lahan_{third}").set_value("Sewa").run()
+    assert not other.exception, other.exception
+    assert any("Hibah desa" in w.value and "Sewa" in w.value for w in other.warning)
+    assert other.text_input(key=f"ck_lahan_{third}").value == "Hibah desa"
+    at.run()
+    assert at.text_input(key=f"ck_lahan_{third}").value == "Hibah desa"
+
+
+def test_downloads_and_headline_follow_the_selection(at, monkeypatch):
+    from io import BytesIO
+
+    import pandas as pd
+    from pypdf import PdfReader
+
+    data = _spy_downloads(monkeypatch)
+    at.multiselect(key="kab_filter").set_value(["12.04", "12.14"]).run()
+    shown = at.dataframe[0].value
+    assert at.metric[0].value != "1.166.918"
+    label, csv = data["download_csv"]
+    assert "CSV" in label
+    assert "kB" in label
+    rows = pd.read_csv(BytesIO(csv), dtype={"kode": str}, encoding="utf-8-sig")
+    assert sorted(rows["kode"]) == sorted(shown["Kode"])
+    assert len(rows) == 45
+    assert rows["kode"].str[:5].isin(["12.04", "12.14"]).all()
+    at.button(key="prepare_pdf").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    label, pdf = data["download_pdf"]
+    assert "PDF 10 teratas" in label
+    assert label.endswith(("kB)", "MB)"))
+    text = "\n".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages)
+    assert "10 teratas di Kabupaten Nias dan Kabupaten Nias Selatan" in text
+    top10 = shown["Kode"].head(10).tolist()
+    assert all(k in text for k in top10)
+    import re
+
+    named = set(re.findall(r"\b12\.\d{2}\.\d{2}\b", text))
+    assert {k[:5] for k in named} == {"12.04", "12.14"}  # no kecamatan outside the selection

@@ -61,9 +61,12 @@ def server(demo_layers, tmp_path_factory):
         "--browser.gatherUsageStats",
         "false",
     ]
-    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
+    server_dir = tmp_path_factory.mktemp("server")
+    log_path = server_dir / "streamlit.log"
     log = open(log_path, "wb")  # noqa: SIM115  (closed at teardown)
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    env = {**os.environ, "INFRA_GAP_DB": f"sqlite:///{server_dir / 'workspaces.sqlite'}"}
+    env.pop("INFRA_GAP_TILES", None)  # no basemap: nothing may leave localhost
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -297,7 +300,7 @@ def test_two_kabupaten_filter_the_map_and_the_table(session):
         session.page.keyboard.press("Enter")
         session.idle()
     session.page.keyboard.press("Escape")
-    shown = "Menampilkan 45 wilayah di Kabupaten Nias, Kabupaten Nias Selatan"
+    shown = "Menampilkan 45 wilayah di Kabupaten Nias dan Kabupaten Nias Selatan"
     session.page.get_by_text(shown).first.wait_for(timeout=60_000)
     session.until(lambda: session.map.locator("path.leaflet-interactive").count() == 45)
     session.page.wait_for_timeout(1000)
@@ -308,7 +311,7 @@ def test_two_kabupaten_filter_the_map_and_the_table(session):
 def test_csv_download_has_every_kecamatan(session):
     session.open()
     with session.page.expect_download(timeout=120_000) as info:
-        session.page.get_by_role("button", name="Unduh CSV").click()
+        session.page.get_by_role("button", name="Unduh daftar peringkat (CSV").click()
     path = info.value.path()
     lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("rank,kode,nama,score")
@@ -363,3 +366,108 @@ def test_hostile_area_name_shows_as_text(session, tmp_path):
     assert page.locator("img[src='x']").count() == 0
     assert session.map.locator("img[src='x']").count() == 0
     assert not session.dialogs
+
+
+CODE_RE = r"\b12\.\d{2}\.\d{2}\b"
+
+
+def _codes_in_pdf(path: Path) -> tuple[set[str], str]:
+    import re
+
+    from pypdf import PdfReader
+
+    text = "\n".join(p.extract_text() for p in PdfReader(str(path)).pages)
+    return set(re.findall(CODE_RE, text)), text
+
+
+def test_planner_day(session):  # noqa: PLR0915  (one user's path, step by step)
+    """Issue #19's path: filter, sort, click, fill the checklist, switch language twice,
+    reload: the filter, the selection and the checklist are intact; the top-10 PDF and the
+    CSV hold only the selection's 45 kecamatan; nothing left localhost."""
+    page = session.page
+    t0 = time.monotonic()
+    page.goto(session.server, wait_until="domcontentloaded")
+    page.get_by_text("infra-gap").first.wait_for(timeout=60_000)
+    first_text = time.monotonic() - t0
+    print(f"first text {first_text:.1f} s")
+    session.page.get_by_text("DEMO SINTETIS").first.wait_for(timeout=300_000)
+    session.map.locator("path.leaflet-interactive").first.wait_for(timeout=120_000)
+    print(f"first map {time.monotonic() - t0:.1f} s (first session of this server)")
+    box = page.locator("[data-testid='stMultiSelect']").first
+    for code in ("(12.04)", "(12.14)"):
+        box.locator("input").first.click()
+        page.keyboard.type(code)
+        page.wait_for_timeout(800)
+        page.keyboard.press("Enter")
+        session.idle()
+    page.keyboard.press("Escape")
+    page.get_by_text("Menampilkan 45 wilayah").first.wait_for(timeout=60_000)
+    session.until(lambda: session.map.locator("path.leaflet-interactive").count() == 45)
+    session.choose("Urutkan menurut", "UMKM tanpa sinyal 4G")
+    # a click on the map selects an area and leaves the filter alone
+    before = session.picked()
+    iframe = page.locator("iframe[title*='streamlit_folium']").first
+    iframe.scroll_into_view_if_needed()
+    frame = iframe.element_handle().content_frame()
+    n = frame.locator("path.leaflet-interactive").count()
+    point = next(p for i in range(n // 2, n) if (p := frame.evaluate(INSIDE_JS, i)))
+    bbox = iframe.bounding_box()
+    page.mouse.move(bbox["x"] + point[0], bbox["y"] + point[1])
+    tooltip = frame.locator(".leaflet-tooltip").first
+    tooltip.wait_for(timeout=30_000)
+    tip = tooltip.inner_text()
+    code = next(w for w in tip.split() if w.startswith("12."))
+    assert len(tip.splitlines()) <= 8, tip  # compact: name, code, rank, score, 3 figures
+    page.mouse.click(bbox["x"] + point[0], bbox["y"] + point[1])
+    session.until(lambda: session.picked() != before)
+    session.idle()
+    assert f"({code})" in session.picked()
+    assert page.get_by_text("Menampilkan 45 wilayah").count()
+    assert session.map.locator("path.leaflet-interactive").count() == 45
+    for label, text in (("Status 3T", "3T (Perpres 63/2020)"), ("Penjaga lokasi", "Pak Lase")):
+        field = page.get_by_label(label, exact=True)
+        field.scroll_into_view_if_needed()
+        field.fill(text)
+        field.press("Enter")
+        session.idle()
+    session.shot("planner-filled")
+    page.get_by_text("English", exact=True).click()
+    page.get_by_text("SYNTHETIC DEMO").first.wait_for(timeout=60_000)
+    session.idle()
+    page.get_by_text("Bahasa Indonesia", exact=True).click()
+    page.get_by_text("DEMO SINTETIS").first.wait_for(timeout=60_000)
+    session.idle()
+    assert not page.get_by_text("This app has encountered an error").count()
+    url = page.url
+    assert "kab=12.04%2C12.14" in url or "kab=12.04,12.14" in url, url
+    page.reload(wait_until="domcontentloaded")
+    page.get_by_text("DEMO SINTETIS").first.wait_for(timeout=120_000)
+    session.idle()
+    page.get_by_text("Menampilkan 45 wilayah").first.wait_for(timeout=60_000)
+    session.selectbox("Pilih wilayah").wait_for(timeout=120_000)
+    session.idle()
+    assert f"({code})" in session.picked()
+    assert page.get_by_label("Status 3T", exact=True).input_value() == "3T (Perpres 63/2020)"
+    assert page.get_by_label("Penjaga lokasi", exact=True).input_value() == "Pak Lase"
+    assert session.value("Urutkan menurut").startswith("UMKM tanpa sinyal 4G")
+    session.map.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    session.shot("planner-reloaded")
+    # downloads hold the selection only
+    kab = {"12.04", "12.14"}
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name="Unduh daftar peringkat (CSV").click()
+    lines = Path(info.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    codes = [line.split(",")[1] for line in lines[1:]]
+    assert len(codes) == 45
+    assert {c[:5] for c in codes} == kab
+    page.get_by_role("button", name="Siapkan berkas PDF teratas").click()
+    download = page.get_by_role("button", name="Unduh berkas PDF 10 teratas")
+    download.wait_for(timeout=180_000)
+    with page.expect_download(timeout=120_000) as info:
+        download.click()
+    found, text = _codes_in_pdf(Path(info.value.path()))
+    assert "10 teratas di Kabupaten Nias dan Kabupaten Nias Selatan" in text
+    assert found, "the PDF names no kecamatan"
+    assert {c[:5] for c in found} <= kab, sorted(found)
+    session.shot("planner-downloads")
+    assert session.blocked == [], session.blocked[:5]  # nothing left localhost

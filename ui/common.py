@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 
 import folium
@@ -17,15 +18,32 @@ from infra_gap.score_map import AreaShapes
 from infra_gap.stability import StabilityParams
 from infra_gap.views import md_escape, table_view, tooltip_fields
 
+#: The hover tooltip: name, code, rank, score and three key figures (the rest is in the
+#: detail panel); 30 rows were taller than the map and hid the name.
+COMPACT_TOOLTIP = ("tt_nama", "tt_kode", "tt_rank", "tt_score", "tt_msme", "tt_uncovered",
+                   "tt_share")  # fmt: skip
+TILES_ENV = "INFRA_GAP_TILES"
+
+
+def office_tiles() -> str:
+    """The office's own tile server (``INFRA_GAP_TILES``, an http(s) URL template with
+    ``{z}``, ``{x}`` and ``{y}``), or "": no third-party basemap by default."""
+    url = os.environ.get(TILES_ENV, "").strip()
+    ok = url.startswith(("https://", "http://")) and all(p in url for p in ("{z}", "{x}", "{y}"))
+    return url if ok else ""
+
 
 def priority_map(
     frame: gpd.GeoDataFrame, shapes: AreaShapes, lang: str, *, top_n: int, pick: str = ""
 ) -> folium.Map:
     """The priority choropleth of a map frame, labelled in `lang` (demo and national)."""
+    fields = [f for f in tooltip_fields(frame, lang, top_n=top_n) if f[0] in COMPACT_TOOLTIP]
     return maps.priority_choropleth(
         frame,
         value_col="score",
-        tooltip_fields=tooltip_fields(frame, lang, top_n=top_n),
+        tooltip_fields=fields,
+        basemap=office_tiles() or False,
+        collapsed=True,
         legend_title=t("legend_score", lang),
         layer_name=t("layer_priority", lang),
         tick_format=lambda v: fmt_num(v, lang, decimals=1),
@@ -43,11 +61,19 @@ def ranked_table(
     weights: Mapping[str, float],
     key: str,
     every_indicator: bool = False,
+    selection_rank: pd.Series | None = None,
 ) -> None:
-    """The ranked table (demo and national), its top-N share as a bar, and the tier rule."""
+    """The ranked table (demo and national), its top-N share as a bar, and the tier rule.
+
+    With ``selection_rank`` (a filtered list: ranks by index) the rank within the selection
+    is shown beside the province-wide rank.
+    """
     top_col = t("col_top_share", lang).format(n=top_n)
+    view = table_view(ranked, lang, top_n=top_n, weighted=weights, every_indicator=every_indicator)
+    if selection_rank is not None:
+        view.insert(1, t("col_rank_sel", lang), selection_rank.reindex(view.index))
     st.dataframe(
-        table_view(ranked, lang, top_n=top_n, weighted=weights, every_indicator=every_indicator),
+        view,
         hide_index=True,
         height=430,
         key=key,

@@ -1,0 +1,141 @@
+"""The selected area's panel: why it ranks there, how sure that is (in words), its indicators,
+the BAKTI checklist and a note (saved in the workspace), and its dossier."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from infra_gap.dossier import CHECKLIST_FIELDS
+from infra_gap.i18n import fmt_int, fmt_pct, t
+from infra_gap.layers import Layers
+from infra_gap.pipeline import PointFacts
+from infra_gap.scenario import ScenarioResult
+from infra_gap.views import (
+    checklist_view,
+    contribution_view,
+    indicator_view,
+    md_escape,
+    rank_range,
+    reason,
+)
+from infra_gap.workspace import Store
+from ui.downloads import dossier_button
+from ui.filter import Selection
+from ui.state import drill, mark_picked
+from ui.workspace_ui import field_widgets, show_conflict
+
+
+def how_sure(row: Mapping[str, object], top_n: int, lang: str) -> str:
+    """The top-N share in words: 0% means "not in the top N in any draw", not "unknown"."""
+    share = float(row["top_n_share"])  # type: ignore[arg-type]
+    pct = fmt_pct(share, lang, decimals=0)
+    if share <= 0:
+        key = "sure_never"
+    elif share >= 0.8:
+        key = "sure_high"
+    elif share >= 0.05:
+        key = "sure_some"
+    else:
+        key = "sure_rare"
+    return t(key, lang).format(n=top_n, pct=pct)
+
+
+def detail_panel(
+    *,
+    ranked: pd.DataFrame,
+    sel: Selection,
+    result: ScenarioResult,
+    layers: Layers,
+    facts: PointFacts,
+    sites: gpd.GeoDataFrame | None,
+    level: str,
+    levels: list[str],
+    top_n: int,
+    db: Store | None,
+    ws: int | None,
+    checklist: Mapping[str, Mapping[str, str]],
+    lang: str,
+) -> str:
+    """Draw the panel; return the area shown."""
+    why_key = f"why_{level}"
+    st.subheader(t("why_title", lang))
+    show_conflict(lang)
+    shown = sel.shown
+    # Labels carry no rank, so the chosen area stays chosen when the weights reorder the list.
+    labels = {k: f"{n} ({k})" for k, n in zip(shown["kode"], shown["nama"], strict=True)}
+    why_left, why_right = st.columns([2, 3])
+    with why_left:
+        pick = st.selectbox(
+            t("why_pick", lang), list(labels), format_func=labels.get, key=why_key,
+            on_change=mark_picked, args=(why_key,),
+        )  # fmt: skip
+        row = ranked.set_index("kode").loc[pick]
+        st.markdown(f"**{reason(row, lang)}**")
+        if sel.filtered:
+            within = shown["kode"].tolist().index(pick) + 1
+            st.caption(
+                t("rank_both", lang).format(
+                    sel=fmt_int(within, lang),
+                    n=fmt_int(len(shown), lang),
+                    where=md_escape(sel.title),
+                    rank=fmt_int(row["rank"], lang),
+                    total=fmt_int(len(ranked), lang),
+                )
+            )
+        m1, m2, m3 = st.columns(3)
+        m1.metric(t("col_tier", lang), fmt_int(row["tier"], lang))
+        m2.metric(t("col_rank_range", lang), rank_range(row["rank_low"], row["rank_high"], lang))
+        m3.metric(
+            t("metric_top_share", lang).format(n=top_n),
+            fmt_pct(row["top_n_share"], lang, decimals=0),
+            help=t("col_top_share", lang).format(n=top_n),
+        )
+        st.caption(how_sure(row, top_n, lang))
+        child = {"kabupaten": "kecamatan", "kecamatan": "desa"}.get(level)
+        if sel.hierarchy and child in levels:
+            st.button(
+                t("drill_down", lang).format(
+                    child=t(f"level_{child}", lang), nama=md_escape(str(row["nama"]))
+                ),
+                key="drill_down",
+                on_click=drill,
+                args=(pick, level, child),
+            )
+    with why_right:
+        contrib_col = t("col_contribution", lang)
+        st.dataframe(
+            contribution_view(row, result.weights, lang),
+            hide_index=True,
+            key="why_contrib",
+            column_config={
+                contrib_col: st.column_config.ProgressColumn(
+                    contrib_col,
+                    format="%.3f",
+                    min_value=0.0,
+                    max_value=max(float(row["score"]), 1e-9),
+                ),
+                t("col_weight", lang): st.column_config.NumberColumn(format="%.2f"),
+            },
+        )
+    ind_col, ck_col = st.columns([3, 2])
+    with ind_col:
+        st.markdown(f"##### {t('indicators_title', lang)}")
+        st.dataframe(indicator_view(row, lang), hide_index=True, key="why_indicators", height=280)
+    with ck_col:
+        st.markdown(f"##### {t('checklist_title', lang)}")
+        field_widgets(db, ws, pick, CHECKLIST_FIELDS, lang)
+        pick_checklist = {pick: dict(checklist.get(pick, {}))}
+        st.dataframe(
+            checklist_view(pick_checklist[pick], CHECKLIST_FIELDS, lang),
+            hide_index=True,
+            key="why_checklist",
+        )
+        dossier_button(
+            ranked=ranked, result=result, layers=layers, facts=facts, sites=sites, pick=pick,
+            nama=str(row["nama"]), checklist=pick_checklist, lang=lang,
+        )  # fmt: skip
+    return str(pick)

@@ -1,0 +1,132 @@
+"""The priority map panel: the choropleth of the shown areas, evidence layers and a click that
+opens an area's detail (it never changes the filter)."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from infra_gap import map_layers, maps
+from infra_gap.errors import InfraGapError
+from infra_gap.i18n import fmt_num, t
+from infra_gap.layers import Layers
+from infra_gap.views import code_path, map_frame, md_escape
+from ui.cached import display_areas, evidence, map_shapes, province_map_bytes
+from ui.common import priority_map
+from ui.filter import Selection
+
+MAP_BUDGET = 3_000_000  # bytes of map HTML at most; above it, desa one kabupaten at a time
+
+
+def map_panel(
+    *,
+    ranked: pd.DataFrame,
+    sel: Selection,
+    layers: Layers,
+    data_key: str,
+    level: str,
+    covered_min: float,
+    top_n: int,
+    pick: str,
+    on: dict[str, bool],
+    sites: gpd.GeoDataFrame | None,
+    lang: str,
+) -> None:
+    """Draw the map; a click on an area shows it in the detail panel (next run)."""
+    ss = st.session_state
+    prefix, kab_codes, shown_ranked = sel.prefix, sel.kab_codes, sel.shown
+    names_by_code = sel.names_by_code
+    st.subheader(t("map", lang))
+    map_prefix = prefix
+    map_bytes = 0
+    if level == "desa":
+        try:
+            map_bytes = province_map_bytes(data_key, level, float(covered_min), layers)
+        except InfraGapError:  # measured under the default weights: if those fail, be careful
+            map_bytes = MAP_BUDGET + 1
+    too_big = map_bytes > MAP_BUDGET
+    if too_big and not map_prefix:
+        map_prefix = code_path(pick).get("kabupaten", "")
+    if too_big:
+        mb = map_bytes / 1e6
+        st.caption(
+            t("desa_one_kab", lang).format(
+                mb=fmt_num(mb, lang, decimals=1),
+                nama=md_escape(names_by_code.get(map_prefix, map_prefix)),
+            )
+        )
+    display = display_areas(data_key, level, layers)
+    if map_prefix:
+        display = display[display["kode"].str.startswith(map_prefix + ".")]
+    elif kab_codes:
+        display = display[display["kode"].isin(shown_ranked["kode"])]
+    fmap = priority_map(
+        map_frame(display, ranked, lang),
+        map_shapes(data_key, level, map_prefix, layers), lang, top_n=int(top_n), pick=pick,
+    )  # fmt: skip
+    legend = _evidence_layers(fmap, layers, data_key, covered_min, on, sites, lang)
+    if legend:
+        maps.add_legend(fmap, t("legend_layers", lang), legend)
+    # Only a click (the clicked feature) is sent back: panning and zooming do not rerun.
+    clicked_map = st_folium(
+        fmap,
+        returned_objects=["last_active_drawing"],
+        height=480,
+        use_container_width=True,
+        key=f"map_{data_key[:16]}_{level}_{map_prefix}",
+    )
+    st.caption(t("map_hint", lang))
+    drawing = (clicked_map or {}).get("last_active_drawing") or {}
+    clicked = str((drawing.get("properties") or {}).get("kode") or "")
+    if clicked and clicked != ss.get("map_clicked"):
+        ss["map_clicked"] = clicked
+        ss["pending_select"] = (clicked, level)
+        st.rerun()
+
+
+def _evidence_layers(
+    fmap: folium.Map,
+    layers: Layers,
+    data_key: str,
+    covered_min: float,
+    on: dict[str, bool],
+    sites: gpd.GeoDataFrame | None,
+    lang: str,
+) -> list[tuple[str, str]]:
+    """Add the evidence layers switched on, and proposed sites; their legend entries."""
+    legend: list[tuple[str, str]] = []
+    if any(on.values()):
+        with st.spinner(t("layers_loading", lang)):
+            ev = evidence(data_key, float(covered_min), layers)
+        if on["msme"] and ev.cells is not None:
+            legend += map_layers.add_msme_density(
+                fmap, None, None, None, cells=ev.cells, name_all=t("layer_msme", lang),
+                name_uncovered=t("layer_msme_uncovered", lang),
+            )  # fmt: skip
+        if on["coverage"] and ev.coverage is not None:
+            legend += map_layers.add_coverage(
+                fmap, ev.coverage, covered_min=float(covered_min),
+                name=t("layer_coverage", lang), show=True,
+            )  # fmt: skip
+        if on["speed"] and ev.speed is not None:
+            legend += map_layers.add_speed_tiers(
+                fmap, ev.speed, name=t("layer_speed", lang),
+                labels=[t(f"speed_tier_{i}", lang) for i in range(1, 5)], show=True,
+            )  # fmt: skip
+        if on["towers"] and layers.towers is not None:
+            legend += map_layers.add_towers(
+                fmap, layers.towers, name=t("layer_towers", lang), show=True
+            )
+        if on["backbone"] and layers.backbone is not None:
+            legend += map_layers.add_backbone(
+                fmap, layers.backbone, name=t("layer_backbone", lang),
+                pop_label=t("layer_pop", lang), show=True,
+            )  # fmt: skip
+    if sites is not None and len(sites):
+        legend += map_layers.add_sites(
+            fmap, sites, name=t("layer_sites", lang), tooltip=t("sites_tooltip", lang), lang=lang
+        )
+    return legend

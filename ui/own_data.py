@@ -1,0 +1,180 @@
+"""Own data: the upload panel, loading the files with the library, the data-quality panel."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from infra_gap.config import LEVELS
+from infra_gap.errors import InfraGapError
+from infra_gap.export import rejected_csv, rejected_rows, row_accounts
+from infra_gap.hardening import safe_label
+from infra_gap.i18n import fmt_int, fmt_num, t
+from infra_gap.inputs import InputPaths
+from infra_gap.layers import Layers
+from infra_gap.pipeline import PointFacts
+from infra_gap.scenario import Scenario
+from infra_gap.views import accounts_view, md_escape, rejected_view
+from ui.cached import boundary_measures, own_data
+from ui.common import error_text, forget, index_of, sync
+from ui.provenance_panel import provenance_fields, with_provenance
+from ui.state import reset_selection
+
+DEMO = "demo"
+UPLOADS = ("areas", "msme", "coverage", "towers", "speed_tiles", "backbone")
+
+
+def load_own(lang: str) -> None:
+    """Read the uploaded files with the library (same checks and messages as the CLI)."""
+    ss = st.session_state
+    files = {k: ss.get(f"up_{k}") for k in UPLOADS}
+    if files["areas"] is None or files["msme"] is None:
+        ss["own_error"] = t("up_need", lang)
+        return
+    data = {k: f.getvalue() for k, f in files.items() if f is not None}
+    options = {
+        "areas_layer": ss.get("up_layer"),
+        "id_col": ss.get("up_id_col"),
+        "name_col": ss.get("up_name_col"),
+        "lat_col": ss.get("up_lat"),
+        "lon_col": ss.get("up_lon"),
+    }
+    options = {k: (v or "").strip() or None for k, v in options.items()}
+    level = ss.get("up_level", "auto")
+    nodata_text = (ss.get("up_nodata") or "").strip().replace(",", ".")
+    try:
+        nodata = float(nodata_text) if nodata_text else None
+    except ValueError:
+        ss["own_error"] = t("up_nodata_bad", lang)
+        return
+    digest = hashlib.sha256(f"{level}|{nodata}|{sorted(options.items())!r}".encode())
+    for k in UPLOADS:
+        digest.update(f"|{k}|{files[k].name if files[k] else ''}|".encode())
+        digest.update(hashlib.sha256(data.get(k, b"")).digest())
+    key = f"own-{digest.hexdigest()}"
+    paths = InputPaths(
+        areas=data["areas"],
+        msme=data["msme"],
+        level=level,
+        coverage=data.get("coverage"),
+        coverage_nodata=nodata,
+        towers=data.get("towers"),
+        speed_tiles=data.get("speed_tiles"),
+        backbone=data.get("backbone"),
+        names={k: f.name for k, f in files.items() if f is not None},
+        **options,  # type: ignore[arg-type]
+    )
+    try:
+        loaded = with_provenance(own_data(key, paths))
+    except InfraGapError as err:
+        ss["own_error"] = error_text(err, lang)
+        return
+    ss["own"] = {"key": key, "name": files["areas"].name, "loaded": loaded}
+    reset_selection()
+    ss["level"] = loaded.level
+    forget("level")
+
+
+def back_to_demo() -> None:
+    st.session_state.pop("own", None)
+    reset_selection()
+    st.session_state["level"] = Scenario().level
+    forget("level")
+
+
+def data_quality(layers: Layers, facts: PointFacts | None, own: dict | None, lang: str) -> None:
+    """The "Kualitas data" panel: rows read/placed/rejected per source, rejected rows,
+    boundary repairs, overlaps and gaps."""
+    data_key = own["key"] if own is not None else DEMO
+    with st.expander(t("dq_title", lang), expanded=own is not None):
+        if own is None:
+            st.caption(t("dq_demo", lang))
+        st.dataframe(
+            accounts_view(row_accounts(layers, facts.accounts if facts else ()), lang),
+            hide_index=True,
+            key="dq_accounts",
+        )
+        if own is not None:
+            report = own["loaded"].boundary
+            pairs, overlap_km2, gap_km2 = boundary_measures(data_key, own["loaded"])
+            st.caption(
+                " \u00b7 ".join(
+                    [
+                        t("dq_repairs", lang).format(n=fmt_int(len(report.repairs), lang)),
+                        t("dq_overlaps", lang).format(
+                            n=fmt_int(pairs, lang), km2=fmt_num(overlap_km2, lang, decimals=2)
+                        ),
+                        t("dq_gaps", lang).format(km2=fmt_num(gap_km2, lang, decimals=2)),
+                    ]
+                )
+            )
+            if len(report.repairs):
+                st.dataframe(report.repairs, hide_index=True, key="dq_repairs")
+        rejected = rejected_rows(layers, facts.rejected if facts else None)
+        st.caption(f"{t('dq_rejected_rows', lang)}: {fmt_int(len(rejected), lang)}")
+        if len(rejected):
+            st.dataframe(
+                rejected_view(rejected.head(1000), lang), hide_index=True, key="dq_rejected"
+            )
+        st.download_button(
+            t("dq_download", lang),
+            rejected_csv(rejected),
+            file_name=f"{safe_label(f'infra-gap-rejected-{data_key[:12]}')}.csv",
+            mime="text/csv",
+            key="download_rejected",
+            on_click="ignore",
+        )
+
+
+def own_data_panel(own: dict | None, lang: str) -> None:
+    """The sidebar's upload boxes and the button that loads them."""
+    ss = st.session_state
+    with st.expander(t("own_data", lang), expanded=own is not None):
+        st.caption(t("own_help", lang))
+        st.file_uploader(
+            t("up_areas", lang),
+            type=["geojson", "json", "gpkg", "zip", "parquet"],
+            key="up_areas",
+        )
+        ss.setdefault("up_level", "auto")
+        st.selectbox(
+            t("up_level", lang),
+            ("auto", *LEVELS),
+            index=index_of("up_level", lang, ("auto", *LEVELS)),
+            format_func=lambda lv: t(f"level_{lv}", lang),
+            key=f"up_level_{lang}",
+            on_change=sync,
+            args=("up_level", lang),
+        )
+        lc1, lc2, lc3 = st.columns(3)
+        lc1.text_input(t("up_layer", lang), key="up_layer")
+        lc2.text_input(t("up_id_col", lang), key="up_id_col")
+        lc3.text_input(t("up_name_col", lang), key="up_name_col")
+        st.file_uploader(
+            t("up_msme", lang), type=["csv", "txt", "xlsx", "parquet", "gpkg", "geojson"],
+            key="up_msme",
+        )  # fmt: skip
+        mc1, mc2 = st.columns(2)
+        mc1.text_input(t("up_lat", lang), key="up_lat")
+        mc2.text_input(t("up_lon", lang), key="up_lon")
+        st.file_uploader(t("up_coverage", lang), type=["tif", "tiff"], key="up_coverage")
+        st.text_input(t("up_nodata", lang), key="up_nodata")
+        st.file_uploader(t("up_towers", lang), type=["csv", "gz", "parquet"], key="up_towers")
+        st.file_uploader(
+            t("up_speed", lang), type=["parquet", "csv", "zip", "gpkg"], key="up_speed_tiles"
+        )
+        st.file_uploader(
+            t("up_backbone", lang), type=["geojson", "json", "gpkg", "zip", "parquet"],
+            key="up_backbone",
+        )  # fmt: skip
+        provenance_fields(lang)
+        st.button(t("up_run", lang), key="up_run", on_click=load_own, args=(lang,))
+        if "own_error" in ss:
+            st.error(ss.pop("own_error"))
+        if own is not None:
+            st.caption(t("own_in_use", lang).format(name=md_escape(own["name"])))
+            for note in own["loaded"].notes:
+                shown = st.warning if note.startswith("warning:") else st.caption
+                shown(md_escape(note))
+            st.button(t("back_to_demo", lang), key="back_to_demo", on_click=back_to_demo)

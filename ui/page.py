@@ -1,0 +1,266 @@
+"""The demo and own-data page, composed of the panels in `ui/` (run by app.py)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from infra_gap.config import LEVELS
+from infra_gap.eligibility import with_eligibility
+from infra_gap.errors import InfraGapError
+from infra_gap.hardening import check_environment
+from infra_gap.i18n import DEFAULT_LANG, LANGS, fmt_int, fmt_pct, t
+from infra_gap.layers import Layers
+from infra_gap.pipeline import PointFacts
+from infra_gap.registry import uses_siting
+from infra_gap.scenario import ScenarioResult, scenario_to_toml
+from infra_gap.siteplan import SitePlan
+from infra_gap.uncertainty import correlation_warnings, cost_line
+from infra_gap.views import indicator_label, md_escape
+from infra_gap.workspace import Store
+from ui.cached import (
+    candidate_plots,
+    demo_layers,
+    eligibility_rules,
+    point_facts,
+    scenario_run,
+    site_plan,
+)
+from ui.common import error_text, forget, ranked_table, scenario_of
+from ui.detail import detail_panel
+from ui.downloads import downloads
+from ui.filter import Selection, area_filter, sort_box, sorted_by
+from ui.links import read_link, view_of, write_link
+from ui.map_panel import map_panel
+from ui.national_page import national_page
+from ui.own_data import DEMO, data_quality, own_data_panel
+from ui.panels import scenario_panel, sites_panel, sources_panel
+from ui.sidebar import NATIONAL, Settings, Tools, settings, tools
+from ui.state import start_session
+from ui.workspace_ui import checklists, store, workspace_box
+
+
+def page(boot: DeltaGenerator) -> None:
+    """The page; `boot` is the placeholder app.py filled before the imports."""
+    st.markdown(
+        "<style>h1 {font-size: 1.9rem !important; padding-top: 0 !important;}"
+        ' .block-container, [data-testid="stMainBlockContainer"] {padding-top: 3.4rem !important;}'
+        "</style>",
+        unsafe_allow_html=True,
+    )
+    try:
+        check_environment()
+    except InfraGapError as env_err:
+        st.error(error_text(env_err, DEFAULT_LANG))
+        st.stop()
+    ss = st.session_state
+    db = store()
+    start_session()
+    read_link(db)  # a link (or the workspace's last view) reopens the same view, once per session
+    _lang0 = ss.get("lang", DEFAULT_LANG) if ss.get("lang") in LANGS else DEFAULT_LANG
+
+    national = ss.setdefault("source", DEMO) == NATIONAL
+    own = None if national else ss.get("own")
+    # Text first: the title and what is loading show before the data (cold start, issue #19).
+    head = boot
+    with head.container():
+        st.title(t("nat_title" if national else "app_title", _lang0))
+        st.caption(t("nat_caption" if national else "app_caption", _lang0))
+    data_key, layers, levels = _data(own, national=national, lang=_lang0)
+
+    cfg = settings(national=national, levels=levels, data_key=data_key, layers=layers)
+    lang = cfg.lang
+    with head.container():
+        st.title(t("nat_title" if national else "app_title", lang))
+        st.caption(t("nat_caption" if national else "app_caption", lang))
+    if national or layers is None:
+        if cfg.data_error is not None:
+            st.error(error_text(cfg.data_error, lang))
+        else:
+            national_page(cfg.nat_chosen, cfg.choices(), cfg.nat_province, lang)
+        st.stop()
+
+    tl = tools(layers, lang)
+    with st.sidebar:
+        own_data_panel(own, lang)
+    ws = workspace_box(db, lang)
+
+    _demo_page(
+        db=db, ws=ws, cfg=cfg, tl=tl, own=own, data_key=data_key, layers=layers, levels=levels
+    )
+
+
+def _demo_page(
+    *, db: Store | None, ws: int | None, cfg: Settings, tl: Tools, own: dict | None,
+    data_key: str, layers: Layers, levels: list[str],
+) -> None:  # fmt: skip
+    """The demo or own-data page below the title."""
+    ss = st.session_state
+    lang, level, top_n, covered_min = cfg.lang, cfg.level, int(cfg.top_n), float(cfg.covered_min)
+    if cfg.data_error is not None:
+        st.error(error_text(cfg.data_error, lang))
+        data_quality(layers, None, own, lang)
+        st.stop()
+    facts = point_facts(data_key, covered_min, layers)  # cached by the indicators above
+    if layers.synthetic:
+        st.warning(t("synthetic_banner", lang), icon="\u26a0\ufe0f")
+
+    try:
+        scenario = scenario_of(**cfg.choices())
+        with st.spinner(t("efficiency_loading" if uses_siting(cfg.weights) else "loading", lang)):
+            scenario_text = scenario_to_toml(replace(scenario, name=""))
+            result = scenario_run(data_key, scenario_text, layers)
+    except InfraGapError as err:
+        st.error(error_text(err, lang))
+        st.stop()
+    ranked = result.ranked.copy(deep=False)  # the cached result is shared by every session
+    ranked = with_eligibility(ranked, eligibility_rules(), lang=lang)  # a new frame
+    plan, plots, plots_key = _site_plan(tl, data_key, covered_min, layers, lang)
+    sites = plan.sites if plan is not None else None
+    if result.dropped:
+        names = ", ".join(indicator_label(k, lang) for k in result.dropped)
+        st.warning(t("dropped_warning", lang).format(names=names))
+    for warning in correlation_warnings(
+        result.correlated, lang, labels={k: indicator_label(k, lang) for k in result.weights}
+    ):
+        st.warning(warning)
+    st.caption(cost_line(result.scenario.stability.as_meta(), result.stability_seconds, lang))
+
+    sel = area_filter(ranked, layers, levels, level, data_key, lang, preset=cfg.preset)
+    shown = sel.shown
+    # The detail area: picked in the detail box, on the map, in the drill-down or by search.
+    why_key = f"why_{level}"
+    if not ss.get(f"{why_key}_picked") or ss.get(why_key) not in set(shown["kode"]):
+        ss[why_key] = shown["kode"].iloc[0]  # follow rank 1 (of the shown list) until a pick
+        ss.pop(f"{why_key}_picked", None)
+    pick = str(ss[why_key])
+    checklist = checklists(db, ws)
+    ss["checklist"] = checklist
+
+    _headline(sel, lang)
+
+    _map_and_table(
+        ranked=ranked, sel=sel, result=result, layers=layers, facts=facts, sites=sites,
+        checklist=checklist, data_key=data_key, scenario_text=scenario_text, level=level,
+        top_n=top_n, covered_min=covered_min, on=tl.on, pick=pick, lang=lang,
+    )  # fmt: skip
+
+    _rows_line(facts, lang)
+    sites_panel(plan, layers, data_key, covered_min, tl, plots_key, plots, lang)
+    pick = detail_panel(
+        ranked=ranked, sel=sel, result=result, layers=layers, facts=facts, sites=sites, level=level,
+        levels=levels, top_n=top_n, db=db, ws=ws, checklist=checklist, lang=lang,
+    )  # fmt: skip
+    data_quality(layers, facts, own, lang)
+    scenario_panel(scenario, ranked, layers, data_key, level, top_n, db, ws, lang)
+    sources_panel(layers, lang)
+    write_link(
+        view_of(level=level, preset=cfg.preset, weights=cfg.weights, sel=sel, pick=pick),
+        lang=lang, db=db, ws=ws,
+    )  # fmt: skip
+
+
+def _data(own: dict | None, *, national: bool, lang: str) -> tuple[str, Layers | None, list[str]]:
+    """The data set's key, its layers (None for a national run) and its levels."""
+    ss = st.session_state
+    layers = None
+    data_key = DEMO
+    if own is not None:
+        data_key, layers = own["key"], own["loaded"].layers
+    elif not national:  # a national run never loads the demo
+        with st.spinner(t("loading_demo", lang)):
+            layers = demo_layers()
+    levels = (
+        list(LEVELS) if national or layers is None else [lv for lv in LEVELS if lv in layers.areas]
+    )
+    if ss["level"] not in levels:
+        ss["level"] = levels[-1]
+        forget("level")
+    return data_key, layers, levels
+
+
+def _site_plan(
+    tl: Tools, data_key: str, covered_min: float, layers: Layers, lang: str
+) -> tuple[SitePlan | None, gpd.GeoDataFrame | None, str]:
+    """The proposed sites when siting is on (errors said in the page)."""
+    plan: SitePlan | None = None
+    plots, plots_key = None, ""
+    if tl.sites_on:
+        try:
+            if tl.plots_file is not None:
+                plot_bytes = tl.plots_file.getvalue()  # type: ignore[attr-defined]
+                plots_name = str(tl.plots_file.name)  # type: ignore[attr-defined]
+                plots_key = hashlib.sha256(plots_name.encode() + b"\0" + plot_bytes).hexdigest()
+                plots = candidate_plots(plots_key, plots_name, plot_bytes)
+            with st.spinner(t("sites_running", lang)):
+                plan = site_plan(
+                    data_key, covered_min, tl.site_radius, tl.site_terrain,
+                    None if tl.by_count else tl.budget_bn * 1e9,
+                    tl.site_count if tl.by_count else None, layers, plots_key, tl.only_plots, plots,
+                )  # fmt: skip
+        except InfraGapError as err:
+            st.error(error_text(err, lang))
+
+    return plan, plots, plots_key
+
+
+def _headline(sel: Selection, lang: str) -> None:
+    """MSMEs, uncovered MSMEs and their share, of the shown areas."""
+    shown = sel.shown
+    total, uncovered = int(shown["msme_total"].sum()), int(shown["msme_uncovered"].sum())
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("metric_msme", lang), fmt_int(total, lang))
+    c2.metric(t("metric_uncovered", lang), fmt_int(uncovered, lang))
+    c3.metric(t("metric_share", lang), fmt_pct(uncovered / total if total else float("nan"), lang))
+    if sel.filtered:
+        st.caption(t("metric_in", lang).format(where=md_escape(sel.title)))
+
+
+def _map_and_table(
+    *, ranked: pd.DataFrame, sel: Selection, result: ScenarioResult, layers: Layers,
+    facts: PointFacts, sites: gpd.GeoDataFrame | None, checklist: dict[str, dict[str, str]],
+    data_key: str, scenario_text: str, level: str, top_n: int, covered_min: float,
+    on: dict[str, bool], pick: str, lang: str,
+) -> None:  # fmt: skip
+    """The map beside the ranked list and its downloads."""
+    shown = sel.shown
+    left, right = st.columns([5, 4])
+    with left:
+        map_panel(
+            ranked=ranked, sel=sel, layers=layers, data_key=data_key, level=level,
+            covered_min=covered_min, top_n=top_n, pick=pick, on=on, sites=sites, lang=lang,
+        )  # fmt: skip
+    with right:
+        st.subheader(t("table", lang))
+        sort_col, every_col = st.columns([3, 2])
+        with sort_col:
+            sort_by = sort_box(lang)
+        every = every_col.toggle(t("table_every_indicator", lang), key="table_every_indicator")
+        in_sel = pd.Series(range(1, len(shown) + 1), index=shown.index) if sel.filtered else None
+        ranked_table(
+            sorted_by(shown, sort_by), lang, top_n=top_n, weights=result.weights,
+            key="ranked_table", every_indicator=every, selection_rank=in_sel,
+        )  # fmt: skip
+        downloads(
+            ranked=ranked, sel=sel, result=result, layers=layers, facts=facts, sites=sites,
+            checklist=checklist, data_key=data_key, scenario_text=scenario_text, level=level,
+            top_n=top_n, lang=lang,
+        )  # fmt: skip
+
+
+def _rows_line(facts: PointFacts, lang: str) -> None:
+    acc = facts.account
+    st.caption(
+        t("rows_line", lang).format(
+            read=fmt_int(acc.read, lang),
+            used=fmt_int(acc.used, lang),
+            rejected=fmt_int(acc.rejected, lang),
+        )
+        + " "
+        + t("placement_rule", lang)
+    )

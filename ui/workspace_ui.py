@@ -1,0 +1,189 @@
+"""Work that lasts (issue #19): the app's side of :mod:`infra_gap.workspace`.
+
+Checklist fields and notes are saved when they change, with the row version they were read
+at; another editor's newer save is never overwritten: the field shows the stored text and a
+warning keeps what was typed. The store is one per database URL, shared by every session
+(each call takes its own connection).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from infra_gap.errors import InfraGapError
+from infra_gap.hardening import safe_label
+from infra_gap.i18n import t
+from infra_gap.views import md_escape
+from infra_gap.workspace import ConflictError, Store, WorkspaceError, database_url, open_store
+from ui.cached import cache_dir
+from ui.common import error_text
+
+DEFAULT_WORKSPACE = "Usulan BAKTI 2026"
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _store(url: str) -> Store:
+    return open_store(url)
+
+
+def store() -> Store | None:
+    """The workspace store (``INFRA_GAP_DB`` or SQLite beside the cache); None if it fails,
+    said once per session."""
+    try:
+        return _store(database_url(cache_dir()))
+    except InfraGapError as err:
+        st.session_state["ws_error"] = err
+        return None
+
+
+def workspace_box(db: Store | None, lang: str) -> int | None:
+    """The sidebar's workspace name; the workspace's id (made on first use)."""
+    ss = st.session_state
+    ss.setdefault("workspace", DEFAULT_WORKSPACE)
+    with st.sidebar:
+        st.text_input(t("ws_name", lang), key="workspace", help=t("ws_help", lang), max_chars=120)
+        if db is None:
+            err = ss.get("ws_error")
+            if isinstance(err, InfraGapError):
+                st.error(error_text(err, lang))
+            return None
+        try:
+            ws = db.workspace(ss["workspace"])
+        except WorkspaceError as err:
+            st.error(error_text(err, lang))
+            return None
+        st.caption(t(f"ws_where_{db.dialect}", lang) if db.dialect == "sqlite" else
+                   t("ws_where_server", lang))  # fmt: skip
+    return ws
+
+
+def _known() -> dict[tuple[int, str, str, str], tuple[int, str]]:
+    return st.session_state.setdefault("ws_known", {})
+
+
+def sync_field(db: Store, ws: int, kind: str, key: str, field: str, widget: str) -> None:
+    """Before the widget is drawn: show the stored text when it is newer than the widget's."""
+    ss = st.session_state
+    item = db.get(ws, kind, key, field)
+    version, value = (item.version, item.value) if item is not None else (0, "")
+    known = _known()
+    k = (ws, kind, key, field)
+    if widget not in ss or k not in known or known[k][0] != version:
+        ss[widget] = value
+        known[k] = (version, value)
+
+
+def save_field(db: Store, ws: int, kind: str, key: str, field: str, widget: str) -> None:
+    """Callback: save the widget's text on top of the version it was read at."""
+    ss = st.session_state
+    k = (ws, kind, key, field)
+    version, _ = _known().get(k, (0, ""))
+    mine = str(ss.get(widget, ""))
+    try:
+        item = db.put(ws, kind, key, field, mine, expected=version, editor=_editor())
+    except ConflictError as err:
+        current = err.current
+        theirs = current.value if current is not None else ""
+        _known()[k] = (current.version if current is not None else 0, theirs)
+        ss[widget] = theirs
+        ss["ws_conflict"] = {"field": field, "kind": kind, "mine": mine, "theirs": theirs,
+                             "when": current.updated_at if current else ""}  # fmt: skip
+    except InfraGapError as err:
+        ss["ws_save_error"] = err
+    else:
+        _known()[k] = (item.version, mine)
+
+
+def _editor() -> str:
+    return str(st.session_state.get("editor_id", ""))
+
+
+def show_conflict(lang: str) -> None:
+    """The warning of a write refused because another editor saved first (once)."""
+    ss = st.session_state
+    c = ss.pop("ws_conflict", None)
+    if c is not None:
+        label = t(f"ck_{c['field']}", lang) if c["kind"] == "checklist" else t("note", lang)
+        st.warning(
+            t("ws_conflict", lang).format(
+                field=md_escape(label),
+                theirs=md_escape(c["theirs"]) or "\u2013",
+                mine=md_escape(c["mine"]) or "\u2013",
+                when=md_escape(c["when"]),
+            )
+        )
+    err = ss.pop("ws_save_error", None)
+    if isinstance(err, InfraGapError):
+        st.error(error_text(err, lang))
+
+
+def checklists(db: Store | None, ws: int | None) -> dict[str, dict[str, str]]:
+    """Every area's checklist in the workspace (the session's own when there is no store)."""
+    if db is None or ws is None:
+        return {k: dict(v) for k, v in st.session_state.get("checklist", {}).items()}
+    out: dict[str, dict[str, str]] = {}
+    for (kode, field), item in db.items(ws, "checklist").items():
+        if item.value:
+            out.setdefault(kode, {})[field] = item.value
+    return out
+
+
+def field_widgets(
+    db: Store | None, ws: int | None, pick: str, fields: Sequence[str], lang: str
+) -> None:
+    """The checklist fields and the note of one area, saved to the workspace as typed."""
+    ss = st.session_state
+    for field in fields:
+        widget = f"ck_{field}_{pick}"
+        if db is not None and ws is not None:
+            sync_field(db, ws, "checklist", pick, field, widget)
+            st.text_input(
+                t(f"ck_{field}", lang), key=widget, placeholder=t("ck_unfilled", lang),
+                on_change=save_field, args=(db, ws, "checklist", pick, field, widget),
+                max_chars=300,
+            )  # fmt: skip
+        else:  # no database: kept in this session only
+            ss.setdefault(widget, ss["checklist"].get(pick, {}).get(field, ""))
+            st.text_input(
+                t(f"ck_{field}", lang), key=widget, placeholder=t("ck_unfilled", lang),
+                on_change=_store_in_session, args=(pick, field), max_chars=300,
+            )  # fmt: skip
+    if db is not None and ws is not None:
+        widget = f"note_{pick}"
+        sync_field(db, ws, "note", pick, "", widget)
+        st.text_area(
+            t("note", lang), key=widget, height=90, max_chars=4000,
+            on_change=save_field, args=(db, ws, "note", pick, "", widget),
+        )  # fmt: skip
+
+
+def _store_in_session(kode: str, name: str) -> None:
+    entries = st.session_state.setdefault("checklist", {})
+    entries.setdefault(kode, {})[name] = st.session_state[f"ck_{name}_{kode}"]
+
+
+def workspace_files(db: Store, ws: int, lang: str) -> None:
+    """Download the workspace as a file; add a workspace file's items to it."""
+    ss = st.session_state
+    name = str(ss.get("workspace", DEFAULT_WORKSPACE))
+    data = db.export_workspace(ws)
+    st.download_button(
+        t("ws_export", lang),
+        data,
+        file_name=f"{safe_label(f'infra-gap-ruang-kerja-{name}')}.json",
+        mime="application/json",
+        key="download_workspace",
+        on_click="ignore",
+    )
+    up = st.file_uploader(t("ws_import", lang), type=["json"], key="ws_import_file",
+                          max_upload_size=5)  # fmt: skip
+    if up is not None and st.button(t("ws_import_run", lang), key="ws_import_run"):
+        try:
+            _, n = db.import_workspace(up.getvalue(), name=name, editor=_editor())
+        except InfraGapError as err:
+            st.error(error_text(err, lang))
+        else:
+            _known().clear()
+            st.success(t("ws_imported", lang).format(n=n, name=md_escape(name)))
