@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import geopandas as gpd
 import pandas as pd
@@ -21,7 +21,9 @@ import typer
 from infra_gap import io
 from infra_gap.config import LEVELS
 from infra_gap.datadict import table_schema_json, with_area_names
-from infra_gap.dossier import CHECKLIST_FIELDS, dossier_pdf
+from infra_gap.dossier import dossier_pdf
+from infra_gap.dossier_checklist import checklist_entries
+from infra_gap.dossier_proposal import proposal_sites
 from infra_gap.errors import DataError, InfraGapError, InputFileError
 from infra_gap.export import ExportMeta
 from infra_gap.geopackage import ranked_geopackage
@@ -256,16 +258,7 @@ def schema_for(csv_data: bytes, layers: Layers, *, excel_id: bool = False) -> by
 def _checklist(path: Path | None) -> dict[str, dict[str, str]]:
     if path is None:
         return {}
-    doc: Any = io.read_json(path)
-    ok = isinstance(doc, dict) and all(
-        isinstance(e, dict) and all(isinstance(v, str) for v in e.values()) for e in doc.values()
-    )
-    if not ok:
-        msg = (
-            f"{path}: expected {{area code: {{field: text}}}} with fields {list(CHECKLIST_FIELDS)}"
-        )
-        raise DataError(msg)
-    return {str(k): {str(f): v for f, v in e.items()} for k, e in doc.items()}
+    return checklist_entries(io.read_checklist(path), source=str(path))
 
 
 def dossier(
@@ -278,7 +271,12 @@ def dossier(
     ] = "",
     top: Annotated[int, typer.Option(help="Without --codes: how many areas.")] = 5,
     checklist: Annotated[
-        Path | None, typer.Option(help="JSON {code: {status_3t, blank_spot, lahan, penjaga}}.")
+        Path | None,
+        typer.Option(
+            help="Readiness checklist, TOML: [[area]] kode = ..., lahan, lahan_hibah, lahan_pbg, "
+            "lahan_pinjam_pakai, listrik, akses, penjaga, surat_usulan, blank_spot, status_3t "
+            "(a JSON {code: {field: text}} also works)."
+        ),
     ] = None,
 ) -> None:
     """Write the PDF dossier of chosen areas on the embedded demo, ready for BAKTI."""
@@ -300,6 +298,7 @@ def dossier(
         ranked = result.ranked
         chosen = [c.strip() for c in codes.split(",") if c.strip()]
         chosen = chosen or select_codes(ranked, within=within, top=top) or []
+        sites = proposal_sites(layers, facts, chosen) if level != "kabupaten" else None
         data = dossier_pdf(
             ranked,
             layers,
@@ -308,6 +307,7 @@ def dossier(
             meta=meta_for(result),
             lang=lang,
             checklist=entries,
+            sites=sites,
             region=DEMO_REGION,
         )
         io.write_bytes(data, out)

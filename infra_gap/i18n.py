@@ -559,7 +559,25 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "en": "Blank-spot evidence per source",
         },
         "ck_lahan": {"id": "Lahan hibah 20\u00d720 m", "en": "Land grant 20\u00d720 m"},
-        "ck_penjaga": {"id": "Penjaga lokasi", "en": "Site caretaker"},
+        "ck_penjaga": {
+            "id": "Keamanan / penjaga lokasi (nama, jabatan, kontak)",
+            "en": "Security / site guard (name, position, contact)",
+        },
+        "ck_lahan_hibah": {
+            "id": "Lahan: akta hibah / surat kepemilikan (nomor, tanggal)",
+            "en": "Land: grant deed / ownership letter (number, date)",
+        },
+        "ck_lahan_pbg": {"id": "Lahan: IMB/PBG (nomor, tanggal)", "en": "Land: IMB/PBG permit"},
+        "ck_lahan_pinjam_pakai": {
+            "id": "Lahan: perjanjian pinjam pakai lahan",
+            "en": "Land: land-loan agreement",
+        },
+        "ck_listrik": {"id": "Listrik: PLN atau surya", "en": "Power: PLN grid or solar"},
+        "ck_akses": {"id": "Akses jalan / laut", "en": "Road / sea access"},
+        "ck_surat_usulan": {
+            "id": "Surat usulan Bupati/Wali Kota (nomor, tanggal)",
+            "en": "Request letter of the Bupati/Wali Kota (number, date)",
+        },
         "ck_unfilled": {"id": "belum diisi", "en": "not yet filled"},
         "ck_status": {"id": "Status isian", "en": "Entry status"},
         "download_dossier": {

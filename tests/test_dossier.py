@@ -93,8 +93,9 @@ def test_checklist_entries_and_missing_fields(toy_pdf):
     assert _flat("3T <Perpres 63/2020> & prioritas") in flat
     assert _flat("=hibah 20x20") in flat
     assert _flat(f"Pak {REPLACEMENT} Budi") in flat
-    # Area 1 lacks status_3t, lahan and (blank) blank_spot; area 2 lacks blank_spot, penjaga.
-    assert text.count("belum diisi") == 5
+    # 10 fields; status_3t is pre-filled from the code. Area 1 gives lahan, so 8 are
+    # unfilled; area 2 gives penjaga and a blank blank_spot, so 8 too.
+    assert text.count("belum diisi") == 16
     assert _flat("Raster cakupan: 4 dari 5 UMKM (80%) tanpa 4G") in flat
     assert _flat("Menara: 1 menara") in flat
     assert _flat("[demo sintetis]") in flat
@@ -150,9 +151,10 @@ def test_long_name_is_intact_and_huge_one_is_cut():
     ranked.loc[0, "nama"] = "X" * 20_000
     flat = _flat("\n".join(_pages(_toy(ranked=ranked))))
     # The cover's table cell keeps 300 characters, the heading 2,000 ("1. " + 1,996 X + ...);
-    # the heading runs over a page break, so its X's come in two runs.
-    assert sum(len(r) for r in re.findall(r"X{100,}", flat)) == 299 + 1996
-    assert flat.count("X\u2026") == 2
+    # the heading runs over a page break, so its X's come in two runs; the letter's area
+    # list keeps 300 characters of "name (code)" too.
+    assert sum(len(r) for r in re.findall(r"X{100,}", flat)) == 299 + 1996 + 299
+    assert flat.count("X\u2026") == 3  # cover, heading, letter
 
 
 def test_huge_checklist_entries_are_capped_not_fatal():
@@ -290,6 +292,8 @@ def test_sites_section_of_a_site_plan():
     flat = _flat("\n".join(_pages(_toy(sites=sites, codes=["12.01.02"]))))
     assert _flat("UMKM baru") in flat
     assert _flat("98.51234, 2.10000") in flat
-    assert _flat("2.640.000.000") in flat
+    assert _flat("Capex (Rp juta)") in flat
+    assert _flat("2.640 264") in flat  # capex and opex per year, Rp million
     assert _flat("microwave") in flat
-    assert _flat("Jumlah: 2 lokasi, 442 UMKM baru terjangkau, capex Rp 4.840.000.000.") in flat
+    assert _flat("Jumlah: 2 lokasi, 442 UMKM baru terjangkau, capex Rp 4.840.000.000") in flat
+    assert _flat("biaya seumur (capex + opex selama masa rencana) Rp tidak diketahui") in flat

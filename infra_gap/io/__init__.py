@@ -3,6 +3,7 @@
 from infra_gap.io.area_lists import read_area_list
 from infra_gap.io.bundle import GpkgMetadata, geopackage_bytes
 from infra_gap.io.cache import CacheWarning, load_or_build
+from infra_gap.io.checklist import read_checklist
 from infra_gap.io.files import atomic_path, file_sha256, read_json, write_bytes, write_json
 from infra_gap.io.isolation import run_isolated
 from infra_gap.io.raster import (
@@ -57,6 +58,7 @@ __all__ = [
     "read_area_list",
     "read_areas",
     "read_areas_explained",
+    "read_checklist",
     "read_csv_table",
     "read_geoparquet",
     "read_geotiff",
