@@ -106,16 +106,22 @@ def sites(
     count: Annotated[int | None, typer.Option(help="Number of sites, instead of a budget.")] = None,
     radius_km: Annotated[
         float | None,
-        typer.Option(help="Flat-land reach of a site, km (default: 8 km for a 42 m BAKTI tower)."),
+        typer.Option(
+            help="Flat-land reach of a site, km (default: 8 km for a 42 m BAKTI tower; "
+            "hilly sites reach half)."
+        ),
     ] = None,
     area: Annotated[
         str | None, typer.Option(help="Only sites in this area: a Kemendagri code, any level.")
     ] = None,
     terrain: Annotated[
-        str, typer.Option(help="Terrain of the candidates: flat or hilly (reach x 0.6).")
-    ] = "flat",
+        str,
+        typer.Option(
+            help="Terrain of the candidates: hilly (4 km for a 42 m tower) or flat (8 km)."
+        ),
+    ] = ReachParams().terrain,
     grid_km: Annotated[float, typer.Option(help="Spacing of the candidate grid, km.")] = 1.0,
-    method: Annotated[str, typer.Option(help="auto, greedy or exact (ILP with CBC).")] = "auto",
+    method: Annotated[str, typer.Option(help="auto, greedy or exact (ILP with HiGHS).")] = "auto",
     per_area_out: Annotated[
         Path | None,
         typer.Option(help="Also write, per area of --level, the sites needed for --share."),
@@ -136,6 +142,14 @@ def sites(
     lang: Annotated[str, typer.Option(help="Language of the summary line: id or en.")] = "id",
     sep: Annotated[str, typer.Option(help="CSV separator: ',' or ';'.")] = ",",
     excel_id: ExcelIdOpt = False,
+    opex_years: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Years of opex in each site's cost and in what the budget must hold "
+            "(default 6, Giga's cost model; 0: the budget buys capex only).",
+        ),
+    ] = CostParams().opex_years,
     areas: AreasOpt = None,
     areas_layer: AreasLayerOpt = None,
     id_col: IdColOpt = None,
@@ -183,7 +197,7 @@ def sites(
         level = next(iter(layers.areas)) if areas is not None else (level or "kecamatan")
         facts = place_and_cover(layers, covered_min=covered_min)
         reach = ReachParams(radius_km=radius_km, terrain=terrain)
-        costs = CostParams()
+        costs = CostParams(opex_years=opex_years)
         plots = None if candidates is None else io.read_vector(candidates)
         problem = siting_problem(
             layers, facts, reach=reach, costs=costs, grid_m=grid_km * 1000.0, area=area,
@@ -209,16 +223,29 @@ def sites(
         + ("" if plan.optimal is None else f" ({'optimal' if plan.optimal else 'not proven'})")
     )
     typer.echo(plan.summary(lang, synthetic=layers.synthetic))
-    opex = float(plan.sites["opex_idr_per_year"].sum())
+    backhaul = plan.sites["backhaul"].value_counts()
     typer.echo(
-        f"{len(plan.sites):,} sites -> {out}: capex {fmt_idr(plan.capex_idr, 'en')}, "
-        f"opex {fmt_idr(opex, 'en')}/year ({time.perf_counter() - t0:.1f} s)"
+        f"{len(plan.sites):,} sites -> {out}: capex {fmt_idr(plan.capex_idr, 'en')} + "
+        f"{costs.opex_years} years x opex {fmt_idr(plan.opex_idr_per_year, 'en')}/year = "
+        f"{fmt_idr(plan.cost_total_idr, 'en')} ({time.perf_counter() - t0:.1f} s); backhaul "
+        + ", ".join(f"{k} {v}" for k, v in backhaul.items())
     )
+    if budget_idr is not None:
+        typer.echo(
+            f"budget {fmt_idr(budget_idr, 'en')} holds capex + {costs.opex_years} years of opex; "
+            f"left {fmt_idr(budget_idr - plan.cost_total_idr, 'en')}"
+        )
+    at_cap = int(plan.sites["at_capacity"].sum())
     typer.echo(
-        f"costs: {costs.site_class} {fmt_idr(costs.capex_idr[costs.site_class], 'en')} a site; "
-        f"fibre US${costs.fibre_usd_per_km:,.0f}/km at Rp {costs.idr_per_usd:,.0f}/US$ within "
-        f"{costs.fibre_max_km:g} km of the backbone, microwave to {costs.microwave_max_km:g} km, "
-        f"else VSAT; opex {costs.opex_share:.1%} of capex a year"
+        f"costs: {costs.site_class} {fmt_idr(costs.capex_idr[costs.site_class], 'en')} a site "
+        f"without backhaul, opex {costs.opex_share:.2%} of it a year; backhaul per site the "
+        f"cheapest over {costs.opex_years} years of fibre (US${costs.fibre_usd_per_km:,.0f}/km, "
+        f"x{costs.fibre_sea_factor:g} under sea, to {costs.fibre_max_km:g} km), microwave "
+        f"(to {costs.microwave_max_km:g} km) or VSAT ({costs.backhaul_mbps:g} Mbps at "
+        f"US${costs.vsat_usd_per_mbps_year:,.2f}/Mbps/year), at Rp {costs.idr_per_usd:,.0f}/US$; "
+        f"reach {reach.flat_km:g} km flat, {reach.flat_km * reach.hilly_factor:g} km hilly "
+        f"(terrain {terrain}); capacity {reach.capacity_msme or 0:,.0f} MSMEs a site"
+        + (f" ({at_cap} at capacity)" if at_cap else "")
     )
     if layers.synthetic:
         typer.echo("note: all layers except the boundaries are a SYNTHETIC DEMO.")

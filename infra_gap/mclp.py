@@ -3,13 +3,12 @@
 Generic: a reach matrix (candidates x demand points, 1 where a candidate reaches a point),
 demand weights and site costs; nothing here knows about maps.  A lazy greedy (CELF) with
 partial enumeration and substitution for province scale, and an exact integer programme
-(PuLP with its bundled CBC) for small instances.
+(SciPy's HiGHS, :func:`scipy.optimize.milp`) for small instances.
 """
 
 from __future__ import annotations
 
 import heapq
-import warnings
 from typing import Any
 
 import numpy as np
@@ -17,7 +16,7 @@ from scipy import sparse
 
 from infra_gap.errors import DataError
 
-__all__ = ["cbc_available", "exact_mclp", "greedy_mclp", "lazy_greedy", "order_by_gain"]
+__all__ = ["exact_available", "exact_mclp", "greedy_mclp", "lazy_greedy", "order_by_gain"]
 
 
 def lazy_greedy(
@@ -31,6 +30,7 @@ def lazy_greedy(
     target: float = np.inf,
     gain0: np.ndarray | None = None,
     reserve: float = 0.0,
+    capacity: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Lazy greedy (CELF): repeatedly add the site with the largest marginal gain.
 
@@ -60,13 +60,18 @@ def lazy_greedy(
     reserve
         With ``count`` and ``budget``: money kept back for each site still to choose, so that
         the budget stretches to ``count`` sites (the cheapest site's cost).
+    capacity
+        Most weight one site serves.  A site whose reach holds more is credited with
+        ``capacity`` and serves that share of each point it reaches (the rest stays
+        uncovered); it may then be chosen again, as a second site on the same spot.  Gains
+        still only shrink, so the lazy evaluation stays exact.  None: no limit.
 
     Returns
     -------
     chosen, gains
-        Candidate indices in the order chosen, and the weight each newly covers (each demand
-        point counted once, for the first site that reaches it).  Sites that would add
-        nothing are never chosen.
+        Candidate indices in the order chosen (with ``capacity``, a candidate may appear
+        more than once), and the weight each newly covers (each demand point counted once,
+        for the first site that reaches it).  Sites that would add nothing are never chosen.
     """
     indptr, indices = reach.indptr, reach.indices
     alive = np.asarray(weight, dtype="float64").copy()
@@ -76,8 +81,12 @@ def lazy_greedy(
     if cost_power and (cost[ok] <= 0).any():
         msg = "site costs must be positive for the cost-effectiveness greedy"
         raise DataError(msg)
+    cap = np.inf if capacity is None else float(capacity)
+    if cap <= 0:
+        msg = f"`capacity` must be positive, got {capacity}"
+        raise DataError(msg)
     scale = np.where(ok, cost, 1.0) ** cost_power
-    key = gain0 / scale
+    key = np.minimum(gain0, cap) / scale
     heap = list(zip((-key[ok]).tolist(), np.flatnonzero(ok).tolist(), strict=True))
     heapq.heapify(heap)
     stamp = np.zeros(len(cost), dtype="int64")
@@ -91,13 +100,18 @@ def lazy_greedy(
         if spent + cost[j] + reserve * (limit - len(chosen) - 1) > budget:
             continue  # the budget left only shrinks: this site never fits again
         row = indices[indptr[j] : indptr[j + 1]]
-        g = float(alive[row].sum())
+        reached = float(alive[row].sum())
+        g = min(reached, cap)
         if stamp[j] != len(chosen):
             stamp[j] = len(chosen)
             if g > 0:
                 heapq.heappush(heap, (-g / scale[j], j))
             continue
-        alive[row] = 0.0
+        if reached > cap:  # serves `cap` of the weight it reaches; the rest waits
+            alive[row] *= 1.0 - cap / reached
+            heapq.heappush(heap, (-min(reached - cap, cap) / scale[j], j))
+        else:
+            alive[row] = 0.0
         chosen.append(j)
         gains.append(g)
         spent += cost[j]
@@ -130,6 +144,7 @@ def greedy_mclp(
     enumerate_max: int = 400,
     max_passes: int = 20,
     cost_powers: tuple[float, ...] = (1.0, 0.0, 2.0, 4.0),
+    capacity: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Greedy maximal covering for ``count`` sites, or for sites within ``budget``.
 
@@ -146,12 +161,18 @@ def greedy_mclp(
        site is swapped for another whenever that reaches more MSMEs within the limit, until
        no swap helps (at most ``max_passes`` passes); any budget left is then spent greedily.
 
+    With a ``capacity`` that binds (some site reaches more weight than it), only the
+    greedy runs of step 1 are made, with the capacity (:func:`lazy_greedy`), and the run
+    serving most is kept: partial enumeration and substitution assume uncapacitated sites.
+
     Returns ``(chosen, gains)`` as :func:`lazy_greedy`.
     """
     c = _limit(count, budget, cost, reach.shape[0])
     w = np.asarray(weight, dtype="float64")
     cap = np.inf if budget is None else budget
     gain0 = np.where(c <= cap, _matvec(reach, w), 0.0)
+    if capacity is not None and (gain0 > capacity).any():
+        return _capacitated(reach, w, c, count=count, budget=cap, powers=cost_powers, cap=capacity)
     ranked = np.argsort(-gain0, kind="stable")
     ranked = ranked[gain0[ranked] > 0]
     single = [np.array([j]) for j in ranked[:1]]  # the best single site
@@ -190,6 +211,23 @@ def greedy_mclp(
             chosen = np.r_[chosen, more]
         finished.append(chosen)
     return order_by_gain(reach, w, max(finished, key=lambda run: _covered(reach, w, run)))
+
+
+def _capacitated(
+    reach: sparse.csr_array,
+    w: np.ndarray,
+    c: np.ndarray,
+    *,
+    count: int | None,
+    budget: float,
+    powers: tuple[float, ...],
+    cap: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The capacitated greedy runs (one per cost power with a budget); the best is kept."""
+    if count is not None:
+        return lazy_greedy(reach, w, c, count=count, capacity=cap)
+    runs = [lazy_greedy(reach, w, c, budget=budget, cost_power=p, capacity=cap) for p in powers]
+    return max(runs, key=lambda run: (float(run[1].sum()), -float(c[run[0]].sum())))
 
 
 def _reached(reach: sparse.csr_array, chosen: np.ndarray, n: int) -> np.ndarray:
@@ -280,31 +318,9 @@ def _matvec(matrix: Any, vector: np.ndarray) -> np.ndarray:
     return np.asarray(matrix @ vector, dtype="float64")
 
 
-def cbc_available() -> bool:
-    """True when PuLP and a CBC binary are installed."""
-    try:
-        return bool(_cbc_solver(None).available())
-    except ImportError:
-        return False
-
-
-def _cbc_solver(time_limit_s: float | None) -> Any:
-    """CBC through PuLP: the bundled binary (PuLP 3), else ``COIN_CMD`` (``pulp[cbc]``, PuLP 4)."""
-    try:
-        import pulp
-    except ImportError as err:
-        msg = "the exact solver needs PuLP (pip install pulp)"
-        raise ImportError(msg) from err
-    options: dict[str, Any] = {"msg": False}
-    if time_limit_s is not None:
-        options["timeLimit"] = time_limit_s
-    if hasattr(pulp, "PULP_CBC_CMD"):
-        with warnings.catch_warnings():  # PuLP 3.3 warns that 4.0 drops the bundled CBC
-            warnings.simplefilter("ignore", DeprecationWarning)
-            bundled = pulp.PULP_CBC_CMD(**options)
-        if bundled.available():
-            return bundled
-    return pulp.COIN_CMD(**options)
+def exact_available() -> bool:
+    """True: the exact solver is SciPy's HiGHS (:func:`scipy.optimize.milp`), always installed."""
+    return True
 
 
 def exact_mclp(
@@ -316,23 +332,19 @@ def exact_mclp(
     cost: np.ndarray | None = None,
     time_limit_s: float = 60.0,
 ) -> tuple[np.ndarray, bool]:
-    """Maximal covering as an integer programme, solved by CBC (bundled with PuLP).
+    """Maximal covering as an integer programme, solved by HiGHS (:func:`scipy.optimize.milp`).
 
     max sum_k W_k y_k  s.t.  y_k <= sum_{j reaches k} x_j,  sum_j x_j <= p  (or
     sum_j c_j x_j <= B),  x binary, 0 <= y <= 1 (Church and ReVelle 1974).  Demand points
     reached by the same set of candidates are merged first (exact), which keeps the model
-    small.
+    small.  HiGHS runs with a relative gap of 0, so "optimal" means proven optimal.
 
     Returns
     -------
     chosen, optimal
-        Chosen candidate indices (unordered; see :func:`order_by_gain`) and whether CBC
+        Chosen candidate indices (unordered; see :func:`order_by_gain`) and whether HiGHS
         proved the optimum within ``time_limit_s``.
     """
-    solver = _cbc_solver(time_limit_s)
-    if not solver.available():
-        msg = "PuLP's CBC solver is not available on this machine (pip install 'pulp[cbc]')"
-        raise DataError(msg)
     c = _limit(count, budget, cost, reach.shape[0])
     w = np.asarray(weight, dtype="float64")
     cap = np.inf if budget is None else budget
@@ -352,42 +364,57 @@ def exact_mclp(
     for _ in range(5):
         if not usable.size:
             break
-        local, optimal = _solve_ilp(groups, members, len(usable), count, share, rhs, solver)
+        local, optimal = _solve_milp(groups, members, len(usable), count, share, rhs, time_limit_s)
         picked = usable[local]
         if budget is None or c[picked].sum() <= budget:
             break
-        # CBC accepts a budget row broken within its tolerance (1e-7 of the budget): tighten
+        # A solver accepts a row broken within its feasibility tolerance: tighten and re-solve
         rhs -= (c[picked].sum() - budget) / cap + 1e-9
     else:
-        msg = "CBC kept returning selections over budget; use the greedy solver"
+        msg = "HiGHS kept returning selections over budget; use the greedy solver"
         raise DataError(msg)
     return picked.astype("int64"), optimal
 
 
-def _solve_ilp(
+def _solve_milp(
     groups: dict[bytes, float],
     members: dict[bytes, np.ndarray],
     n: int,
     count: int | None,
     share: np.ndarray | None,
     rhs: float,
-    solver: Any,
+    time_limit_s: float,
 ) -> tuple[np.ndarray, bool]:
-    import pulp
+    """One HiGHS solve; variables are ``x`` (n candidates, binary) then ``y`` (groups)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
 
-    prob = pulp.LpProblem("mclp", pulp.LpMaximize)
-    x = [prob.add_variable(f"x{i}", cat=pulp.LpBinary) for i in range(n)]
-    y = {key: prob.add_variable(f"y{k}", 0, 1) for k, key in enumerate(groups)}
-    prob += pulp.lpSum(groups[key] * var for key, var in y.items())
-    for key, var in y.items():
-        prob += var <= pulp.lpSum(x[i] for i in members[key])
-    if share is None:
-        prob += pulp.lpSum(x) <= count
-    else:
-        prob += pulp.lpSum(float(f) * v for f, v in zip(share, x, strict=True)) <= rhs
-    prob.solve(solver)
-    chosen = np.array([i for i, v in enumerate(x) if (v.value() or 0.0) > 0.5], dtype="int64")
-    return chosen, prob.sol_status == pulp.LpSolutionOptimal
+    m = len(groups)
+    keys = list(groups)
+    objective = np.r_[np.zeros(n), -np.array([groups[k] for k in keys], dtype="float64")]
+    # y_k - sum_{i in members_k} x_i <= 0: one row per group
+    cols = [np.r_[n + k, members[key]] for k, key in enumerate(keys)]
+    vals = [np.r_[1.0, -np.ones(len(members[key]))] for key in keys]
+    rows = [np.full(len(c), k) for k, c in enumerate(cols)]
+    cover = sparse.csr_array(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(m, n + m)
+    )
+    limit_row = np.r_[np.ones(n) if share is None else share, np.zeros(m)]
+    limit = float(count or 0) if share is None else rhs
+    constraints = [
+        LinearConstraint(cover, -np.inf, 0.0),
+        LinearConstraint(limit_row.reshape(1, -1), -np.inf, limit),
+    ]
+    res = milp(
+        objective,
+        constraints=constraints,
+        integrality=np.r_[np.ones(n), np.zeros(m)],
+        bounds=Bounds(0.0, 1.0),
+        options={"time_limit": float(time_limit_s), "mip_rel_gap": 0.0, "disp": False},
+    )
+    if res.x is None:
+        return np.zeros(0, dtype="int64"), False
+    chosen = np.flatnonzero(res.x[:n] > 0.5).astype("int64")
+    return chosen, bool(res.status == 0)
 
 
 def order_by_gain(

@@ -20,7 +20,7 @@ from scipy import sparse
 from infra_gap.config import GEO_CRS, LEVEL_CODE_LENGTH
 from infra_gap.costs import summary_line
 from infra_gap.errors import DataError, SchemaError
-from infra_gap.mclp import cbc_available, exact_mclp, greedy_mclp, lazy_greedy, order_by_gain
+from infra_gap.mclp import exact_available, exact_mclp, greedy_mclp, lazy_greedy, order_by_gain
 from infra_gap.siting import SitingProblem
 
 __all__ = [
@@ -55,6 +55,14 @@ SITE_COLUMNS = (
     "radius_km",
     "source",
     "label",
+    "cost_total_idr",
+    "base_capex_idr",
+    "backhaul_opex_idr_per_year",
+    "backhaul_cost_idr",
+    "backhaul_fibre_idr",
+    "backhaul_microwave_idr",
+    "backhaul_vsat_idr",
+    "at_capacity",
 )
 
 
@@ -75,7 +83,7 @@ class SitePlan:
     method
         ``"greedy"`` or ``"exact"``.
     optimal
-        For ``"exact"``, whether CBC proved optimality within its time limit.
+        For ``"exact"``, whether HiGHS proved optimality within its time limit.
     """
 
     sites: gpd.GeoDataFrame
@@ -95,9 +103,19 @@ class SitePlan:
         """Total capex of the sites, rupiah."""
         return float(self.sites["capex_idr"].sum())
 
+    @property
+    def opex_idr_per_year(self) -> float:
+        """Total opex of the sites a year, rupiah."""
+        return float(self.sites["opex_idr_per_year"].sum())
+
+    @property
+    def cost_total_idr(self) -> float:
+        """Total whole-life cost of the sites (capex + opex years x opex), rupiah."""
+        return float(self.sites["cost_total_idr"].sum())
+
     def summary(self, lang: str, *, synthetic: bool = False) -> str:
         """``Rp 50 miliar → 19 menara → 48.210 UMKM baru terjangkau``."""
-        money = self.budget_idr if self.budget_idr is not None else self.capex_idr
+        money = self.budget_idr if self.budget_idr is not None else self.cost_total_idr
         return summary_line(
             money_idr=money,
             sites=len(self.sites),
@@ -123,34 +141,40 @@ def suggest_sites(
     problem
         From :func:`infra_gap.siting.siting_problem`.
     count, budget_idr
-        Exactly one: the number of sites p, or a budget in rupiah spent on each site's
-        ``cost_idr`` (capex, plus opex for ``CostParams.opex_years``).
+        Exactly one: the number of sites p, or a budget in rupiah that must hold each site's
+        ``cost_total_idr`` (capex plus ``CostParams.opex_years`` years of opex).
     method
         ``"greedy"`` (:func:`~infra_gap.mclp.greedy_mclp`), ``"exact"``
         (:func:`~infra_gap.mclp.exact_mclp`; the greedy answer
-        is kept if CBC stops at its time limit with a worse one) or ``"auto"`` (exact when
-        there are at most ``exact_max_candidates`` candidates and CBC is available).
+        is kept if HiGHS stops at its time limit with a worse one) or ``"auto"`` (exact when
+        there are at most ``exact_max_candidates`` candidates).  When the site capacity
+        (``ReachParams.capacity_msme``) binds, the capacitated greedy is used whatever the
+        method: the integer programme has no capacity.
     exact_max_candidates, time_limit_s
-        Size limit for ``"auto"`` and CBC's time limit.
+        Size limit for ``"auto"`` and the exact solver's time limit.
     """
     if method not in {"auto", "greedy", "exact"}:
         msg = f"`method` must be auto, greedy or exact, got {method!r}"
         raise DataError(msg)
     weight = problem.demand_weight.astype("float64")
-    cost = problem.candidates["cost_idr"].to_numpy(dtype="float64")
+    cost = problem.candidates["cost_total_idr"].to_numpy(dtype="float64")
     kw = {"count": count, "budget": budget_idr, "cost": cost}
-    use_exact = method == "exact" or (
-        method == "auto" and len(cost) <= exact_max_candidates and cbc_available()
+    capacity = problem.reach_params.capacity_msme
+    binds = capacity is not None and bool((problem.reach @ weight > capacity).any())
+    use_exact = not binds and (
+        method == "exact"
+        or (method == "auto" and len(cost) <= exact_max_candidates and exact_available())
     )
     optimal = None
-    chosen, gains = greedy_mclp(problem.reach, weight, **kw)
+    chosen, gains = greedy_mclp(problem.reach, weight, capacity=capacity, **kw)
     if use_exact:
         picked, optimal = exact_mclp(problem.reach, weight, time_limit_s=time_limit_s, **kw)
         ex_chosen, ex_gains = order_by_gain(problem.reach, weight, picked)
         if ex_gains.sum() >= gains.sum():
             chosen, gains = ex_chosen, ex_gains
     sites = problem.candidates.iloc[chosen].reset_index(drop=True)
-    sites["msme_new"] = gains.astype("int64")
+    sites["msme_new"] = np.round(gains).astype("int64")
+    sites["at_capacity"] = binds and capacity is not None and gains >= capacity - 1e-6
     return SitePlan(
         sites=_site_frame(sites, problem.level),
         msme_uncovered=problem.msme_uncovered,
@@ -203,7 +227,8 @@ def area_site_needs(
         raise DataError(msg)
     by_demand = problem.reach.T.tocsr()
     capex = problem.candidates["capex_idr"].to_numpy(dtype="float64")
-    cost = problem.candidates["cost_idr"].to_numpy(dtype="float64")
+    cost = problem.candidates["cost_total_idr"].to_numpy(dtype="float64")
+    capacity = problem.reach_params.capacity_msme
     kode = pd.Series(problem.demand_kode, dtype="str")
     rows = []
     prefixes: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -227,7 +252,9 @@ def area_site_needs(
         sub_t = sparse.csr_array(
             (sub.data, local.ravel(), sub.indptr), shape=(len(dem), len(cols))
         ).T.tocsr()
-        picked, gains = lazy_greedy(sub_t, w, cost[cols], cost_power=1.0, target=share * w.sum())
+        picked, gains = lazy_greedy(
+            sub_t, w, cost[cols], cost_power=1.0, target=share * w.sum(), capacity=capacity
+        )
         rows.append(
             (
                 code,

@@ -18,6 +18,7 @@ those are given), whose codes every coarser Kemendagri level prefixes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -50,33 +51,42 @@ _NO = frozenset({"false", "0", "tidak", "no", "n", "", "nan", "none"})
 
 @dataclass(frozen=True)
 class ReachParams:
-    """How far a new site reaches.
+    """How far a new site reaches, and how many MSMEs one site can serve.
 
     Attributes
     ----------
     height_bands_km
         ``(minimum height m, flat reach km)``, tallest first.  GSMA's rural guidance via the
-        ITU: towers over 30 m reach 8-15 km, 12-30 m reach 4-8 km, 9-19 m reach 2-4 km; the
-        low end of each band is used (domain.md, "Cell towers").
+        ITU last-mile connectivity guide: masts over 30 m reach 8-15 km on flat land,
+        12-30 m reach 4-8 km, 9-19 m reach 2-4 km; the low end of each band is used.
     tower_height_m
-        Height of generated candidates: 42 m, the lowest BAKTI tower (42-72 m, domain.md), so
-        8 km on flat land.
+        Height of generated candidates: 42 m, the BTS BAKTI opened in Talaud on 28 Dec 2023
+        (CNBC Indonesia via relawanprabowo.net, 28 Dec 2023), so 8 km on flat land.
     hilly_factor
-        Reach on hilly land as a share of flat reach: 0.6, an **assumption** (domain.md says
-        "hills cut this" without a figure).
+        Reach in hilly terrain as a share of flat reach: 0.5, so 4 km for a 42 m tower: the
+        Communications Minister's "a BTS covers 3-4 km" (Antara Bali) and Collins
+        Bartholomew's 4 km around 3G/4G towers in its mobile coverage maps, against GSMA's
+        8 km on flat land.
     radius_km
-        When set, the flat reach of every site (the CLI's ``--radius-km``); hilly sites still
-        get ``hilly_factor``.
+        When set, the flat reach of every site (the CLI's ``--radius-km``, the app's
+        slider); hilly sites still get ``hilly_factor``.
     terrain
-        Terrain of generated candidates, ``"flat"`` or ``"hilly"`` (no elevation layer is
-        read); uploaded candidates may carry their own ``terrain``.
+        Terrain of generated candidates, ``"hilly"`` (the default: North Sumatra's Bukit
+        Barisan and its islands are mostly hilly; no elevation layer is read) or ``"flat"``;
+        uploaded candidates may carry their own ``terrain``.
+    capacity_msme
+        MSMEs one site can serve: 4,000, the people a city 4G site serves (Communications
+        Minister Budi Arie, Bisnis.com, 2 Nov 2023), each MSME counted as one user.  A site
+        whose reach holds more uncovered MSMEs is credited with this many; the rest need a
+        second site (the greedy solvers may place one on the same spot).  None: no limit.
     """
 
     height_bands_km: tuple[tuple[float, float], ...] = ((30.0, 8.0), (12.0, 4.0), (9.0, 2.0))
     tower_height_m: float = 42.0
-    hilly_factor: float = 0.6
+    hilly_factor: float = 0.5
     radius_km: float | None = None
-    terrain: str = "flat"
+    terrain: str = "hilly"
+    capacity_msme: float | None = 4000.0
 
     @property
     def flat_km(self) -> float:
@@ -104,15 +114,26 @@ class ReachParams:
 
 def reach_table(params: ReachParams) -> pd.DataFrame:
     """Every reach figure of a run with its unit and source (``parameter,value,unit,source``)."""
-    gsma = "GSMA rural guidance via the ITU, low end of the band (domain.md)"
+    gsma = "GSMA rural guidance via the ITU last-mile guide, low end of the band"
     rows: list[tuple[str, object, str, str]] = [
         (f"flat_reach_km[height >= {h:g} m]", km, "km", gsma) for h, km in params.height_bands_km
     ]
     rows += [
-        ("tower_height_m", params.tower_height_m, "m", "lowest BAKTI tower, 42-72 m (domain.md)"),
-        ("hilly_factor", params.hilly_factor, "x", "assumption: domain.md says hills cut reach"),
+        ("tower_height_m", params.tower_height_m, "m", "BAKTI BTS Talaud, 42 m (28 Dec 2023)"),
+        (
+            "hilly_factor",
+            params.hilly_factor,
+            "x",
+            "4 km in hills: Minister 'BTS covers 3-4 km' (Antara Bali); Collins Bartholomew 4 km",
+        ),
         ("radius_km", params.radius_km, "km", "user override of the flat reach (none: by height)"),
         ("terrain", params.terrain, "", "terrain of generated candidates (no elevation layer)"),
+        (
+            "capacity_msme",
+            params.capacity_msme,
+            "UMKM",
+            "a city 4G site serves ~4,000 people (Minister Budi Arie, Bisnis.com, 2 Nov 2023)",
+        ),
     ]
     return pd.DataFrame(rows, columns=["parameter", "value", "unit", "source"])
 
@@ -332,7 +353,7 @@ def siting_problem(
     land = mainland(layers.areas.get("kabupaten", desa))
     shapely.prepare(land)
     cand["island"] = ~shapely.intersects_xy(land, cand["x"].to_numpy(), cand["y"].to_numpy())
-    cand["backbone_km"] = _backbone_km(cand, layers.backbone)
+    cand["backbone_km"], sea_km = _backbone_route(cand, layers.backbone, layers.areas)
     radius = reach.radius_m(cand["height_m"].to_numpy(), cand["terrain"].eq("hilly").to_numpy())
     cand["radius_km"] = radius / 1000.0
     money = site_costs(
@@ -340,6 +361,7 @@ def siting_problem(
         island=cand["island"].to_numpy(),
         no_road=cand["no_road"].to_numpy(),
         backbone_km=cand["backbone_km"].to_numpy(),
+        sea_km=sea_km,
         params=costs,
     )
     cand = pd.concat([cand.drop(columns="_desa"), money], axis=1)
@@ -368,13 +390,34 @@ def _in_area(cand: pd.DataFrame, area: str) -> pd.DataFrame:
     return cand
 
 
-def _backbone_km(cand: pd.DataFrame, backbone: gpd.GeoDataFrame | None) -> np.ndarray:
+def _backbone_route(
+    cand: pd.DataFrame, backbone: gpd.GeoDataFrame | None, areas: Mapping[str, gpd.GeoDataFrame]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Straight-line km from each candidate to the nearest backbone, and the km of it at sea.
+
+    Sea is whatever the coarsest boundary layer does not cover (a fibre spur from Nias to
+    the Sumatra mainland crosses the strait; one along the mainland does not).
+    """
+    n = len(cand)
     if backbone is None or backbone.empty:
-        return np.full(len(cand), np.nan)
-    tree = shapely.STRtree(backbone.geometry.to_numpy())
+        return np.full(n, np.nan), np.zeros(n)
+    geoms = backbone.geometry.to_numpy()
+    tree = shapely.STRtree(geoms)
     pts = shapely.points(cand["x"].to_numpy(), cand["y"].to_numpy())
-    _, dist = tree.query_nearest(pts, return_distance=True, all_matches=False)
-    return np.asarray(dist) / 1000.0
+    (_, nearest), dist = tree.query_nearest(pts, return_distance=True, all_matches=False)
+    km = np.asarray(dist) / 1000.0
+    level = next((lv for lv in ("kabupaten", "kecamatan", "desa") if lv in areas), None)
+    if level is None:
+        return km, np.zeros(n)
+    land = shapely.union_all(areas[level].geometry.to_numpy())
+    shapely.prepare(land)
+    lines = shapely.shortest_line(pts, geoms[nearest])
+    crosses = ~shapely.contains_properly(land, lines)  # most spurs stay on land: skip them
+    sea = np.zeros(n)
+    if crosses.any():
+        wet = shapely.difference(lines[crosses], land)
+        sea[crosses] = shapely.length(wet) / 1000.0
+    return km, np.minimum(sea, km)
 
 
 def _reach_matrix(cxy: np.ndarray, radius: np.ndarray, dxy: np.ndarray) -> sparse.csr_array:

@@ -162,13 +162,17 @@ def test_sites_on_own_files(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "rows: msme read 5, placed 3, rejected 2" in proc.stdout  # the same accounting
     assert "demand: 1 MSMEs not covered" in proc.stdout
-    assert "Rp 2,2 miliar \u2192 1 menara \u2192 1 UMKM baru terjangkau" in proc.stdout
+    assert "Rp 4,1 miliar \u2192 1 menara \u2192 1 UMKM baru terjangkau" in proc.stdout
     assert "SYNTHETIC" not in proc.stdout
     sites = pd.read_csv(d / "s.csv", encoding="utf-8-sig", dtype={"kode_kec": str})
     assert sites["msme_new"].tolist() == [1]  # the one uncovered MSME, in Dua
     assert sites["kode_kec"].tolist() == ["12.71.02"]
     assert sites["kode_desa"].isna().all()  # kecamatan boundaries: no desa code
-    assert sites["capex_idr"].tolist() == [2.2e9]
+    # Rp 2.137 bn base + a VSAT terminal (no backbone): US$467 x Rp 15,439
+    assert sites["capex_idr"].tolist() == [2.137e9 + 7_210_013]
+    assert sites["backhaul"].tolist() == ["vsat"]
+    total = sites["capex_idr"] + 6 * sites["opex_idr_per_year"]  # 6 years of opex by default
+    assert sites["cost_total_idr"].tolist() == total.tolist() == [4_051_841_019]
     assert sites["data_status"].str.contains("user data").all()
     assert 98.60 < sites["lon"].iloc[0] < 98.63
     needs = pd.read_csv(d / "kec.csv", encoding="utf-8-sig", dtype={"kode": str}).rename(

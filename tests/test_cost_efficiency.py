@@ -9,6 +9,7 @@ from shapely.geometry import box
 from typer.testing import CliRunner
 
 from infra_gap import cli
+from infra_gap.costs import CostParams
 from infra_gap.errors import SchemaError, ScoringError
 from infra_gap.export import bare_column
 from infra_gap.layers import Layers, Raster
@@ -59,7 +60,12 @@ def three():
         areas={"desa": desa, "kecamatan": kec, "kabupaten": kab}, msme=msme, coverage=raster
     )
     facts = place_and_cover(layers, covered_min=1)
-    return layers, facts, siting_problem(layers, facts, reach=ReachParams(radius_km=2.0))
+    # 2 km on flat land and round costs: Rp 2.2 bn a site, no backhaul cost, capex only
+    simple = CostParams(
+        capex_idr={"bakti_3t": 2.2e9}, vsat_usd=0.0, vsat_usd_per_mbps_year=0.0, opex_years=0
+    )
+    reach = ReachParams(radius_km=2.0, terrain="flat")
+    return layers, facts, siting_problem(layers, facts, reach=reach, costs=simple)
 
 
 def test_the_indicator_is_registered_for_the_siting_stage():

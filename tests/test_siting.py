@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from infra_gap.cli_sites import sites
 from infra_gap.config import WORK_CRS
+from infra_gap.costs import CostParams
 from infra_gap.errors import DataError, SchemaError
 from infra_gap.export import bare_column
 from infra_gap.indicators import desa_counts
@@ -27,8 +28,6 @@ from infra_gap.siteplan import (
     suggest_sites,
 )
 from infra_gap.siting import ReachParams, siting_problem
-
-pulp = pytest.importorskip("pulp")
 
 
 def _matrix(rows, n_demand):
@@ -159,6 +158,16 @@ def test_greedy_against_exact_on_random_instances(inst, budget, p):
 # ---- candidates, reach and plans on a small map -------------------------------------------
 
 DESA_A, DESA_B = "12.01.01.2001", "12.01.01.2002"
+#: A 2 km reach on flat land, and round costs to count by hand: Rp 2.2 bn a site, no
+#: backhaul cost (VSAT at 0), opex 10% a year and a budget that buys capex only.
+FLAT2 = ReachParams(radius_km=2.0, terrain="flat")
+SIMPLE = CostParams(
+    capex_idr={"bakti_3t": 2.2e9, "commercial": 1.05e9},
+    vsat_usd=0.0,
+    vsat_usd_per_mbps_year=0.0,
+    opex_share=0.1,
+    opex_years=0,
+)
 
 
 @pytest.fixture
@@ -199,7 +208,8 @@ def test_reach_from_height_and_terrain():
     r = ReachParams()
     heights = np.array([42.0, 72.0, 25.0, 12.0, 10.0])
     assert (r.radius_m(heights, np.zeros(5, bool)) / 1000).tolist() == [8, 8, 4, 4, 2]
-    assert r.radius_m(np.array([42.0]), np.array([True]))[0] == pytest.approx(4_800)
+    assert r.radius_m(np.array([42.0]), np.array([True]))[0] == pytest.approx(4_000)  # hills
+    assert r.terrain == "hilly"  # North Sumatra: 4 km unless the user says flat
     assert ReachParams(radius_km=5).radius_m(np.array([10.0]), np.array([False]))[0] == 5_000
     with pytest.raises(DataError, match="at least 9 m"):
         r.radius_m(np.array([8.0]), np.array([False]))
@@ -207,7 +217,7 @@ def test_reach_from_height_and_terrain():
 
 def test_candidates_and_plan_by_hand(small):
     layers, facts = small
-    problem = siting_problem(layers, facts, reach=ReachParams(radius_km=2.0))
+    problem = siting_problem(layers, facts, reach=FLAT2, costs=SIMPLE)
     assert problem.msme_uncovered == 11
     assert problem.demand_weight.tolist() == [5, 1, 4, 1]  # identical points merged
     cand = problem.candidates
@@ -236,14 +246,18 @@ def test_candidates_and_plan_by_hand(small):
 
 def test_default_reach_covers_the_desa_from_one_site(small):
     layers, facts = small
-    plan = suggest_sites(siting_problem(layers, facts), count=3)
-    assert plan.method == "exact"  # small instance, CBC available
+    plan = suggest_sites(siting_problem(layers, facts, reach=ReachParams(terrain="flat")), count=3)
+    assert plan.method == "exact"  # small instance: HiGHS
     assert plan.sites["msme_new"].tolist() == [11]  # an 8 km site reaches all; no idle sites
+    hills = suggest_sites(siting_problem(layers, facts), count=3)  # 4 km in hilly terrain
+    assert hills.sites["radius_km"].eq(4.0).all()
+    assert hills.msme_new == 11
+    assert len(hills.sites) == 3  # (15, 9.9) and (20.25, 5) lie beyond 4 km of the rest
 
 
 def test_recount_with_shapely_on_the_small_map(small):
     layers, facts = small
-    plan = suggest_sites(siting_problem(layers, facts, reach=ReachParams(radius_km=2.0)), count=2)
+    plan = suggest_sites(siting_problem(layers, facts, reach=FLAT2), count=2)
     assert plan.msme_new == _recount(layers, facts, plan.sites)
 
 
@@ -270,14 +284,14 @@ def test_uploaded_candidates(small):
         geometry=gpd.points_from_xy([15_000], [5_000]),
         crs=WORK_CRS,
     )
-    problem = siting_problem(layers, facts, uploaded=plots, generated=False)
+    problem = siting_problem(layers, facts, uploaded=plots, generated=False, costs=SIMPLE)
     site = problem.candidates.iloc[0]
     assert len(problem.candidates) == 1
-    assert site["radius_km"] == pytest.approx(4.8)  # 8 km x hilly 0.6
+    assert site["radius_km"] == pytest.approx(4.0)  # 8 km x hilly 0.5
     assert site["capex_idr"] == pytest.approx(1.05e9 * 1.2)  # no road
     plan = suggest_sites(problem, count=1)
     assert plan.sites["label"].tolist() == ["Lahan Pemda 1"]
-    assert plan.msme_new == 9  # (12.5, 5) and (18.5, 5) within 4.8 km
+    assert plan.msme_new == 9  # (12.5, 5) and (18.5, 5) within 4 km
 
 
 def test_uploaded_candidates_are_checked(small):
@@ -304,7 +318,7 @@ def test_area_filter_and_area_needs(small):
         siting_problem(layers, facts, area=DESA_A)
     with pytest.raises(DataError, match="Kemendagri code"):
         siting_problem(layers, facts, area="12.0")
-    problem = siting_problem(layers, facts, reach=ReachParams(radius_km=2.0))
+    problem = siting_problem(layers, facts, reach=FLAT2, costs=SIMPLE)
     needs = area_site_needs(problem, [DESA_A, DESA_B, "12.01.01", "12.01"]).set_index("kode")
     assert needs["msme_uncovered"].tolist() == [0, 11, 11, 11]
     assert needs["sites_needed"].tolist() == [0, 2, 2, 2]  # 10 >= 80% of 11
@@ -324,7 +338,7 @@ def test_area_filter_and_area_needs(small):
 @pytest.fixture(scope="module")
 def demo(demo_layers):
     facts = place_and_cover(demo_layers, covered_min=1)
-    return facts, siting_problem(demo_layers, facts)
+    return facts, siting_problem(demo_layers, facts, reach=ReachParams(capacity_msme=None))
 
 
 def test_demo_budget_plan_matches_an_independent_recount(demo_layers, demo):
@@ -356,8 +370,9 @@ def test_demo_counts_are_conserved(demo_layers, demo):
 
 def test_demo_exact_is_at_least_greedy_on_a_small_area(demo_layers, demo):
     facts, _ = demo
-    problem = siting_problem(demo_layers, facts, area="12.25.01")  # 40 candidates
-    for limit in ({"count": 3}, {"budget_idr": 6.6e9}):
+    uncapped = ReachParams(capacity_msme=None)
+    problem = siting_problem(demo_layers, facts, area="12.25.01", reach=uncapped)
+    for limit in ({"count": 3}, {"budget_idr": 12.2e9}):
         greedy = suggest_sites(problem, method="greedy", **limit)
         exact = suggest_sites(problem, method="exact", time_limit_s=300, **limit)
         assert exact.optimal
@@ -427,7 +442,7 @@ def test_geopackage_carries_the_sites_and_their_reach(small, tmp_path):
     from infra_gap.pipeline import indicator_table
 
     layers, facts = small
-    plan = suggest_sites(siting_problem(layers, facts, reach=ReachParams(radius_km=2.0)), count=2)
+    plan = suggest_sites(siting_problem(layers, facts, reach=FLAT2), count=2)
     ranked = indicator_table(layers, facts, level="desa")[["kode", "nama", "msme_uncovered"]]
     path = tmp_path / "out.gpkg"
     path.write_bytes(ranked_geopackage(ranked, layers, level="desa", sites=plan.sites))
@@ -438,3 +453,62 @@ def test_geopackage_carries_the_sites_and_their_reach(small, tmp_path):
     assert reach.geom_type.eq("Polygon").all()
     # a 2 km disc, measured in the work CRS: pi r^2 within the polygonal approximation
     assert reach.to_crs(WORK_CRS).area.iloc[0] == pytest.approx(math.pi * 2_000**2, rel=0.01)
+
+
+# ---- capacity and whole-life costs ------------------------------------------------------
+
+
+def test_capacity_caps_a_site_and_a_second_site_serves_the_rest():
+    """One candidate reaches 6 + 4 MSMEs; a site serves 5: two sites on the spot serve 10."""
+    reach = sparse.csr_array(np.array([[1, 1, 0], [0, 0, 1]], dtype="float32"))
+    w = np.array([6.0, 4.0, 3.0])
+    chosen, gains = lazy_greedy(reach, w, np.ones(2), count=3, capacity=5.0)
+    assert chosen.tolist() == [0, 0, 1]
+    assert gains.tolist() == [5.0, 5.0, 3.0]
+    one, got = lazy_greedy(reach, w, np.ones(2), count=1, capacity=5.0)
+    assert (one.tolist(), got.tolist()) == ([0], [5.0])
+    chosen, gains = greedy_mclp(reach, w, count=2, capacity=5.0)
+    assert gains.sum() == 10.0  # not 13: the capacity binds
+    assert greedy_mclp(reach, w, count=2)[1].sum() == 13.0  # without it, as before
+    with pytest.raises(DataError, match="capacity"):
+        lazy_greedy(reach, w, np.ones(2), count=1, capacity=0.0)
+
+
+def test_capacity_in_a_plan_on_the_small_map(small):
+    layers, facts = small
+    capped = ReachParams(terrain="flat", capacity_msme=4.0)
+    plan = suggest_sites(siting_problem(layers, facts, reach=capped, costs=SIMPLE), count=3)
+    assert plan.method == "greedy"  # the capacity binds: the integer programme has none
+    assert plan.sites["msme_new"].tolist() == [4, 4, 3]
+    assert plan.sites["at_capacity"].tolist() == [True, True, False]
+
+
+def test_demo_sites_cost_total_is_capex_plus_six_years_of_opex(tmp_path):
+    out = tmp_path / "s.csv"
+    res = CliRunner().invoke(
+        _app(), ["sites", "--count", "5", "--opex-years", "6", "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    assert len(table) == 5
+    total = table["capex_idr"] + 6 * table["opex_idr_per_year"]
+    assert table["cost_total_idr"].tolist() == total.tolist()
+    assert (
+        table["backhaul_cost_idr"].tolist()
+        == (table["backhaul_idr"] + 6 * table["backhaul_opex_idr_per_year"]).tolist()
+    )
+    assert set(table["backhaul"]) <= {"fibre", "microwave", "vsat"}
+    options = table[["backhaul_fibre_idr", "backhaul_microwave_idr", "backhaul_vsat_idr"]]
+    assert (table["backhaul_cost_idr"] <= options.min(axis=1) + 1).all()  # the cheapest
+
+
+def test_demo_budget_holds_capex_and_opex(tmp_path):
+    out = tmp_path / "s.csv"
+    args = ["sites", "--budget-idr", "50000000000", "--opex-years", "6", "--out", str(out)]
+    res = CliRunner().invoke(_app(), args)
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    assert table["cost_total_idr"].sum() <= 50e9
+    assert (table["cost_total_idr"] == table["capex_idr"] + 6 * table["opex_idr_per_year"]).all()
+    assert 8 <= len(table) <= 13  # about Rp 4 bn a site over 6 years, not Rp 2.2 bn
+    assert "holds capex + 6 years of opex" in res.output
