@@ -7,6 +7,7 @@ without ``--areas`` the embedded demo is used.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,12 +17,13 @@ from typing import Annotated
 import typer
 
 from infra_gap.demo import load_demo
-from infra_gap.errors import InputFileError
+from infra_gap.errors import DataError, InputFileError
 from infra_gap.inputs import InputPaths, load_layers
 from infra_gap.io import read_sources
 from infra_gap.layers import Layers
 from infra_gap.pipeline import PointFacts
 from infra_gap.provenance import apply_provenance, evidence_lines
+from infra_gap.towers import SiteParams
 from infra_gap.validate import BoundaryReport
 
 __all__ = [
@@ -39,6 +41,8 @@ __all__ = [
     "LonColOpt",
     "MsmeOpt",
     "NameColOpt",
+    "OperatorsAsOfOpt",
+    "SiteDistanceOpt",
     "SourcesOpt",
     "SpeedtestsOpt",
     "TowersOpt",
@@ -47,6 +51,7 @@ __all__ = [
     "load_inputs",
     "report_inputs",
     "report_sources",
+    "site_params",
 ]
 
 AreasOpt = Annotated[
@@ -60,6 +65,22 @@ LatColOpt = Annotated[str | None, typer.Option(help="Latitude column (else detec
 LonColOpt = Annotated[str | None, typer.Option(help="Longitude column (else detected).")]
 CoverageOpt = Annotated[
     Path | None, typer.Option(exists=True, dir_okay=False, help="Coverage GeoTIFF.")
+]
+OperatorsAsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="YYYY-MM-DD",
+        help="Name the --towers operators as of this date (MCC/MNC table in data/); e.g. "
+        "2025-04-14 keeps XL Axiata and Smartfren apart (XLSmart since 15 April 2025).",
+    ),
+]
+SiteDistanceOpt = Annotated[
+    float | None,
+    typer.Option(
+        metavar="METRES",
+        help="OpenCelliD cells of one network within this distance of a site's first cell "
+        "are one tower site (default 250).",
+    ),
 ]
 CoverageNodataOpt = Annotated[
     float | None,
@@ -138,10 +159,35 @@ class InputOptions:
     lon_col: str | None = None
     coverage: Path | None = None
     coverage_nodata: float | None = None
+    operators_as_of: str | None = None
+    site_distance_m: float | None = None
     towers: Path | None = None
     speedtests: Path | None = None
     backbone: Path | None = None
     sources: Path | None = None
+
+
+def site_params(opts: InputOptions) -> SiteParams:
+    """``--site-distance-m`` and ``--operators-as-of`` as :class:`SiteParams`.
+
+    Raises
+    ------
+    DataError
+        For a date that is not ``YYYY-MM-DD`` or a distance that is not positive.
+    """
+    base = SiteParams()
+    as_of = None
+    if opts.operators_as_of is not None:
+        try:
+            as_of = dt.date.fromisoformat(opts.operators_as_of.strip())
+        except ValueError as err:
+            msg = f"--operators-as-of must be a date YYYY-MM-DD, got {opts.operators_as_of!r}"
+            raise DataError(msg) from err
+    distance = base.distance_m if opts.site_distance_m is None else opts.site_distance_m
+    if not distance > 0:
+        msg = f"--site-distance-m must be positive, got {opts.site_distance_m!r}"
+        raise DataError(msg)
+    return SiteParams(distance_m=distance, as_of=as_of)
 
 
 def load_inputs(
@@ -181,6 +227,7 @@ def load_inputs(
             msme=opts.msme,
             coverage=opts.coverage,
             coverage_nodata=opts.coverage_nodata,
+            sites=site_params(opts),
             towers=opts.towers,
             speed_tiles=opts.speedtests,
             backbone=opts.backbone,

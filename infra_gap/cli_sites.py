@@ -27,6 +27,8 @@ from infra_gap.cli_inputs import (
     LonColOpt,
     MsmeOpt,
     NameColOpt,
+    OperatorsAsOfOpt,
+    SiteDistanceOpt,
     SourcesOpt,
     SpeedtestsOpt,
     TowersOpt,
@@ -159,6 +161,8 @@ def sites(
     lon_col: LonColOpt = None,
     coverage: CoverageOpt = None,
     coverage_nodata: CoverageNodataOpt = None,
+    operators_as_of: OperatorsAsOfOpt = None,
+    site_distance_m: SiteDistanceOpt = None,
     towers: TowersOpt = None,
     speedtests: SpeedtestsOpt = None,
     backbone: BackboneOpt = None,
@@ -181,7 +185,8 @@ def sites(
     opts = InputOptions(
         areas=areas, areas_layer=areas_layer, id_col=id_col, name_col=name_col, msme=msme,
         lat_col=lat_col, lon_col=lon_col, coverage=coverage, coverage_nodata=coverage_nodata,
-        towers=towers, speedtests=speedtests, backbone=backbone, sources=sources,
+        operators_as_of=operators_as_of, site_distance_m=site_distance_m, towers=towers,
+        speedtests=speedtests, backbone=backbone, sources=sources,
     )  # fmt: skip
     problem_text = _check(out, budget_idr, count, terrain, level, sep, lang, method)
     if only_candidates and candidates is None:

@@ -155,6 +155,7 @@ _UNIT_EN: Mapping[str, str] = MappingProxyType(
         "UMKM": "MSMEs",
         "tes": "tests",
         "menara": "towers",
+        "sel": "cells",
         "operator": "operators",
         "UMKM/km²": "MSMEs/km²",
         "jiwa/km²": "people/km²",

@@ -339,6 +339,7 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "en": "{v} MSMEs with no speed tests",
         },
         "reason_tower_count": {"id": "{v} menara", "en": "{v} towers"},
+        "reason_cell_count": {"id": "{v} sel", "en": "{v} cells"},
         "reason_operator_count": {"id": "{v} operator", "en": "{v} operators"},
         "reason_msme_tower_km": {
             "id": "UMKM {v} km dari menara",

@@ -27,6 +27,7 @@ __all__ = [
     "desa_counts",
     "finish_ratios",
     "speed_sums",
+    "tower_counts",
 ]
 
 #: Sum columns whose ratios are made after the roll-up; dropped from the final table.
@@ -109,6 +110,26 @@ def speed_sums(tiles: pd.DataFrame, area_index: np.ndarray, n_areas: int) -> pd.
             "_speed_latency_sum": total(tiles["avg_lat_ms"].to_numpy(dtype="float64")[ok] * tests),
             "speed_tests": total(tests).astype("int64"),
             "speed_devices": total(tiles["devices"].to_numpy(dtype="float64")[ok]).astype("int64"),
+        }
+    )
+
+
+def tower_counts(towers: pd.DataFrame, area_index: np.ndarray, n_areas: int) -> pd.DataFrame:
+    """Tower sites and cells per finest-level area.
+
+    ``tower_count`` counts each site once, in the area of its first row (``site_first``,
+    :func:`infra_gap.towers.prepare_towers`; every row is a site without it);
+    ``cell_count`` counts the rows placed.
+    """
+    ok = area_index >= 0
+    if "site_first" in towers:
+        first = towers["site_first"].to_numpy(dtype=bool)
+    else:
+        first = np.ones(len(area_index), dtype=bool)
+    return pd.DataFrame(
+        {
+            "tower_count": np.bincount(area_index[ok & first], minlength=n_areas),
+            "cell_count": np.bincount(area_index[ok], minlength=n_areas),
         }
     )
 

@@ -25,6 +25,7 @@ from infra_gap.join_crs import shares_degrees, warm_native_grid
 from infra_gap.layers import REJECTED_COLUMNS, Layers, Raster, RasterFile, Source
 from infra_gap.placement import label_grid
 from infra_gap.provenance import UNKNOWN
+from infra_gap.towers import SiteParams, prepare_towers
 from infra_gap.validate import BoundaryReport, check_boundaries
 
 __all__ = ["InputPaths", "Loaded", "load_layers", "tower_reach_m"]
@@ -52,6 +53,8 @@ class InputPaths:
     coverage_nodata
         The coverage raster's no-data value, replacing the declared one (None: as
         declared).
+    sites
+        How tower cells become sites, and the date of the operator names.
     names
         File names of uploaded bytes, by field (``{"msme": "umkm.csv"}``).
     cache_dir
@@ -73,6 +76,7 @@ class InputPaths:
     lat_col: str | None = None
     lon_col: str | None = None
     coverage_nodata: float | None = None
+    sites: SiteParams = field(default_factory=SiteParams)
     names: dict[str, str] = field(default_factory=dict)
     cache_dir: Path | None = None
 
@@ -152,11 +156,15 @@ class _Others:
     speed_tiles: gpd.GeoDataFrame | None = None
     backbone: gpd.GeoDataFrame | None = None
     kab_stats: pd.DataFrame | None = None
+    towers_note: str | None = None
 
 
 def _read_others(paths: InputPaths) -> _Others:
     """The optional point, tile, line and table layers (not the coverage)."""
-    towers = io.read_opencellid(paths.towers, name=paths.name("towers")) if paths.towers else None
+    towers = note = None
+    if paths.towers is not None:
+        cells = io.read_opencellid(paths.towers, name=paths.name("towers"))
+        towers, note = prepare_towers(cells, name=paths.name("towers"), params=paths.sites)
     tiles = None
     if paths.speed_tiles is not None:
         tiles = io.read_speed_tiles(paths.speed_tiles, name=paths.name("speed_tiles"))
@@ -168,7 +176,7 @@ def _read_others(paths: InputPaths) -> _Others:
         stats = io.read_table(paths.kab_stats, name=paths.name("kab_stats"))
         if "kepadatan_jiwa_per_km2" in stats:
             stats["kepadatan_jiwa_per_km2"] = pd.to_numeric(stats["kepadatan_jiwa_per_km2"])
-    return _Others(towers, tiles, backbone, stats)
+    return _Others(towers, tiles, backbone, stats, note)
 
 
 def load_layers(paths: InputPaths) -> Loaded:
@@ -221,6 +229,8 @@ def load_layers(paths: InputPaths) -> Loaded:
         others.backbone,
         others.kab_stats,
     )
+    if others.towers_note is not None:
+        notes += (others.towers_note,)
     coverage = _coverage(paths, towers, areas)
     if paths.coverage is not None and coverage is not None:
         notes += fill_value_notes(

@@ -26,7 +26,13 @@ from infra_gap.coverage import point_coverage
 from infra_gap.engine import EngineSpec, dask_client, run_partitions
 from infra_gap.errors import DataError
 from infra_gap.evidence import nearest_distance, tile_values_at
-from infra_gap.indicators import add_area_context, area_indicators, desa_counts, speed_sums
+from infra_gap.indicators import (
+    add_area_context,
+    area_indicators,
+    desa_counts,
+    speed_sums,
+    tower_counts,
+)
 from infra_gap.io import partitioned
 from infra_gap.layers import RowAccount
 from infra_gap.placement import LabelGrid, build_label_grid, place_points_indexed
@@ -58,6 +64,7 @@ _ADDITIVE = (
     "speed_tests",
     "speed_devices",
     "tower_count",
+    "cell_count",
 )
 _FLOATS = ("_speed_down_sum", "_speed_up_sum", "_speed_latency_sum")
 #: Columns that need speed tiles.
@@ -75,7 +82,11 @@ _TILE_COLUMNS = (
 def facts_meta(wl: Workload) -> pd.DataFrame:
     """The empty frame a partition returns (see :func:`partition_facts`)."""
     towers, tiles = "towers" in wl.layers, "speed_tiles" in wl.layers
-    wanted = {"msme_online": "online" in wl.msme_columns, "tower_count": towers}
+    wanted = {
+        "msme_online": "online" in wl.msme_columns,
+        "tower_count": towers,
+        "cell_count": towers,
+    }
     cols = {"kode": "str", "level": "str"}
     for c in (*_ADDITIVE, "_tiles_placed"):
         if wanted.get(c, tiles if c in _TILE_COLUMNS else True):
@@ -120,15 +131,16 @@ def _tower_facts(
     y: np.ndarray,
     index: np.ndarray,
     per_level: dict[str, pd.DataFrame],
-) -> np.ndarray:
-    """Towers per desa; median MSME-tower distance and operators per area of each level.
+) -> pd.DataFrame:
+    """Sites and cells per desa; median MSME-tower distance and operators per area of each level.
 
     Every tower counts for the distance (the nearest may be across a partition border);
-    only the partition's own towers (``part``) are placed and counted.
+    only the partition's own towers (``part``) are placed and counted, as
+    :func:`infra_gap.indicators.tower_counts` counts them.
     """
     desa = grid.areas
     tx, ty, tower = partitioned.read_points(
-        wl.root / "towers.parquet", columns=("operator", "part")
+        wl.root / "towers.parquet", columns=("operator", "part", "site_first")
     )
     own = tower["part"].astype("str").to_numpy() == code
     t_index = place_points_indexed(tx[own], ty[own], grid)
@@ -146,7 +158,7 @@ def _tower_facts(
         ops = pd.Series(operators).groupby(parent_id[t_index[t_ok]]).nunique()
         ops.index = names[ops.index]
         frame["operator_count"] = frame["kode"].map(ops).fillna(0).to_numpy()
-    return np.bincount(t_index[t_ok], minlength=len(desa))
+    return tower_counts(tower[own].reset_index(drop=True), t_index, len(desa))
 
 
 def partition_facts(
@@ -205,7 +217,9 @@ def partition_facts(
             else np.empty(0)
         )
     if "towers" in wl.layers:
-        facts["tower_count"] = _tower_facts(wl, code, grid, x, y, index, per_level)
+        counted = _tower_facts(wl, code, grid, x, y, index, per_level)
+        facts["tower_count"] = counted["tower_count"].to_numpy()
+        facts["cell_count"] = counted["cell_count"].to_numpy()
     if "desa" in per_level:
         own_rows = per_level.pop("desa")
         for col in own_rows.columns.drop(["kode", "level"]):
@@ -287,7 +301,7 @@ def _accounts(
     out = [account("msme", sum(msme_rows.values()), int(per_desa["msme_total"].sum()))]
     if "towers" in wl.layers:
         read = partitioned.count_rows(wl.root / "towers.parquet")
-        out.append(account("towers", read, int(per_desa["tower_count"].sum())))
+        out.append(account("towers", read, int(per_desa["cell_count"].sum())))
     if "speed_tiles" in wl.layers:
         read = int(partitioned.read_columns(wl.root / "speed_tiles", ["home"])["home"].sum())
         out.append(account("speed_tiles", read, int(per_desa["_tiles_placed"].sum())))

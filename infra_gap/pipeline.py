@@ -23,7 +23,13 @@ from infra_gap.context import area_context, area_uncovered_share
 from infra_gap.coverage import PointCoverage, point_coverage
 from infra_gap.errors import DataError
 from infra_gap.evidence import nearest_distance, tile_centres, tile_values_at
-from infra_gap.indicators import add_area_context, area_indicators, desa_counts, speed_sums
+from infra_gap.indicators import (
+    add_area_context,
+    area_indicators,
+    desa_counts,
+    speed_sums,
+    tower_counts,
+)
 from infra_gap.join_crs import JoinSpace, degrees_of, join_space, native_join, shares_degrees
 from infra_gap.layers import REJECTED_COLUMNS, Layers, RowAccount
 from infra_gap.placement import PLACEMENT_RULE, LabelGrid, place_points_indexed
@@ -403,8 +409,7 @@ def _point_table(
     if layers.speed_tiles is not None and facts.tile_index is not None:
         parts.append(speed_sums(layers.speed_tiles, facts.tile_index, len(desa)))
     if layers.towers is not None and facts.tower_index is not None:
-        placed = facts.tower_index[facts.tower_index >= 0]
-        parts.append(pd.DataFrame({"tower_count": np.bincount(placed, minlength=len(desa))}))
+        parts.append(tower_counts(layers.towers, facts.tower_index, len(desa)))
     table = area_indicators(desa, pd.concat(parts, axis=1), areas, level=level)
     # Group points by an integer id of their desa's parent code: the same groups as
     # grouping by the code text, without a string per point.

@@ -98,7 +98,13 @@ _ROWS: tuple[tuple[str, str, bool, str, str, str, str, str], ...] = (
      "UMKM yang ubin zoom-16-nya tidak punya tes sama sekali.",
      "MSMEs whose zoom-16 tile has no test at all.", _OOKLA),
     ("tower_count", "menara", False, "Jumlah menara", "Towers",
-     "Jumlah titik menara di wilayah ini.", "Tower points in the area.", "towers"),
+     "Jumlah situs menara di wilayah ini: sel satu jaringan dalam 250 m dari sel pertama "
+     "situsnya dihitung satu situs.",
+     "Tower sites in the area: cells of one network within 250 m of their site's first "
+     "cell count as one site.", "towers (cells grouped into sites, infra_gap.towers)"),
+    ("cell_count", "sel", False, "Jumlah sel", "Cells",
+     "Jumlah baris sel (mis. OpenCelliD) di wilayah ini; satu menara memuat beberapa sel.",
+     "Cell rows (e.g. OpenCelliD) in the area; one tower carries several cells.", "towers"),
     ("operator_count", "operator", False, "Jumlah operator", "Operators",
      "Jumlah operator berbeda di wilayah ini (0 = tidak ada, 1 = tunggal).",
      "Distinct operators in the area (0 = none, 1 = single).", "towers"),

@@ -69,7 +69,7 @@ _CODE_LEVELS = {2: "kabupaten", 3: "kecamatan", 4: "desa"}
 _CORE = ("msme_total", "msme_uncovered", "msme_uncovered_share")
 #: Prefix of the tooltip columns of the indicators (:func:`indicator_tips`).
 TIP_PREFIX = "tt_ind_"
-_COUNT_UNITS = {"UMKM", "tes", "menara", "operator"}
+_COUNT_UNITS = {"UMKM", "tes", "menara", "sel", "operator"}
 
 
 def indicator_label(name: str, lang: str) -> str:

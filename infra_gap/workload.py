@@ -167,7 +167,7 @@ def _write_shared(
     if layers.towers is not None:
         t = layers.towers
         tx, ty = t.geometry.x.to_numpy(), t.geometry.y.to_numpy()
-        kept = [c for c in ("operator", "radio", "range") if c in t]
+        kept = [c for c in ("operator", "radio", "range", "site_first") if c in t]
         attrs = pd.DataFrame(t[kept]).assign(part=part_of(tx, ty))
         partitioned.write_points(tx, ty, attrs, out / "towers.parquet", crs=crs)
         present.append("towers")

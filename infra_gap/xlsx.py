@@ -218,7 +218,7 @@ def _num_format(col: str) -> str:
         return "0%"
     if unit == "%":
         return "0.0%"
-    if unit in {"UMKM", "tes", "menara", "operator", "ms"}:
+    if unit in {"UMKM", "tes", "menara", "sel", "operator", "ms"}:
         return "#,##0"
     return "#,##0.0"
 

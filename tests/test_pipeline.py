@@ -144,12 +144,14 @@ def test_indicator_table_every_level_has_every_indicator(demo_layers, facts):
     every_table = {
         k for k, v in INDICATORS.items() if getattr(v, "stage", "indicators") == "indicators"
     }
-    assert len(every_table) == 22
+    assert len(every_table) == 23  # 22 + cell_count (cells grouped into tower sites)
     for level in EXPECTED_ROWS:
         table = indicator_table(demo_layers, facts, level=level)
         missing = every_table - set(table.columns)
         assert not missing, (level, missing)
-        assert table["tower_count"].sum() == by_source(facts)["towers"].used
+        assert table["cell_count"].sum() == by_source(facts)["towers"].used
+        # the synthetic demo's towers are sites already (one row each)
+        assert table["tower_count"].sum() == table["cell_count"].sum()
         assert (
             table["speed_tests"].sum()
             == demo_layers.speed_tiles["tests"].to_numpy()[facts.tile_index >= 0].sum()

@@ -18,7 +18,6 @@ from infra_gap.io.raster import (
 )
 from infra_gap.io.sources import read_sources
 from infra_gap.io.tables import (
-    MNC_OPERATOR,
     decode_text,
     parse_coordinate,
     read_csv_table,
@@ -40,7 +39,6 @@ from infra_gap.io.vector import (
 
 __all__ = [
     "MAX_RASTER_CELLS",
-    "MNC_OPERATOR",
     "CacheWarning",
     "GpkgMetadata",
     "atomic_path",

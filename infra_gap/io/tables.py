@@ -31,7 +31,6 @@ from infra_gap.layers import REJECTED_COLUMNS
 __all__ = [
     "LAT_COLUMNS",
     "LON_COLUMNS",
-    "MNC_OPERATOR",
     "decode_text",
     "parse_coordinate",
     "read_csv_table",
@@ -44,9 +43,6 @@ __all__ = [
 LAT_COLUMNS = ("lat", "latitude", "lintang", "y")
 LON_COLUMNS = ("lon", "lng", "long", "longitude", "bujur", "x")
 AREA_CODE_COLUMNS = ("kode_desa", "kode_wilayah", "kddesa", "kdepum", "kode")
-#: Indonesian mobile network codes (MCC 510) to operator names (domain.md; ITU E.212).
-MNC_OPERATOR = {1: "Indosat", 21: "Indosat", 89: "Indosat", 10: "Telkomsel", 11: "XL Axiata",
-                8: "XL Axiata", 9: "Smartfren", 28: "Smartfren"}  # fmt: skip
 OPENCELLID_COLUMNS = (
     "radio", "mcc", "net", "area", "cell", "unit", "lon", "lat", "range", "samples",
     "changeable", "created", "updated", "averageSignal",
@@ -347,7 +343,10 @@ def read_opencellid(source: Source, *, name: str | None = None) -> gpd.GeoDataFr
     """Read towers: an OpenCelliD CSV (``lon`` before ``lat``; header optional).
 
     Any point table with ``lon``/``lat`` and a ``range`` or ``height`` column also works.
-    Returns points in the work CRS with ``row``, ``operator`` and ``radio``.
+    Returns points in the work CRS with ``row``, ``operator`` and ``radio``, and
+    ``network`` (``mcc-net``, e.g. ``510-11``) when the table has ``mcc`` and ``net``.
+    Without an ``operator`` column, ``operator`` is the network code; names come from the
+    dated MCC/MNC table (:func:`infra_gap.towers.prepare_towers`).
     """
     name = source_name(source, name)
     limits = budget.current_limits()
@@ -378,10 +377,13 @@ def read_opencellid(source: Source, *, name: str | None = None) -> gpd.GeoDataFr
         msg = f"{name}: need lon, lat and range or height columns; found {list(df.columns)}"
         raise SchemaError(msg)
     df["row"] = (np.arange(len(df)) + (2 if has_header else 1)).astype("str")
+    if {"mcc", "net"} <= set(df.columns):
+        mcc = pd.to_numeric(df["mcc"], errors="coerce").astype("Int64").astype("str")
+        net = pd.to_numeric(df["net"], errors="coerce").astype("Int64").astype("str")
+        df["network"] = mcc + "-" + net
     if "operator" not in df:
         net = df["net"] if "net" in df else pd.Series("?", index=df.index)
-        mnc = pd.to_numeric(net, errors="coerce")
-        df["operator"] = mnc.map(MNC_OPERATOR).fillna("MNC " + net.astype("str"))
+        df["operator"] = df["network"] if "network" in df else "MNC " + net.astype("str")
     if "radio" not in df:
         df["radio"] = "LTE"
     _check_degrees(df, lon_name, lat_name, name)
