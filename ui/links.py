@@ -104,7 +104,7 @@ def view_of(
         view["kab"] = ",".join(sel.kab_codes)
     if sel.prefix:
         view["dd"] = sel.prefix
-    if st.session_state.get("sort_by", "rank") != "rank":
+    if st.session_state.get("sort_by", SORTS[0]) != SORTS[0]:
         view["sort"] = str(st.session_state["sort_by"])
     if pick and st.session_state.get(f"why_{level}_picked"):
         view["sel"] = pick

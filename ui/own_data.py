@@ -22,6 +22,7 @@ from ui.provenance_panel import provenance_fields, with_provenance
 from ui.state import reset_selection
 
 DEMO = "demo"
+AUTO_LEVEL = "auto"  # the level read from the codes (infra_gap.inputs)
 UPLOADS = ("areas", "msme", "coverage", "towers", "speed_tiles", "backbone")
 
 
@@ -41,7 +42,7 @@ def load_own(lang: str) -> None:
         "lon_col": ss.get("up_lon"),
     }
     options = {k: (v or "").strip() or None for k, v in options.items()}
-    level = ss.get("up_level", "auto")
+    level = ss.get("up_level", AUTO_LEVEL)
     nodata_text = (ss.get("up_nodata") or "").strip().replace(",", ".")
     try:
         nodata = float(nodata_text) if nodata_text else None
@@ -137,7 +138,7 @@ def own_data_panel(own: dict | None, lang: str) -> None:
             type=["geojson", "json", "gpkg", "zip", "parquet"],
             key="up_areas",
         )
-        ss.setdefault("up_level", "auto")
+        ss.setdefault("up_level", AUTO_LEVEL)
         st.selectbox(
             t("up_level", lang),
             ("auto", *LEVELS),
