@@ -16,11 +16,13 @@ import textwrap
 from collections.abc import Callable
 
 import pytest
+import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from infra_gap import io
 from infra_gap.errors import InfraGapError, LimitError
+from infra_gap.io import budget
 from infra_gap.scenario import scenario_from_bytes
 from tests.hostile_corpus import CASES, run_case
 
@@ -46,6 +48,13 @@ def test_an_unknown_limit_in_the_environment_is_refused(monkeypatch):
     monkeypatch.setenv("INFRA_GAP_LIMITS", "max_everything=1")
     with pytest.raises(InfraGapError, match="INFRA_GAP_LIMITS"):
         io.read_msme_table(b"lat,lon\n2,98\n", name="umkm.csv")
+
+
+def test_a_native_out_of_memory_is_e_limit():
+    native = "std::bad_alloc"  # what GEOS raises when shapely.points cannot allocate
+    with pytest.raises(LimitError) as err, budget.reading("umkm.csv", "MSME points"):
+        raise shapely.errors.GEOSException(native)
+    assert (err.value.code, err.value.limit) == ("E_LIMIT", "worker_memory_bytes")
 
 
 # Each case in a child process whose address space is capped 1.5 GB above its start: a

@@ -91,6 +91,9 @@ def reading(name: str, what: str) -> Iterator[None]:
         msg = f"{name}: reading it as {what} needs more memory than the server allows"
         raise LimitError(msg, limit="worker_memory_bytes", value=None) from err
     except _PARSER_ERRORS as err:
+        if isinstance(err, pa.ArrowMemoryError) or "bad_alloc" in str(err):
+            msg = f"{name}: reading it as {what} needs more memory than the server allows"
+            raise LimitError(msg, limit="worker_memory_bytes", value=None) from err
         detail = str(err).splitlines()[0][:300] if str(err) else type(err).__name__
         msg = f"{name}: cannot be read as {what} ({detail})"
         raise InputFileError(msg) from err

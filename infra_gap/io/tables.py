@@ -263,7 +263,9 @@ def read_msme_table(
     if code_name:
         out["kode_area"] = codes[keep]
     _attributes(out, df, keep, name)
-    gdf = gpd.GeoDataFrame(out, geometry=_work_points(out["lon"].to_numpy(), out["lat"].to_numpy()))
+    with budget.reading(name, "MSME points"):  # GEOS's bad_alloc on a huge register: E_LIMIT
+        points = _work_points(out["lon"].to_numpy(), out["lat"].to_numpy())
+    gdf = gpd.GeoDataFrame(out, geometry=points)
     assert len(gdf) + len(rejected) == n
     return gdf, rejected
 
