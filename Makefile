@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench demo clean
+.PHONY: run test lint bench demo clean wheel-check
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ lint: $(STAMP)
 test: lint
 	.ci/debian-deps
 	$(BIN)/python -m pytest
+
+# A plain (not editable) install of the wheel in a fresh venv ranks the demo from elsewhere.
+wheel-check: $(STAMP)
+	PYTHON=$(PYTHON) .ci/wheel-check
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -6,6 +6,10 @@ start imports for tens of seconds), so the first page never stays blank (issue #
 
 from __future__ import annotations
 
+from infra_gap.hardening import apply_hardened_env
+
+apply_hardened_env()  # first: GDAL reads its driver list when rasterio and pyogrio load
+
 import streamlit as st
 
 st.set_page_config(page_title="infra-gap", layout="wide")
@@ -15,6 +19,6 @@ with _boot.container():
     st.title("infra-gap")
     st.progress(5, text="Memuat aplikasi\u2026 / Loading the app\u2026")
 
-from ui.page import page  # noqa: E402  (after the first text, on purpose)
+from ui.page import page
 
 page(_boot)

@@ -85,8 +85,8 @@ def run_one(mode: str, folder: Path, level: str) -> dict[str, object]:
 
 def ensure(scale: float) -> tuple[Path, float, int]:
     """The workload folder, its generation time (from its manifest) and its size on disk."""
-    from infra_gap.cli_national import national_dir, national_workload
     from infra_gap.national import NationalParams
+    from infra_gap.runs import national_dir, national_workload
 
     folder = national_dir(CACHE, scale)
     national_workload(folder, data_dir=ROOT / "data", params=NationalParams(scale=scale))

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from infra_gap.cli_export import DEMO_REGION, export_bytes, meta_for, write_ranked
-from infra_gap.demo import load_demo
+from infra_gap.demo import DEMO_REGION, load_demo
 from infra_gap.export import export_columns
+from infra_gap.formats import export_bytes, meta_for, write_ranked
 from infra_gap.pipeline import indicator_table, place_and_cover
 from infra_gap.scenario import Scenario, run_scenario
 from infra_gap.views import with_reasons

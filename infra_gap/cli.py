@@ -1,19 +1,30 @@
-"""The ``infra-gap`` command: the same pipeline as the app, for reproducible batch runs."""
+"""The ``infra-gap`` command: the same pipeline as the app, for reproducible batch runs.
+
+Exit codes: 0 success, 1 a failure while running, 2 a usage error (found before any work).
+"""
 
 from __future__ import annotations
 
-import itertools
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from infra_gap import io
-from infra_gap.cli_export import DEMO_REGION, dossier, meta_for, write_ranked
+from infra_gap import __version__
+from infra_gap.cli_common import (
+    EXIT_RUNTIME,
+    OverwriteOpt,
+    QuietOpt,
+    Reporter,
+    VerboseOpt,
+    check_output,
+    runtime_error,
+    usage_error,
+    write_output,
+)
+from infra_gap.cli_export import dossier
 from infra_gap.cli_inputs import (
     AreasLayerOpt,
     AreasOpt,
@@ -34,53 +45,83 @@ from infra_gap.cli_inputs import (
     SourcesOpt,
     SpeedtestsOpt,
     TowersOpt,
+    check_inputs,
     default_cache_dir,
     default_data_dir,
-    load_inputs,
     report_inputs,
     report_sources,
 )
-from infra_gap.cli_national import national_app, scenario_from_options
-from infra_gap.cli_national import rank as national_rank
+from infra_gap.cli_national import national_app, run_national_rank
+from infra_gap.cli_options import (
+    PresetOpt,
+    ScenarioOpt,
+    SepOpt,
+    StabilityOpt,
+    TopNOpt,
+    WeightOpt,
+    WithinOpt,
+    check_choice,
+    check_common,
+    scenario_or_exit,
+)
 from infra_gap.cli_sites import sites
 from infra_gap.config import LEVELS, CoverageParams
-from infra_gap.demo import export_demo, load_demo
-from infra_gap.eligibility import (
-    eligibility_summary,
-    load_rules,
-    only_eligible,
-    with_eligibility,
-)
 from infra_gap.errors import InfraGapError
-from infra_gap.export import rejected_csv
-from infra_gap.hardening import check_environment
-from infra_gap.i18n import LANGS
-from infra_gap.layers import Layers
-from infra_gap.pipeline import PointFacts, indicator_table, place_and_cover
-from infra_gap.presets import CUSTOM, PRESETS
-from infra_gap.registry import uses_siting
-from infra_gap.scenario import (
-    Scenario,
-    ScenarioResult,
-    run_scenario,
-)
-from infra_gap.siteplan import with_cost_efficiency
-from infra_gap.siting import siting_problem
-from infra_gap.uncertainty import correlation_warnings, cost_line
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from infra_gap.cli_pipeline import LocalRun
+    from infra_gap.scenario import ScenarioResult
 
 __all__ = ["app", "default_cache_dir", "default_data_dir", "main"]
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False
+)
 demo_app = typer.Typer(no_args_is_help=True, help="The embedded North Sumatra demo.")
 app.add_typer(demo_app, name="demo")
 
+#: Output formats of ``rank``, by extension (``--out -``: CSV on stdout).
+RANK_SUFFIXES = (".csv", ".xlsx", ".gpkg", ".pdf")
+_DEMO_NOTE = "all layers except the boundaries are a SYNTHETIC DEMO."
 
-def _fail(err: InfraGapError) -> None:
-    typer.echo(f"error [{err.code}]: {err}", err=True)
-    raise typer.Exit(code=2)
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"infra-gap {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Rank where small businesses lack usable internet, and write the request."""
+
+
+def start_work(ctx: typer.Context) -> None:
+    """Before the first data is read: the hardened-environment check of :func:`main`."""
+    obj = ctx.find_root().obj
+    if isinstance(obj, dict) and obj.get("check_environment"):
+        from infra_gap.hardening import check_environment
+
+        try:
+            check_environment()
+        except InfraGapError as err:
+            runtime_error(err)
 
 
 def _summary(result: ScenarioResult) -> str:
+    from infra_gap.uncertainty import correlation_warnings, cost_line
+
     s = result.scenario
     weights = ", ".join(f"{k}={v:.3g}" for k, v in result.weights.items())
     tiers = result.ranked["tier"].value_counts()
@@ -95,74 +136,44 @@ def _summary(result: ScenarioResult) -> str:
     return "\n".join(lines)
 
 
-def _tick(clock: list[tuple[str, float, float]], name: str) -> None:
-    clock.append((name, time.perf_counter(), time.process_time()))
-
-
-def _timing(clock: list[tuple[str, float, float]], result: ScenarioResult) -> str:
-    """Where the command's time went: wall and CPU (all threads) per stage.
-
-    The stability draws are named with their time; on a shared machine the CPU figures
-    are the steadier ones.
-    """
-    parts = [
-        f"{name} {b - a:.2f} s (CPU {cb - ca:.2f})"
-        for (_, a, ca), (name, b, cb) in itertools.pairwise(clock)
-    ]
-    parts.insert(0, f"start-up and imports (CPU {clock[0][2]:.2f})")
-    draws = result.scenario.stability.draws
-    parts.append(f"of which {draws:,} stability draws {result.stability_seconds:.2f} s (--draws N)")
-    return "time: " + ", ".join(parts)
-
-
-def _indicators(layers: Layers, facts: PointFacts, scenario: Scenario) -> pd.DataFrame:
-    """The indicator table; with the cost-efficiency indicator when a weight uses it."""
-    table = indicator_table(layers, facts, level=scenario.level)
-    if uses_siting(scenario.weights):  # solved per area: only when it is used
-        table = with_cost_efficiency(table, siting_problem(layers, facts))
-    return table
-
-
-def _check_level_lang(level: str | None, lang: str) -> None:
-    """Stop (exit 2) on an unknown ``--level`` or ``--lang``."""
-    if level is not None and level not in LEVELS:
-        typer.echo(f"error: --level must be one of {', '.join(LEVELS)}, got {level!r}", err=True)
-        raise typer.Exit(code=2)
-    if lang not in LANGS:
-        typer.echo(f"error: --lang must be one of {', '.join(LANGS)}, got {lang!r}", err=True)
-        raise typer.Exit(code=2)
-
-
-def _own_level(chosen: Scenario, layers: Layers, *, own: bool, from_file: Path | None) -> Scenario:
-    """The scenario at the level of the user's areas (their only level)."""
-    level = next(iter(layers.areas))
-    if not own or chosen.level == level:
-        return chosen
-    if from_file is not None:
-        typer.echo(
-            f"warning: {from_file.name} says level {chosen.level}, but the areas are {level}; "
-            f"ranking {level} (give --level to choose)",
-            err=True,
-        )
-    return replace(chosen, level=level)
-
-
 def _eligible_rows(
-    result: ScenarioResult, priority_list: Path | None, eligible_only: bool, lang: str
+    result: ScenarioResult,
+    priority_list: Path | None,
+    eligible_only: bool,
+    lang: str,
+    reporter: Reporter,
 ) -> pd.DataFrame:
     """The ranked table with BAKTI eligibility (only the eligible rows with ``eligible_only``).
 
     Prints how many areas are eligible and on which lists.
     """
+    from infra_gap.eligibility import (
+        eligibility_summary,
+        load_rules,
+        only_eligible,
+        with_eligibility,
+    )
+
     rules = load_rules(default_data_dir(), priority_list=priority_list)
     full = with_eligibility(result.ranked, rules, lang=lang)
     ranked = only_eligible(full) if eligible_only else full
-    typer.echo(eligibility_summary(ranked, full, rules))
+    reporter.report(eligibility_summary(ranked, full, rules))
     return ranked
+
+
+def _check_companions(path: Path | None, rejected: Path | None, *, overwrite: bool) -> None:
+    """The files written beside the ranking: a CSV's data dictionary, the rejected rows."""
+    from infra_gap.paths import schema_path
+
+    if path is not None and path.suffix.lower() == ".csv":
+        check_output(str(schema_path(path)), suffixes=(".json",), overwrite=overwrite)
+    if rejected is not None:
+        check_output(str(rejected), suffixes=(".csv",), overwrite=overwrite)
 
 
 @app.command()
 def rank(
+    ctx: typer.Context,
     level: Annotated[
         str | None,
         typer.Option(
@@ -172,8 +183,13 @@ def rank(
         ),
     ] = None,
     out: Annotated[
-        Path, typer.Option(help="Output file: .csv, .xlsx, .gpkg or .pdf (by extension).")
-    ] = Path("ranking.csv"),
+        str,
+        typer.Option(
+            metavar="PATH",
+            help="Output file: .csv, .xlsx, .gpkg or .pdf (by extension); - writes the CSV "
+            "to stdout.",
+        ),
+    ] = "ranking.csv",
     areas: AreasOpt = None,
     areas_layer: AreasLayerOpt = None,
     id_col: IdColOpt = None,
@@ -192,7 +208,7 @@ def rank(
     rejected: Annotated[
         Path | None, typer.Option(help="Write the rejected rows (source,row,reason) here.")
     ] = None,
-    sep: Annotated[str, typer.Option(help="CSV separator: ',' or ';'.")] = ",",
+    sep: SepOpt = ",",
     excel_id: ExcelIdOpt = False,
     gpkg_evidence: GpkgEvidenceOpt = GpkgEvidence.clip,
     covered_min: Annotated[
@@ -202,37 +218,12 @@ def rank(
             f"(default: the scenario's, else {CoverageParams().covered_min:g})."
         ),
     ] = None,
-    weight: Annotated[
-        list[str] | None,
-        typer.Option(
-            metavar="NAME=VALUE",
-            help="Weight of an indicator; repeat for more.  Alone, these are the weights; "
-            "with --preset, they adjust the preset's.",
-        ),
-    ] = None,
-    preset: Annotated[
-        str | None, typer.Option(help=f"Weight preset: {', '.join([*PRESETS, CUSTOM])}.")
-    ] = None,
-    scenario: Annotated[
-        Path | None,
-        typer.Option(
-            exists=True, dir_okay=False, help="Scenario TOML file (from the app or by hand)."
-        ),
-    ] = None,
-    top_n: Annotated[int | None, typer.Option(help="N of 'top N' (default 10).")] = None,
-    stability: Annotated[
-        int | None,
-        typer.Option(
-            "--stability",
-            "--draws",
-            metavar="DRAWS",
-            help="Weight draws for rank stability (default 1000; 0 skips them; the time "
-            "they take is printed).",
-        ),
-    ] = None,
-    within: Annotated[
-        str, typer.Option(help="Export only areas whose code starts with this (e.g. 12.14).")
-    ] = "",
+    weight: WeightOpt = None,
+    preset: PresetOpt = None,
+    scenario: ScenarioOpt = None,
+    top_n: TopNOpt = None,
+    stability: StabilityOpt = None,
+    within: WithinOpt = None,
     top: Annotated[int | None, typer.Option(help="Export only the first N of those.")] = None,
     lang: Annotated[str, typer.Option(help="Language of the reason column: id or en.")] = "id",
     engine: Annotated[
@@ -262,94 +253,139 @@ def rank(
             "without 4G); ranks stay those of all areas."
         ),
     ] = False,
+    overwrite: OverwriteOpt = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Rank areas and write the priority list (the embedded demo without --areas)."""
-    if engine not in {"local", "dask"}:
-        typer.echo(f"error: --engine must be local or dask, got {engine!r}", err=True)
-        raise typer.Exit(code=2)
-    if engine == "dask" or workload is not None:
-        if areas is not None or msme is not None:
-            typer.echo(
-                "error: --engine dask / --workload run the demo or a partitioned workload "
-                "(infra-gap national generate); --areas and --msme are for the local engine",
-                err=True,
-            )
-            raise typer.Exit(code=2)
-        national_rank(
+    check_choice("--engine", engine, ("local", "dask"))
+    check_common(level=level, lang=lang, sep=sep)
+    if top is not None and top < 1:
+        usage_error(f"--top must be at least 1, got {top}")
+    opts = InputOptions(
+        areas=areas, areas_layer=areas_layer, id_col=id_col, name_col=name_col, msme=msme,
+        lat_col=lat_col, lon_col=lon_col, coverage=coverage, coverage_nodata=coverage_nodata,
+        operators_as_of=operators_as_of, site_distance_m=site_distance_m, towers=towers,
+        speedtests=speedtests, backbone=backbone, sources=sources,
+    )  # fmt: skip
+    national = engine == "dask" or workload is not None
+    if national and any(v is not None for v in vars(opts).values()):
+        usage_error(
+            "--engine dask / --workload run the demo or a partitioned workload "
+            "(infra-gap national generate); --areas and --msme are for the local engine "
+            "(so are the other input files)"
+        )
+    if national:
+        run_national_rank(
             level=level, out=out, sep=sep, engine=engine, scheduler=scheduler, scale=None,
             workload=workload, workers=None, covered_min=covered_min, weight=weight,
-            preset=preset, scenario=scenario, top_n=top_n, stability=stability, province=None,
-            lang=lang, excel_id=excel_id,
+            preset=preset, scenario=scenario, top_n=top_n, stability=stability, within=None,
+            lang=lang, excel_id=excel_id, overwrite=overwrite, ctx=ctx, reporter=Reporter.make(ctx,
+                quiet=quiet, verbose=verbose, data_on_stdout=out == "-"
+            ),
         )  # fmt: skip
         return
-    _check_level_lang(level, lang)
+    check_inputs(opts)
+    path = check_output(out, suffixes=RANK_SUFFIXES, overwrite=overwrite, stdout=True)
+    _check_companions(path, rejected, overwrite=overwrite)
+    chosen = scenario_or_exit(
+        path=scenario, level=level, preset=preset, weight=weight, covered_min=covered_min,
+        top_n=top_n, draws=stability,
+    )  # fmt: skip
+    reporter = Reporter.make(ctx, quiet=quiet, verbose=verbose, data_on_stdout=path is None)
+    start_work(ctx)
+    t0 = time.perf_counter()
     try:
-        t0 = time.perf_counter()
-        chosen = scenario_from_options(
-            path=scenario, level=level, preset=preset, weight=weight, covered_min=covered_min,
-            top_n=top_n, draws=stability,
-        )  # fmt: skip
-        opts = InputOptions(
-            areas=areas, areas_layer=areas_layer, id_col=id_col, name_col=name_col, msme=msme,
-            lat_col=lat_col, lon_col=lon_col, coverage=coverage,
-            coverage_nodata=coverage_nodata, operators_as_of=operators_as_of,
-            site_distance_m=site_distance_m, towers=towers, speedtests=speedtests,
-            backbone=backbone, sources=sources,
-        )  # fmt: skip
-        clock: list[tuple[str, float, float]] = []
-        _tick(clock, "start")
-        layers, boundary = load_inputs(opts, level=level)
-        chosen = _own_level(chosen, layers, own=areas is not None, from_file=scenario)
-        _tick(clock, "read")
-        facts = place_and_cover(layers, covered_min=chosen.covered_min)
-        _tick(clock, "place and cover")
-        table = _indicators(layers, facts, chosen)
-        _tick(clock, "indicators")
-        result = run_scenario(table, chosen)
-        _tick(clock, "score and stability")
-        ranked = _eligible_rows(result, priority_list, eligible_only, lang)
-        write_ranked(
-            ranked, layers, out, meta=meta_for(result), facts=facts, lang=lang,
-            sep=sep, excel_id=excel_id, evidence=gpkg_evidence.value, within=within, top=top,
-            region=DEMO_REGION if areas is None else "",
-        )  # fmt: skip
-        if rejected is not None:
-            io.write_bytes(rejected_csv(facts.rejected, sep=sep, excel_id=excel_id), rejected)
-        _tick(clock, "write")
-        report_inputs(facts, boundary)
-        _tick(clock, "report")
+        from infra_gap.cli_pipeline import run_local
+        from infra_gap.demo import DEMO_REGION
+        from infra_gap.export import rejected_csv
+        from infra_gap.formats import export_bytes, meta_for, select_codes, write_ranked
+
+        run = run_local(opts, chosen, reporter, level=level, scenario_file=scenario)
+        result, layers, facts = run.result, run.layers, run.facts
+        region = DEMO_REGION if areas is None else ""
+        ranked = _eligible_rows(result, priority_list, eligible_only, lang, reporter)
+        with reporter.step(f"Writing {out}", "write"):
+            if path is None:  # the CSV on stdout
+                data = export_bytes(
+                    ranked, layers, fmt=".csv", meta=meta_for(result), facts=facts,
+                    lang=lang, sep=sep, excel_id=excel_id, region=region,
+                    codes=select_codes(ranked, within=within or "", top=top),
+                )  # fmt: skip
+                write_output(data, None)
+            else:
+                write_ranked(
+                    ranked, layers, path, meta=meta_for(result), facts=facts, lang=lang,
+                    sep=sep, excel_id=excel_id, evidence=gpkg_evidence.value, within=within or "",
+                    top=top, region=region,
+                )  # fmt: skip
+            if rejected is not None:
+                write_output(rejected_csv(facts.rejected, sep=sep, excel_id=excel_id), rejected)
     except InfraGapError as err:
-        _fail(err)
-        return
-    typer.echo(f"{len(ranked):,} {chosen.level} areas -> {out} ({time.perf_counter() - t0:.1f} s)")
-    typer.echo(_timing(clock, result))
+        runtime_error(err)
+    _report_rank(
+        run, rows=len(ranked), out=out, path=path, rejected=rejected, reporter=reporter, t0=t0
+    )
+
+
+def _report_rank(
+    run: LocalRun,
+    *,
+    rows: int,
+    out: str,
+    path: Path | None,
+    rejected: Path | None,
+    reporter: Reporter,
+    t0: float,
+) -> None:
+    """The summary of ``rank``: row accounting, what was written, warnings and notes."""
+    result = run.result
+    report_inputs(run.facts, run.boundary, reporter)
+    reporter.report(
+        f"{rows:,} {result.scenario.level} areas -> {out} ({time.perf_counter() - t0:.1f} s)"
+    )
+    draws = result.scenario.stability.draws
+    reporter.report(
+        f"{reporter.timing()}, of which {draws:,} stability draws "
+        f"{result.stability_seconds:.2f} s (--draws N)"
+    )
     if rejected is not None:
-        typer.echo(f"rejected rows ({len(facts.rejected):,}) -> {rejected}")
+        reporter.report(f"rejected rows ({len(run.facts.rejected):,}) -> {rejected}")
     if result.dropped:
-        typer.echo(
-            f"warning: weighted indicator(s) not in this data, dropped and the other weights "
+        reporter.warn(
+            f"weighted indicator(s) not in this data, dropped and the other weights "
             f"re-balanced: {', '.join(result.dropped)}"
         )
-    typer.echo(_summary(result))
-    report_sources(layers, out=out)
-    if layers.synthetic:
-        typer.echo("note: all layers except the boundaries are a SYNTHETIC DEMO.")
+    reporter.report(_summary(result))
+    report_sources(run.layers, out=path, reporter=reporter)
+    if run.layers.synthetic:
+        reporter.note(_DEMO_NOTE)
 
 
 @demo_app.command("export")
 def demo_export(
+    ctx: typer.Context,
     out: Annotated[Path, typer.Option(help="Folder to write the demo layers into.")],
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Write every demo layer in the real formats a user would bring."""
+    if out.exists() and not out.is_dir():
+        usage_error(f"--out must be a folder, got the file {out}")
+    reporter = Reporter.make(ctx, quiet=quiet, verbose=verbose)
+    start_work(ctx)
     try:
-        layers = load_demo(default_data_dir(), default_cache_dir())
-        paths = export_demo(layers, out)
+        from infra_gap.demo import export_demo, load_demo
+
+        with reporter.step("Loading the demo"):
+            layers = load_demo(default_data_dir(), default_cache_dir())
+        with reporter.step(f"Writing {out}", "write"):
+            paths = export_demo(layers, out)
     except InfraGapError as err:
-        _fail(err)
-        return
+        runtime_error(err)
     for p in paths:
-        typer.echo(f"wrote {p}")
-    typer.echo("note: these layers are a SYNTHETIC DEMO, except the boundaries (areas.gpkg).")
+        reporter.report(f"wrote {p}")
+    reporter.note("these layers are a SYNTHETIC DEMO, except the boundaries (areas.gpkg).")
 
 
 app.command()(dossier)
@@ -358,10 +394,29 @@ app.command("sites")(sites)
 
 
 def main() -> None:
-    """Entry point of the ``infra-gap`` script: refuses to run in an unsafe GDAL setup."""
+    """Entry point of the ``infra-gap`` script.
+
+    Applies the hardened GDAL/PROJ environment before any data library loads; each command
+    checks it before reading data and refuses to run in an unsafe setup.  A failure that is
+    not a library error (a bug) prints one line, and the traceback with ``-v``.
+    """
+    from infra_gap.hardening import apply_hardened_env
+
+    apply_hardened_env()
     try:
-        check_environment()
-    except InfraGapError as err:
+        app(obj={"check_environment": True})
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except InfraGapError as err:  # raised outside a command's own handling
         typer.echo(f"error [{err.code}]: {err}", err=True)
-        sys.exit(2)
-    sys.exit(app())
+        sys.exit(EXIT_RUNTIME)
+    except Exception as err:
+        if "-v" in sys.argv or "--verbose" in sys.argv:
+            raise
+        typer.echo(
+            f"internal error: {type(err).__name__}: {err} (run again with -v for the "
+            "traceback, and please report it)",
+            err=True,
+        )
+        sys.exit(EXIT_RUNTIME)

@@ -1,274 +1,107 @@
-"""Export glue for the command line and the app: pick the format, write the file.
+"""``infra-gap dossier``: the PDF of chosen areas, ready to attach to a BAKTI request.
 
-``write_ranked`` serves ``infra-gap rank --out FILE`` (the extension picks CSV, XLSX,
-GeoPackage or a PDF dossier of the top areas); ``dossier`` is the ``infra-gap dossier``
-command.  ``export_bytes`` gives the app the same bytes for its download buttons.
+Takes the input options of ``rank`` (``--areas``, ``--msme``, ``--coverage``, ... from
+:mod:`infra_gap.cli_inputs`) and the same scenario options, and runs on the embedded demo
+without them.  The export functions this module used to hold are library API now
+(:mod:`infra_gap.formats`); their old names here still work.
 """
 
 from __future__ import annotations
 
-import csv
 import time
-from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any
 
-import geopandas as gpd
-import pandas as pd
 import typer
 
-from infra_gap import io
-from infra_gap.config import LEVELS
-from infra_gap.datadict import table_schema_json, with_area_names
-from infra_gap.dossier import dossier_pdf
-from infra_gap.dossier_checklist import checklist_entries
-from infra_gap.dossier_proposal import proposal_sites
-from infra_gap.errors import DataError, InfraGapError, InputFileError
-from infra_gap.export import ExportMeta
-from infra_gap.geopackage import ranked_geopackage
-from infra_gap.layers import Layers
-from infra_gap.views import ranked_export, with_reasons
-from infra_gap.xlsx import ranked_xlsx
-
-if TYPE_CHECKING:
-    from infra_gap.pipeline import PointFacts
-    from infra_gap.scenario import ScenarioResult
-
-__all__ = [
-    "DEMO_REGION",
-    "FORMATS",
-    "dossier",
-    "export_bytes",
-    "meta_for",
-    "schema_for",
-    "schema_path",
-    "select_codes",
-    "write_ranked",
-]
-
-#: File extension -> MIME type of every export format (for the app's download buttons).
-FORMATS: Mapping[str, str] = MappingProxyType(
-    {
-        ".csv": "text/csv",
-        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ".gpkg": "application/geopackage+sqlite3",
-        ".pdf": "application/pdf",
-    }
+from infra_gap.cli_common import (
+    OverwriteOpt,
+    QuietOpt,
+    Reporter,
+    VerboseOpt,
+    check_output,
+    runtime_error,
+    usage_error,
+    write_output,
 )
-#: Region printed on the demo's dossier cover.
-DEMO_REGION = "Provinsi Sumatera Utara"
+from infra_gap.cli_inputs import (
+    AreasLayerOpt,
+    AreasOpt,
+    BackboneOpt,
+    CoverageNodataOpt,
+    CoverageOpt,
+    IdColOpt,
+    InputOptions,
+    LatColOpt,
+    LonColOpt,
+    MsmeOpt,
+    NameColOpt,
+    SourcesOpt,
+    SpeedtestsOpt,
+    TowersOpt,
+    check_inputs,
+    report_inputs,
+    report_sources,
+)
+from infra_gap.cli_options import (
+    PresetOpt,
+    ScenarioOpt,
+    StabilityOpt,
+    TopNOpt,
+    WeightOpt,
+    WithinOpt,
+    check_common,
+    scenario_or_exit,
+)
+from infra_gap.config import LEVELS
+from infra_gap.errors import InfraGapError
+
+__all__ = ["dossier"]
+
+_MOVED = {  # old name here -> the library module that holds it now
+    "DEMO_REGION": "infra_gap.demo",
+    "FORMATS": "infra_gap.formats",
+    "export_bytes": "infra_gap.formats",
+    "meta_for": "infra_gap.formats",
+    "schema_for": "infra_gap.formats",
+    "schema_path": "infra_gap.formats",
+    "select_codes": "infra_gap.formats",
+    "write_ranked": "infra_gap.formats",
+}
 
 
-def meta_for(result: ScenarioResult) -> ExportMeta:
-    """The export record of a scenario run (weights used, settings, dropped indicators)."""
-    s = result.scenario
-    return ExportMeta(
-        level=s.level,
-        weights=result.weights,
-        normalisation=s.normalisation,
-        covered_min=float(s.covered_min),
-        stability=MappingProxyType(s.stability.as_meta()),
-        dropped=result.dropped,
-        scenario_name=s.name,
-    )
+def __getattr__(name: str) -> Any:
+    """The names that moved to the library, loaded on first use (PEP 562)."""
+    if name in _MOVED:
+        import importlib
 
-
-def _with_reasons(ranked: pd.DataFrame, lang: str) -> pd.DataFrame:
-    return ranked if "reason" in ranked else with_reasons(ranked, lang)
-
-
-def export_bytes(
-    ranked: pd.DataFrame,
-    layers: Layers,
-    *,
-    fmt: str,
-    meta: ExportMeta,
-    facts: PointFacts | None = None,
-    lang: str = "id",
-    sep: str = ",",
-    excel_id: bool = False,
-    evidence: str = "clip",
-    codes: Sequence[str] | None = None,
-    top: int = 5,
-    checklist: Mapping[str, Mapping[str, str]] | None = None,
-    sites: gpd.GeoDataFrame | None = None,
-    region: str = "",
-) -> bytes:
-    """The bytes of one export format.
-
-    Parameters
-    ----------
-    ranked
-        Ranked table at ``meta.level`` (every area: the PDF cover summarises them all).
-    layers, facts
-        The layers and the per-MSME facts behind it; the GeoPackage's uncovered-MSME layer
-        and the PDF need ``facts``.
-    fmt
-        A key of :data:`FORMATS`.
-    meta
-        The methodology record (:func:`meta_for`).
-    lang, sep, excel_id
-        Language of labels and reasons; CSV separator; the Excel (Indonesia) CSV variant.
-    evidence
-        GeoPackage only: towers, tiles and backbone ``"clip"`` (to the exported areas),
-        ``"all"`` or ``"none"``.
-    codes
-        Areas to keep (CSV, XLSX, GeoPackage) or to write a dossier section for (PDF);
-        every area, and the ``top`` areas for the PDF, when None.
-    top
-        Sections of a PDF made without ``codes``.
-    checklist, sites, region
-        PDF only (``sites`` also goes into the XLSX and GeoPackage), see
-        :func:`infra_gap.dossier.dossier_pdf`.
-    """
-    if fmt not in FORMATS:
-        msg = f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}"
-        raise InputFileError(msg)
-    ranked = with_area_names(ranked, layers, meta.level)
-    kept = ranked if codes is None else ranked[ranked["kode"].isin(list(codes))]
-    if fmt == ".csv":
-        return ranked_export(kept, lang, synthetic=layers.synthetic, sep=sep, excel_id=excel_id)
-    if fmt == ".xlsx":
-        rejected = facts.rejected if facts is not None else None
-        accounts = facts.accounts if facts is not None else ()
-        return ranked_xlsx(
-            _with_reasons(kept, lang),
-            layers,
-            meta=meta,
-            rejected=rejected,
-            accounts=accounts,
-            sites=sites,
-            lang=lang,
-        )
-    if fmt == ".gpkg":
-        return ranked_geopackage(
-            _with_reasons(ranked, lang),
-            layers,
-            level=meta.level,
-            facts=facts,
-            sites=sites,
-            codes=None if codes is None else list(codes),
-            evidence=evidence,
-            lang=lang,
-        )
-    if facts is None:
-        msg = "a PDF dossier needs the MSME facts (`facts`)"
-        raise DataError(msg)
-    chosen = list(codes) if codes is not None else ranked["kode"].head(top).tolist()
-    return dossier_pdf(
-        ranked,
-        layers,
-        facts,
-        codes=chosen,
-        meta=meta,
-        lang=lang,
-        checklist=checklist,
-        sites=sites,
-        region=region,
-    )
-
-
-def select_codes(
-    ranked: pd.DataFrame, *, within: str = "", top: int | None = None
-) -> list[str] | None:
-    """Codes of the areas to export, in rank order; None (every area) without options.
-
-    The areas whose code starts with ``within``, then the first ``top`` of those.
-
-    Raises
-    ------
-    DataError
-        When nothing is left.
-    """
-    if not within and top is None:
-        return None
-    inside = ranked["kode"].astype("str").str.startswith(within)
-    codes = ranked["kode"][inside].astype("str").tolist()[:top]
-    if not codes:
-        msg = f"no area has a code starting with {within!r}" if within else "`top` must be >= 1"
-        raise DataError(msg)
-    return codes
-
-
-def write_ranked(
-    ranked: pd.DataFrame,
-    layers: Layers,
-    path: Path,
-    *,
-    meta: ExportMeta,
-    facts: PointFacts | None = None,
-    lang: str = "id",
-    sep: str = ",",
-    excel_id: bool = False,
-    evidence: str = "clip",
-    within: str = "",
-    top: int | None = None,
-    region: str = "",
-) -> None:
-    """Write a ranking in the format its extension names: CSV, XLSX, GeoPackage or PDF.
-
-    ``within`` keeps the areas whose code starts with it (e.g. ``"12.14"``, a kabupaten)
-    and ``top`` the first N of those; ranks stay the province's.  A ``.pdf`` is the dossier
-    of the kept areas (of the first five when neither option is given).  A ``.csv`` gets
-    its data dictionary beside it, ``NAME.schema.json`` (:mod:`infra_gap.datadict`).
-
-    Raises
-    ------
-    InputFileError
-        For an extension other than ``.csv``, ``.xlsx``, ``.gpkg`` and ``.pdf``.
-    DataError
-        When ``within`` and ``top`` leave no area.
-    """
-    fmt = path.suffix.lower()
-    if fmt not in FORMATS:
-        msg = f"{path}: the output must end in {', '.join(FORMATS)}"
-        raise InputFileError(msg)
-    codes = select_codes(ranked, within=within, top=top)
-    data = export_bytes(
-        ranked,
-        layers,
-        fmt=fmt,
-        meta=meta,
-        facts=facts,
-        lang=lang,
-        sep=sep,
-        excel_id=excel_id,
-        evidence=evidence,
-        codes=codes,
-        region=region,
-    )
-    io.write_bytes(data, path)
-    if fmt == ".csv":
-        io.write_bytes(schema_for(data, layers, excel_id=excel_id), schema_path(path))
-
-
-def schema_path(path: Path) -> Path:
-    """Where the data dictionary of the CSV ``path`` goes: ``NAME.schema.json`` beside it."""
-    return path.with_name(f"{path.stem}.schema.json")
-
-
-def schema_for(csv_data: bytes, layers: Layers, *, excel_id: bool = False) -> bytes:
-    """The Table Schema of a ranked CSV: one field per column of its header row, in order."""
-    first = csv_data.decode("utf-8-sig").split("\r\n", 1)[0]
-    header = next(csv.reader([first], delimiter=";" if excel_id or ";" in first else ","))
-    return table_schema_json(header, excel_id=excel_id, sources=layers.sources)
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
 
 
 def _checklist(path: Path | None) -> dict[str, dict[str, str]]:
+    from infra_gap import io
+    from infra_gap.dossier_checklist import checklist_entries
+
     if path is None:
         return {}
     return checklist_entries(io.read_checklist(path), source=str(path))
 
 
 def dossier(
+    ctx: typer.Context,
     out: Annotated[Path, typer.Option(help="Output PDF file.")],
     codes: Annotated[str, typer.Option(help="Area codes, comma-separated (CODE[,CODE...]).")] = "",
-    level: Annotated[str, typer.Option(help=f"One of {', '.join(LEVELS)}.")] = "kecamatan",
+    level: Annotated[
+        str | None,
+        typer.Option(
+            help=f"One of {', '.join(LEVELS)}: the level ranked, and of --areas "
+            "(default: the scenario's, else kecamatan)."
+        ),
+    ] = None,
     lang: Annotated[str, typer.Option(help="id (Bahasa Indonesia) or en.")] = "id",
-    within: Annotated[
-        str, typer.Option(help="Without --codes: the top areas whose code starts with this.")
-    ] = "",
+    within: WithinOpt = None,
     top: Annotated[int, typer.Option(help="Without --codes: how many areas.")] = 5,
     checklist: Annotated[
         Path | None,
@@ -278,45 +111,86 @@ def dossier(
             "(a JSON {code: {field: text}} also works)."
         ),
     ] = None,
+    areas: AreasOpt = None,
+    areas_layer: AreasLayerOpt = None,
+    id_col: IdColOpt = None,
+    name_col: NameColOpt = None,
+    msme: MsmeOpt = None,
+    lat_col: LatColOpt = None,
+    lon_col: LonColOpt = None,
+    coverage: CoverageOpt = None,
+    coverage_nodata: CoverageNodataOpt = None,
+    towers: TowersOpt = None,
+    speedtests: SpeedtestsOpt = None,
+    backbone: BackboneOpt = None,
+    sources: SourcesOpt = None,
+    covered_min: Annotated[
+        float | None,
+        typer.Option(help="Coverage value at or above which a pixel is covered."),
+    ] = None,
+    weight: WeightOpt = None,
+    preset: PresetOpt = None,
+    scenario: ScenarioOpt = None,
+    top_n: TopNOpt = None,
+    stability: StabilityOpt = None,
+    region: Annotated[
+        str | None,
+        typer.Option(help="Region on the cover (default: the demo's province, else none)."),
+    ] = None,
+    overwrite: OverwriteOpt = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
-    """Write the PDF dossier of chosen areas on the embedded demo, ready for BAKTI."""
-    from infra_gap.cli import default_cache_dir, default_data_dir  # cli imports this module
-    from infra_gap.demo import load_demo
-    from infra_gap.pipeline import indicator_table, place_and_cover
-    from infra_gap.scenario import Scenario, run_scenario
+    """Write the PDF dossier of chosen areas (of the demo, or of --areas), ready for BAKTI."""
+    from infra_gap.cli import start_work
 
-    if level not in LEVELS or lang not in {"id", "en"} or out.suffix.lower() != ".pdf":
-        typer.echo(f"error: need --level in {list(LEVELS)}, --lang id|en, --out *.pdf", err=True)
-        raise typer.Exit(code=2)
+    check_common(level=level, lang=lang)
+    if top < 1:
+        usage_error(f"--top must be at least 1, got {top}")
+    opts = InputOptions(
+        areas=areas, areas_layer=areas_layer, id_col=id_col, name_col=name_col, msme=msme,
+        lat_col=lat_col, lon_col=lon_col, coverage=coverage, coverage_nodata=coverage_nodata,
+        towers=towers, speedtests=speedtests, backbone=backbone, sources=sources,
+    )  # fmt: skip
+    check_inputs(opts)
+    path = check_output(str(out), suffixes=(".pdf",), overwrite=overwrite)
+    chosen_scenario = scenario_or_exit(
+        path=scenario, level=level, preset=preset, weight=weight, covered_min=covered_min,
+        top_n=top_n, draws=stability,
+    )  # fmt: skip
+    reporter = Reporter.make(ctx, quiet=quiet, verbose=verbose)
+    start_work(ctx)
+    t0 = time.perf_counter()
     try:
-        t0 = time.perf_counter()
+        from infra_gap.cli_pipeline import run_local
+        from infra_gap.demo import DEMO_REGION
+        from infra_gap.dossier import dossier_pdf
+        from infra_gap.dossier_proposal import proposal_sites
+        from infra_gap.formats import meta_for, select_codes
+
         entries = _checklist(checklist)
-        layers = load_demo(default_data_dir(), default_cache_dir())
-        scenario = Scenario(level=level)
-        facts = place_and_cover(layers, covered_min=scenario.covered_min)
-        result = run_scenario(indicator_table(layers, facts, level=level), scenario)
-        ranked = result.ranked
+        run = run_local(opts, chosen_scenario, reporter, level=level, scenario_file=scenario)
+        ranked = run.result.ranked
         chosen = [c.strip() for c in codes.split(",") if c.strip()]
-        chosen = chosen or select_codes(ranked, within=within, top=top) or []
-        sites = proposal_sites(layers, facts, chosen) if level != "kabupaten" else None
-        data = dossier_pdf(
-            ranked,
-            layers,
-            facts,
-            codes=chosen,
-            meta=meta_for(result),
-            lang=lang,
-            checklist=entries,
-            sites=sites,
-            region=DEMO_REGION,
-        )
-        io.write_bytes(data, out)
+        chosen = chosen or select_codes(ranked, within=within or "", top=top) or []
+        cover = region if region is not None else (DEMO_REGION if areas is None else "")
+        at = run.result.scenario.level
+        sites = proposal_sites(run.layers, run.facts, chosen) if at != "kabupaten" else None
+        with reporter.step(f"Writing {out}", "write"):
+            data = dossier_pdf(
+                ranked, run.layers, run.facts, codes=chosen, meta=meta_for(run.result),
+                lang=lang, checklist=entries, sites=sites, region=cover,
+            )  # fmt: skip
+            write_output(data, path)
     except InfraGapError as err:
-        typer.echo(f"error [{err.code}]: {err}", err=True)
-        raise typer.Exit(code=2) from None
-    typer.echo(
-        f"dossier: {len(chosen)} {level} area(s) ({', '.join(chosen)}) -> {out} "
+        runtime_error(err)
+    if areas is not None:
+        report_inputs(run.facts, run.boundary, reporter)
+    level_ = run.result.scenario.level
+    reporter.report(
+        f"dossier: {len(chosen)} {level_} area(s) ({', '.join(chosen)}) -> {out} "
         f"({time.perf_counter() - t0:.1f} s)"
     )
-    if layers.synthetic:
-        typer.echo("note: all layers except the boundaries are a SYNTHETIC DEMO.")
+    report_sources(run.layers, reporter=reporter)
+    if run.layers.synthetic:
+        reporter.note("all layers except the boundaries are a SYNTHETIC DEMO.")

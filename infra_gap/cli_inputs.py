@@ -8,23 +8,21 @@ without ``--areas`` the embedded demo is used.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from infra_gap.demo import load_demo
-from infra_gap.errors import DataError, InputFileError
-from infra_gap.inputs import InputPaths, load_layers
-from infra_gap.io import read_sources
-from infra_gap.layers import Layers
-from infra_gap.pipeline import PointFacts
-from infra_gap.provenance import apply_provenance, evidence_lines
-from infra_gap.towers import SiteParams
-from infra_gap.validate import BoundaryReport
+from infra_gap.cli_common import Reporter, usage_error
+from infra_gap.paths import default_cache_dir, default_data_dir
+
+if TYPE_CHECKING:  # the readers load GDAL: only when a command runs
+    from infra_gap.layers import Layers
+    from infra_gap.pipeline import PointFacts
+    from infra_gap.towers import SiteParams
+    from infra_gap.validate import BoundaryReport
 
 __all__ = [
     "AreasLayerOpt",
@@ -46,6 +44,7 @@ __all__ = [
     "SourcesOpt",
     "SpeedtestsOpt",
     "TowersOpt",
+    "check_inputs",
     "default_cache_dir",
     "default_data_dir",
     "load_inputs",
@@ -134,18 +133,6 @@ BackboneOpt = Annotated[
 ]
 
 
-def default_data_dir() -> Path:
-    """``INFRA_GAP_DATA``, else the ``data/`` folder beside the package."""
-    env = os.environ.get("INFRA_GAP_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[1] / "data"
-
-
-def default_cache_dir() -> Path:
-    """``INFRA_GAP_CACHE``, else ``.cache/`` beside the package."""
-    env = os.environ.get("INFRA_GAP_CACHE")
-    return Path(env) if env else Path(__file__).resolve().parents[1] / ".cache"
-
-
 @dataclass(frozen=True)
 class InputOptions:
     """The shared input options of one command call (None: not given)."""
@@ -175,6 +162,9 @@ def site_params(opts: InputOptions) -> SiteParams:
     DataError
         For a date that is not ``YYYY-MM-DD`` or a distance that is not positive.
     """
+    from infra_gap.errors import DataError
+    from infra_gap.towers import SiteParams
+
     base = SiteParams()
     as_of = None
     if opts.operators_as_of is not None:
@@ -190,6 +180,36 @@ def site_params(opts: InputOptions) -> SiteParams:
     return SiteParams(distance_m=distance, as_of=as_of)
 
 
+def check_inputs(opts: InputOptions) -> None:
+    """Usage errors of the input options, before any work (exit 2).
+
+    An input option without ``--areas``, or ``--areas`` without ``--msme``.
+    """
+    if opts.areas is None:
+        given = [k for k, v in vars(opts).items() if v is not None]
+        if given:
+            usage_error(
+                f"--{given[0].replace('_', '-')} needs --areas (without --areas the demo is used)"
+            )
+    elif opts.msme is None:
+        usage_error("--areas needs --msme (the MSME register)")
+    from infra_gap.errors import InfraGapError
+
+    if opts.operators_as_of is not None or opts.site_distance_m is not None:
+        try:
+            site_params(opts)
+        except InfraGapError as err:
+            usage_error(str(err))
+    if opts.sources is not None:  # a small TOML: read now, so a bad one stops before work
+        from infra_gap.io import read_sources
+
+        try:
+            read_sources(opts.sources)
+        except InfraGapError as err:
+            typer.echo(f"error [{err.code}]: {err}", err=True)
+            raise typer.Exit(2) from None
+
+
 def load_inputs(
     opts: InputOptions, *, level: str | None = None
 ) -> tuple[Layers, BoundaryReport | None]:
@@ -202,24 +222,15 @@ def load_inputs(
     Parameters
     ----------
     opts
-        The options given.
+        The options given (checked with :func:`check_inputs`).
     level
         The level of ``--areas`` (``--level``); None or ``auto`` reads it from the codes.
-
-    Raises
-    ------
-    InputFileError
-        For an input option without ``--areas``, or ``--areas`` without ``--msme``.
     """
-    if opts.areas is None:
-        given = [k for k, v in vars(opts).items() if v is not None]
-        if given:
-            msg = f"--{given[0].replace('_', '-')} needs --areas (without --areas the demo is used)"
-            raise InputFileError(msg)
+    from infra_gap.demo import load_demo
+    from infra_gap.inputs import InputPaths, load_layers
+
+    if opts.areas is None or opts.msme is None:
         return load_demo(default_data_dir(), default_cache_dir()), None
-    if opts.msme is None:
-        msg = "--areas needs --msme (the MSME register)"
-        raise InputFileError(msg)
     loaded = load_layers(
         InputPaths(
             areas=opts.areas,
@@ -236,13 +247,15 @@ def load_inputs(
             name_col=opts.name_col,
             lat_col=opts.lat_col,
             lon_col=opts.lon_col,
-            cache_dir=default_cache_dir(),
         )
     )
     for note in loaded.notes:
         typer.echo(note, err=True)
     layers = loaded.layers
     if opts.sources is not None:
+        from infra_gap.io import read_sources
+        from infra_gap.provenance import apply_provenance
+
         layers, unused = apply_provenance(layers, read_sources(opts.sources))
         for key in unused:
             note = f"warning: {opts.sources} [{key}] describes no layer given; ignored"
@@ -250,39 +263,46 @@ def load_inputs(
     return layers, loaded.boundary
 
 
-def report_inputs(facts: PointFacts, boundary: BoundaryReport | None) -> None:
+def report_inputs(
+    facts: PointFacts, boundary: BoundaryReport | None, reporter: Reporter | None = None
+) -> None:
     """Print the row accounting, rejection reasons, boundary report and placement rule."""
+    echo = (reporter or Reporter()).report
     for acc in facts.accounts:
-        typer.echo(
+        echo(
             f"rows: {acc.source} read {acc.read:,}, placed {acc.used:,}, rejected {acc.rejected:,}"
         )
     reasons = facts.rejected.groupby(["source", "reason"]).size().reset_index(name="n")
     for r in reasons.itertuples():
-        typer.echo(f"  rejected {r.source}: {r.n:,} x {r.reason}")
+        echo(f"  rejected {r.source}: {r.n:,} x {r.reason}")
     if boundary is not None:
         # Measured once per boundary content, then read back (the check takes seconds).
         measured = boundary.measures(cache_dir=default_cache_dir())
         overlaps = measured.overlaps
-        typer.echo(
+        echo(
             f"areas: {boundary.features:,} read from {boundary.name}; {len(boundary.repairs)} "
             f"repaired; {len(overlaps):,} overlapping pairs ({overlaps['overlap_km2'].sum():,.1f} "
             f"km2); gaps {measured.gap_km2:,.1f} km2"
             + (" (boundary checks cached for this file's content)" if measured.cached else "")
         )
         for r in boundary.repairs.itertuples():
-            typer.echo(
-                f"  repaired row {r.row} ({r.kode}): {r.action}, {r.area_change_pct:+.2f}% area"
-            )
-    typer.echo(f"rule: {facts.rule}")
+            echo(f"  repaired row {r.row} ({r.kode}): {r.action}, {r.area_change_pct:+.2f}% area")
+    echo(f"rule: {facts.rule}")
 
 
-def report_sources(layers: Layers, *, out: Path | None = None) -> None:
+def report_sources(
+    layers: Layers, *, out: Path | None = None, reporter: Reporter | None = None
+) -> None:
     """Print the provenance of every layer (unknown fields say so).
 
     With a CSV ``out``, also where its data dictionary went.
     """
+    from infra_gap.provenance import evidence_lines
+
+    echo = (reporter or Reporter()).report
     for line in evidence_lines(layers.sources, "en"):
-        typer.echo(f"source: {line}")
+        echo(f"source: {line}")
     if out is not None and out.suffix.lower() == ".csv":
-        dictionary = out.with_name(f"{out.stem}.schema.json")
-        typer.echo(f"data dictionary (units, definitions, sources) -> {dictionary}")
+        from infra_gap.paths import schema_path
+
+        echo(f"data dictionary (units, definitions, sources) -> {schema_path(out)}")

@@ -20,7 +20,10 @@ from infra_gap.config import GEO_CRS, DemoParams
 from infra_gap.layers import Layers, Raster, Source
 from infra_gap.synthetic import DemoLayers, generate_demo
 
-__all__ = ["BOUNDARY_FILES", "DEMO_SOURCES", "export_demo", "load_demo"]
+__all__ = ["BOUNDARY_FILES", "DEMO_REGION", "DEMO_SOURCES", "export_demo", "load_demo"]
+
+#: Region printed on the demo's dossier cover (the CLI and the app).
+DEMO_REGION = "Provinsi Sumatera Utara"
 
 GENERATOR_VERSION = "2"
 BOUNDARY_FILES = {

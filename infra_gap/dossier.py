@@ -26,6 +26,7 @@ import pandas as pd
 import shapely
 
 from infra_gap import __version__
+from infra_gap.config import LEVELS
 from infra_gap.dossier_charts import (
     AreaLookup,
     MapLayers,
@@ -418,7 +419,7 @@ def dossier_pdf(
     look = AreaLookup(
         level=meta.level,
         areas=layers.areas[meta.level].set_index("kode"),
-        desa=layers.areas["desa"],
+        desa=layers.areas[next(lv for lv in LEVELS if lv in layers.areas)],
         names=names,
         xy=np.column_stack([msme.geometry.x.to_numpy(), msme.geometry.y.to_numpy()]),
         area_index=facts.area_index,
@@ -428,7 +429,7 @@ def dossier_pdf(
     )
     bb = layers.backbone
     maps = MapLayers(
-        outline=layers.areas["kabupaten"].geometry,
+        outline=layers.areas[next(lv for lv in LEVELS[::-1] if lv in layers.areas)].geometry,
         coverage=layers.coverage if isinstance(layers.coverage, Raster) else None,
         covered_min=meta.covered_min,
         towers=layers.towers.geometry if layers.towers is not None else None,

@@ -101,7 +101,8 @@ class AreaLookup:
     areas
         Areas at ``level``, indexed by ``kode``.
     desa
-        The desa, sorted by ``kode`` (the MSMEs' ``area_index`` points into it).
+        The finest areas given, sorted by ``kode`` (the MSMEs' ``area_index`` points into
+        them): the desa, or the user's own kecamatan or kabupaten when those are the finest.
     names
         Code -> name of every kabupaten and kecamatan (for the parent line).
     xy
@@ -126,10 +127,18 @@ class AreaLookup:
     sektor: np.ndarray | None = None
     sites: gpd.GeoDataFrame | None = None
 
+    @property
+    def finest(self) -> bool:
+        """The areas are the finest level given (the desa, or the user's own level)."""
+        return self.level == "desa" or (
+            len(self.areas) == len(self.desa)
+            and np.array_equal(self.areas.index.to_numpy(), self.desa["kode"].to_numpy())
+        )
+
     def span(self, code: str) -> tuple[int, int]:
         """Positions [lo, hi) of the desa inside ``code`` (desa are sorted by code)."""
         codes = self.desa["kode"].to_numpy().astype("str")
-        if self.level == "desa":
+        if self.finest:
             lo = int(np.searchsorted(codes, code, side="left"))
             return lo, lo + int(lo < len(codes) and codes[lo] == code)
         return (
@@ -148,7 +157,7 @@ class AreaLookup:
 
     def inner(self, code: str) -> gpd.GeoSeries:
         """The desa inside the area (none at desa level)."""
-        lo, hi = self.span(code) if self.level != "desa" else (0, 0)
+        lo, hi = self.span(code) if not self.finest else (0, 0)
         return self.desa.geometry.iloc[lo:hi]
 
     def parent(self, code: str) -> str:

@@ -14,6 +14,7 @@ __all__ = [
     "InputFileError",
     "LevelError",
     "LimitError",
+    "OutputFileError",
     "SchemaError",
     "ScoringError",
     "SecurityError",
@@ -51,6 +52,15 @@ class InputFileError(InfraGapError, OSError):
     """
 
     code = "E_INPUT_FILE"
+
+
+class OutputFileError(InfraGapError, OSError):
+    """An output cannot be written (it exists, its folder is missing or read-only).
+
+    The message names the file.  Nothing is left under the final name on failure.
+    """
+
+    code = "E_OUTPUT_FILE"
 
 
 class ScoringError(InfraGapError, ValueError):

@@ -1,9 +1,12 @@
 """The hardened GDAL/PROJ environment and guards for untrusted uploads.
 
-GDAL reads its configuration when drivers register, at the first import of rasterio or
-pyogrio, so :func:`apply_hardened_env` runs first thing in ``infra_gap/__init__``.  The
-app and the CLI call :func:`check_environment` at start-up and refuse to run (fail closed)
-when anything differs.  Catalogue: ``shared/reference/reliability.md`` §2 and §3 A-B.
+GDAL reads its driver list when drivers register, at the first import of rasterio or
+pyogrio, so the front ends call :func:`apply_hardened_env` first thing: the CLI in its
+entry point (:func:`infra_gap.cli.main`), the app on the first line of ``app.py``.  Both then
+call :func:`check_environment` and refuse to run (fail closed) when anything differs.
+Importing the library changes nothing: a notebook keeps its own GDAL setup (VRT, SQLite,
+proxies).  Library users who read untrusted files use :func:`hardened_env`.
+Catalogue: ``shared/reference/reliability.md`` §2 and §3 A-B.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import re
 import stat
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import BytesIO
 from types import MappingProxyType
 
@@ -26,6 +31,7 @@ __all__ = [
     "apply_hardened_env",
     "check_environment",
     "guard_zip",
+    "hardened_env",
     "safe_label",
 ]
 
@@ -62,12 +68,47 @@ class _SkipNoise(logging.Filter):
         return "to unload from GDAL_SKIP" not in record.getMessage()
 
 
+_NOISE_FILTER = _SkipNoise()
+
+
 def apply_hardened_env() -> None:
-    """Set the hardened values in the process environment (before GDAL is imported)."""
-    logging.getLogger("rasterio._env").addFilter(_SkipNoise())
+    """Set the hardened values in the process environment (before GDAL is imported).
+
+    For a process's entry point (the CLI, the app); it is not undone.
+    """
+    logging.getLogger("rasterio._env").addFilter(_NOISE_FILTER)
     os.environ.update(HARDENED_ENV)
     for key in _REMOVED:
         os.environ.pop(key, None)
+
+
+@contextmanager
+def hardened_env() -> Iterator[None]:
+    """The hardened environment for a block of library calls, restored afterwards.
+
+    GDAL and PROJ read most of these settings at each call (network access, remote files,
+    directory listing, VRT pixel functions), so they hold for every read inside the block.
+    The skipped drivers (``GDAL_SKIP``) take effect only when rasterio and pyogrio are first
+    imported inside the block: for a server, call :func:`apply_hardened_env` at start-up
+    instead.  Not for concurrent use by several threads (the environment is the process's).
+
+    Examples
+    --------
+    >>> from infra_gap.hardening import hardened_env
+    >>> with hardened_env():
+    ...     pass  # read an uploaded file here
+    """
+    saved = {k: os.environ.get(k) for k in (*HARDENED_ENV, *_REMOVED)}
+    apply_hardened_env()
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        logging.getLogger("rasterio._env").removeFilter(_NOISE_FILTER)
 
 
 def check_environment() -> None:

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from infra_gap.hardening import apply_hardened_env
+
+# The tests run in the hardened GDAL/PROJ environment, as the CLI and the app do: applied
+# before anything loads GDAL (importing the library no longer applies it).
+apply_hardened_env()
+
 from pathlib import Path
 
 import geopandas as gpd

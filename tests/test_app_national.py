@@ -17,13 +17,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from infra_gap import cli_national
-from infra_gap.cli_national import national_workload
+from infra_gap import partitions
 from infra_gap.export import bare_column
 from infra_gap.i18n import PROVINCE_NAMES, TEXT, fmt_int
 from infra_gap.io import partitioned
 from infra_gap.national import PROVINCES, NationalParams
 from infra_gap.national_view import national_workloads, workload_provinces
+from infra_gap.runs import national_workload
 from infra_gap.workload import Workload, read_workload
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -155,13 +155,13 @@ def test_desa_need_a_province_then_show_only_its_desa(at, wl) -> None:
 
 def test_weight_change_reorders_without_running_the_engine_again(at, monkeypatch) -> None:
     calls = []
-    original = cli_national.workload_table
+    original = partitions.workload_table
 
     def counting(*args, **kwargs):
         calls.append(kwargs.get("level"))
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(cli_national, "workload_table", counting)
+    monkeypatch.setattr(partitions, "workload_table", counting)
     before = _table(at)["Kode"].tolist()
     at.slider(key="w_msme_uncovered").set_value(0.0).run()
     at.slider(key="w_msme_uncovered_share").set_value(1.0).run()

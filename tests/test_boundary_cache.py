@@ -122,7 +122,7 @@ def test_rank_prints_its_time_and_reuses_the_boundary_checks(tmp_path):
     for stage in ("read", "place and cover", "indicators", "write"):
         assert f", {stage} " in first.stdout
     assert "cached for this file's content" not in first.stdout
-    second = _rank(d, "--stability", "0")
+    second = _rank(d, "--stability", "0", "--overwrite")
     assert second.returncode == 0, second.stderr
     assert "0 overlapping pairs (0.0 km2); gaps 0.0 km2 (boundary checks cached" in second.stdout
     assert "of which 0 stability draws" in second.stdout

@@ -29,8 +29,8 @@ def facts(demo_layers):
 @pytest.fixture
 def fast(monkeypatch, demo_layers, facts):
     """Reuse the session's demo and point facts; the rest of the CLI path runs as is."""
-    monkeypatch.setattr(cli, "load_demo", lambda *_: demo_layers)
-    monkeypatch.setattr(cli, "place_and_cover", lambda *_, covered_min: facts)
+    monkeypatch.setattr("infra_gap.demo.load_demo", lambda *_: demo_layers)
+    monkeypatch.setattr("infra_gap.pipeline.place_and_cover", lambda *_, covered_min: facts)
 
 
 def _rank(tmp_path, *args):
@@ -123,7 +123,7 @@ def test_absent_indicator_is_dropped_and_reported(tmp_path, fast, monkeypatch):
     def without_backbone(*args, **kwargs):
         return indicator_table(*args, **kwargs).drop(columns="backbone_km")
 
-    monkeypatch.setattr(cli, "indicator_table", without_backbone)
+    monkeypatch.setattr("infra_gap.pipeline.indicator_table", without_backbone)
     result, out = _rank(tmp_path, "--preset", "daerah_terpencil", "--level", "kabupaten")
     assert result.exit_code == 0, result.output
     assert "warning: weighted indicator(s) not in this data" in result.output
@@ -168,7 +168,8 @@ def test_scenario_level_and_cli_override(tmp_path, fast):
     result, out = _rank(tmp_path, "--scenario", str(path))
     assert result.exit_code == 0, result.output
     assert len(_csv(out)) == 33
-    result, out = _rank(tmp_path, "--scenario", str(path), "--level", "kecamatan")
+    result, out = _rank(tmp_path, "--scenario", str(path), "--level", "kecamatan", "--overwrite")
+    assert result.exit_code == 0, result.output
     assert len(_csv(out)) == 455
     assert "50 draws" in result.output
 

@@ -268,8 +268,10 @@ def test_dossier_command(tmp_path, demo_layers, demo_run, monkeypatch):
     assert "not yet filled" in text
     bad = CliRunner().invoke(app, ["dossier", "--out", str(tmp_path / "d.txt")])
     assert bad.exit_code == 2
-    bad = CliRunner().invoke(app, ["dossier", "--out", str(out), "--codes", "12.99.99"])
-    assert bad.exit_code == 2
+    bad = CliRunner().invoke(
+        app, ["dossier", "--out", str(out), "--codes", "12.99.99", "--overwrite"]
+    )
+    assert bad.exit_code == 1  # a failure while running, not a usage error
     assert "error [E_DATA]" in bad.output
 
 

@@ -19,7 +19,6 @@ import pytest
 from shapely.geometry import box
 
 from infra_gap import io
-from infra_gap.cli_national import national_workload
 from infra_gap.config import WORK_CRS
 from infra_gap.engine import (
     EngineSpec,
@@ -34,6 +33,7 @@ from infra_gap.layers import Layers
 from infra_gap.national import NationalParams
 from infra_gap.partitions import workload_table
 from infra_gap.pipeline import PointFacts, indicator_table, place_and_cover
+from infra_gap.runs import national_workload
 from infra_gap.workload import Workload, split_layers
 
 ROOT = Path(__file__).resolve().parents[1]

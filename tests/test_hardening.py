@@ -33,7 +33,7 @@ def _vrt(source: str) -> bytes:
 
 
 def test_environment_is_hardened_and_checked():
-    check_environment()  # the import of infra_gap applied it
+    check_environment()  # conftest applied it first, as the CLI and the app do
     for key, value in HARDENED_ENV.items():
         assert os.environ[key] == value
     with rasterio.Env() as env:

@@ -18,7 +18,7 @@ from shapely.geometry import box
 from typer.testing import CliRunner
 
 from infra_gap import io
-from infra_gap.cli_national import national_app, national_workload
+from infra_gap.cli_national import national_app
 from infra_gap.config import WORK_CRS
 from infra_gap.coverage import point_coverage, sample_raster
 from infra_gap.engine import engine_spec
@@ -28,6 +28,7 @@ from infra_gap.io import partitioned
 from infra_gap.layers import Layers, Raster, Source
 from infra_gap.national import NATIONAL_CRS, PROVINCES, NationalParams
 from infra_gap.partitions import workload_table
+from infra_gap.runs import national_workload
 from infra_gap.workload import Workload, read_workload, split_layers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -291,4 +292,4 @@ def test_generate_then_rank_on_the_command_line(tmp_path: Path) -> None:
     assert (frame["data_status"] == "synthetic demo / demo sintetis").all()
     bad = runner.invoke(app, ["national", "generate", "--scale", "2", "--out", str(tmp_path / "x")])
     assert bad.exit_code == 2
-    assert "error [E_DATA]: --scale must be in (0, 1]" in bad.output
+    assert "error: --scale must be in (0, 1]" in bad.stderr  # a usage error, before any work

@@ -11,7 +11,6 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, box
 
-from infra_gap.cli_national import national_workload
 from infra_gap.config import ScoringParams
 from infra_gap.engine import engine_spec
 from infra_gap.errors import DataError
@@ -25,6 +24,7 @@ from infra_gap.national_view import (
     workload_provinces,
 )
 from infra_gap.partitions import workload_table
+from infra_gap.runs import national_workload
 from infra_gap.scoring import rank_areas
 from infra_gap.workload import Workload
 

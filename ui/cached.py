@@ -22,16 +22,16 @@ import pandas as pd
 import streamlit as st
 
 from infra_gap import io, map_layers, maps
-from infra_gap.cli_export import export_bytes, meta_for
-from infra_gap.cli_national import EngineRun, engine_table
 from infra_gap.config import GEO_CRS, CoverageParams
 from infra_gap.demo import load_demo
 from infra_gap.eligibility import EligibilityRules, load_rules, with_eligibility
+from infra_gap.formats import export_bytes, meta_for
 from infra_gap.inputs import InputPaths, Loaded, load_layers
 from infra_gap.layers import Layers
 from infra_gap.national_view import national_display, province_subset
 from infra_gap.pipeline import PointFacts, indicator_table, place_and_cover, with_coverage
 from infra_gap.registry import uses_siting
+from infra_gap.runs import EngineRun, engine_table
 from infra_gap.scenario import (
     Scenario,
     ScenarioResult,

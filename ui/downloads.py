@@ -15,8 +15,8 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from infra_gap.cli_export import FORMATS, export_bytes, meta_for
 from infra_gap.errors import InfraGapError
+from infra_gap.formats import FORMATS, export_bytes, meta_for
 from infra_gap.hardening import safe_label
 from infra_gap.i18n import fmt_int, fmt_num, t
 from infra_gap.layers import Layers

@@ -8,9 +8,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from infra_gap.cli_export import FORMATS, export_bytes, meta_for
-from infra_gap.cli_national import EngineRun, national_dir, national_workload
 from infra_gap.errors import InfraGapError
+from infra_gap.formats import FORMATS, export_bytes, meta_for
 from infra_gap.hardening import safe_label
 from infra_gap.i18n import PROVINCE_NAMES, fmt_int, fmt_num, fmt_pct, t
 from infra_gap.national import NationalParams
@@ -21,6 +20,7 @@ from infra_gap.national_view import (
     workload_provinces,
 )
 from infra_gap.registry import uses_siting
+from infra_gap.runs import EngineRun, national_dir, national_workload
 from infra_gap.scenario import ScenarioResult, scenario_to_toml
 from infra_gap.views import indicator_label, indicator_tips, map_frame, md_escape
 from infra_gap.workload import Workload, read_workload

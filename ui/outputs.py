@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from infra_gap.cli_export import FORMATS, export_bytes
 from infra_gap.export import ExportMeta
+from infra_gap.formats import FORMATS, export_bytes
 from infra_gap.i18n import t
 from infra_gap.layers import Layers
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from infra_gap.errors import InputFileError
+from infra_gap.errors import InfraGapError, InputFileError, OutputFileError
 
 __all__ = [
     "atomic_path",
@@ -54,19 +54,47 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _new_temp(path: Path) -> Path:
+    """Create an empty temporary file beside ``path`` with the user's umask (0666 & ~umask)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(100):
+            tmp = path.with_name(f".{path.stem}.{secrets.token_hex(6)}{path.suffix}")
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            except FileExistsError:
+                continue
+            os.close(fd)
+            return tmp
+    except OSError as err:
+        msg = f"{path}: cannot write: {err.strerror or err}"
+        raise OutputFileError(msg) from err
+    msg = f"{path}: cannot create a temporary file beside it"
+    raise OutputFileError(msg)
+
+
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it over ``path`` on success.
 
-    Two processes generating the same cache never see each other's half-written files.
+    Two processes generating the same cache never see each other's half-written files, and
+    a failed write leaves nothing under the final name.  The file gets the permissions a
+    plain ``open`` would (the user's umask), not ``mkstemp``'s 0600.
+
+    Raises
+    ------
+    OutputFileError
+        Naming ``path`` when its folder cannot be made or written, or the rename fails.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
+    tmp = _new_temp(path)
     try:
         yield tmp
         os.replace(tmp, path)
+    except OSError as err:
+        if isinstance(err, InfraGapError):
+            raise
+        msg = f"{path}: cannot write: {err.strerror or err}"
+        raise OutputFileError(msg) from err
     finally:
         tmp.unlink(missing_ok=True)
 
