@@ -457,7 +457,7 @@ def dossier_pdf(
     _annex(pdf, layers, facts, ranked, meta)
     desa_names = {}
     for code in sel["kode"].astype("str"):
-        lo, hi = look.span(code) if meta.level != "desa" else (0, 0)
+        lo, hi = look.span(code) if not look.finest else (0, 0)
         desa_names[code] = [str(n) for n in look.desa["nama"].iloc[lo:hi]]
     letter_pages(
         pdf, sel, desa=desa_names, sites=count_sites(sites, list(sel["kode"])), region=region

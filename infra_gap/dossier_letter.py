@@ -45,8 +45,8 @@ def letter_pages(
     pdf.add_page()
     pdf.heading(tr("letter_title", lang), 13)
     pdf.para(tr("letter_note", lang), 7.5)
-    pdf.para(tr("letter_head", lang).format(region=region or "..."))
-    pdf.para(tr("letter_to", lang))
+    _lines(pdf, tr("letter_head", lang).format(region=region or "..."))
+    _lines(pdf, tr("letter_to", lang))
     pdf.para(tr("letter_subject", lang).format(n=len(sel)), bold=True)
     pdf.para(tr("letter_open", lang).format(region=region or "..."))
     rows = []
@@ -72,6 +72,14 @@ def letter_pages(
         pdf.cell(0, 5, pdf.s(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.para(tr("letter_cc", lang), 8)
+
+
+def _lines(pdf: DossierPdf, text: str) -> None:
+    """One line per line of ``text`` (a paragraph would join them)."""
+    pdf.set_font(FONT, "", 8.5)
+    for line in text.split("\n"):
+        pdf.cell(0, 4.3, pdf.s(line), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
 
 
 def count_sites(sites: pd.DataFrame | None, codes: Sequence[str]) -> dict[str, int]:

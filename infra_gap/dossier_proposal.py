@@ -66,7 +66,8 @@ def proposal_sites(layers: Layers, facts: PointFacts, codes: Sequence[str]) -> g
         sites.insert(0, "kode", code)
         frames.append(sites)
     if not frames:
-        return gpd.GeoDataFrame({"kode": []}, geometry=[], crs=layers.areas["desa"].crs)
+        crs = next(iter(layers.areas.values())).crs
+        return gpd.GeoDataFrame({"kode": []}, geometry=[], crs=crs)
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
 
 
@@ -78,7 +79,7 @@ def desa_section(pdf: DossierPdf, code: str, look: AreaLookup) -> None:
     """The desa inside the area: population, MSMEs, MSMEs without 4G and the need class."""
     lang = pdf.lang
     lo, hi = look.span(code)
-    if hi <= lo or look.level == "desa":
+    if hi <= lo or look.finest:
         return
     desa = look.desa.iloc[lo:hi]
     placed = look.area_index[(look.area_index >= lo) & (look.area_index < hi)] - lo

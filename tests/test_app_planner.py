@@ -165,11 +165,6 @@ def test_own_kecamatan_files_geopackage_arrives(at, tmp_path, monkeypatch):
     _prepare(at, data, "gpkg", b"SQLite format 3")
 
 
-@pytest.mark.xfail(
-    reason="dossier_pdf reads layers.areas['desa'] (infra_gap/dossier.py): KeyError on own "
-    "kecamatan data; the app now says so in the page instead of failing silently",
-    strict=False,
-)
 def test_own_kecamatan_files_pdf_and_dossier_arrive(at, tmp_path, monkeypatch):
     data = _own_kecamatan(at, tmp_path, monkeypatch)
     _prepare(at, data, "pdf", b"%PDF")

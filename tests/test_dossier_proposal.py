@@ -126,3 +126,24 @@ def test_done_when_dossier_names_desa_sites_readiness_and_basis(
     # the annex states each uncertainty factor
     assert "skor-z" in text
     assert "+/-10%" in text
+
+
+def test_own_kecamatan_files_without_desa_or_kabupaten_make_a_dossier():
+    from dataclasses import replace
+
+    import numpy as np
+
+    from infra_gap.dossier import dossier_pdf
+    from tests.test_export import toy_facts, toy_layers, toy_meta, toy_ranked
+
+    layers = toy_layers()
+    kec_only = replace(layers, areas={"kecamatan": layers.areas["kecamatan"]})
+    facts = replace(toy_facts(), area_index=np.array([0, 0, 0, 0, 1, 1, 1, 1, 1]))
+    pdf = dossier_pdf(
+        toy_ranked(), kec_only, facts, codes=["12.01.02"], meta=toy_meta(), region="Uji"
+    )
+    text = re.sub(r"\s+", " ", "\n".join(_pages(pdf)))
+    assert "Desa/kelurahan di wilayah ini" not in text  # no desa file: no desa table
+    assert "Raster cakupan: 4 dari 5 UMKM" in text
+    assert "Tidak: kabupaten 12.01 tidak tercantum" in text  # not 3T, said so
+    assert "Perihal: Usulan pembangunan BTS 4G di 1 wilayah" in text
