@@ -100,7 +100,10 @@ def test_done_when_dossier_names_desa_sites_readiness_and_basis(
         assert f"{code}/S1" in text  # a proposed site of each area
     assert re.search(r"9[78]\.\d{5}, -?[01]\.\d{5}", text)  # site coordinates
     assert "Biaya seumur (Rp juta)" in text
-    assert "2.640" in text  # capex per site, Rp million
+    # a site row: id, desa, lon/lat, backhaul (with its cost), new MSMEs, capex, opex/year
+    # and whole-life cost in Rp million
+    row = r"12\.14\.04/S1 12\.14\.04\.\d{4} 9\d\.\d{5}, -?\d\.\d{5} \w+.*? \d+ [\d.]+ [\d.]+ [\d.]+"
+    assert re.search(row, text)
     for word in (
         "Lahan",
         "akta hibah",
