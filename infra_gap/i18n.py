@@ -123,6 +123,10 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "id": "Berkas tidak dapat dibaca",
             "en": "The file cannot be read",
         },
+        "err_E_OUTPUT_FILE": {
+            "id": "Berkas hasil tidak dapat ditulis",
+            "en": "The output file cannot be written",
+        },
         "err_E_SCORING": {
             "id": "Bobot tidak dapat menghasilkan peringkat",
             "en": "The weights cannot produce a ranking",
