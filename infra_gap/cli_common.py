@@ -29,7 +29,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from infra_gap.errors import InfraGapError, OutputFileError
+from infra_gap.errors import InfraGapError, OutputFileError, UsageError
 
 __all__ = [
     "EXIT_RUNTIME",
@@ -61,8 +61,8 @@ OverwriteOpt = Annotated[
 
 
 def usage_error(message: str) -> NoReturn:
-    """Print a usage error and exit with code 2 (before any work)."""
-    typer.echo(f"error: {message} (see --help)", err=True)
+    """Print a usage error (stable code ``E_USAGE``) and exit with code 2, before any work."""
+    typer.echo(f"error [{UsageError.code}]: {message} (see --help)", err=True)
     raise typer.Exit(EXIT_USAGE)
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "SchemaError",
     "ScoringError",
     "SecurityError",
+    "UsageError",
 ]
 
 
@@ -79,6 +80,12 @@ class EngineError(InfraGapError, RuntimeError):
     """The Dask cluster cannot be reached or started."""
 
     code = "E_ENGINE"
+
+
+class UsageError(InfraGapError, ValueError):
+    """A command-line option is wrong: checked before any work, exit code 2."""
+
+    code = "E_USAGE"
 
 
 class LimitError(InfraGapError, ValueError):

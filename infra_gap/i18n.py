@@ -143,6 +143,10 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "id": "Mesin komputasi (Dask) tidak dapat dipakai",
             "en": "The compute engine (Dask) cannot be used",
         },
+        "err_E_USAGE": {
+            "id": "Opsi perintah tidak sesuai",
+            "en": "A command option is wrong",
+        },
         "err_E_INFRA_GAP": {
             "id": "Terjadi galat",
             "en": "Something went wrong",

@@ -549,7 +549,7 @@ def test_several_kabupaten_filter_the_table_and_the_map(at, demo_layers):
     # how sure: the priority tier, the rank range over the weight draws, the top-10 share
     assert {"Prioritas", "Peringkat p5-p95", "Di 10 besar (% undian)"} <= set(table.columns)
     assert indicator_label("msme_uncovered", "id") in table.columns
-    assert any("Kabupaten Nias, Kabupaten Nias Selatan" in c.value for c in at.caption)
+    assert any("Kabupaten Nias dan Kabupaten Nias Selatan" in c.value for c in at.caption)
     drawn = _priority_layer(at)["fill"]  # code -> colour, for the areas drawn
     assert set(drawn) == expected  # other kabupaten's areas are not drawn
     # a single kabupaten drilled into replaces the filter

@@ -6,6 +6,7 @@ import json
 import multiprocessing
 import shutil
 import time
+import traceback
 from pathlib import Path
 
 import pytest
@@ -71,7 +72,12 @@ def test_a_build_stopped_half_way_is_rebuilt_quietly(tmp_path):
 
 
 def _build_in_a_process(cache: str, log: str) -> None:
-    load_or_build(Path(cache), FILES, read=_read, build=_builder(Path(log), pause=1.0))
+    try:
+        load_or_build(Path(cache), FILES, read=_read, build=_builder(Path(log), pause=1.0))
+    except BaseException:  # the child's traceback, for the parent's assertion message
+        with open(f"{log}.err", "a") as fh:
+            fh.write(traceback.format_exc())
+        raise
 
 
 def test_two_processes_building_the_same_cache_leave_it_valid(tmp_path):
@@ -82,7 +88,8 @@ def test_two_processes_building_the_same_cache_leave_it_valid(tmp_path):
         proc.start()
     for proc in procs:
         proc.join(120)
-    assert [p.exitcode for p in procs] == [0, 0]
+    errors = Path(f"{log}.err")
+    assert [p.exitcode for p in procs] == [0, 0], errors.read_text() if errors.exists() else ""
     assert cache_problem(cache, FILES) is None
     assert log.read_text().count("built") == 1  # the second waited, then read the first's
     assert not [p.name for p in cache.iterdir() if p.name.startswith(".a.") or ".b." in p.name]

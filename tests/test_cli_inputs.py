@@ -11,6 +11,7 @@ import rasterio
 from affine import Affine
 from shapely.geometry import Point, box
 
+from infra_gap.costs import CostParams
 from infra_gap.export import bare_column
 from tests.conftest import ROOT
 
@@ -210,7 +211,12 @@ def test_rank_by_cost_efficiency_on_own_files(tmp_path):
     )
     assert "contrib_msme_new_per_billion_idr" in out.columns
     eff = out.set_index("kode")["msme_new_per_billion_idr"]
-    assert eff["12.71.02"] == pytest.approx(1 / 2.2, abs=1e-6)  # 1 MSME for one Rp 2.2 bn site
+    # 1 MSME for one site whose cost is whole-life: base capex plus 6 years of opex (and a
+    # backhaul), more than capex alone, less than capex with both logistics factors and more
+    costs = CostParams()
+    base = costs.capex_idr[costs.site_class] / 1e9
+    whole_life = base * (1 + costs.opex_share * costs.opex_years)
+    assert whole_life < 1 / eff["12.71.02"] < whole_life * 1.44 + 0.5
     assert np.isnan(eff["12.71.01"])  # nothing uncovered: missing, not 0
 
 

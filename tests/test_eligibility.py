@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from infra_gap import cli, io
+from infra_gap import cli, io, pipeline
 from infra_gap.config import DISADVANTAGED_LIST_FILE
 from infra_gap.eligibility import (
     EligibilityRules,
@@ -152,7 +152,7 @@ def test_ineligible_rows_keep_score_and_rank(rules):
 @pytest.fixture
 def fast(monkeypatch, demo_layers):
     facts = place_and_cover(demo_layers, covered_min=1.0)
-    monkeypatch.setattr(cli, "place_and_cover", lambda *_, covered_min: facts)
+    monkeypatch.setattr(pipeline, "place_and_cover", lambda *_, covered_min: facts)
 
 
 def _csv(path):

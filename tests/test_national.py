@@ -292,4 +292,4 @@ def test_generate_then_rank_on_the_command_line(tmp_path: Path) -> None:
     assert (frame["data_status"] == "synthetic demo / demo sintetis").all()
     bad = runner.invoke(app, ["national", "generate", "--scale", "2", "--out", str(tmp_path / "x")])
     assert bad.exit_code == 2
-    assert "error: --scale must be in (0, 1]" in bad.stderr  # a usage error, before any work
+    assert "error [E_USAGE]: --scale must be in (0, 1]" in bad.stderr

@@ -1,5 +1,6 @@
 """End to end on the demo, and a cross-check against an independent geopandas path."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,6 @@ import pytest
 import rasterio.sample  # noqa: F401  (the independent coverage path)
 
 from infra_gap.config import ScoringParams
-from infra_gap.export import bare_column
 from infra_gap.pipeline import indicator_table, place_and_cover, rank_level
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,16 +100,17 @@ def test_cli_rank(tmp_path, level, demo_layers):
         "kode",
         "nama",
         "score",
-        "msme_total [UMKM]",
-        "msme_uncovered [UMKM]",
-        "msme_uncovered_share [0-1]",
+        "msme_total",
+        "msme_uncovered",
+        "msme_uncovered_share",
     ]
-    # every registry indicator in the file names its unit
-    units = {c.split(" [")[0]: c for c in df.columns}
-    assert units["speed_down_mbps"] == "speed_down_mbps [Mbps]"
-    assert units["msme_tower_km"] == "msme_tower_km [km]"
-    assert units["island"] == "island [0/1]"
-    df = df.rename(columns=bare_column)
+    # plain headers are the contract; units live in the sidecar data dictionary
+    schema = json.loads(out.with_name(f"{level}.schema.json").read_text(encoding="utf-8"))
+    units = {f["name"]: f.get("unit") for f in schema["fields"]}
+    assert [f["name"] for f in schema["fields"]] == df.columns.tolist()
+    assert units["speed_down_mbps"] == "Mbps"
+    assert units["msme_tower_km"] == "km"
+    assert units["island"] == "0/1"
     assert len(df) == EXPECTED_ROWS[level]
     assert df["msme_total"].sum() == 1_166_918
     assert df["kode"].str.len().eq({"desa": 13, "kecamatan": 8, "kabupaten": 5}[level]).all()

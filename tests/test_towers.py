@@ -117,5 +117,5 @@ def test_bad_site_options_stop_with_a_coded_error(tmp_path, option, value):
          "--out", str(tmp_path / "o.csv")],
     )  # fmt: skip
     assert result.exit_code == 2
-    assert "E_DATA" in result.output
+    assert "error [E_USAGE]" in result.output
     assert option in result.output

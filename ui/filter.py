@@ -23,7 +23,7 @@ class Selection:
     shown: pd.DataFrame
     prefix: str  # a drilled-into kabupaten or kecamatan code, or ""
     kab_codes: list[str]  # several kabupaten, or []
-    title: str  # "Kabupaten Nias, Kabupaten Nias Selatan", or "" for every area
+    title: str  # "Kabupaten Nias dan Kabupaten Nias Selatan", or "" for every area
     names_by_code: Mapping[str, str]
     hierarchy: bool  # the areas carry Kemendagri codes (drill-down possible)
 
