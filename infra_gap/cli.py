@@ -46,6 +46,7 @@ from infra_gap.cli_inputs import (
     SpeedtestsOpt,
     TowersOpt,
     check_inputs,
+    check_not_an_input,
     default_cache_dir,
     default_data_dir,
     report_inputs,
@@ -287,6 +288,7 @@ def rank(
         return
     check_inputs(opts)
     path = check_output(out, suffixes=RANK_SUFFIXES, overwrite=overwrite, stdout=True)
+    check_not_an_input(opts, path)
     _check_companions(path, rejected, overwrite=overwrite)
     chosen = scenario_or_exit(
         path=scenario, level=level, preset=preset, weight=weight, covered_min=covered_min,

@@ -40,6 +40,7 @@ from infra_gap.cli_inputs import (
     SpeedtestsOpt,
     TowersOpt,
     check_inputs,
+    check_not_an_input,
     report_inputs,
     report_sources,
 )
@@ -102,7 +103,12 @@ def dossier(
     ] = None,
     lang: Annotated[str, typer.Option(help="id (Bahasa Indonesia) or en.")] = "id",
     within: WithinOpt = None,
-    top: Annotated[int, typer.Option(help="Without --codes: how many areas.")] = 5,
+    top: Annotated[
+        int,
+        typer.Option(
+            help="Without --codes: how many areas (the best ranked with MSMEs without 4G)."
+        ),
+    ] = 5,
     checklist: Annotated[
         Path | None,
         typer.Option(
@@ -154,6 +160,7 @@ def dossier(
     )  # fmt: skip
     check_inputs(opts)
     path = check_output(str(out), suffixes=(".pdf",), overwrite=overwrite)
+    check_not_an_input(opts, path)
     chosen_scenario = scenario_or_exit(
         path=scenario, level=level, preset=preset, weight=weight, covered_min=covered_min,
         top_n=top_n, draws=stability,
@@ -172,7 +179,12 @@ def dossier(
         run = run_local(opts, chosen_scenario, reporter, level=level, scenario_file=scenario)
         ranked = run.result.ranked
         chosen = [c.strip() for c in codes.split(",") if c.strip()]
-        chosen = chosen or select_codes(ranked, within=within or "", top=top) or []
+        # by default the top areas with MSMEs to serve: a proposal for an area without need
+        # would be sent back (an area named in --codes is always included)
+        needy = (
+            ranked[ranked["msme_uncovered"] > 0] if (ranked["msme_uncovered"] > 0).any() else ranked
+        )
+        chosen = chosen or select_codes(needy, within=within or "", top=top) or []
         cover = region if region is not None else (DEMO_REGION if areas is None else "")
         at = run.result.scenario.level
         sites = proposal_sites(run.layers, run.facts, chosen) if at != "kabupaten" else None

@@ -45,6 +45,7 @@ __all__ = [
     "SpeedtestsOpt",
     "TowersOpt",
     "check_inputs",
+    "check_not_an_input",
     "default_cache_dir",
     "default_data_dir",
     "load_inputs",
@@ -208,6 +209,28 @@ def check_inputs(opts: InputOptions) -> None:
         except InfraGapError as err:
             typer.echo(f"error [{err.code}]: {err}", err=True)
             raise typer.Exit(2) from None
+
+
+def check_not_an_input(opts: InputOptions, *outputs: Path | None) -> None:
+    """Refuse an output file that is one of the inputs, even with ``--overwrite`` (exit 1).
+
+    ``rank --areas kec.gpkg --out kec.gpkg --overwrite`` would replace the boundary file
+    it reads with the ranked layers.
+    """
+    from infra_gap.cli_common import runtime_error
+    from infra_gap.errors import OutputFileError
+
+    files = {
+        name: path for name, path in vars(opts).items() if isinstance(path, Path) and path.exists()
+    }
+    for out in outputs:
+        if out is None or not out.exists():
+            continue
+        for name, path in files.items():
+            if out.resolve() == path.resolve():
+                option = "--" + name.replace("_", "-")
+                msg = f"{out}: is the {option} input; choose another name for the output"
+                runtime_error(OutputFileError(msg))
 
 
 def load_inputs(

@@ -43,6 +43,7 @@ from infra_gap.cli_inputs import (
     SpeedtestsOpt,
     TowersOpt,
     check_inputs,
+    check_not_an_input,
     load_inputs,
     report_inputs,
 )
@@ -217,6 +218,7 @@ def sites(
     within = merge_alias(within, area, name="--within", alias_name="--area")
     check_inputs(opts)
     path = check_output(out, suffixes=_OUT_SUFFIXES, overwrite=overwrite, stdout=True)
+    check_not_an_input(opts, path)
     if per_area_out is not None:
         check_output(str(per_area_out), suffixes=(".csv",), overwrite=overwrite)
     if budget_idr is None and count is None:

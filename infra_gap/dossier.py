@@ -27,6 +27,7 @@ import shapely
 
 from infra_gap import __version__
 from infra_gap.config import LEVELS
+from infra_gap.datadict import with_area_names
 from infra_gap.dossier_charts import (
     AreaLookup,
     MapLayers,
@@ -50,7 +51,7 @@ from infra_gap.export import (
 from infra_gap.layers import Layers, Raster
 from infra_gap.provenance import evidence_lines, source_fields
 from infra_gap.registry import INDICATORS
-from infra_gap.uncertainty import factor_lines, need_class_label
+from infra_gap.uncertainty import factor_lines, factor_names, need_class_label
 from infra_gap.views import fmt_indicator
 
 if TYPE_CHECKING:
@@ -79,11 +80,10 @@ def _cover(
     lang = pdf.lang
     pdf.add_page()
     pdf.heading(tr("title", lang), 18)
-    pdf.para(
-        tr("subtitle", lang).format(
-            region=region or "-", level=meta.level, date=meta.date.isoformat(), version=__version__
-        )
+    subtitle = tr("subtitle", lang).format(
+        region=region, level=meta.level, date=meta.date.isoformat(), version=__version__
     )
+    pdf.para(subtitle if region else subtitle.removeprefix(" - "))
     if layers.synthetic:
         pdf.set_draw_color(192, 0, 0)
         pdf.set_text_color(192, 0, 0)
@@ -149,6 +149,7 @@ def _cover(
                 draws=_fmt("msme_total", st.get("draws", 0), lang),
                 conc=f"{st.get('concentration', 0):g}",
                 n=int(st.get("top_n", 10)),
+                factors=factor_names(st, lang),
             )
         )
         if "tier" in ranked:
@@ -352,6 +353,24 @@ def _annex(
     pdf.para(tr("placement", lang) + " " + tr("ntia", lang))
 
 
+def _region_of(sel: pd.DataFrame, layers: Layers, level: str, lang: str) -> str:
+    """The kabupaten of the selected areas (one to three, "A dan B"), or "" for more or none.
+
+    For a cover and letter without a given region (own files): names come from the
+    boundary files (:func:`infra_gap.datadict.with_area_names`), never guessed.
+    """
+    if level == "kabupaten":
+        names = sel["nama"].astype("str")
+    else:
+        names = with_area_names(sel[["kode", "nama"]], layers, level)["nama_kab"].astype("str")
+    unique = list(dict.fromkeys(n.strip() for n in names if n and n.strip() and n != "nan"))
+    if not 1 <= len(unique) <= 3:
+        return ""
+    if len(unique) == 1:
+        return unique[0]
+    return f"{', '.join(unique[:-1])} {'dan' if lang == 'id' else 'and'} {unique[-1]}"
+
+
 def dossier_pdf(
     ranked: pd.DataFrame,
     layers: Layers,
@@ -448,6 +467,7 @@ def dossier_pdf(
     pdf.set_title(tr("title", lang))
     pdf.set_author("infra-gap")
     pdf.set_lang(lang)
+    region = region or _region_of(sel, layers, meta.level, lang)
     _cover(pdf, ranked, sel, layers, meta, region, maps)
     doc = _Doc(
         look=look, maps=maps, meta=meta, checklist=checklist, syn=syn, src=src, n_areas=len(ranked)

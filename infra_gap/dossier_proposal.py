@@ -50,11 +50,14 @@ def proposal_sites(layers: Layers, facts: PointFacts, codes: Sequence[str]) -> g
     the site plan's (:data:`infra_gap.siteplan.SITE_COLUMNS`).
     """
     from infra_gap.siteplan import area_site_needs, suggest_sites  # siting is heavy
-    from infra_gap.siting import siting_problem
+    from infra_gap.siting import NoCandidatesError, siting_problem
 
     frames = []
     for code in codes:
-        problem = siting_problem(layers, facts, area=code)
+        try:
+            problem = siting_problem(layers, facts, area=code)
+        except NoCandidatesError:  # every MSME of the area has coverage: no site proposed
+            continue
         if not len(problem.candidates):
             continue
         needed = int(area_site_needs(problem, [code], share=_SHARE)["sites_needed"].iloc[0])

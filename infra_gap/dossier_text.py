@@ -46,12 +46,12 @@ DOSSIER_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType({
                "Bobot: {weights}. Piksel tercakup bila nilainya >= {cov}.",
                "Each area's score = sum of weight x normalised indicator ({norm}). "
                "Weights: {weights}. A pixel is covered when its value is >= {cov}."),
-    "method_stab": ("Stabilitas: {draws} undian bobot Dirichlet di sekitar bobot terpilih "
-                    "(konsentrasi {conc}); dilaporkan rentang peringkat persentil 5-95 dan porsi "
-                    "undian di {n} besar.",
-                    "Stability: {draws} Dirichlet weight draws around the chosen weights "
-                    "(concentration {conc}); reported as the 5th-95th percentile rank range and "
-                    "the share of draws in the top {n}."),
+    "method_stab": ("Stabilitas: {draws} undian yang memvariasikan {factors} (bobot Dirichlet "
+                    "di sekitar bobot terpilih, konsentrasi {conc}); dilaporkan rentang peringkat "
+                    "persentil 5-95 dan porsi undian di {n} besar (rincian di lampiran).",
+                    "Stability: {draws} draws varying {factors} (Dirichlet weights around the "
+                    "chosen weights, concentration {conc}); reported as the 5th-95th percentile "
+                    "rank range and the share of draws in the top {n} (details in the annex)."),
     "section": ("{i}. {nama}", "{i}. {nama}"),
     "section_line": ("Kode {kode}{parent} - peringkat {rank} dari {n} - skor {score}{tier}",
                      "Code {kode}{parent} - rank {rank} of {n} - score {score}{tier}"),

@@ -38,6 +38,7 @@ from infra_gap.pipeline import PointFacts, finest_level
 from infra_gap.placement import place_points
 
 __all__ = [
+    "NoCandidatesError",
     "ReachParams",
     "SitingProblem",
     "check_uploaded_candidates",
@@ -47,6 +48,10 @@ __all__ = [
 
 _YES = frozenset({"true", "1", "ya", "yes", "y"})
 _NO = frozenset({"false", "0", "tidak", "no", "n", "", "nan", "none"})
+
+
+class NoCandidatesError(DataError):
+    """An area has no candidate site: none of its MSMEs is without coverage (code E_DATA)."""
 
 
 @dataclass(frozen=True)
@@ -386,7 +391,7 @@ def _in_area(cand: pd.DataFrame, area: str) -> pd.DataFrame:
     cand = cand[cand["kode_desa"].str.startswith(area)].reset_index(drop=True)
     if cand.empty:
         msg = f"no candidate site in area {area!r} (no uncovered MSMEs there?)"
-        raise DataError(msg)
+        raise NoCandidatesError(msg)
     return cand
 
 

@@ -51,6 +51,7 @@ __all__ = [
     "correlation_warnings",
     "cost_line",
     "factor_lines",
+    "factor_names",
     "need_class_label",
     "need_classes",
     "perturb_counts",
@@ -199,18 +200,24 @@ def correlation_warnings(
     ]
 
 
-def cost_line(stability: Mapping[str, float], seconds: float, lang: str) -> str:
-    """How many draws, varying what, and how long they took."""
+def factor_names(stability: Mapping[str, float], lang: str) -> str:
+    """The factors the draws varied, named in ``lang`` ("bobot, normalisasi, ...")."""
     i = 0 if lang == "id" else 1
     on = [
         _TEXT[f"name_{f}"][i]
         for f in FACTORS
         if stability.get(f"factor_{f}", 1.0 if f == "weights" else 0.0) > 0
     ]
+    return ", ".join(on) or "-"
+
+
+def cost_line(stability: Mapping[str, float], seconds: float, lang: str) -> str:
+    """How many draws, varying what, and how long they took."""
+    i = 0 if lang == "id" else 1
     draws = f"{int(stability.get('draws', 0)):,}"
     return _TEXT["cost"][i].format(
         draws=draws.replace(",", ".") if i == 0 else draws,
-        factors=", ".join(on) or "-",
+        factors=factor_names(stability, lang),
         sec=f"{seconds:.2f}".replace(".", "," if i == 0 else "."),
     )
 

@@ -193,6 +193,22 @@ def test_existing_output_is_refused_unless_overwrite(own: OwnFiles, tmp_path: Pa
     assert out.read_text(encoding="utf-8-sig").startswith("rank,kode,nama")
 
 
+@pytest.mark.parametrize("command", ["rank", "sites"])
+def test_an_input_is_never_overwritten_by_the_output(
+    own: OwnFiles, tmp_path: Path, command: str
+) -> None:
+    msme = tmp_path / "umkm.csv"  # the register, then --out umkm.csv --overwrite by mistake
+    msme.write_bytes(own.msme.read_bytes())
+    before = msme.read_bytes()
+    args = [str(msme) if a == str(own.msme) else a for a in _kec(own)]
+    if command == "sites":
+        args = [*args[: args.index("--stability")], "--count", "1"]
+    res = CliRunner().invoke(app, [command, *args, "--out", str(msme), "--overwrite"])
+    assert res.exit_code == 1
+    assert f"error [E_OUTPUT_FILE]: {msme}: is the --msme input" in res.stderr
+    assert msme.read_bytes() == before
+
+
 def test_output_under_a_file_is_a_clear_error(own: OwnFiles, tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("", encoding="utf-8")

@@ -150,3 +150,27 @@ def test_own_kecamatan_files_without_desa_or_kabupaten_make_a_dossier():
     assert "Raster cakupan: 4 dari 5 UMKM" in text
     assert "Tidak: kabupaten 12.01 tidak tercantum" in text  # not 3T, said so
     assert "Perihal: Usulan pembangunan BTS 4G di 1 wilayah" in text
+
+
+def test_dossier_on_office_files_skips_areas_without_need_and_names_the_kabupaten(tmp_path):
+    """Without --codes, the dossier takes the best ranked areas that have MSMEs without 4G
+    (an area whose MSMEs are all covered has nothing to propose), and the cover names the
+    kabupaten from the boundary file (WADMKK), not '-'."""
+    from typer.testing import CliRunner
+
+    from infra_gap.cli import app
+    from tests import office_files as office
+
+    office.kecamatan().to_file(tmp_path / "kec.gpkg", layer="ADMINISTRASIKECAMATAN_AR")
+    msme = office.msme_csv(tmp_path / "umkm.csv")
+    cov = office.coverage_tif(tmp_path / "4g.tif")  # 255 undeclared: those MSMEs count covered
+    out = tmp_path / "d.pdf"
+    res = CliRunner().invoke(
+        app,
+        ["dossier", "--areas", str(tmp_path / "kec.gpkg"), "--msme", str(msme),
+         "--coverage", str(cov), "--stability", "10", "--out", str(out)],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "(12.02.01, 12.02.02, 12.02.03) -> " in res.stderr + res.stdout
+    first = re.sub(r"\s+", " ", _pages(out.read_bytes())[0])
+    assert first.startswith("Berkas usulan BTS 4G untuk BAKTI KABUPATEN DUA - tingkat kecamatan")
