@@ -59,6 +59,7 @@ from infra_gap.cli_options import (
     SepOpt,
     StabilityOpt,
     TopNOpt,
+    UnknownAsNeedOpt,
     WeightOpt,
     WithinOpt,
     check_choice,
@@ -127,10 +128,12 @@ def _summary(result: ScenarioResult) -> str:
     weights = ", ".join(f"{k}={v:.3g}" for k, v in result.weights.items())
     tiers = result.ranked["tier"].value_counts()
     counts = ", ".join(f"P{k} {int(tiers.get(k, 0)):,}" for k in (1, 2, 3))
+    unknown = "on" if s.unknown_as_need else "off (--unknown-as-need turns it on)"
     lines = [
         f"scenario: preset {s.preset}, {s.normalisation}; weights {weights}; "
         f"top {s.stability.top_n}, {s.stability.draws:,} draws, concentration "
         f"{s.stability.concentration:g}, seed {s.stability.seed}; tiers {counts}",
+        f"no speed test counts as need (NTIA rule): {unknown}",
         cost_line(s.stability.as_meta(), result.stability_seconds, "en"),
         *correlation_warnings(result.correlated, "en"),
     ]
@@ -224,6 +227,7 @@ def rank(
     scenario: ScenarioOpt = None,
     top_n: TopNOpt = None,
     stability: StabilityOpt = None,
+    unknown_as_need: UnknownAsNeedOpt = None,
     within: WithinOpt = None,
     top: Annotated[int | None, typer.Option(help="Export only the first N of those.")] = None,
     lang: Annotated[str, typer.Option(help="Language of the reason column: id or en.")] = "id",
@@ -281,7 +285,8 @@ def rank(
             level=level, out=out, sep=sep, engine=engine, scheduler=scheduler, scale=None,
             workload=workload, workers=None, covered_min=covered_min, weight=weight,
             preset=preset, scenario=scenario, top_n=top_n, stability=stability, within=None,
-            lang=lang, excel_id=excel_id, overwrite=overwrite, ctx=ctx, reporter=Reporter.make(ctx,
+            unknown_as_need=unknown_as_need, lang=lang, excel_id=excel_id, overwrite=overwrite,
+            ctx=ctx, reporter=Reporter.make(ctx,
                 quiet=quiet, verbose=verbose, data_on_stdout=out == "-"
             ),
         )  # fmt: skip
@@ -292,7 +297,7 @@ def rank(
     _check_companions(path, rejected, overwrite=overwrite)
     chosen = scenario_or_exit(
         path=scenario, level=level, preset=preset, weight=weight, covered_min=covered_min,
-        top_n=top_n, draws=stability,
+        top_n=top_n, draws=stability, unknown_as_need=unknown_as_need,
     )  # fmt: skip
     reporter = Reporter.make(ctx, quiet=quiet, verbose=verbose, data_on_stdout=path is None)
     start_work(ctx)

@@ -49,6 +49,7 @@ from infra_gap.cli_options import (
     ScenarioOpt,
     StabilityOpt,
     TopNOpt,
+    UnknownAsNeedOpt,
     WeightOpt,
     WithinOpt,
     check_common,
@@ -139,6 +140,7 @@ def dossier(
     scenario: ScenarioOpt = None,
     top_n: TopNOpt = None,
     stability: StabilityOpt = None,
+    unknown_as_need: UnknownAsNeedOpt = None,
     region: Annotated[
         str | None,
         typer.Option(help="Region on the cover (default: the demo's province, else none)."),
@@ -163,7 +165,7 @@ def dossier(
     check_not_an_input(opts, path)
     chosen_scenario = scenario_or_exit(
         path=scenario, level=level, preset=preset, weight=weight, covered_min=covered_min,
-        top_n=top_n, draws=stability,
+        top_n=top_n, draws=stability, unknown_as_need=unknown_as_need,
     )  # fmt: skip
     reporter = Reporter.make(ctx, quiet=quiet, verbose=verbose)
     start_work(ctx)

@@ -33,6 +33,7 @@ from infra_gap.cli_options import (
     SepOpt,
     StabilityOpt,
     TopNOpt,
+    UnknownAsNeedOpt,
     WeightOpt,
     WithinOpt,
     check_choice,
@@ -131,6 +132,7 @@ def run_national_rank(
     within: str | None,
     lang: str,
     excel_id: bool = False,
+    unknown_as_need: bool | None = None,
     overwrite: bool,
     ctx: typer.Context,
     reporter: Reporter,
@@ -154,7 +156,7 @@ def run_national_rank(
     path = check_output(out, suffixes=(".csv", ".xlsx", ".gpkg"), overwrite=overwrite, stdout=True)
     chosen = scenario_or_exit(
         path=scenario, level=level, preset=preset, weight=weight, covered_min=covered_min,
-        top_n=top_n, draws=stability,
+        top_n=top_n, draws=stability, unknown_as_need=unknown_as_need,
     )  # fmt: skip
     start_work(ctx)
     try:
@@ -199,6 +201,8 @@ def run_national_rank(
     )
     weights = ", ".join(f"{k}={v:.3g}" for k, v in result.weights.items())
     reporter.report(f"scenario: preset {chosen.preset}; weights {weights}")
+    unknown = "on" if chosen.unknown_as_need else "off"
+    reporter.report(f"no speed test counts as need (NTIA rule): {unknown}")
     if run.workload.synthetic:
         real = any(s.layer == "boundaries" and not s.synthetic for s in run.workload.sources)
         reporter.note(_DEMO_NOTE if real else _SYNTHETIC_NOTE)
@@ -241,6 +245,7 @@ def rank(
     scenario: ScenarioOpt = None,
     top_n: TopNOpt = None,
     stability: StabilityOpt = None,
+    unknown_as_need: UnknownAsNeedOpt = None,
     within: WithinOpt = None,
     province: Annotated[
         str | None, typer.Option(hidden=True, help="Old name of --within (a province code).")
@@ -260,5 +265,6 @@ def rank(
         preset=preset, scenario=scenario, top_n=top_n, stability=stability,
         within=merge_alias(within, province, name="--within", alias_name="--province"),
         lang=lang, excel_id=excel_id, overwrite=overwrite, ctx=ctx,
+        unknown_as_need=unknown_as_need,
         reporter=Reporter.make(ctx, quiet=quiet, verbose=verbose, data_on_stdout=out == "-"),
     )  # fmt: skip

@@ -28,6 +28,7 @@ __all__ = [
     "SepOpt",
     "StabilityOpt",
     "TopNOpt",
+    "UnknownAsNeedOpt",
     "WeightOpt",
     "WithinOpt",
     "check_choice",
@@ -73,6 +74,14 @@ StabilityOpt = Annotated[
         "take is printed).",
     ),
 ]
+UnknownAsNeedOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--unknown-as-need/--no-unknown-as-need",
+        help="Whether areas with no speed test count as need (NTIA BEAD rule: no evidence of "
+        "service means unserved; default: the scenario's, else on).  Stated in every export.",
+    ),
+]
 
 
 def check_choice(name: str, value: str | None, choices: tuple[str, ...] | list[str]) -> None:
@@ -100,6 +109,7 @@ def scenario_or_exit(
     covered_min: float | None,
     top_n: int | None,
     draws: int | None,
+    unknown_as_need: bool | None = None,
 ) -> Scenario:
     """The scenario of the options (:func:`infra_gap.runs.scenario_from_options`).
 
@@ -111,7 +121,7 @@ def scenario_or_exit(
     try:
         return scenario_from_options(
             path=path, level=level, preset=preset, weight=weight, covered_min=covered_min,
-            top_n=top_n, draws=draws,
+            top_n=top_n, draws=draws, unknown_as_need=unknown_as_need,
         )  # fmt: skip
     except InfraGapError as err:
         typer.echo(f"error [{err.code}]: {err}", err=True)

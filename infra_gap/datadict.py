@@ -132,6 +132,12 @@ COLUMN_DEFS: Mapping[str, tuple[str, str, str, str]] = MappingProxyType(
             "Coverage map and speed tests disagree.",
         ),
         "area_km2": ("number", "km²", "Luas poligon wilayah.", "Area of the polygon."),
+        "speed_evidence": (
+            "string",
+            "-",
+            "unknown bila tidak ada tes kecepatan di wilayah ini, selain itu known.",
+            "unknown when no speed test lies in the area, else known.",
+        ),
         "kode_bps": (
             "string",
             "-",
@@ -237,14 +243,20 @@ def _source_entry(s: Source) -> dict[str, str]:
 
 
 def table_schema(
-    columns: Sequence[str], *, excel_id: bool = False, sources: Sequence[Source] = ()
+    columns: Sequence[str],
+    *,
+    excel_id: bool = False,
+    sources: Sequence[Source] = (),
+    method: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A Frictionless Table Schema (v1) of a ranked CSV with these header ``columns``.
 
     Every field has its ``type``, ``description`` (English, then Indonesian), ``unit`` and
     ``source`` (extra properties, allowed by the spec); the Excel (Indonesia) variant's
     number fields carry ``decimalChar: ","``.  ``sources`` (provenance of the input
-    layers) go in a top-level ``sources`` list, in the shape of a Data Resource's.
+    layers) go in a top-level ``sources`` list, in the shape of a Data Resource's;
+    ``method`` (the scoring choices a reader needs, e.g. ``unknownAsNeed``) in a top-level
+    ``method`` object.
     """
     fields = []
     for col in columns:
@@ -269,12 +281,18 @@ def table_schema(
         "dialect": {"delimiter": ";" if excel_id else ",", "lineTerminator": "\r\n"},
         "sources": [_source_entry(s) for s in sources],
     }
+    if method:
+        schema["method"] = dict(method)
     return schema
 
 
 def table_schema_json(
-    columns: Sequence[str], *, excel_id: bool = False, sources: Sequence[Source] = ()
+    columns: Sequence[str],
+    *,
+    excel_id: bool = False,
+    sources: Sequence[Source] = (),
+    method: Mapping[str, Any] | None = None,
 ) -> bytes:
     """:func:`table_schema` as UTF-8 JSON bytes (indented, stable key order)."""
-    doc = table_schema(columns, excel_id=excel_id, sources=sources)
+    doc = table_schema(columns, excel_id=excel_id, sources=sources, method=method)
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -154,7 +154,7 @@ def _cover(
         )
         if "tier" in ranked:
             pdf.para(tr("tiers", lang).format(n=int(st.get("top_n", 10))))
-    pdf.para(tr("placement", lang) + " " + tr("ntia", lang))
+    pdf.para(tr("placement", lang) + " " + tr("ntia", lang) + " " + tr(meta.unknown_key, lang))
 
 
 def _evidence(
@@ -350,7 +350,7 @@ def _annex(
         pdf.heading(tr("uncert_head", lang))
         for line in factor_lines(meta.stability, lang, indicators=len(meta.weights)):
             pdf.para(line)
-    pdf.para(tr("placement", lang) + " " + tr("ntia", lang))
+    pdf.para(tr("placement", lang) + " " + tr("ntia", lang) + " " + tr(meta.unknown_key, lang))
 
 
 def _region_of(sel: pd.DataFrame, layers: Layers, level: str, lang: str) -> str:

@@ -65,7 +65,13 @@ STABILITY_COLUMNS = ("tier", "rank_low", "rank_high", "top_n_share", "reason", "
 #: BAKTI eligibility (:mod:`infra_gap.eligibility`), written after the stability columns.
 ELIGIBILITY_COLUMNS = ("eligible", "eligible_basis")
 #: Per-area flags written after the indicators.
-FLAG_COLUMNS = ("speed_low_evidence", "operator_class", "evidence_conflict", "area_km2")
+FLAG_COLUMNS = (
+    "speed_low_evidence",
+    "operator_class",
+    "evidence_conflict",
+    "area_km2",
+    "speed_evidence",
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _UNSAFE_IN_LITERAL = re.compile(r'["\r\n]')
 
@@ -86,6 +92,7 @@ COLUMN_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
             "Need class: % of MSMEs without 4G (absolute, beside the relative tier)",
         ),
         "speed_low_evidence": ("Bukti kecepatan lemah (< 50 tes)", "Weak speed evidence"),
+        "speed_evidence": ("Bukti kecepatan (known/unknown)", "Speed evidence (known/unknown)"),
         "operator_class": ("Kelas operator", "Operator class"),
         "evidence_conflict": ("Bukti bertentangan", "Conflicting evidence"),
         "area_km2": ("Luas (km²)", "Area (km²)"),
@@ -134,6 +141,19 @@ EXPORT_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
             "terpisah.",
             "A point on a no-data pixel counts as not covered (NTIA rule) and is reported "
             "separately.",
+        ),
+        "unknown_on": (
+            "Tanpa tes kecepatan = kebutuhan (aturan NTIA BEAD, NOFO 13 Mei 2022): UMKM di ubin "
+            "tanpa tes dihitung di bawah 4G, dan wilayah tanpa tes mendapat kecepatan terburuk "
+            "yang terukur; nilai di tabel tetap hasil ukur.",
+            "No speed test counts as need (NTIA BEAD rule, NOFO of 13 May 2022): MSMEs in tiles "
+            "without tests count as below 4G, and areas without tests take the worst measured "
+            "speed; the table's values stay as measured.",
+        ),
+        "unknown_off": (
+            "Tanpa tes kecepatan bukan kebutuhan: nilai kosong menyumbang 0 (aturan NTIA "
+            "dimatikan).",
+            "No speed test is not need: a missing value adds 0 (the NTIA rule is off).",
         ),
         "src_head": (
             "Lapisan|Asal|Lisensi|Versi / tanggal|Sintetis",
@@ -360,6 +380,8 @@ class ExportMeta:
         Date printed on the export; today when None.
     evidence
         Speed-test and evidence thresholds used (:class:`infra_gap.config.EvidenceParams`).
+    unknown_as_need
+        Whether areas with no speed test counted as need (:mod:`infra_gap.unknown`).
     """
 
     level: str
@@ -371,6 +393,12 @@ class ExportMeta:
     scenario_name: str = ""
     created: dt.date | None = None
     evidence: EvidenceParams = field(default_factory=EvidenceParams)
+    unknown_as_need: bool = True
+
+    @property
+    def unknown_key(self) -> str:
+        """Key of the export text stating the switch (``unknown_on`` / ``unknown_off``)."""
+        return "unknown_on" if self.unknown_as_need else "unknown_off"
 
     @property
     def date(self) -> dt.date:

@@ -19,7 +19,7 @@ import pandas as pd
 from infra_gap import io
 from infra_gap.datadict import table_schema_json, with_area_names
 from infra_gap.errors import DataError, InputFileError
-from infra_gap.export import ExportMeta
+from infra_gap.export import ExportMeta, export_text
 from infra_gap.layers import Layers
 from infra_gap.paths import schema_path
 from infra_gap.views import ranked_export, with_reasons
@@ -60,6 +60,7 @@ def meta_for(result: ScenarioResult) -> ExportMeta:
         stability=MappingProxyType(s.stability.as_meta()),
         dropped=result.dropped,
         scenario_name=s.name,
+        unknown_as_need=s.unknown_as_need,
     )
 
 
@@ -235,11 +236,21 @@ def write_ranked(
     )
     io.write_bytes(data, path)
     if fmt == ".csv":
-        io.write_bytes(schema_for(data, layers, excel_id=excel_id), schema_path(path))
+        io.write_bytes(schema_for(data, layers, excel_id=excel_id, meta=meta), schema_path(path))
 
 
-def schema_for(csv_data: bytes, layers: Layers, *, excel_id: bool = False) -> bytes:
-    """The Table Schema of a ranked CSV: one field per column of its header row, in order."""
+def schema_for(
+    csv_data: bytes, layers: Layers, *, excel_id: bool = False, meta: ExportMeta | None = None
+) -> bytes:
+    """The Table Schema of a ranked CSV: one field per column of its header row, in order.
+
+    With ``meta``, its ``method`` object states whether no speed test counted as need.
+    """
     first = csv_data.decode("utf-8-sig").split("\r\n", 1)[0]
     header = next(csv.reader([first], delimiter=";" if excel_id or ";" in first else ","))
-    return table_schema_json(header, excel_id=excel_id, sources=layers.sources)
+    method = None
+    if meta is not None:
+        key = meta.unknown_key
+        rule = f"{export_text(key, 'en')} / {export_text(key, 'id')}"
+        method = {"unknownAsNeed": meta.unknown_as_need, "unknownRule": rule}
+    return table_schema_json(header, excel_id=excel_id, sources=layers.sources, method=method)

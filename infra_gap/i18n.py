@@ -275,6 +275,18 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "en": "Percentile (for skewed data)",
         },
         "covered_min": {"id": "Ambang cakupan (covered_min)", "en": "Coverage threshold"},
+        "unknown_as_need": {
+            "id": "Tanpa tes kecepatan = kebutuhan (aturan NTIA)",
+            "en": "No speed test counts as need (NTIA rule)",
+        },
+        "unknown_as_need_help": {
+            "id": "Wilayah tanpa tes kecepatan dianggap tidak terlayani (NTIA BEAD, Mei 2022): "
+            "UMKM di ubin tanpa tes dihitung di bawah 4G dan kecepatannya dianggap terburuk "
+            "yang terukur. Dimatikan: nilai kosong menyumbang 0. Dinyatakan di setiap ekspor.",
+            "en": "Areas without speed tests are presumed unserved (NTIA BEAD, May 2022): MSMEs "
+            "in tiles without tests count as below 4G and the speed as the worst measured. "
+            "Off: a missing value adds 0. Stated in every export.",
+        },
         "covered_min_help": {
             "id": "Piksel tercakup bila nilainya >= ambang ini (1 untuk raster biner).",
             "en": "A pixel is covered when its value is >= this (1 for a binary raster).",

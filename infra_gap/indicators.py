@@ -18,6 +18,7 @@ from infra_gap.config import LEVEL_CODE_LENGTH, EvidenceParams
 from infra_gap.coverage import PointCoverage
 from infra_gap.errors import DataError
 from infra_gap.registry import INDICATORS, Indicator
+from infra_gap.unknown import speed_evidence
 
 __all__ = [
     "INDICATORS",
@@ -224,7 +225,9 @@ def add_area_context(table: pd.DataFrame, context: pd.DataFrame, *, params: Evid
     """Add the area context (rows in ``table``'s order), MSME density and the evidence flags.
 
     Shared by the province pipeline and the partitioned engine, so both tables agree.
-    ``speed_low_evidence``: fewer than ``params.min_tests`` tests; ``evidence_conflict``:
+    ``speed_low_evidence``: fewer than ``params.min_tests`` tests; ``speed_evidence``:
+    ``unknown`` with no test at all, else ``known`` (:mod:`infra_gap.unknown`);
+    ``evidence_conflict``:
     coverage says covered for MSMEs of which more than ``params.conflict_share`` sit in
     tiles under the slow-down speed or with no tests.
     """
@@ -233,6 +236,7 @@ def add_area_context(table: pd.DataFrame, context: pd.DataFrame, *, params: Evid
         table[col] = context[col].to_numpy()
     if "speed_tests" in table:
         table["speed_low_evidence"] = table["speed_tests"] < params.min_tests
+        table["speed_evidence"] = speed_evidence(table["speed_tests"])
     if "msme_evidence_conflict" in table:
         covered = table["msme_covered"].to_numpy(dtype="float64")
         conflict = table["msme_evidence_conflict"].to_numpy(dtype="float64")

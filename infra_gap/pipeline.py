@@ -446,7 +446,8 @@ def rank_level(
     weights: Mapping[str, float],
     method: str = "minmax",
     area_frame: pd.DataFrame | None = None,
+    unknown_as_need: bool = True,
 ) -> pd.DataFrame:
-    """Indicators and ranking at one level."""
+    """Indicators and ranking at one level (``unknown_as_need``: :mod:`infra_gap.unknown`)."""
     table = indicator_table(layers, facts, level=level, area_frame=area_frame)
-    return rank_areas(table, weights, method=method)
+    return rank_areas(table, weights, method=method, unknown_as_need=unknown_as_need)

@@ -204,6 +204,7 @@ def scenario_from_options(
     covered_min: float | None,
     top_n: int | None,
     draws: int | None,
+    unknown_as_need: bool | None = None,
 ) -> Scenario:
     """The scenario of a run: a TOML file (or the defaults), with the options on top."""
     base = Scenario()
@@ -222,4 +223,5 @@ def scenario_from_options(
         covered_min=covered_min,
         top_n=top_n,
         draws=draws,
+        unknown_as_need=unknown_as_need,
     )

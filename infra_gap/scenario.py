@@ -12,6 +12,7 @@ The file (``version = 1``)::
     preset = "dampak_umkm"        # or "custom"
     normalisation = "minmax"      # or "percentile"
     covered_min = 1.0
+    unknown_as_need = true        # no speed test counts as need (NTIA rule)
 
     [weights]
     msme_uncovered = 0.7
@@ -41,9 +42,9 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from infra_gap.compare import compare_rankings
 from infra_gap.config import LEVELS, CoverageParams
 from infra_gap.errors import DataError, InfraGapError, ScoringError
 from infra_gap.io import budget
@@ -52,6 +53,7 @@ from infra_gap.registry import INDICATORS
 from infra_gap.scoring import NORMALISATIONS, normalised_weights, rank_areas, usable_weights
 from infra_gap.stability import StabilityParams, assign_tiers, rank_stability
 from infra_gap.uncertainty import correlated_pairs, need_classes
+from infra_gap.unknown import presume_unknown
 
 __all__ = [
     "MAX_SCENARIO_BYTES",
@@ -69,7 +71,15 @@ __all__ = [
 #: Largest scenario file accepted (a real one is well under 2 kB).
 MAX_SCENARIO_BYTES = 64_000
 VERSION = 1
-_TOP_KEYS = ("version", "name", "level", "preset", "normalisation", "covered_min")
+_TOP_KEYS = (
+    "version",
+    "name",
+    "level",
+    "preset",
+    "normalisation",
+    "covered_min",
+    "unknown_as_need",
+)
 _TABLES = ("weights", "stability")
 _STABILITY_KEYS = (
     "top_n",
@@ -109,6 +119,9 @@ class Scenario:
         Draws, spread, seed and N of the stability report.
     name
         Free text shown beside the ranking.
+    unknown_as_need
+        Areas with no speed test count as need (NTIA rule, :mod:`infra_gap.unknown`);
+        True by default.
     """
 
     level: str = "kecamatan"
@@ -118,6 +131,7 @@ class Scenario:
     covered_min: float = CoverageParams().covered_min
     stability: StabilityParams = field(default_factory=StabilityParams)
     name: str = ""
+    unknown_as_need: bool = True
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
@@ -131,6 +145,9 @@ class Scenario:
         if not isinstance(self.name, str):
             msg = f"`name` must be text, got {self.name!r}"
             raise DataError(msg)
+        if not isinstance(self.unknown_as_need, bool):
+            msg = f"`unknown_as_need` must be true or false, got {self.unknown_as_need!r}"
+            raise ScoringError(msg)
         if not _is_number(self.covered_min):
             msg = f"`covered_min` must be a finite number, got {self.covered_min!r}"
             raise DataError(msg)
@@ -214,10 +231,13 @@ def run_scenario(table: pd.DataFrame, scenario: Scenario) -> ScenarioResult:
         When no weighted indicator is usable.
     """
     weights, dropped = usable_weights(scenario.weights, table.columns)
-    ranked = rank_areas(table, weights, method=scenario.normalisation)
+    ranked = rank_areas(
+        table, weights, method=scenario.normalisation, unknown_as_need=scenario.unknown_as_need
+    )
+    presumed = presume_unknown(table, unknown_as_need=scenario.unknown_as_need)
     params = scenario.stability
     t0 = time.perf_counter()
-    stab = rank_stability(table, weights, method=scenario.normalisation, params=params)
+    stab = rank_stability(presumed, weights, method=scenario.normalisation, params=params)
     seconds = time.perf_counter() - t0
     stab = stab.set_index("kode").reindex(ranked["kode"].to_numpy())
     for col in ("rank_low", "rank_high", "top_n_share"):
@@ -230,7 +250,7 @@ def run_scenario(table: pd.DataFrame, scenario: Scenario) -> ScenarioResult:
         weights=MappingProxyType(weights),
         dropped=dropped,
         scenario=scenario,
-        correlated=tuple(correlated_pairs(table, list(weights))),
+        correlated=tuple(correlated_pairs(presumed, list(weights))),
         stability_seconds=seconds,
     )
 
@@ -257,6 +277,7 @@ def scenario_to_toml(scenario: Scenario) -> str:
         f"preset = {_toml_value(scenario.preset)}",
         f"normalisation = {_toml_value(scenario.normalisation)}",
         f"covered_min = {_toml_value(float(scenario.covered_min))}",
+        f"unknown_as_need = {_toml_value(scenario.unknown_as_need)}  # no speed test = need",
         "",
         "[weights]",
         *(f"{k} = {_toml_value(float(v))}" for k, v in scenario.weights.items()),
@@ -318,6 +339,7 @@ def scenario_from_toml(text: str) -> Scenario:
             kwargs[key] = _typed(doc[key], str, key)
     if "covered_min" in doc:
         kwargs["covered_min"] = _typed(doc["covered_min"], float, "covered_min")
+    kwargs |= {k: doc[k] for k in ("unknown_as_need",) if k in doc}  # checked by Scenario
     weights = doc.get("weights")
     if weights is not None and "preset" not in doc:
         kwargs["preset"] = CUSTOM  # a file with its own weights and no preset is custom
@@ -421,6 +443,7 @@ def override(
     covered_min: float | None = None,
     top_n: int | None = None,
     draws: int | None = None,
+    unknown_as_need: bool | None = None,
 ) -> Scenario:
     """``base`` with the options a user gave on top (the CLI's precedence rule).
 
@@ -433,6 +456,8 @@ def override(
         changes["level"] = level
     if covered_min is not None:
         changes["covered_min"] = covered_min
+    if unknown_as_need is not None:
+        changes["unknown_as_need"] = bool(unknown_as_need)
     if preset is not None:
         changes["preset"] = preset
         changes["weights"] = preset_weights(preset) if preset != CUSTOM else base.weights
@@ -448,49 +473,3 @@ def override(
     if stab:
         changes["stability"] = replace(base.stability, **stab)
     return replace(base, **changes)
-
-
-def compare_rankings(before: pd.DataFrame, after: pd.DataFrame, *, top: int) -> pd.DataFrame:
-    """How ranks change from one ranking to another, for the areas in either top list.
-
-    Parameters
-    ----------
-    before, after
-        Ranked tables (``kode``, ``nama``, ``rank``) of the same areas.
-    top
-        Length of the top lists compared.
-
-    Returns
-    -------
-    DataFrame sorted by ``rank_after``: ``kode``, ``nama``, ``rank_before``, ``rank_after``,
-    ``change`` (places moved up; negative = down) and ``status``: ``"new"`` (entered the
-    top list), ``"out"`` (left it), ``"up"``, ``"down"`` or ``"same"``.
-
-    Raises
-    ------
-    DataError
-        When the two tables do not rank the same areas (e.g. different levels).
-    """
-    if set(before["kode"]) != set(after["kode"]):
-        msg = (
-            f"the two rankings cover different areas ({len(before):,} vs {len(after):,}); "
-            "compare scenarios of the same level"
-        )
-        raise DataError(msg)
-    rb = before.set_index("kode")["rank"]
-    out = after[["kode", "nama", "rank"]].rename(columns={"rank": "rank_after"})
-    out.insert(2, "rank_before", rb.reindex(out["kode"]).to_numpy())
-    keep = (out["rank_after"] <= top) | (out["rank_before"] <= top)
-    out = out[keep].sort_values(["rank_after", "kode"]).reset_index(drop=True)
-    out["change"] = out["rank_before"] - out["rank_after"]
-    out["status"] = np.select(
-        [
-            out["rank_before"] > top,
-            out["rank_after"] > top,
-            out["change"] > 0,
-            out["change"] < 0,
-        ],
-        ["new", "out", "up", "down"],
-        default="same",
-    )
-    return out

@@ -3,8 +3,10 @@
 Score = sum over weighted indicators of ``weight x normalised value``.  Normalisation
 follows each indicator's direction in the registry; min-max maps to [0, 1] and a
 constant column maps to 0.  A missing value (an empty area's ratio) contributes 0: no
-evidence of need is not evidence of need.  Weights are re-balanced to sum to 1 after
-zero weights are dropped.  Scores that agree to :data:`TIE_DECIMALS` decimal places are
+evidence of need is not evidence of need, except that with ``unknown_as_need`` (the
+default) an area with no speed test counts as the worst measured one
+(:mod:`infra_gap.unknown`).  Weights are re-balanced to sum to 1 after zero weights are
+dropped.  Scores that agree to :data:`TIE_DECIMALS` decimal places are
 tied, and ties are broken by code, ascending; the stability draws use the same rule.
 """
 
@@ -17,6 +19,7 @@ import pandas as pd
 
 from infra_gap.errors import DataError, ScoringError
 from infra_gap.registry import INDICATORS
+from infra_gap.unknown import presume_unknown
 
 __all__ = [
     "NORMALISATIONS",
@@ -186,7 +189,11 @@ def tie_keys(scores: np.ndarray) -> np.ndarray:
 
 
 def rank_areas(
-    table: pd.DataFrame, weights: Mapping[str, float], *, method: str = "minmax"
+    table: pd.DataFrame,
+    weights: Mapping[str, float],
+    *,
+    method: str = "minmax",
+    unknown_as_need: bool = True,
 ) -> pd.DataFrame:
     """Score and rank areas.
 
@@ -198,6 +205,9 @@ def rank_areas(
         Indicator name -> weight (any non-negative scale).
     method
         Normalisation, see :func:`normalise`.
+    unknown_as_need
+        Areas with no speed test count as need (the NTIA presumption,
+        :func:`infra_gap.unknown.presume_unknown`); the table's values stay as measured.
 
     Returns
     -------
@@ -215,7 +225,7 @@ def rank_areas(
     if table["kode"].duplicated().any():
         msg = "indicator table has duplicate `kode` values; each area must appear once"
         raise DataError(msg)
-    matrix = need_matrix(table, w, method=method)
+    matrix = need_matrix(presume_unknown(table, unknown_as_need=unknown_as_need), w, method=method)
     values = np.fromiter(w.values(), dtype="float64", count=len(w))
     out = table.copy()
     for j, name in enumerate(w):

@@ -131,6 +131,10 @@ XLSX_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
         "m_tiers": ("Aturan prioritas", "Tier rule"),
         "m_place": ("Aturan penempatan titik", "Placement rule"),
         "m_ntia": ("Tanpa data cakupan", "No coverage data"),
+        "m_unknown": (
+            "Tanpa tes kecepatan (unknown_as_need)",
+            "No speed tests (unknown_as_need)",
+        ),
         "m_status": ("Status data", "Data status"),
     }
 )
@@ -374,6 +378,7 @@ def _metodologi(
     rows += [
         (_t("m_place", lang), _t("placement", lang)),
         (_t("m_ntia", lang), _t("ntia", lang)),
+        (_t("m_unknown", lang), _t(meta.unknown_key, lang)),
         (_t("m_status", lang), _t("synthetic" if synthetic else "real", lang)),
     ]
     w.table(ws, pd.DataFrame(rows), 0, _t("meth_head", lang).split("|"))

@@ -555,3 +555,14 @@ def test_several_kabupaten_filter_the_table_and_the_map(at, demo_layers):
     # a single kabupaten drilled into replaces the filter
     at.selectbox(key="dd_kabupaten_id").set_value("12.01").run()
     assert all(c.startswith("12.01.") for c in _table(at)["Kode"])
+
+
+def test_unknown_as_need_toggle_changes_the_ranking_and_the_scenario(at):
+    at.selectbox(key="preset_id").set_value("siap_usul_bakti").run()
+    assert at.toggle(key="unknown_as_need").value is True
+    assert "unknown_as_need = true" in at.code[0].value
+    before = _table(at)["Kode"].tolist()[:10]
+    at.toggle(key="unknown_as_need").set_value(False).run()
+    assert not at.exception
+    assert "unknown_as_need = false" in at.code[0].value
+    assert _table(at)["Kode"].tolist()[:10] != before  # MSMEs without tests no longer count

@@ -103,6 +103,7 @@ def scenario_of(
     draws: int,
     concentration: float,
     seed: int,
+    unknown_as_need: bool = True,
 ) -> Scenario:
     """The scenario of the sidebar's choices (the demo, own data and national runs alike)."""
     return Scenario(
@@ -115,6 +116,7 @@ def scenario_of(
             top_n=int(top_n), draws=int(draws), concentration=float(concentration), seed=int(seed)
         ),
         name=st.session_state.get("scenario_name", ""),
+        unknown_as_need=bool(unknown_as_need),
     )
 
 

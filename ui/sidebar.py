@@ -42,6 +42,7 @@ class Settings:
     concentration: float
     seed: int
     table: pd.DataFrame
+    unknown_as_need: bool = True
     data_error: InfraGapError | None = None
     nat_chosen: tuple[str, str] | None = None
     nat_province: str = ""
@@ -53,6 +54,7 @@ class Settings:
             "level": self.level, "preset": self.preset, "weights": self.weights,
             "method": self.method, "covered_min": float(self.covered_min),
             "top_n": int(self.top_n), "draws": int(self.draws),
+            "unknown_as_need": bool(self.unknown_as_need),
             "concentration": float(self.concentration), "seed": int(self.seed),
         }  # fmt: skip
 
@@ -103,6 +105,11 @@ def settings(
             )
             covered_min = st.number_input(
                 t("covered_min", lang), help=t("covered_min_help", lang), key="covered_min"
+            )
+            unknown_as_need = st.toggle(
+                t("unknown_as_need", lang),
+                help=t("unknown_as_need_help", lang),
+                key="unknown_as_need",
             )
         preset = st.selectbox(
             t("preset", lang),
@@ -178,6 +185,7 @@ def settings(
         lang=lang, level=level, preset=preset, method=method, covered_min=float(covered_min),
         weights=weights, top_n=int(top_n), draws=int(draws),
         concentration=float(concentration), seed=int(seed), table=table,
+        unknown_as_need=bool(unknown_as_need),
         data_error=data_error, nat_chosen=nat_chosen, nat_province=nat_province,
     )  # fmt: skip
 

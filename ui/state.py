@@ -33,6 +33,7 @@ def state_from(scenario: Scenario) -> dict[str, object]:
         "preset": scenario.preset if scenario.preset in PRESET_CHOICES else CUSTOM,
         "method": scenario.normalisation,
         "covered_min": float(scenario.covered_min),
+        "unknown_as_need": bool(scenario.unknown_as_need),
         "top_n": s.top_n,
         "draws": s.draws,
         "concentration": float(s.concentration),
@@ -53,6 +54,7 @@ def start_session() -> None:
     for lv in LEVELS:
         ss.setdefault(f"dd_{lv}", "")
     ss.setdefault("checklist", {})
+    ss.setdefault("unknown_as_need", Scenario().unknown_as_need)
     for key, value in (
         ("sites_on", False), ("site_by_count", False), ("site_count", 20),
         ("site_budget_bn", 50), ("site_radius_km", FLAT_KM),
