@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from infra_gap.i18n_app import APP_TEXT
+from infra_gap.i18n_map import MAP_TEXT
 
 __all__ = [
     "DEFAULT_LANG",
@@ -787,6 +788,7 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
         },
     }
     | APP_TEXT
+    | MAP_TEXT
 )
 
 

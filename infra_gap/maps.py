@@ -33,6 +33,7 @@ from infra_gap.score_map import AreaShapes, add_score_layer, area_shapes
 
 __all__ = [
     "ASSET_BASE_URL",
+    "CANVAS_FROM",
     "add_legend",
     "display_geometry",
     "map_html",
@@ -57,6 +58,9 @@ _VENDORED: Mapping[str, str] = MappingProxyType(
 _CLASS_EDGES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 _COLORS = color_brewer("YlOrRd", n=len(_CLASS_EDGES) - 1)
 _NODATA_COLOR, _EDGE_COLOR, _SELECTED_COLOR = "#cccccc", "#666666", "#1f4e9c"
+#: Areas from which the priority map draws on a canvas (the desa of a province: 6,110 SVG
+#: paths made panning stutter; a kabupaten's few hundred desa stay SVG).
+CANVAS_FROM = 1_500
 
 
 def offline_map(
@@ -65,6 +69,7 @@ def offline_map(
     asset_base_url: str = ASSET_BASE_URL,
     basemap: bool | str = True,
     collapsed: bool = False,
+    prefer_canvas: bool = False,
 ) -> folium.Map:
     """Create an empty map that needs no internet, fitted to `bounds`.
 
@@ -84,6 +89,9 @@ def offline_map(
         background.
     collapsed
         Show the layer control as a button that opens on hover (it covers less of the map).
+    prefer_canvas
+        Draw vector layers on one ``<canvas>`` (Leaflet's ``preferCanvas``) instead of one
+        SVG path each: thousands of polygons pan and zoom smoothly.
 
     Returns
     -------
@@ -101,6 +109,7 @@ def offline_map(
         zoom_start=8,
         tiles=None,
         zoom_snap=0.25,  # fit the bounds closely, not to the nearest whole zoom level
+        prefer_canvas=prefer_canvas,
     )
     if isinstance(basemap, str) and basemap:
         folium.TileLayer(basemap, name="Basemap", attr="Basemap", overlay=True).add_to(m)
@@ -125,6 +134,7 @@ def priority_choropleth(
     tick_format: Callable[[float], str] = "{:.1f}".format,
     nodata_label: str = "No data",
     shapes: AreaShapes | None = None,
+    prefer_canvas: bool | None = None,
 ) -> folium.Map:
     """Map a score in [0, 1] in five equal classes, with tooltips and a legend.
 
@@ -151,6 +161,8 @@ def priority_choropleth(
     shapes
         The outlines serialised once (:func:`infra_gap.score_map.area_shapes`, cached by
         the caller); areas of `areas` that are not in it are not drawn.
+    prefer_canvas
+        As in :func:`offline_map`; by default on from :data:`CANVAS_FROM` areas drawn.
 
     Returns
     -------
@@ -178,6 +190,7 @@ def priority_choropleth(
         asset_base_url=asset_base_url,
         basemap=basemap,
         collapsed=collapsed,
+        prefer_canvas=len(drawn) >= CANVAS_FROM if prefer_canvas is None else prefer_canvas,
     )
     add_score_layer(
         m,
@@ -265,11 +278,20 @@ def display_geometry(areas: gpd.GeoDataFrame, *, tolerance_m: float = 50.0) -> g
 
 
 def add_legend(
-    m: folium.Map, title: str, entries: Sequence[tuple[str, str]], *, position: str = "bottomleft"
+    m: folium.Map, title: str, entries: Sequence[tuple[str, str]], *, position: str = "bottomright"
 ) -> None:
-    """Add an offline legend: a title and ``(colour, label)`` rows, all text escaped."""
+    """Add an offline legend: a title and ``(colour, label)`` rows, all text escaped.
+
+    A map has one legend box: when `m` has one already (the priority map's), the entries
+    are added to it under `title`; `position` places a new box.
+    """
     rows = "".join(f'<br><i style="background:{c}"></i>{html.escape(t)}' for c, t in entries)
-    _Legend(f"<b>{html.escape(title)}</b>{rows}", position=position).add_to(m)
+    section = f"<b>{html.escape(title)}</b>{rows}"
+    box = next((c for c in m._children.values() if isinstance(c, _Legend)), None)
+    if box is not None:
+        box.body += f'<div class="infra-gap-legend-part">{section}</div>'
+    else:
+        _Legend(section, position=position).add_to(m)
 
 
 def map_html(m: folium.Map) -> str:
@@ -358,7 +380,9 @@ class _Legend(TextMacro):
         {% macro header(this, kwargs) %}
         <style>
           .infra-gap-legend { background: #fff; padding: 6px 8px; border-radius: 4px;
-            box-shadow: 0 0 4px rgba(0,0,0,.35); font: 12px/1.5 sans-serif; }
+            box-shadow: 0 0 4px rgba(0,0,0,.35); font: 12px/1.5 sans-serif;
+            max-height: 45vh; overflow-y: auto; }
+          .infra-gap-legend-part { margin-top: 4px; border-top: 1px solid #ddd; }
           .infra-gap-legend i { display: inline-block; width: 14px; height: 11px;
             margin-right: 6px; border: 1px solid #888; vertical-align: -1px; }
         </style>

@@ -138,6 +138,12 @@ class Session:
     def map(self):
         return self.page.frame_locator("iframe[title*='streamlit_folium']").first
 
+    def n_areas(self) -> int:
+        """Areas drawn on the map, SVG or canvas (Leaflet's layers that carry a feature)."""
+        iframe = self.page.locator("iframe[title*='streamlit_folium']").first
+        frame = iframe.element_handle().content_frame()
+        return int(frame.evaluate(AREAS_JS)) if frame is not None else 0
+
     def idle(self) -> None:
         """Wait until the script has finished its rerun."""
         self.page.wait_for_timeout(400)
@@ -227,6 +233,10 @@ def test_moving_a_weight_changes_the_top_area(session):
     assert after != before
 
 
+AREAS_JS = """() => !window.map ? 0 : Object.values(window.map._layers)
+    .filter((l) => l.feature && l.feature.id).length"""
+
+
 # A point inside polygon `i` of the map, found by hit-testing (a box's centre can lie outside).
 INSIDE_JS = """(i) => {
   const p = document.querySelectorAll('path.leaflet-interactive')[i];
@@ -283,7 +293,7 @@ def test_drill_down_to_a_desa(session):
 def test_desa_map_of_the_whole_province_paints(session):
     session.open()
     session.choose("Tingkat wilayah", "Desa/kelurahan")
-    session.until(lambda: session.map.locator("path.leaflet-interactive").count() >= 6110, 180)
+    session.until(lambda: session.n_areas() >= 6110, 180)  # drawn on a canvas: no SVG paths
     session.page.wait_for_timeout(1500)
     session.shot("app-desa-province")
     assert not session.page.get_by_text("Peta desa seprovinsi terlalu besar").count()

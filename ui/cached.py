@@ -21,7 +21,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from infra_gap import io, map_layers, maps
+from infra_gap import io, map_labels, map_layers, maps
 from infra_gap.config import GEO_CRS, CoverageParams
 from infra_gap.demo import load_demo
 from infra_gap.eligibility import EligibilityRules, load_rules, with_eligibility
@@ -182,6 +182,45 @@ def map_shapes(key: str, level: str, prefix: str, _layers: Layers) -> AreaShapes
     if prefix:
         display = display[display["kode"].str.startswith(prefix + ".")]
     return area_shapes(display[["kode", "geometry"]])
+
+
+@st.cache_resource(show_spinner=False, max_entries=6, ttl=TTL)
+def label_points(key: str, _layers: Layers) -> Mapping[str, pd.DataFrame]:
+    """A label point per kabupaten and kecamatan (the levels the data has), read-only."""
+    return MappingProxyType(
+        {
+            lv: map_labels.label_points(_layers.areas[lv])
+            for lv in ["kabupaten", "kecamatan"]
+            if lv in _layers.areas
+        }
+    )
+
+
+def label_tiers(
+    key: str, layers: Layers, prefix: str, codes: set[str] | None
+) -> list[map_labels.LabelTier]:
+    """Place-name tiers of the areas shown: kabupaten names when zoomed out, kecamatan names
+    from :data:`~infra_gap.map_labels.KECAMATAN_MIN_ZOOM` (at every zoom without kabupaten).
+
+    `prefix` keeps one kabupaten's areas; `codes` (kabupaten codes) a filter's.
+    """
+    points = label_points(key, layers)
+    split = map_labels.KECAMATAN_MIN_ZOOM if "kabupaten" in points else 0.0
+    tiers = []
+    for lv, lo, hi, css in (
+        ("kabupaten", 0.0, split, "infra-gap-label kab"),
+        ("kecamatan", split, 30.0, "infra-gap-label"),
+    ):
+        if lv not in points:
+            continue
+        frame, kode = points[lv], points[lv]["kode"]
+        if prefix:  # the drilled area, its parts and the kabupaten it lies in
+            inside = (kode == prefix) | kode.str.startswith(prefix + ".")
+            frame = frame[inside | kode.map(lambda k: prefix.startswith(k + "."))]
+        elif codes:
+            frame = frame[kode.str.split(".", n=2).str[:2].str.join(".").isin(codes)]
+        tiers.append(map_labels.LabelTier(frame, lo, hi, css))
+    return tiers
 
 
 @st.cache_resource(show_spinner=False, max_entries=6, ttl=TTL)

@@ -9,12 +9,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from infra_gap import map_layers, maps
+from infra_gap import map_labels, map_layers, maps
 from infra_gap.errors import InfraGapError
 from infra_gap.i18n import fmt_num, t
 from infra_gap.layers import Layers
 from infra_gap.views import code_path, map_frame, md_escape
-from ui.cached import display_areas, evidence, map_shapes, province_map_bytes
+from ui.cached import display_areas, evidence, label_tiers, map_shapes, province_map_bytes
 from ui.common import priority_map
 from ui.filter import Selection
 
@@ -35,7 +35,11 @@ def map_panel(
     sites: gpd.GeoDataFrame | None,
     lang: str,
 ) -> None:
-    """Draw the map; a click on an area shows it in the detail panel (next run)."""
+    """Draw the map; a click on an area shows it in the detail panel (next run).
+
+    The map keeps the planner's view across reruns, draws the place names from the
+    boundaries and puts every legend in one box.
+    """
     ss = st.session_state
     prefix, kab_codes, shown_ranked = sel.prefix, sel.kab_codes, sel.shown
     names_by_code = sel.names_by_code
@@ -69,22 +73,71 @@ def map_panel(
     )  # fmt: skip
     legend = _evidence_layers(fmap, layers, data_key, covered_min, on, sites, lang)
     if legend:
-        maps.add_legend(fmap, t("legend_layers", lang), legend)
-    # Only a click (the clicked feature) is sent back: panning and zooming do not rerun.
-    clicked_map = st_folium(
+        maps.add_legend(fmap, t("legend_layers", lang), legend)  # into the score legend's box
+    shown_codes = None if map_prefix or not kab_codes else set(kab_codes)
+    map_labels.add_place_labels(
+        fmap, label_tiers(data_key, layers, map_prefix, shown_codes), name=t("layer_labels", lang)
+    )
+    # The view (centre, zoom) is kept per extent: a weight, preset or level change redraws the
+    # map in the same view; a new filter (another extent) fits the map to it.
+    extent = f"{data_key[:16]}|{map_prefix}|{','.join(sorted(kab_codes or ()))}"
+    view = ss.get(VIEW_KEY)
+    _map_view(
         fmap,
-        returned_objects=["last_active_drawing"],
-        height=480,
-        use_container_width=True,
         key=f"map_{data_key[:16]}_{level}_{map_prefix}",
+        extent=extent,
+        view=view if isinstance(view, dict) and view.get("extent") == extent else None,
+        level=level,
     )
     st.caption(t("map_hint", lang))
-    drawing = (clicked_map or {}).get("last_active_drawing") or {}
+
+
+VIEW_KEY = "map_view"
+RETURNED = ["last_active_drawing", "center", "zoom", "bounds"]
+
+
+@st.fragment
+def _map_view(fmap: folium.Map, *, key: str, extent: str, view: dict | None, level: str) -> None:
+    """The map, in `view` when the map is new; panning and zooming rerun only this fragment.
+
+    `view` is the one of the last full run: a rerun of this fragment passes the same centre
+    and zoom, so the map never jumps back while the planner moves it; a full run (new
+    colours, a new map) passes the latest view, and the new map opens there.
+    """
+    ss = st.session_state
+    out = st_folium(
+        fmap,
+        returned_objects=RETURNED,
+        height=480,
+        use_container_width=True,
+        key=key,
+        center=tuple(view["center"]) if view else None,
+        zoom=view["zoom"] if view else None,
+    )
+    out = out or {}
+    center, zoom, bounds = out.get("center"), out.get("zoom"), out.get("bounds")
+    if isinstance(center, dict) and zoom is not None:  # reported by the browser, not a default
+        ss[VIEW_KEY] = {
+            "extent": extent,
+            "center": [float(center["lat"]), float(center["lng"])],
+            "zoom": float(zoom),
+            "bounds": _bounds(bounds),
+        }
+    drawing = out.get("last_active_drawing") or {}
     clicked = str((drawing.get("properties") or {}).get("kode") or "")
     if clicked and clicked != ss.get("map_clicked"):
         ss["map_clicked"] = clicked
         ss["pending_select"] = (clicked, level)
-        st.rerun()
+        st.rerun(scope="app")
+
+
+def _bounds(bounds: object) -> list[float] | None:
+    """``[west, south, east, north]`` of the bounds the browser reported, or None."""
+    try:
+        sw, ne = bounds["_southWest"], bounds["_northEast"]  # type: ignore[index]
+        return [float(sw["lng"]), float(sw["lat"]), float(ne["lng"]), float(ne["lat"])]
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _evidence_layers(

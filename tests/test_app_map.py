@@ -1,0 +1,61 @@
+"""AppTest: a calm map (issue #19, item 3): the view stays put, one legend box, place names
+drawn from the boundaries, the tile server shown in the About section."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.map_panel import VIEW_KEY
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture
+def at(demo_layers, tmp_path, monkeypatch):
+    monkeypatch.setenv("INFRA_GAP_DB", f"sqlite:///{tmp_path / 'ws.sqlite'}")
+    monkeypatch.setenv("INFRA_GAP_TILES", "https://tiles.kantor.example/{z}/{x}/{y}.png")
+    app = AppTest.from_file(APP, default_timeout=300)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _map_args(app) -> dict:
+    (component,) = app.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def test_the_view_survives_weight_and_level_changes_and_a_filter_fits_the_map(at):
+    args = _map_args(at)
+    assert args["center"] is None
+    assert args["zoom"] is None
+    assert {"center", "zoom", "bounds"} <= set(args["returned_objects"])
+    # what the browser reports after the planner zoomed into Nias (see ui/map_panel.py)
+    view = {"extent": "demo||", "center": [1.05, 97.7], "zoom": 10.5,
+            "bounds": [97.5, 0.9, 97.9, 1.2]}  # fmt: skip
+    at.session_state[VIEW_KEY] = view
+    at.slider(key="w_msme_uncovered_share").set_value(0.6).run()
+    args = _map_args(at)
+    assert args["center"] == [1.05, 97.7]
+    assert args["zoom"] == 10.5
+    at.selectbox(key="level_id").set_value("kabupaten").run()
+    assert _map_args(at)["center"] == [1.05, 97.7]
+    at.selectbox(key="level_id").set_value("kecamatan").run()
+    assert _map_args(at)["center"] == [1.05, 97.7]
+    at.multiselect(key="kab_filter").set_value(["12.04", "12.14"]).run()
+    assert _map_args(at)["center"] is None  # another extent: fitted to the selection
+
+
+def test_place_names_and_the_office_tile_server(at):
+    script = _map_args(at)["script"]
+    # kabupaten names (zoomed out) and kecamatan names (zoomed in), from the boundaries
+    assert "Nama wilayah" in script
+    assert "Kabupaten Nias Selatan" in script or "Nias Selatan" in script
+    assert script.count('"infra-gap-label kab"') == 1
+    assert "tiles.kantor.example" in script
+    about = " ".join(c.value for c in at.caption)
+    assert "tiles.kantor.example" in about
