@@ -416,7 +416,9 @@ def main() -> None:
         typer.echo("interrupted", err=True)
         sys.exit(130)
     except InfraGapError as err:  # raised outside a command's own handling
-        typer.echo(f"error [{err.code}]: {err}", err=True)
+        from infra_gap.textsafe import printable
+
+        typer.echo(f"error [{err.code}]: {printable(str(err), limit=4000)}", err=True)
         sys.exit(EXIT_RUNTIME)
     except Exception as err:
         if "-v" in sys.argv or "--verbose" in sys.argv:

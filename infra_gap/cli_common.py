@@ -68,7 +68,9 @@ def usage_error(message: str) -> NoReturn:
 
 def runtime_error(err: InfraGapError) -> NoReturn:
     """Print a library error with its stable code and exit with code 1."""
-    typer.echo(f"error [{err.code}]: {err}", err=True)
+    from infra_gap.textsafe import printable
+
+    typer.echo(f"error [{err.code}]: {printable(str(err), limit=4000)}", err=True)
     raise typer.Exit(EXIT_RUNTIME)
 
 

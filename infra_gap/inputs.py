@@ -14,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from affine import Affine
 
 from infra_gap import io
 from infra_gap.codes import infer_level
@@ -134,7 +135,7 @@ def _coverage(
         raster = io.read_geotiff(paths.coverage, name=paths.name("coverage"))
         return raster if paths.coverage_nodata is None else replace(raster, nodata=nodata)
     if towers is None:
-        return None
+        return unknown_coverage(areas)
     lte = towers[towers["radio"].astype("str").str.upper().isin(["LTE", "NR"])]
     minx, miny, maxx, maxy = areas.total_bounds
     return model_coverage(
@@ -146,6 +147,29 @@ def _coverage(
         crs=WORK_CRS,
         mask=shapely.buffer(areas.union_all(), 2000.0),
     )
+
+
+#: The note when neither a coverage raster nor towers are given.
+NO_COVERAGE_NOTE = (
+    "warning: no coverage raster and no towers: the coverage of every MSME is unknown, so "
+    "every MSME counts as not covered (the no-data rule) and as coverage unknown"
+)
+
+
+def unknown_coverage(areas: gpd.GeoDataFrame) -> Raster:
+    """A coverage raster of no data over `areas` (work CRS): coverage is an optional layer.
+
+    Without a coverage raster or towers nothing says where 4G reaches; every MSME then
+    falls on no data and counts as not covered and as unknown, the rule for a raster's
+    no-data pixels (NTIA), instead of the run stopping.
+    """
+    if areas.crs is not None and areas.crs != WORK_CRS:
+        areas = areas.to_crs(WORK_CRS)
+    minx, miny, maxx, maxy = (float(v) for v in areas.total_bounds)
+    minx, miny, maxx, maxy = minx - 500, miny - 500, maxx + 500, maxy + 500
+    width, height = max(maxx - minx, 1.0) / 2, max(maxy - miny, 1.0) / 2
+    transform = Affine(width, 0.0, minx, 0.0, -height, maxy)
+    return Raster(np.full((2, 2), 255, dtype="uint8"), transform, WORK_CRS, 255.0)
 
 
 @dataclass(frozen=True)
@@ -232,6 +256,8 @@ def load_layers(paths: InputPaths) -> Loaded:
     if others.towers_note is not None:
         notes += (others.towers_note,)
     coverage = _coverage(paths, towers, areas)
+    if paths.coverage is None and towers is None:
+        notes += (NO_COVERAGE_NOTE,)
     if paths.coverage is not None and coverage is not None:
         notes += fill_value_notes(
             coverage, msme, name=paths.name("coverage"), declared=paths.coverage_nodata
@@ -245,6 +271,8 @@ def load_layers(paths: InputPaths) -> Loaded:
         sources.append(
             Source("coverage", "modelled from towers (reach discs)", "derived", "-", False)
         )
+    elif paths.coverage is None:
+        sources.append(Source("coverage", "none given: coverage unknown", UNKNOWN, "-", False))
     all_rejected = pd.concat(
         [f for f in (report.dropped_empty, rejected) if len(f)] or [rejected],
         ignore_index=True,

@@ -16,6 +16,7 @@ from infra_gap.i18n import DEFAULT_LANG, LANGS, TEXT, fmt_num, t
 from infra_gap.scenario import Scenario
 from infra_gap.score_map import AreaShapes
 from infra_gap.stability import StabilityParams
+from infra_gap.textsafe import printable
 from infra_gap.views import md_escape, table_view, tooltip_fields
 
 #: The hover tooltip: name, code, rank, score and three key figures (the rest is in the
@@ -89,7 +90,8 @@ def error_text(err: InfraGapError, lang: str) -> str:
     shown literally."""
     key = f"err_{err.code}"
     meaning = t(key if key in TEXT else "err_E_INFRA_GAP", lang)
-    return f"{t('error', lang)} [{err.code}]: {meaning}. {md_escape(str(err))}"
+    detail = md_escape(printable(str(err), limit=800))  # no file bytes reach the page
+    return f"{t('error', lang)} [{err.code}]: {meaning}. {detail}"
 
 
 def scenario_of(

@@ -3,6 +3,8 @@ opens an area's detail (it never changes the filter)."""
 
 from __future__ import annotations
 
+import copy
+
 import folium
 import geopandas as gpd
 import pandas as pd
@@ -106,7 +108,7 @@ def _map_view(fmap: folium.Map, *, key: str, extent: str, view: dict | None, lev
     """
     ss = st.session_state
     out = st_folium(
-        fmap,
+        copy.deepcopy(fmap),  # st_folium renames the elements it renders: keep `fmap` as built
         returned_objects=RETURNED,
         height=480,
         use_container_width=True,

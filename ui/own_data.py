@@ -71,10 +71,25 @@ def load_own(lang: str) -> None:
     except InfraGapError as err:
         ss["own_error"] = error_text(err, lang)
         return
-    ss["own"] = {"key": key, "name": files["areas"].name, "loaded": loaded}
+    ss["own"] = {
+        "key": key, "name": files["areas"].name, "loaded": loaded,
+        "level_how": "up_level_auto" if level == AUTO_LEVEL else "up_level_given",
+    }  # fmt: skip
     reset_selection()
     ss["level"] = loaded.level
     forget("level")
+
+
+def level_line(own: dict, lang: str) -> str:
+    """The level the uploaded boundaries were read at, how, and an example, to confirm."""
+    loaded = own["loaded"]
+    codes = loaded.layers.areas[loaded.level]["kode"]
+    return t("up_level_found", lang).format(
+        level=t(f"level_{loaded.level}", lang),
+        how=t(own.get("level_how", "up_level_auto"), lang),
+        n=fmt_int(len(codes), lang),
+        example=md_escape(str(codes.iloc[0])) if len(codes) else "\u2013",
+    )
 
 
 def back_to_demo() -> None:
@@ -175,6 +190,7 @@ def own_data_panel(own: dict | None, lang: str) -> None:
             st.error(ss.pop("own_error"))
         if own is not None:
             st.caption(t("own_in_use", lang).format(name=md_escape(own["name"])))
+            st.info(level_line(own, lang))
             for note in own["loaded"].notes:
                 shown = st.warning if note.startswith("warning:") else st.caption
                 shown(md_escape(note))

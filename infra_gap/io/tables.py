@@ -27,6 +27,7 @@ from infra_gap.io import budget
 from infra_gap.io.files import require_file, source_name
 from infra_gap.io.vector import VECTOR_FORMATS, detect_column, read_vector
 from infra_gap.layers import REJECTED_COLUMNS
+from infra_gap.textsafe import binary_kind, printable
 
 __all__ = [
     "LAT_COLUMNS",
@@ -149,6 +150,9 @@ def read_table(
 
 
 def _parse_table(data: bytes, suffix: str, name: str) -> pd.DataFrame:
+    if suffix in {".csv", ".txt"} and (kind := binary_kind(data)) is not None:
+        msg = f"{name}: not a text table: the file holds {kind}, not CSV text"
+        raise InputFileError(msg)
     try:
         if suffix in {".csv", ".txt"}:
             text, encoding = decode_text(data)
@@ -172,7 +176,7 @@ def _parse_table(data: bytes, suffix: str, name: str) -> pd.DataFrame:
         if suffix == ".parquet":
             return pd.read_parquet(BytesIO(data))
     except (ValueError, OSError, pd.errors.ParserError) as err:
-        msg = f"{name}: cannot be read as a table ({err})"
+        msg = f"{name}: cannot be read as a table ({printable(str(err), limit=200)})"
         raise InputFileError(msg) from err
     msg = f"{name}: not an allowed table format (.csv, .xlsx, .parquet or a point layer)"
     raise InputFileError(msg)

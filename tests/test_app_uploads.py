@@ -1,0 +1,58 @@
+"""AppTest: own files (issue #19, item 6): optional layers truly optional, the level read from
+the codes shown for confirmation, and no file bytes printed in a message."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.own_files import KEC, build
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
+
+
+@pytest.fixture
+def at(demo_layers, tmp_path, monkeypatch):
+    monkeypatch.setenv("INFRA_GAP_DB", f"sqlite:///{tmp_path / 'ws.sqlite'}")
+    app = AppTest.from_file(APP, default_timeout=300)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_boundaries_and_msmes_alone_load_and_the_level_is_shown(at, tmp_path):
+    own = build(tmp_path)
+    at.file_uploader(key="up_areas").set_value(
+        (own.kec.name, own.kec.read_bytes(), "application/geopackage+sqlite3")
+    )
+    at.file_uploader(key="up_msme").set_value((own.msme.name, own.msme.read_bytes(), "text/csv"))
+    at.button(key="up_run").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]  # no coverage, towers, tests or backbone
+    assert sorted(at.dataframe[0].value["Kode"]) == sorted(KEC)
+    confirm = next(i.value for i in at.info if "tingkat" in i.value)
+    assert "**Kecamatan**" in confirm
+    assert "dibaca dari kode wilayah" in confirm
+    assert "12.71.01" in confirm
+    at.radio(key="lang").set_value("en").run()
+    confirm = next(i.value for i in at.info if "level" in i.value)
+    assert "read from the area codes" in confirm
+
+
+def test_a_png_renamed_csv_is_named_not_printed(at, tmp_path):
+    own = build(tmp_path)
+    at.file_uploader(key="up_areas").set_value(
+        (own.kec.name, own.kec.read_bytes(), "application/geopackage+sqlite3")
+    )
+    at.file_uploader(key="up_msme").set_value(("umkm.csv", PNG, "text/csv"))
+    at.button(key="up_run").click().run()
+    assert not at.exception, at.exception
+    (message,) = [e.value for e in at.error]
+    assert "E_INPUT_FILE" in message
+    assert "PNG" in message
+    assert not [c for c in message if unicodedata.category(c) == "Cc" and c not in "\n\t"]
+    assert "IHDR" not in message
