@@ -67,6 +67,7 @@ from infra_gap.cli_options import (
     scenario_or_exit,
 )
 from infra_gap.cli_sites import sites
+from infra_gap.cli_workload import RankOptions, workload_app
 from infra_gap.config import LEVELS, CoverageParams
 from infra_gap.errors import InfraGapError
 
@@ -240,7 +241,9 @@ def rank(
     ] = None,
     workload: Annotated[
         Path | None,
-        typer.Option(help="A partitioned workload folder (infra-gap national generate)."),
+        typer.Option(
+            help="A partitioned workload folder (infra-gap workload build, or national generate)."
+        ),
     ] = None,
     priority_list: Annotated[
         Path | None,
@@ -274,12 +277,20 @@ def rank(
         speedtests=speedtests, backbone=backbone, sources=sources,
     )  # fmt: skip
     national = engine == "dask" or workload is not None
-    if national and any(v is not None for v in vars(opts).values()):
-        usage_error(
-            "--engine dask / --workload run the demo or a partitioned workload "
-            "(infra-gap national generate); --areas and --msme are for the local engine "
-            "(so are the other input files)"
-        )
+    own = any(v is not None for v in vars(opts).values())
+    if national and own and workload is not None:
+        usage_error("give either your files (--areas, --msme, ...) or --workload DIR, not both")
+    if national and (own or _built(workload)):
+        if engine != "dask":
+            usage_error("a built workload or your own files with --workload need --engine dask")
+        _workload_rank(ctx, opts=opts, workload=workload, level=level, out=out,
+                       rejected=rejected, scenario=scenario, scheduler=scheduler,
+                       overwrite=overwrite, quiet=quiet, verbose=verbose, chosen=(
+                           preset, weight, covered_min, top_n, stability),
+                       options=RankOptions(sep=sep, excel_id=excel_id, lang=lang, within=within,
+                           top=top, priority_list=priority_list, eligible_only=eligible_only,
+                           evidence=gpkg_evidence.value))  # fmt: skip
+        return
     if national:
         run_national_rank(
             level=level, out=out, sep=sep, engine=engine, scheduler=scheduler, scale=None,
@@ -333,6 +344,51 @@ def rank(
     _report_rank(
         run, rows=len(ranked), out=out, path=path, rejected=rejected, reporter=reporter, t0=t0
     )
+
+
+def _built(workload: Path | None) -> bool:
+    """True when ``workload`` is a folder made by ``workload build`` (own files)."""
+    if workload is None:
+        return False
+    from infra_gap.workload import is_built
+
+    return is_built(workload)
+
+
+def _workload_rank(
+    ctx: typer.Context,
+    *,
+    opts: InputOptions,
+    workload: Path | None,
+    level: str | None,
+    out: str,
+    rejected: Path | None,
+    scenario: Path | None,
+    scheduler: str | None,
+    overwrite: bool,
+    quiet: bool,
+    verbose: bool,
+    chosen: tuple[str | None, list[str] | None, float | None, int | None, int | None],
+    options: RankOptions,
+) -> None:
+    """``rank --engine dask`` with own files or a built workload: checks, then the run."""
+    from infra_gap.cli_workload import run_workload_rank
+
+    if opts.areas is not None or workload is None:
+        check_inputs(opts)
+    path = check_output(out, suffixes=RANK_SUFFIXES[:3], overwrite=overwrite, stdout=True)
+    _check_companions(path, rejected, overwrite=overwrite)
+    preset, weight, covered_min, top_n, draws = chosen
+    picked = scenario_or_exit(
+        path=scenario, level=level, preset=preset, weight=weight, covered_min=covered_min,
+        top_n=top_n, draws=draws,
+    )  # fmt: skip
+    reporter = Reporter.make(ctx, quiet=quiet, verbose=verbose, data_on_stdout=path is None)
+    run_workload_rank(
+        ctx, opts=opts, workload=workload, level=level, chosen=picked, scenario_file=scenario,
+        scheduler=scheduler, out=out, path=path, rejected=rejected, options=options,
+        reporter=reporter,
+    )  # fmt: skip
 
 
 def _report_rank(
@@ -397,6 +453,7 @@ def demo_export(
 
 app.command()(dossier)
 app.add_typer(national_app, name="national")
+app.add_typer(workload_app, name="workload")
 app.command("sites")(sites)
 
 

@@ -137,19 +137,21 @@ def workload_provinces(wl: Workload) -> tuple[str, ...]:
     return tuple(sorted({part[:2] for part in wl.parts}))
 
 
-def _check(wl: Workload, level: str, province: str | None) -> None:
+def _check(wl: Workload, level: str, province: str | None, *, display: bool = True) -> None:
     if level not in LEVELS:
         msg = f"`level` must be one of {list(LEVELS)}, got {level!r}"
         raise DataError(msg)
     if province is not None and province not in workload_provinces(wl):
         msg = f"province {province!r} is not in the workload ({len(wl.parts)} partitions)"
         raise DataError(msg)
-    if level == "desa" and province is None:
+    if display and level == "desa" and province is None:
         msg = "desa are shown one province at a time: choose a province"
         raise DataError(msg)
 
 
-def _areas(wl: Workload, level: str, province: str | None) -> gpd.GeoDataFrame:
+def _areas(
+    wl: Workload, level: str, province: str | None, *, every_column: bool = False
+) -> gpd.GeoDataFrame:
     if province is None:
         areas = partitioned.read_areas(wl.root / level, crs=wl.crs)
     else:
@@ -160,6 +162,8 @@ def _areas(wl: Workload, level: str, province: str | None) -> gpd.GeoDataFrame:
         ]
         areas = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=wl.crs)
     keep = [c for c in ("kode", "nama", "geometry") if c in areas]
+    if every_column:  # the exports read parent names (WADMKK, nama_kab ...) of own files
+        keep += [c for c in areas.columns if c not in keep]
     return areas[keep].sort_values("kode", kind="stable").reset_index(drop=True)
 
 
@@ -181,8 +185,8 @@ def workload_layers(
     DataError
         As :func:`national_display`.
     """
-    _check(wl, level, province)
-    areas = _areas(wl, level, province)
+    _check(wl, level, province, display=False)
+    areas = _areas(wl, level, province, every_column=True)
     msme = gpd.GeoDataFrame({"row": pd.Series(dtype="str")}, geometry=[], crs=wl.crs)
     return Layers(areas={level: areas}, msme=msme, sources=wl.sources, accounts=accounts)
 

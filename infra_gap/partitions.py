@@ -11,6 +11,7 @@ rolls the sums up by code, as :func:`infra_gap.pipeline.indicator_table` does.
 from __future__ import annotations
 
 from contextlib import nullcontext
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from infra_gap.indicators import (
     tower_counts,
 )
 from infra_gap.io import partitioned
-from infra_gap.layers import RowAccount
+from infra_gap.layers import Raster, RowAccount
 from infra_gap.placement import LabelGrid, build_label_grid, place_points_indexed
 from infra_gap.workload import Workload, tile_centres
 
@@ -105,9 +106,9 @@ def partition_meta(crs: str) -> gpd.GeoDataFrame:
     ]
 
 
-def read_partition(code: str, *, root: Path, crs: str) -> gpd.GeoDataFrame:
-    """The desa of one partition (``kode``, ``nama``, ``geometry``, ``part``), by code."""
-    desa = partitioned.read_areas(partitioned.part_path(root, "desa", code), crs=crs)
+def read_partition(code: str, *, root: Path, crs: str, level: str = "desa") -> gpd.GeoDataFrame:
+    """The finest areas of one partition (``kode``, ``nama``, ``geometry``, ``part``), by code."""
+    desa = partitioned.read_areas(partitioned.part_path(root, level, code), crs=crs)
     out = desa[["kode", "nama", "geometry"]].sort_values("kode", kind="stable")
     out = out.reset_index(drop=True)
     out["part"] = pd.Series([code] * len(out), dtype="str")
@@ -140,11 +141,14 @@ def _tower_facts(
     """
     desa = grid.areas
     tx, ty, tower = partitioned.read_points(
-        wl.root / "towers.parquet", columns=("operator", "part", "site_first")
+        wl.root / "towers.parquet", columns=("operator", "part", "site_first", "area")
     )
     own = tower["part"].astype("str").to_numpy() == code
-    t_index = place_points_indexed(tx[own], ty[own], grid)
-    tower_km = nearest_distance(x, y, tx, ty) / 1000.0
+    if "area" in tower:  # placed when the workload was built, as rank places them
+        t_index = _index_of(tower["area"].to_numpy()[own], desa)
+    else:
+        t_index = place_points_indexed(tx[own], ty[own], grid)
+    tower_km = _nearest_km(x, y, tx, ty)
     ok, t_ok = index >= 0, t_index >= 0
     operators = tower["operator"].to_numpy()[own][t_ok]
     for lv, frame in per_level.items():
@@ -159,6 +163,47 @@ def _tower_facts(
         ops.index = names[ops.index]
         frame["operator_count"] = frame["kode"].map(ops).fillna(0).to_numpy()
     return tower_counts(tower[own].reset_index(drop=True), t_index, len(desa))
+
+
+def _index_of(codes: np.ndarray, areas: gpd.GeoDataFrame) -> np.ndarray:
+    """Position of each code in ``areas`` (sorted by ``kode``), ``-1`` for ``""`` or unknown."""
+    lookup = pd.Series(np.arange(len(areas)), index=areas["kode"].to_numpy())
+    found = pd.Series(codes).map(lookup).to_numpy()
+    return np.where(pd.isna(found), -1, found).astype("int64")
+
+
+def _nearest_km(x: np.ndarray, y: np.ndarray, tx: np.ndarray, ty: np.ndarray) -> np.ndarray:
+    """Distance from each point to the nearest tower, km (NaN without coordinates)."""
+    ok = np.isfinite(x) & np.isfinite(y)
+    if ok.all():
+        return nearest_distance(x, y, tx, ty) / 1000.0
+    out = np.full(len(x), np.nan)
+    out[ok] = nearest_distance(x[ok], y[ok], tx, ty) / 1000.0
+    return out
+
+
+def _raster(wl: Workload, bounds: tuple[float, float, float, float]) -> Raster:
+    raster = partitioned.read_raster_window(wl.root / "coverage.tif", bounds, crs=wl.crs)
+    if wl.coverage_nodata is not None:
+        return replace(raster, nodata=wl.coverage_nodata)
+    return raster
+
+
+def _tile_down(
+    wl: Workload, x: np.ndarray, y: np.ndarray, attrs: pd.DataFrame, tiles: pd.DataFrame
+) -> np.ndarray:
+    """Mean download of each MSME's zoom-16 tile (NaN: no tests or no coordinates)."""
+    if {"lon", "lat"} <= set(attrs.columns):
+        lon, lat = attrs["lon"].to_numpy(), attrs["lat"].to_numpy()
+    else:
+        lon, lat = Transformer.from_crs(wl.crs, GEO_CRS, always_xy=True).transform(x, y)
+    lon, lat = np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    if ok.all():
+        return tile_values_at(lon, lat, tiles, "avg_d_kbps")
+    out = np.full(len(lon), np.nan)
+    out[ok] = tile_values_at(lon[ok], lat[ok], tiles, "avg_d_kbps")
+    return out
 
 
 def partition_facts(
@@ -186,22 +231,28 @@ def partition_facts(
     x, y, attrs = partitioned.read_points(
         partitioned.part_path(root, "msme", code), columns=wl.msme_columns
     )
-    index = place_points_indexed(x, y, grid)
-    areas = {lv: desa if lv == "desa" else _part_areas(wl, lv, code) for lv in levels}
+    if "area" in attrs:  # placed when the workload was built (by code too), as rank does
+        index = _index_of(attrs["area"].to_numpy(), desa)
+    else:
+        index = place_points_indexed(x, y, grid)
+    areas = {lv: desa if lv == wl.finest else _part_areas(wl, lv, code) for lv in levels}
     b = np.array([desa.total_bounds, *(a.total_bounds for a in areas.values() if len(a))])
     bounds = (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
-    raster = partitioned.read_raster_window(root / "coverage.tif", bounds)
-    cov = point_coverage(raster, x, y, xy_crs=wl.crs, covered_min=covered_min)
+    raster = _raster(wl, bounds)
+    if wl.coverage_degrees and {"lon", "lat"} <= set(attrs.columns):
+        lon, lat = attrs["lon"].to_numpy(), attrs["lat"].to_numpy()
+        cov = point_coverage(raster, lon, lat, xy_crs=GEO_CRS, covered_min=covered_min)
+    else:
+        cov = point_coverage(raster, x, y, xy_crs=wl.crs, covered_min=covered_min)
     extra, tile_down = [], None
     if "speed_tiles" in wl.layers:
         tiles = partitioned.read_columns(partitioned.part_path(root, "speed_tiles", code))
-        if {"lon", "lat"} <= set(attrs.columns):
-            lon, lat = attrs["lon"].to_numpy(), attrs["lat"].to_numpy()
-        else:
-            lon, lat = Transformer.from_crs(wl.crs, GEO_CRS, always_xy=True).transform(x, y)
-        tile_down = tile_values_at(np.asarray(lon), np.asarray(lat), tiles, "avg_d_kbps")
+        tile_down = _tile_down(wl, x, y, attrs, tiles)
         home = tiles[tiles["home"].to_numpy(dtype=bool)].reset_index(drop=True)
-        t_idx = place_points_indexed(*tile_centres(home["quadkey"].to_numpy(), wl.crs), grid)
+        if "area" in home:
+            t_idx = _index_of(home["area"].to_numpy(), desa)
+        else:
+            t_idx = place_points_indexed(*tile_centres(home["quadkey"].to_numpy(), wl.crs), grid)
         extra.append(speed_sums(home, t_idx, n))
         extra.append(pd.DataFrame({"_tiles_placed": np.bincount(t_idx[t_idx >= 0], minlength=n)}))
     online = attrs["online"].to_numpy(dtype=bool) if "online" in attrs else None
@@ -209,6 +260,7 @@ def partition_facts(
         index, cov, n, online=online, tile_down_kbps=tile_down, slow_down_kbps=params.slow_down_kbps
     )
     facts = pd.concat([_level_frame(desa, "desa"), counts, *extra], axis=1)
+    # Rows are tagged "desa" for the finest level, whatever it is (the roll-up's base).
     per_level = {lv: _level_frame(a, lv) for lv, a in areas.items()}
     for lv, a in areas.items():
         per_level[lv]["area_uncovered_share"] = (
@@ -220,8 +272,8 @@ def partition_facts(
         counted = _tower_facts(wl, code, grid, x, y, index, per_level)
         facts["tower_count"] = counted["tower_count"].to_numpy()
         facts["cell_count"] = counted["cell_count"].to_numpy()
-    if "desa" in per_level:
-        own_rows = per_level.pop("desa")
+    if wl.finest in per_level:
+        own_rows = per_level.pop(wl.finest)
         for col in own_rows.columns.drop(["kode", "level"]):
             facts[col] = own_rows[col].to_numpy()
     out = pd.concat([facts, *per_level.values()], ignore_index=True).reindex(columns=meta.columns)
@@ -263,7 +315,9 @@ def province_context(areas: gpd.GeoDataFrame, *, wl: Workload) -> pd.DataFrame:
     if not len(areas):
         return CONTEXT_META.copy()
     province = str(areas["kode"].iloc[0])[:2]
-    kab = _province_areas(wl, "kabupaten", province)
+    kab = partition_meta(wl.crs)
+    if "kabupaten" in wl.levels:
+        kab = _province_areas(wl, "kabupaten", province)
     stats = backbone = None
     if "kab_stats" in wl.layers:
         stats = partitioned.read_columns(wl.root / "kab_stats.parquet")
@@ -298,12 +352,15 @@ def _accounts(
     def account(source: str, read: int, used: int) -> RowAccount:
         return RowAccount(source, read=read, used=used, rejected=read - used)
 
-    out = [account("msme", sum(msme_rows.values()), int(per_desa["msme_total"].sum()))]
+    prior = wl.prior_rejected
+    used = int(per_desa["msme_total"].sum())
+    out = [account("msme", sum(msme_rows.values()) + prior.get("msme", 0), used)]
     if "towers" in wl.layers:
-        read = partitioned.count_rows(wl.root / "towers.parquet")
+        read = partitioned.count_rows(wl.root / "towers.parquet") + prior.get("towers", 0)
         out.append(account("towers", read, int(per_desa["cell_count"].sum())))
     if "speed_tiles" in wl.layers:
         read = int(partitioned.read_columns(wl.root / "speed_tiles", ["home"])["home"].sum())
+        read += prior.get("speed_tiles", 0)
         out.append(account("speed_tiles", read, int(per_desa["_tiles_placed"].sum())))
     return tuple(out)
 
@@ -338,6 +395,9 @@ def workload_table(
     if level not in LEVELS:
         msg = f"`level` must be one of {list(LEVELS)}, got {level!r}"
         raise DataError(msg)
+    if level not in wl.levels:
+        msg = f"no {level} areas in this workload; levels given: {list(wl.levels)}"
+        raise DataError(msg)
     # Largest partitions first (longest-processing-time order), so that no worker is left
     # with a big partition at the end; results are re-ordered by code below.
     rows = {c: partitioned.count_rows(partitioned.part_path(wl.root, "msme", c)) for c in wl.parts}
@@ -348,7 +408,7 @@ def workload_table(
     provinces = sorted(load, key=lambda p: (-load[p], p))
     with nullcontext(client) if client is not None else dask_client(spec) as own:
         facts = run_partitions(
-            partial(read_partition, root=wl.root, crs=wl.crs),
+            partial(read_partition, root=wl.root, crs=wl.crs, level=wl.finest),
             partial(
                 partition_facts, wl=wl, covered_min=covered_min, levels=(level,), params=params
             ),
@@ -367,7 +427,7 @@ def workload_table(
             spec=spec,
             client=own,
         )
-    desa = partitioned.read_columns(wl.root / "desa", ["kode"])
+    desa = partitioned.read_columns(wl.root / wl.finest, ["kode"])
     desa = desa.sort_values("kode", kind="stable").reset_index(drop=True)
     per_desa = facts[facts["level"] == "desa"].set_index("kode")
     if len(per_desa) != len(desa) or not per_desa.index.is_unique:
@@ -378,7 +438,8 @@ def workload_table(
     areas = partitioned.read_columns(wl.root / level, ["kode", "nama"])
     areas = areas.sort_values("kode", kind="stable").reset_index(drop=True)
     table = area_indicators(desa, counts, areas, level=level)
-    extra = facts[facts["level"] == level].set_index("kode")
+    # The finest areas' rows are tagged "desa" whatever their level (see partition_facts).
+    extra = facts[facts["level"] == ("desa" if level == wl.finest else level)].set_index("kode")
     if "towers" in wl.layers:
         ops = table["kode"].map(extra["operator_count"]).fillna(0).astype("int64")
         table["operator_count"] = ops.to_numpy()

@@ -31,6 +31,7 @@ __all__ = [
     "MANIFEST_VERSION",
     "OOKLA_COLUMNS",
     "Workload",
+    "is_built",
     "read_workload",
     "split_layers",
     "tile_centres",
@@ -65,6 +66,19 @@ class Workload:
         Province code -> code of its capital kabupaten/kota.
     sources
         Provenance of each layer.
+    finest
+        The finest level of areas: MSMEs are counted there (``desa`` for the generated
+        workloads; the level of the user's boundaries for a built one).
+    levels
+        Levels of areas the workload holds.
+    coverage_nodata
+        No-data value of ``coverage.tif`` replacing the file's (``--coverage-nodata``).
+    coverage_degrees
+        Sample the coverage with the MSMEs' degrees (as ``rank`` does when areas,
+        points and raster are all in EPSG:4326), not with the workload CRS.
+    prior_rejected
+        Rows rejected before the partitions (reading, validation, placement), per source:
+        they count as read and rejected in the row accounting.
     """
 
     root: Path
@@ -75,6 +89,11 @@ class Workload:
     msme_columns: tuple[str, ...] = ()
     capitals: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     sources: tuple[Source, ...] = ()
+    finest: str = "desa"
+    levels: tuple[str, ...] = ("desa", "kecamatan", "kabupaten")
+    coverage_nodata: float | None = None
+    coverage_degrees: bool = False
+    prior_rejected: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def synthetic(self) -> bool:
@@ -93,6 +112,11 @@ def workload_manifest(wl: Workload, **extra: Any) -> dict[str, Any]:
         "msme_columns": list(wl.msme_columns),
         "capitals": dict(wl.capitals),
         "sources": [vars(s) for s in wl.sources],
+        "finest": wl.finest,
+        "levels": list(wl.levels),
+        "coverage_nodata": wl.coverage_nodata,
+        "coverage_degrees": wl.coverage_degrees,
+        "prior_rejected": dict(wl.prior_rejected),
         **extra,
     }
 
@@ -121,10 +145,23 @@ def read_workload(root: Path) -> Workload:
             msme_columns=tuple(m["msme_columns"]),
             capitals=MappingProxyType(dict(m["capitals"])),
             sources=tuple(Source(**s) for s in m["sources"]),
+            finest=m.get("finest", "desa"),
+            levels=tuple(m.get("levels", ("desa", "kecamatan", "kabupaten"))),
+            coverage_nodata=m.get("coverage_nodata"),
+            coverage_degrees=bool(m.get("coverage_degrees", False)),
+            prior_rejected=MappingProxyType(
+                {str(k): int(v) for k, v in m.get("prior_rejected", {}).items()}
+            ),
         )
     except (KeyError, TypeError) as err:
         msg = f"{root}: workload manifest lacks or garbles {err}"
         raise SchemaError(msg) from err
+
+
+def is_built(root: Path) -> bool:
+    """True when ``root`` holds a workload made by ``workload build`` from a user's files."""
+    path = root / "manifest.json"
+    return path.is_file() and "built_from" in io.read_json(path)
 
 
 def tile_centres(quadkeys: np.ndarray, crs: str) -> tuple[np.ndarray, np.ndarray]:

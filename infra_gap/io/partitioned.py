@@ -25,7 +25,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +41,7 @@ import rasterio
 import shapely
 from affine import Affine
 from pyproj import CRS
+from rasterio.warp import transform_bounds
 from rasterio.windows import Window
 
 from infra_gap.errors import InputFileError
@@ -45,12 +49,17 @@ from infra_gap.io import atomic_path
 from infra_gap.layers import Raster
 
 __all__ = [
+    "PointWriters",
+    "copy_file",
     "count_rows",
+    "file_size",
     "part_path",
     "read_areas",
     "read_columns",
     "read_points",
     "read_raster_window",
+    "read_rejected",
+    "scratch_folder",
     "write_points",
     "write_sparse_geotiff",
     "write_table",
@@ -66,6 +75,27 @@ def _require(path: Path) -> None:
     if not path.exists():
         msg = f"{path}: file not found (is the workload folder visible to every worker?)"
         raise InputFileError(msg)
+
+
+def _points_table(x: np.ndarray, y: np.ndarray, attrs: pd.DataFrame) -> pa.Table:
+    geom = pa.StructArray.from_arrays(
+        [pa.array(np.asarray(x, dtype="float64")), pa.array(np.asarray(y, dtype="float64"))],
+        fields=[pa.field("x", pa.float64(), nullable=False), pa.field("y", pa.float64(), False)],
+    )
+    table = pa.Table.from_pandas(attrs.reset_index(drop=True), preserve_index=False)
+    return table.append_column("geometry", geom)
+
+
+def _geo_metadata(table: pa.Table, crs: str, bbox: list[float] | None) -> dict[bytes, bytes]:
+    column: dict[str, Any] = {
+        "encoding": "point",
+        "geometry_types": ["Point"],
+        "crs": CRS.from_user_input(crs).to_json_dict(),
+    }
+    if bbox is not None:
+        column["bbox"] = bbox
+    geo = {"version": "1.1.0", "primary_column": "geometry", "columns": {"geometry": column}}
+    return {**(table.schema.metadata or {}), b"geo": json.dumps(geo).encode()}
 
 
 def write_points(
@@ -86,23 +116,52 @@ def write_points(
     """
     x = np.asarray(x, dtype="float64")
     y = np.asarray(y, dtype="float64")
-    geom = pa.StructArray.from_arrays(
-        [pa.array(x), pa.array(y)],
-        fields=[pa.field("x", pa.float64(), nullable=False), pa.field("y", pa.float64(), False)],
-    )
-    table = pa.Table.from_pandas(attrs.reset_index(drop=True), preserve_index=False)
-    table = table.append_column("geometry", geom)
-    column: dict[str, Any] = {
-        "encoding": "point",
-        "geometry_types": ["Point"],
-        "crs": CRS.from_user_input(crs).to_json_dict(),
-    }
-    if len(x):
-        column["bbox"] = [float(x.min()), float(y.min()), float(x.max()), float(y.max())]
-    geo = {"version": "1.1.0", "primary_column": "geometry", "columns": {"geometry": column}}
-    meta = {**(table.schema.metadata or {}), b"geo": json.dumps(geo).encode()}
+    table = _points_table(x, y, attrs)
+    bbox = [float(x.min()), float(y.min()), float(x.max()), float(y.max())] if len(x) else None
+    meta = _geo_metadata(table, crs, bbox)
     with atomic_path(path) as tmp:
         pq.write_table(table.replace_schema_metadata(meta), tmp, compression="zstd")
+
+
+class PointWriters:
+    """Point files appended to chunk by chunk (one per partition), renamed into place on close.
+
+    Each file is GeoParquet 1.1 as :func:`write_points` writes it (without a bbox, which is
+    optional); a partition with no rows gets an empty file of the same schema.  On an
+    error the half-written files are removed.
+    """
+
+    def __init__(self, *, crs: str, schema: pd.DataFrame) -> None:
+        self._crs = crs
+        empty = _points_table(np.empty(0), np.empty(0), schema.iloc[:0])
+        self._schema = empty.replace_schema_metadata(_geo_metadata(empty, crs, None)).schema
+        self._open: dict[Path, tuple[Path, pq.ParquetWriter]] = {}
+
+    def _writer(self, path: Path) -> pq.ParquetWriter:
+        if path not in self._open:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.part")
+            self._open[path] = (tmp, pq.ParquetWriter(tmp, self._schema, compression="zstd"))
+        return self._open[path][1]
+
+    def write(self, path: Path, x: np.ndarray, y: np.ndarray, attrs: pd.DataFrame) -> None:
+        """Append rows to ``path``."""
+        table = _points_table(x, y, attrs).cast(self._schema)
+        self._writer(path).write_table(table)
+
+    def touch(self, path: Path) -> None:
+        """Make sure ``path`` exists when closed (an empty partition)."""
+        self._writer(path)
+
+    def close(self, *, keep: bool = True) -> None:
+        """Close every file; rename them into place, or remove them when not ``keep``."""
+        for path, (tmp, writer) in self._open.items():
+            writer.close()
+            if keep:
+                tmp.replace(path)
+            else:
+                tmp.unlink(missing_ok=True)
+        self._open.clear()
 
 
 def read_points(
@@ -163,13 +222,48 @@ def count_rows(path: Path) -> int:
     return int(pq.ParquetFile(path).metadata.num_rows)
 
 
+@contextmanager
+def scratch_folder(prefix: str) -> Iterator[Path]:
+    """A new empty temporary folder, removed with its contents on exit."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        yield Path(folder)
+
+
+def read_rejected(root: Path) -> pd.DataFrame | None:
+    """The rejected rows a workload build wrote (``source,row,reason``), or None."""
+    path = root / "rejected.parquet"
+    return pq.read_table(path).to_pandas() if path.is_file() else None
+
+
+def file_size(path: Path) -> int:
+    """Size of a file in bytes."""
+    _require(path)
+    return path.stat().st_size
+
+
+def copy_file(source: Path, path: Path) -> None:
+    """Copy a file's bytes to ``path`` atomically."""
+    _require(source)
+    with atomic_path(path) as tmp:
+        shutil.copyfile(source, tmp)
+
+
 def write_table(frame: pd.DataFrame, path: Path) -> None:
     """Write a plain Parquet table atomically (zstd)."""
     with atomic_path(path) as tmp:
         frame.to_parquet(tmp, index=False, compression="zstd")
 
 
-def read_raster_window(path: Path, bounds: tuple[float, float, float, float]) -> Raster:
+def _other_crs(raster_crs: Any, crs: str | None) -> bool:
+    """True when ``crs`` is given and is not the raster's (cheap test first)."""
+    if crs is None or raster_crs is None or raster_crs.to_string() == crs:
+        return False
+    return not CRS.from_user_input(raster_crs.to_wkt()).equals(crs)
+
+
+def read_raster_window(
+    path: Path, bounds: tuple[float, float, float, float], *, crs: str | None = None
+) -> Raster:
     """The pixels of band 1 that cover ``bounds``, and only those (a windowed read).
 
     The window is widened to whole pixels plus one pixel on each side and clipped to the
@@ -182,7 +276,10 @@ def read_raster_window(path: Path, bounds: tuple[float, float, float, float]) ->
     path
         A north-up GeoTIFF.
     bounds
-        ``(minx, miny, maxx, maxy)`` in the raster's CRS.
+        ``(minx, miny, maxx, maxy)`` in ``crs``.
+    crs
+        CRS of ``bounds``; None: the raster's.  Other CRSs are transformed (the edges
+        densified), so every point inside ``bounds`` falls inside the window.
     """
     _require(path)
     with rasterio.open(path, driver="GTiff") as src:
@@ -190,6 +287,8 @@ def read_raster_window(path: Path, bounds: tuple[float, float, float, float]) ->
         if t.b or t.d:
             msg = f"{path}: rotated rasters are not supported"
             raise InputFileError(msg)
+        if _other_crs(src.crs, crs):
+            bounds = transform_bounds(crs, src.crs, *bounds, densify_pts=21)
         minx, miny, maxx, maxy = bounds
         c0 = max(math.floor((minx - t.c) / t.a) - 1, 0)
         c1 = min(math.ceil((maxx - t.c) / t.a) + 1, src.width)

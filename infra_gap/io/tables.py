@@ -33,6 +33,8 @@ __all__ = [
     "LAT_COLUMNS",
     "LON_COLUMNS",
     "decode_text",
+    "msme_columns",
+    "msme_frame",
     "parse_coordinate",
     "read_csv_table",
     "read_msme_table",
@@ -188,12 +190,12 @@ def read_csv_table(path: Path, *, dtype: dict[str, str] | None = None) -> pd.Dat
     return pd.read_csv(path, dtype=dtype, keep_default_na=True)
 
 
-def _flag(values: pd.Series, name: str, column: str) -> pd.Series:
+def _flag(values: pd.Series, name: str, column: str, lines: np.ndarray) -> pd.Series:
     text = values.astype("str").str.strip().str.lower()
     bad = ~text.isin(_TRUE | _FALSE)
     if bad.any():
         first = int(np.flatnonzero(bad.to_numpy())[0])
-        msg = f"{name}: row {first + 2}, column {column!r}: {values.iloc[first]!r} is not yes/no"
+        msg = f"{name}: row {lines[first]}, column {column!r}: {values.iloc[first]!r} is not yes/no"
         raise SchemaError(msg)
     return text.isin(_TRUE)
 
@@ -227,17 +229,60 @@ def read_msme_table(
     else:
         df = read_table(source, name=name)
         first_line = 1 if name.lower().endswith((".parquet",)) else 2
-    lat_name = detect_column(df.columns, LAT_COLUMNS, lat_col)
-    lon_name = detect_column(df.columns, LON_COLUMNS, lon_col)
-    code_name = detect_column(df.columns, AREA_CODE_COLUMNS, None)
+    columns = msme_columns(df.columns, name=name, lat_col=lat_col, lon_col=lon_col)
+    lines = np.arange(len(df), dtype="int64") + first_line
+    return msme_frame(df, columns, name=name, lines=lines)
+
+
+def msme_columns(
+    columns: pd.Index, *, name: str, lat_col: str | None = None, lon_col: str | None = None
+) -> tuple[str | None, str | None, str | None]:
+    """The latitude, longitude and desa-code columns of an MSME register (None: absent).
+
+    Raises
+    ------
+    SchemaError
+        With neither coordinates nor a desa code column.
+    """
+    lat_name = detect_column(columns, LAT_COLUMNS, lat_col)
+    lon_name = detect_column(columns, LON_COLUMNS, lon_col)
+    code_name = detect_column(columns, AREA_CODE_COLUMNS, None)
     if (lat_name is None or lon_name is None) and code_name is None:
         msg = (
             f"{name}: no latitude/longitude columns (looked for {LAT_COLUMNS} / {LON_COLUMNS}, "
-            f"or set --lat-col/--lon-col) and no desa code column; columns are {list(df.columns)}"
+            f"or set --lat-col/--lon-col) and no desa code column; columns are {list(columns)}"
         )
         raise SchemaError(msg)
+    return lat_name, lon_name, code_name
+
+
+def msme_frame(
+    df: pd.DataFrame,
+    columns: tuple[str | None, str | None, str | None],
+    *,
+    name: str,
+    lines: np.ndarray,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Validate the text rows of an MSME register (the whole table, or one chunk of it).
+
+    Parameters
+    ----------
+    df
+        Text columns, as read.
+    columns
+        Latitude, longitude and desa-code columns (:func:`msme_columns`).
+    name
+        File name, for messages.
+    lines
+        File line number of each row (``row`` of the output and of the rejected rows).
+
+    Returns
+    -------
+    The kept rows as points in the work CRS and the rejected rows, as
+    :func:`read_msme_table`.
+    """
+    lat_name, lon_name, code_name = columns
     n = len(df)
-    lines = np.arange(n, dtype="int64") + first_line
     nan = np.full(n, np.nan)
     lat = _coordinates(df[lat_name]) if lat_name else nan
     lon = _coordinates(df[lon_name]) if lon_name else nan
@@ -266,7 +311,7 @@ def read_msme_table(
     out["lon"] = lon if every else lon[keep]
     if code_name:
         out["kode_area"] = codes[keep]
-    _attributes(out, df, keep, name)
+    _attributes(out, df, keep, name, lines)
     with budget.reading(name, "MSME points"):  # GEOS's bad_alloc on a huge register: E_LIMIT
         points = _work_points(out["lon"].to_numpy(), out["lat"].to_numpy())
     gdf = gpd.GeoDataFrame(out, geometry=points)
@@ -304,7 +349,9 @@ def _blank_rows(
     return blank, by_code, codes
 
 
-def _attributes(out: pd.DataFrame, df: pd.DataFrame, keep: np.ndarray, name: str) -> None:
+def _attributes(
+    out: pd.DataFrame, df: pd.DataFrame, keep: np.ndarray, name: str, lines: np.ndarray
+) -> None:
     """Copy the optional register columns of the kept rows into ``out`` (text stays Arrow)."""
     every = bool(keep.all())
     for col in ("sektor", "skala", "umkm_id"):
@@ -314,7 +361,7 @@ def _attributes(out: pd.DataFrame, df: pd.DataFrame, keep: np.ndarray, name: str
             out[col] = pd.Series(text if every else text[keep], dtype="str")
     online = detect_column(df.columns, ("online", "go_digital", "daring"), None)
     if online:
-        out["online"] = _flag(df[online], name, online).to_numpy()[keep]
+        out["online"] = _flag(df[online], name, online, lines).to_numpy()[keep]
 
 
 def _work_points(lon: np.ndarray, lat: np.ndarray) -> gpd.GeoSeries:

@@ -1,0 +1,127 @@
+"""An MSME register read in chunks, never whole: for ``infra-gap workload build``.
+
+Each chunk is validated by :func:`infra_gap.io.tables.msme_frame`, the same function
+``rank`` applies to the whole table, with the rows' own line numbers, so a chunked read
+keeps and rejects exactly the rows a whole read does, with the same reasons.
+
+CSV is read with Arrow's streaming reader (the separator and encoding sniffed from the
+first 64 KiB, as :func:`infra_gap.io.tables.read_table` does; every column as text) and
+Parquet by row groups.  Other formats (XLSX, point layers) cannot be streamed: they are
+read whole and handed out in chunks, under the usual size limits.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from infra_gap.errors import InputFileError
+from infra_gap.io.files import require_file
+from infra_gap.io.tables import decode_text, msme_columns, msme_frame, read_msme_table
+
+__all__ = ["MsmeChunk", "iter_msme_chunks"]
+
+_SNIFF_BYTES = 65536
+
+
+@dataclass(frozen=True)
+class MsmeChunk:
+    """One validated chunk of a register.
+
+    Attributes
+    ----------
+    points
+        Kept rows, as :func:`infra_gap.io.tables.read_msme_table` returns them.
+    rejected
+        Rejected rows (``source,row,reason``).
+    rows
+        Rows read in this chunk (kept + rejected).
+    """
+
+    points: gpd.GeoDataFrame
+    rejected: pd.DataFrame
+    rows: int
+
+
+def _csv_batches(path: Path, name: str, chunk_bytes: int) -> Iterator[pa.RecordBatch]:
+    with open(path, "rb") as fh:
+        head = fh.read(_SNIFF_BYTES)
+    text, encoding = decode_text(head)
+    try:
+        sep = csv.Sniffer().sniff(text, delimiters=",;\t|").delimiter
+    except csv.Error:
+        sep = ","
+    arrow_encoding = {"utf-8": "utf8", "utf-8-sig": "utf8"}.get(encoding, "cp1252")
+    header = next(csv.reader([text.splitlines()[0] if text else ""], delimiter=sep), [])
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=chunk_bytes, encoding=arrow_encoding),
+            parse_options=pacsv.ParseOptions(delimiter=sep),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
+            ),
+        )
+        yield from reader
+    except (pa.ArrowInvalid, OSError) as err:
+        msg = f"{name}: cannot be read as a table ({err})"
+        raise InputFileError(msg) from err
+
+
+def iter_msme_chunks(
+    path: Path,
+    *,
+    name: str | None = None,
+    lat_col: str | None = None,
+    lon_col: str | None = None,
+    chunk_bytes: int = 64 << 20,
+) -> Iterator[MsmeChunk]:
+    """Validated chunks of an MSME register, in file order.
+
+    Parameters
+    ----------
+    path
+        The register (CSV, Parquet; XLSX and point layers are read whole, then chunked).
+    name
+        File name for messages (default: the path's).
+    lat_col, lon_col
+        Column overrides, as ``--lat-col``/``--lon-col``.
+    chunk_bytes
+        About this many bytes of CSV per chunk (Arrow's block size).
+
+    Raises
+    ------
+    InfraGapError
+        As :func:`infra_gap.io.tables.read_msme_table`, naming file, row and column.
+    """
+    require_file(path)
+    name = name or path.name
+    suffix = PurePath(name).suffix.lower()
+    if suffix in {".csv", ".txt"}:
+        batches: Iterator[pa.RecordBatch] = _csv_batches(path, name, chunk_bytes)
+        first_line = 2
+    elif suffix == ".parquet":
+        batches = pq.ParquetFile(path).iter_batches(batch_size=max(chunk_bytes // 64, 1024))
+        first_line = 1
+    else:
+        points, rejected = read_msme_table(path, name=name, lat_col=lat_col, lon_col=lon_col)
+        yield MsmeChunk(points, rejected, len(points) + len(rejected))
+        return
+    done, columns = 0, None
+    for batch in batches:
+        frame = batch.to_pandas()  # Parquet keeps its types, as read_table reads it
+        if columns is None:
+            columns = msme_columns(frame.columns, name=name, lat_col=lat_col, lon_col=lon_col)
+        lines = np.arange(len(frame), dtype="int64") + first_line + done
+        points, rejected = msme_frame(frame, columns, name=name, lines=lines)
+        done += len(frame)
+        yield MsmeChunk(points, rejected, len(frame))

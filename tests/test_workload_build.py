@@ -1,0 +1,189 @@
+"""Own files on the Dask engine: ``workload build`` and ``rank --engine dask`` equal ``rank``.
+
+The files are an office's (``tests/office_workload.py``): BIG-style columns, UTM, a ``;``
+decimal-comma Latin-1 register with one row of each rejection, boundaries that overlap
+across the two kabupaten partitions, towers and speed tiles.  Dask runs on its synchronous
+scheduler or an in-process LocalCluster, to stay cheap.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from infra_gap import pipeline
+from infra_gap.cli import app
+from infra_gap.engine import engine_spec
+from infra_gap.inputs import InputPaths, load_layers
+from infra_gap.io.msme_stream import iter_msme_chunks
+from infra_gap.io.tables import read_msme_table
+from infra_gap.partitions import workload_table
+from infra_gap.workload import is_built, read_workload
+from infra_gap.workload_build import BuildResult, build_workload, choose_partitioning
+from tests.office_workload import OfficeWorkload, build
+
+NAME_COL = {"kecamatan": "NMKEC", "desa": "NAMOBJ"}
+SYNC = engine_spec("dask", scheduler="synchronous")
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> OfficeWorkload:
+    return build(tmp_path_factory.mktemp("office"))
+
+
+def _paths(office: OfficeWorkload, level: str) -> InputPaths:
+    return InputPaths(
+        areas=office.kec if level == "kecamatan" else office.desa, msme=office.msme,
+        level=level, coverage=office.coverage, towers=office.towers,
+        speed_tiles=office.tiles, backbone=office.backbone, name_col=NAME_COL[level],
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module", params=["kecamatan", "desa"])
+def built(
+    request: pytest.FixtureRequest, office: OfficeWorkload, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, BuildResult, pipeline.PointFacts, pd.DataFrame]:
+    level = request.param
+    calls: list[tuple[int, int]] = []
+    out = tmp_path_factory.mktemp(f"wl-{level}")
+    # 512-byte chunks: the register streams in several pieces.
+    result = build_workload(
+        _paths(office, level), out, by="kabupaten", chunk_bytes=512,
+        progress=lambda r, p: calls.append((r, p)),
+    )  # fmt: skip
+    assert len(calls) > 3
+    assert calls[-1] == (office.msme_rows, result.accounts[0].used)
+    layers = load_layers(_paths(office, level)).layers
+    facts = pipeline.place_and_cover(layers, covered_min=1.0)
+    local = pipeline.indicator_table(layers, facts, level=level)
+    return level, result, facts, local
+
+
+def test_build_accounts_rows_as_rank_does(built: tuple) -> None:
+    level, result, facts, _ = built
+    assert result.accounts == facts.accounts
+    msme = result.accounts[0]
+    assert msme.read == msme.used + msme.rejected
+    pd.testing.assert_frame_equal(result.rejected, facts.rejected.astype("str"))
+    reasons = set(result.rejected["reason"])
+    assert {"non-numeric coordinate", "missing coordinate", "outside every area"} <= reasons
+    wl = read_workload(result.workload.root)
+    assert wl.parts == ("12.01", "12.02")
+    assert (wl.finest, wl.levels, wl.partition_level) == (level, (level,), "kabupaten")
+    assert wl.prior_rejected["msme"] == msme.rejected
+    assert is_built(wl.root)
+
+
+def test_dask_table_equals_local_table(built: tuple) -> None:
+    level, result, facts, local = built
+    table, accounts = workload_table(result.workload, level=level, spec=SYNC)
+    assert accounts == facts.accounts
+    pd.testing.assert_frame_equal(table, local)
+
+
+def test_in_process_local_cluster_gives_the_same_table(built: tuple) -> None:
+    distributed = pytest.importorskip("distributed")
+    level, result, _, local = built
+    if level != "kecamatan":
+        pytest.skip("one level is enough for the cluster path")
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        table, _ = workload_table(
+            result.workload, level=level, spec=engine_spec("dask"), client=client
+        )
+    pd.testing.assert_frame_equal(table, local)
+
+
+def test_chunks_validate_as_the_whole_table(office: OfficeWorkload) -> None:
+    whole, rejected = read_msme_table(office.msme)
+    chunks = list(iter_msme_chunks(office.msme, chunk_bytes=300))
+    assert len(chunks) > 3
+    points = pd.concat([c.points for c in chunks], ignore_index=True)
+    pd.testing.assert_frame_equal(
+        pd.concat([c.rejected for c in chunks], ignore_index=True), rejected
+    )
+    pd.testing.assert_frame_equal(points.drop(columns="geometry"), whole.drop(columns="geometry"))
+    assert sum(c.rows for c in chunks) == office.msme_rows
+
+
+def test_partitioning_by_size() -> None:
+    assert choose_partitioning("auto", msme_bytes=10 << 20, provinces=1) == "provinsi"
+    assert choose_partitioning("auto", msme_bytes=2 << 30, provinces=2) == "kabupaten"
+    assert choose_partitioning("provinsi", msme_bytes=2 << 30, provinces=1) == "provinsi"
+
+
+def _inputs(office: OfficeWorkload, level: str) -> list[str]:
+    areas = office.kec if level == "kecamatan" else office.desa
+    return [
+        "--areas", str(areas), "--msme", str(office.msme), "--coverage", str(office.coverage),
+        "--towers", str(office.towers), "--speedtests", str(office.tiles),
+        "--backbone", str(office.backbone), "--name-col", NAME_COL[level],
+    ]  # fmt: skip
+
+
+def _rank(args: list[str], out: Path, rejected: Path) -> None:
+    got = CliRunner().invoke(
+        app, ["rank", *args, "--draws", "20", "--out", str(out), "--rejected", str(rejected)]
+    )
+    assert got.exit_code == 0, got.output
+
+
+def test_cli_build_then_rank_gives_the_local_bytes(office: OfficeWorkload, tmp_path: Path) -> None:
+    runner = CliRunner()
+    wl = tmp_path / "wl"
+    got = runner.invoke(
+        app, ["workload", "build", *_inputs(office, "kecamatan"), "--by", "kabupaten",
+              "--out", str(wl), "--rejected", str(tmp_path / "build-rejected.csv")],
+    )  # fmt: skip
+    assert got.exit_code == 0, got.output
+    assert "rows: msme read 128, placed 122, rejected 6" in got.output
+    _rank(_inputs(office, "kecamatan"), tmp_path / "local.csv", tmp_path / "local-rej.csv")
+    dask = ["--engine", "dask", "--scheduler", "synchronous", "--workload", str(wl)]
+    _rank(dask, tmp_path / "dask.csv", tmp_path / "dask-rej.csv")
+    assert (tmp_path / "dask.csv").read_bytes() == (tmp_path / "local.csv").read_bytes()
+    assert (tmp_path / "dask-rej.csv").read_bytes() == (tmp_path / "local-rej.csv").read_bytes()
+    assert (tmp_path / "build-rejected.csv").read_bytes() == (
+        tmp_path / "local-rej.csv"
+    ).read_bytes()
+
+
+def test_cli_rank_dask_takes_own_files(office: OfficeWorkload, tmp_path: Path) -> None:
+    _rank(_inputs(office, "desa"), tmp_path / "local.csv", tmp_path / "local-rej.csv")
+    dask = [*_inputs(office, "desa"), "--engine", "dask", "--scheduler", "synchronous"]
+    _rank(dask, tmp_path / "dask.csv", tmp_path / "dask-rej.csv")
+    assert (tmp_path / "dask.csv").read_bytes() == (tmp_path / "local.csv").read_bytes()
+    assert (tmp_path / "dask-rej.csv").read_bytes() == (tmp_path / "local-rej.csv").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["workload", "build", "--out", "x"], "needs --areas"),
+        (["rank", "--engine", "dask", "--workload", ".", "--areas", "README.md"], "not both"),
+        (
+            [
+                "workload",
+                "build",
+                "--out",
+                "infra_gap",
+                "--areas",
+                "README.md",
+                "--msme",
+                "README.md",
+            ],
+            "new or empty folder",
+        ),
+        (["workload", "build", "--out", "x", "--by", "desa"], "--by must be one of"),
+    ],
+)
+def test_usage_errors(args: list[str], needle: str) -> None:
+    got = CliRunner().invoke(app, args)
+    assert got.exit_code == 2, got.output
+    assert needle in got.output
