@@ -32,7 +32,13 @@ from infra_gap.config import WORK_CRS, EvidenceParams
 from infra_gap.errors import DataError
 from infra_gap.evidence import tile_centres as work_tile_centres
 from infra_gap.evidence import tile_keys
-from infra_gap.inputs import InputPaths, _coverage, _read_others, _split_native
+from infra_gap.inputs import (
+    NO_COVERAGE_NOTE,
+    InputPaths,
+    _coverage,
+    _read_others,
+    _split_native,
+)
 from infra_gap.io import partitioned
 from infra_gap.io.msme_stream import iter_msme_chunks
 from infra_gap.join_crs import JoinSpace, degrees_of, join_space, shares_degrees
@@ -122,6 +128,8 @@ def _sources(paths: InputPaths, towers_modelled: bool) -> tuple[Source, ...]:
     ]
     if towers_modelled:
         out.append(Source("coverage", "modelled from towers (reach discs)", "derived", "-", False))
+    elif paths.coverage is None:
+        out.append(Source("coverage", "none given: coverage unknown", UNKNOWN, "-", False))
     return tuple(out)
 
 
@@ -272,9 +280,8 @@ def _read_context(
     if others.towers_note is not None:
         notes += (others.towers_note,)
     coverage = _coverage(paths, others.towers, areas)
-    if coverage is None:
-        msg = "no coverage layer: give a coverage raster (or towers, to model one)"
-        raise DataError(msg)
+    if paths.coverage is None and others.towers is None:
+        notes += (NO_COVERAGE_NOTE,)
     assert isinstance(paths.msme, Path)
     provinces = areas["kode"].str.slice(0, 2).nunique()
     by = choose_partitioning(by, msme_bytes=partitioned.file_size(paths.msme), provinces=provinces)

@@ -187,3 +187,15 @@ def test_usage_errors(args: list[str], needle: str) -> None:
     got = CliRunner().invoke(app, args)
     assert got.exit_code == 2, got.output
     assert needle in got.output
+
+
+def test_without_coverage_or_towers_as_rank(office: OfficeWorkload, tmp_path: Path) -> None:
+    paths = InputPaths(areas=office.kec, msme=office.msme, level="kecamatan", name_col="NMKEC")
+    result = build_workload(paths, tmp_path / "wl", by="provinsi")
+    assert any("no coverage raster and no towers" in n for n in result.notes)
+    layers = load_layers(paths).layers
+    facts = pipeline.place_and_cover(layers, covered_min=1.0)
+    local = pipeline.indicator_table(layers, facts, level="kecamatan")
+    table, _ = workload_table(result.workload, level="kecamatan", spec=SYNC)
+    pd.testing.assert_frame_equal(table, local)
+    assert result.workload.parts == ("12",)
