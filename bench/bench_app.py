@@ -5,11 +5,14 @@
    the same page built with no caches at all (load, place, index, score, draw) in this run.
 2. Map payload (bytes of the map HTML) per level: the priority map alone, and with every
    evidence layer; the desa map of one kabupaten against the whole province.
-3. Time to a painted map in headless Debian Chromium (all non-local requests blocked), against
-   the time to the page's first text in the same load; then the time from choosing the desa
-   level to the province's 6,110 desa painted.
+3. In headless Debian Chromium (Playwright, 1366x768, all non-local requests blocked), for a
+   cold server (a new process) and a warm one (a second visitor): time to the first text, to
+   the page's content and to the first painted map; then the repaint after a weight change
+   and after level changes (kabupaten, the province's 6,110 desa, kecamatan). The load
+   average is printed beside them; screenshots go to ``.cache/bench_app/``.
 
-Run: ``.venv/bin/python bench/bench_app.py`` (about two minutes on two cores).
+Run: ``.venv/bin/python bench/bench_app.py`` (a few minutes on two cores), or with
+``--browser`` for part 3 alone.
 """
 
 from __future__ import annotations
@@ -190,23 +193,72 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def paint_times() -> tuple[float, float, tuple[float, float], int]:
-    """Seconds to the page's first text and to painted polygons; blocked requests."""
+# The map in the page: a new map is an iframe whose window has `map` and no bench mark.
+_MAP_STATE_JS = """() => {
+  const frames = [...document.querySelectorAll("iframe[title*='streamlit_folium']")];
+  return frames.map((f) => {
+    const w = f.contentWindow;
+    if (!w || !w.map) return {ready: false};
+    const n = Object.values(w.map._layers).filter((l) => l.feature && l.feature.id).length;
+    return {ready: true, old: !!w.__bench_old, areas: n};
+  });
+}"""
+_MARK_JS = """() => document.querySelectorAll("iframe[title*='streamlit_folium']")
+  .forEach((f) => { if (f.contentWindow) f.contentWindow.__bench_old = true; })"""
+
+
+def _wait_new_map(page, t0: float, *, min_areas: int = 1, timeout: float = 300.0) -> float:
+    """Seconds from `t0` until a map not marked old has painted `min_areas` areas."""
+    while time.monotonic() - t0 < timeout:
+        states = page.evaluate(_MAP_STATE_JS)
+        if any(s["ready"] and not s["old"] and s["areas"] >= min_areas for s in states):
+            return time.monotonic() - t0
+        page.wait_for_timeout(50)
+    return float("nan")
+
+
+def _map_shot(page, path: Path) -> None:
+    """A screenshot with the map in view (it sits below the fold at 1366x768)."""
+    page.locator("iframe[title*='streamlit_folium']").last.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(path))
+
+
+def _start_server(port: int, db: Path) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
+           "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--browser.gatherUsageStats", "false"]  # fmt: skip
+    env = {**os.environ, "INFRA_GAP_DB": f"sqlite:///{db}"}
+    env.pop("INFRA_GAP_TILES", None)
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=env)  # fmt: skip
+
+
+def browser_times(shots: Path) -> dict[str, float]:
+    """A cold server (a new process: empty in-memory caches, the demo's files on disk, as
+    after ``make run``) and a warm one (a second visitor) in headless Debian Chromium at
+    1366x768, every non-local request blocked; then a weight change and level changes.
+
+    Times from the request: first text (the title the boot placeholder sends before the
+    imports), the page's content (the synthetic-demo banner) and the first painted map.
+    """
     from playwright.sync_api import sync_playwright
 
+    shots.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
-           "true", "--server.port", str(port), "--server.address", "127.0.0.1"]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out: dict[str, float] = {}
+    blocked: list[str] = []
+    t_start = time.monotonic()
+    proc = _start_server(port, shots / "workspaces.sqlite")
     try:
-        for _ in range(180):
+        for _ in range(600):
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
                     break
             except OSError:
-                time.sleep(0.5)
-        blocked: list[str] = []
+                time.sleep(0.2)
+        out["server_up"] = time.monotonic() - t_start
 
         def only_local(route):
             if route.request.url.startswith(url):
@@ -217,44 +269,80 @@ def paint_times() -> tuple[float, float, tuple[float, float], int]:
 
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
-            page.route("**/*", only_local)
-            page.goto(url, wait_until="domcontentloaded")  # warm the server caches once
-            frame = page.frame_locator("iframe[title*='streamlit_folium']").first
-            frame.locator("path.leaflet-interactive").first.wait_for(timeout=300_000)
-            page.close()
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
-            page.route("**/*", only_local)
-            t0 = time.monotonic()
-            page.goto(url, wait_until="domcontentloaded")
-            page.get_by_text("DEMO SINTETIS").first.wait_for(timeout=120_000)
-            text = time.monotonic() - t0
-            frame = page.frame_locator("iframe[title*='streamlit_folium']").first
-            frame.locator("path.leaflet-interactive").first.wait_for(timeout=120_000)
-            painted = time.monotonic() - t0
-            # the whole province at desa level: from the level choice to 6,110 painted desa
-            box = page.locator("[data-testid='stSelectbox']").filter(has_text="Tingkat wilayah")
-            paths = frame.locator("path.leaflet-interactive")
+            for visit in ("cold", "warm"):
+                page = browser.new_page(viewport={"width": 1366, "height": 768})
+                page.route("**/*", only_local)
+                t0 = time.monotonic()
+                page.goto(url, wait_until="commit")
+                page.get_by_text("infra-gap").first.wait_for(timeout=600_000)
+                out[f"{visit}_text"] = time.monotonic() - t0
+                if visit == "cold":
+                    page.screenshot(path=str(shots / "cold-first-text.png"))
+                page.get_by_text("DEMO SINTETIS").first.wait_for(timeout=600_000)
+                out[f"{visit}_content"] = time.monotonic() - t0
+                out[f"{visit}_map"] = _wait_new_map(page, t0, timeout=600)
+                page.wait_for_timeout(800)
+                _map_shot(page, shots / f"{visit}-map.png")
+                if visit == "cold":
+                    page.close()
+            page.wait_for_timeout(1500)  # the map's first report (a fragment rerun) settles
 
-            def switch(option: str, done) -> float:
+            def idle() -> None:
+                page.wait_for_timeout(300)
+                page.locator("[data-testid='stStatusWidget']").wait_for(
+                    state="detached", timeout=300_000
+                )
+
+            idle()
+            page.evaluate(_MARK_JS)
+            thumb = page.locator("[data-testid='stSidebar'] input[type='range']").first
+            thumb.focus()
+            t0 = time.monotonic()
+            thumb.press("ArrowLeft")
+            out["weight_map"] = _wait_new_map(page, t0)
+            idle()
+            _map_shot(page, shots / "weight-changed.png")
+            box = page.locator("[data-testid='stSelectbox']").filter(has_text="Tingkat wilayah")
+            for option, key, n in (("Kabupaten/kota", "level_kab", 33),
+                                   ("Desa/kelurahan", "level_desa", 6110),
+                                   ("Kecamatan", "level_kec", 455)):  # fmt: skip
+                page.evaluate(_MARK_JS)
                 box.first.click()
                 t0 = time.monotonic()
                 page.get_by_role("option", name=option).first.click()
-                while not done(paths.count()) and time.monotonic() - t0 < 300:
-                    page.wait_for_timeout(100)
-                return time.monotonic() - t0
-
-            desa = switch("Desa/kelurahan", lambda n: n >= 6110)
-            switch("Kecamatan", lambda n: 0 < n <= 500)
-            desa_warm = switch("Desa/kelurahan", lambda n: n >= 6110)
+                out[key] = _wait_new_map(page, t0, min_areas=n)
+                idle()
+                page.wait_for_timeout(500)
+                _map_shot(page, shots / f"{key}.png")
             browser.close()
-        return text, painted, (desa, desa_warm), len(blocked)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    out["blocked"] = float(len(blocked))
+    return out
+
+
+def print_browser(times: dict[str, float]) -> None:
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"3. headless Debian Chromium 1366x768, non-local requests blocked (load {load})")
+    print(f"   server process up (health answers)          {times['server_up']:7.2f} s")
+    for visit in ("cold", "warm"):
+        print(f"   {visit} server: first text {times[f'{visit}_text']:6.2f} s, page content "
+              f"{times[f'{visit}_content']:6.2f} s, first painted map "
+              f"{times[f'{visit}_map']:6.2f} s")  # fmt: skip
+    print(f"   weight change -> map repainted              {times['weight_map']:7.2f} s")
+    print(f"   level -> kabupaten (33 painted)             {times['level_kab']:7.2f} s")
+    print(f"   level -> desa, whole province (6,110)       {times['level_desa']:7.2f} s")
+    print(f"   level -> kecamatan (455)                    {times['level_kec']:7.2f} s")
+    print(f"   requests blocked (non-local)                {int(times['blocked']):7d}")
 
 
 def main() -> None:
+    shots = ROOT / ".cache" / "bench_app"
+    if "--browser" in sys.argv[1:]:  # only part 3 (about two minutes)
+        print_browser(browser_times(shots))
+        print(f"   screenshots in {shots}")
+        return
     cold = cold_rebuild()
     warm, first = apptest_rerun(server_cache=True)
     plain, _ = apptest_rerun(server_cache=False)
@@ -273,13 +361,8 @@ def main() -> None:
     base = dict(sizes)["kecamatan (province)"]
     for name, size in sizes:
         print(f"   {name:36s} {size:>10,d}  = {size / base:5.2f} x kecamatan")
-    text, painted, desa, blocked = paint_times()
-    print("3. headless Chromium, warm server, all non-local requests blocked")
-    print(f"   first text {text:.2f} s; painted map {painted:.2f} s"
-          f" = {painted / text:.2f} x first text; {blocked} requests blocked")  # fmt: skip
-    print(f"   level -> desa, whole province: 6,110 desa painted {desa[0]:.2f} s after the"
-          " choice the first time (indicators, stability, outlines made on the server),"
-          f" {desa[1]:.2f} s the second time")  # fmt: skip
+    print_browser(browser_times(shots))
+    print(f"   screenshots in {shots}")
 
 
 if __name__ == "__main__":

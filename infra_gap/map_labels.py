@@ -4,7 +4,8 @@ Offline the map has no basemap, so without these labels a planner sees coloured 
 no names. Each tier of labels (kabupaten names, kecamatan names) shows in its own zoom
 range: kabupaten names when the whole province is in view, kecamatan names from
 :data:`KECAMATAN_MIN_ZOOM`, when a kabupaten fills the map. The labels are plain text
-markers (``L.divIcon``), not interactive, so clicks and tooltips reach the areas below.
+markers (``L.divIcon``), not interactive, so clicks and tooltips reach the areas below;
+a label that would overlap a larger area's label is hidden until the zoom makes room.
 All names are HTML-escaped and the JSON is safe inside a script.
 """
 
@@ -16,10 +17,11 @@ from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from folium.template import Template
 
-from infra_gap.config import GEO_CRS
+from infra_gap.config import GEO_CRS, WORK_CRS
 from infra_gap.folium_text import TextMacro
 from infra_gap.score_map import safe_json
 
@@ -54,9 +56,12 @@ def label_points(areas: gpd.GeoDataFrame) -> pd.DataFrame:
     Returns
     -------
     points
-        ``kode``, ``nama``, ``lat``, ``lon`` in degrees; areas without geometry left out.
+        ``kode``, ``nama``, ``lat``, ``lon`` in degrees, largest area first (where labels
+        would overlap, the larger area's name shows); areas without geometry left out.
     """
     present = areas[~(areas.geometry.is_empty | areas.geometry.isna())]
+    size = present.geometry.to_crs(WORK_CRS).area if present.crs is not None else present.area
+    present = present.iloc[np.argsort(-size.to_numpy(), kind="stable")]
     points = present.geometry.representative_point().to_crs(GEO_CRS)
     return pd.DataFrame(
         {
@@ -101,7 +106,25 @@ class _PlaceLabels(folium.map.Layer, TextMacro):
                     if (!on && parent.hasLayer(groups[i])) { parent.removeLayer(groups[i]); }
                 });
             };
-            map.on("zoomend", follow);
+            var declutter = function () {  // a label that would overlap an earlier one hides
+                var placed = [];
+                parent.eachLayer(function (group) {
+                    group.eachLayer(function (marker) {
+                        var el = marker.getElement();
+                        if (!el || !el.firstChild) { return; }
+                        el.style.visibility = "";
+                        var r = el.firstChild.getBoundingClientRect();
+                        var hit = placed.some(function (p) {
+                            return r.left < p.right && r.right > p.left && r.top < p.bottom
+                                && r.bottom > p.top;
+                        });
+                        if (hit) { el.style.visibility = "hidden"; } else { placed.push(r); }
+                    });
+                });
+            };
+            map.on("zoomend", function () { follow(); declutter(); });
+            parent.on("add", function () { setTimeout(declutter, 0); });
+            map.whenReady(function () { setTimeout(declutter, 50); });
             follow();
             return parent;
         })({{ this.tiers_js }}, {{ this._parent.get_name() }});

@@ -39,6 +39,7 @@ __all__ = [
     "map_html",
     "offline_map",
     "priority_choropleth",
+    "score_classes",
 ]
 
 #: URL under which ``static/vendor`` is served (Streamlit static serving).
@@ -213,6 +214,14 @@ def priority_choropleth(
     rows = "".join(f'<br><i style="background:{c}"></i>{html.escape(t)}' for c, t in entries)
     _Legend(f"<b>{html.escape(legend_title)}</b>{rows}").add_to(m)
     return m
+
+
+def score_classes() -> tuple[tuple[float, ...], tuple[str, ...], str]:
+    """The priority map's class limits, their colours and the no-data colour.
+
+    The printed map (:mod:`infra_gap.map_print`) draws the same classes.
+    """
+    return _CLASS_EDGES, tuple(_COLORS), _NODATA_COLOR
 
 
 def _drawn_bounds(drawn: pd.DataFrame, shapes: AreaShapes) -> tuple[float, float, float, float]:

@@ -59,3 +59,29 @@ def test_place_names_and_the_office_tile_server(at):
     assert "tiles.kantor.example" in script
     about = " ".join(c.value for c in at.caption)
     assert "tiles.kantor.example" in about
+
+
+def test_print_the_map_of_the_selection_as_png_and_pdf(at, monkeypatch):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from tests.test_app_planner import _spy_downloads
+
+    data = _spy_downloads(monkeypatch)
+    at.multiselect(key="kab_filter").set_value(["12.04", "12.14"]).run()
+    at.button(key="prepare_print").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    png_label, png = data["download_print_png"]
+    pdf_label, pdf = data["download_print_pdf"]
+    assert png.startswith(b"\x89PNG")
+    assert png_label.startswith("Unduh peta PNG (")
+    assert pdf_label.endswith(("kB)", "MB)"))
+    (Path(__file__).parent / "artifacts").mkdir(exist_ok=True)
+    (Path(__file__).parent / "artifacts" / "cetak-peta.png").write_bytes(png)
+    text = PdfReader(BytesIO(pdf)).pages[0].extract_text()
+    print(text)
+    assert "45 kecamatan di Kabupaten Nias dan Kabupaten Nias Selatan" in text
+    assert "DEMO SINTETIS" in text
+    assert "Skor prioritas" in text

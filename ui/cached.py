@@ -219,6 +219,8 @@ def label_tiers(
             frame = frame[inside | kode.map(lambda k: prefix.startswith(k + "."))]
         elif codes:
             frame = frame[kode.str.split(".", n=2).str[:2].str.join(".").isin(codes)]
+        if lv == "kabupaten":  # "Nias Selatan", "Kota Medan": the map's scale says the rest
+            frame = frame.assign(nama=frame["nama"].str.replace(r"^Kabupaten\s+", "", regex=True))
         tiers.append(map_labels.LabelTier(frame, lo, hi, css))
     return tiers
 

@@ -19,6 +19,7 @@ from infra_gap.views import code_path, map_frame, md_escape
 from ui.cached import display_areas, evidence, label_tiers, map_shapes, province_map_bytes
 from ui.common import priority_map
 from ui.filter import Selection
+from ui.print_panel import print_panel
 
 MAP_BUDGET = 3_000_000  # bytes of map HTML at most; above it, desa one kabupaten at a time
 
@@ -69,8 +70,9 @@ def map_panel(
         display = display[display["kode"].str.startswith(map_prefix + ".")]
     elif kab_codes:
         display = display[display["kode"].isin(shown_ranked["kode"])]
+    frame = map_frame(display, ranked, lang)
     fmap = priority_map(
-        map_frame(display, ranked, lang),
+        frame,
         map_shapes(data_key, level, map_prefix, layers), lang, top_n=int(top_n), pick=pick,
     )  # fmt: skip
     legend = _evidence_layers(fmap, layers, data_key, covered_min, on, sites, lang)
@@ -84,14 +86,28 @@ def map_panel(
     # map in the same view; a new filter (another extent) fits the map to it.
     extent = f"{data_key[:16]}|{map_prefix}|{','.join(sorted(kab_codes or ()))}"
     view = ss.get(VIEW_KEY)
+    view = view if isinstance(view, dict) and view.get("extent") == extent else None
     _map_view(
-        fmap,
-        key=f"map_{data_key[:16]}_{level}_{map_prefix}",
-        extent=extent,
-        view=view if isinstance(view, dict) and view.get("extent") == extent else None,
+        fmap, key=f"map_{data_key[:16]}_{level}_{map_prefix}", extent=extent, view=view,
         level=level,
-    )
+    )  # fmt: skip
     st.caption(t("map_hint", lang))
+    own = ss.get("own")
+    print_panel(
+        frame=frame, layers=layers, data_key=data_key, sel=sel,
+        scope=_scope(sel, len(ranked), level, lang), on=on, sites=sites,
+        view=(ss.get(VIEW_KEY) or {}).get("bounds") if view is not None else None,
+        own_name=own["name"] if isinstance(own, dict) and data_key != "demo" else None, lang=lang,
+    )  # fmt: skip
+
+
+def _scope(sel: Selection, n_all: int, level: str, lang: str) -> str:
+    """What the printed map shows: "45 kecamatan di Kabupaten Nias dan ..."."""
+    if sel.filtered:
+        return t("print_scope_sel", lang).format(
+            n=fmt_num(len(sel.shown), lang), level=level, where=sel.title
+        )
+    return t("print_scope_all", lang).format(n=fmt_num(n_all, lang), level=level)
 
 
 VIEW_KEY = "map_view"
