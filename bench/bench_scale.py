@@ -89,7 +89,7 @@ def main() -> None:
             n = round(millions * 1e6)
             msme = register(n, fmt)
             run_files = dict(files, msme=msme)
-            res = timed(ours_command(run_files, Path(tmp) / "out.csv"), env)
+            res = timed(ours_command(run_files, Path(tmp) / f"out_{n}.csv"), env)
             rows.append((n, res))
             print(f"... {n:,} done: wall {res['wall']:.1f} s", flush=True)
     load_after = " ".join(f"{v:.2f}" for v in os.getloadavg())

@@ -14,6 +14,7 @@ from rasterio import features
 from infra_gap import io
 from infra_gap.errors import DataError
 from infra_gap.layers import Raster, RasterFile
+from infra_gap.point_frames import point_xy, points_crs
 
 __all__ = [
     "FillSuspect",
@@ -190,10 +191,9 @@ def fill_value_notes(
     """
     if declared is not None:
         return (f"{name}: no-data value {declared:g} (given), replacing the file's",)
-    geoms = points.geometry.to_numpy()
-    x, y = shapely.get_x(geoms), shapely.get_y(geoms)  # NaN for missing or empty points
+    x, y = point_xy(points)  # NaN for missing or empty points
     lines = []
-    crs = points.crs.to_string() if points.crs is not None else raster.crs
+    crs = points_crs(points, default=raster.crs)
     for s in fill_suspects(raster, x, y, xy_crs=crs):
         pixels = "" if s.pixels is None else f"{s.pixels:,} pixels hold it; "
         if np.isnan(s.value):

@@ -49,6 +49,7 @@ from infra_gap.export import (
     row_accounts,
 )
 from infra_gap.layers import Layers, Raster
+from infra_gap.point_frames import point_xy
 from infra_gap.provenance import evidence_lines, source_fields
 from infra_gap.registry import INDICATORS
 from infra_gap.uncertainty import factor_lines, factor_names, need_class_label
@@ -440,7 +441,7 @@ def dossier_pdf(
         areas=layers.areas[meta.level].set_index("kode"),
         desa=layers.areas[next(lv for lv in LEVELS if lv in layers.areas)],
         names=names,
-        xy=np.column_stack([msme.geometry.x.to_numpy(), msme.geometry.y.to_numpy()]),
+        xy=np.column_stack(point_xy(msme)),
         area_index=facts.area_index,
         covered=facts.coverage.covered,
         sektor=msme["sektor"].to_numpy() if "sektor" in msme else None,

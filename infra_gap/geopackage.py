@@ -44,6 +44,7 @@ from infra_gap.export import rejected_rows, status_label
 from infra_gap.gpkg_style import describe_layer, layer_qml
 from infra_gap.io.bundle import GpkgMetadata, geopackage_bytes
 from infra_gap.layers import Layers
+from infra_gap.point_frames import as_points
 from infra_gap.provenance import UNKNOWN
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def uncovered_msme(
     kode_area = pd.Series(kode_finest).str.slice(0, LEVEL_CODE_LENGTH[level]).to_numpy()
     inside = np.isin(kode_area, codes) if codes is not None else np.ones(len(idx), dtype=bool)
     idx = idx[inside]
-    out = layers.msme.iloc[idx].copy()
+    out = as_points(layers.msme.iloc[idx].copy())
     out[f"kode_{finest}"] = kode_finest[inside]
     out[f"kode_{level}"] = kode_area[inside]
     out["coverage_unknown"] = facts.coverage.unknown[idx]

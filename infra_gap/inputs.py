@@ -243,7 +243,8 @@ def load_layers(paths: InputPaths) -> Loaded:
             pool.submit(warm_native_grid, native, cell_m=cell, cache_dir=kept)
         else:
             pool.submit(label_grid, areas, cell_m=cell, cache_dir=kept)
-        msme, rejected = io.read_msme_table(
+        # In chunks, without point objects: memory grows with the rows kept, not the file.
+        msme, rejected = io.read_msme_points(
             paths.msme, name=paths.name("msme"), lat_col=paths.lat_col, lon_col=paths.lon_col
         )
         others = others_job.result()

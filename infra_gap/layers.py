@@ -136,7 +136,11 @@ class Layers:
         Level name -> areas with string columns ``kode`` and ``nama``, sorted by ``kode``.
     msme
         MSME points with a string ``row`` column (the input row id) and optional
-        ``online``, ``sektor``, ``skala`` columns.
+        ``online``, ``sektor``, ``skala`` columns; or, read from a user's files, a lean
+        frame without point objects: work-CRS ``x``/``y`` columns, ``row`` as the file
+        line (int) and ``sektor``/``skala`` as categories
+        (:func:`infra_gap.io.read_msme_points`; coordinates either way from
+        :func:`infra_gap.point_frames.point_xy`).
     coverage
         Coverage raster, or None.
     towers

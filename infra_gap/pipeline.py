@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from infra_gap.config import GEO_CRS, LEVEL_CODE_LENGTH, LEVELS, WORK_CRS, EvidenceParams
 from infra_gap.context import area_context, area_uncovered_share
@@ -33,6 +32,7 @@ from infra_gap.indicators import (
 from infra_gap.join_crs import JoinSpace, degrees_of, join_space, native_join, shares_degrees
 from infra_gap.layers import REJECTED_COLUMNS, Layers, RowAccount
 from infra_gap.placement import PLACEMENT_RULE, LabelGrid, place_points_indexed
+from infra_gap.point_frames import point_xy
 from infra_gap.scoring import rank_areas
 from infra_gap.tiles import quadkey_to_tile, tile_bounds
 
@@ -104,9 +104,8 @@ def finest_level(layers: Layers) -> str:
 
 
 def _xy(points: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Coordinates of point geometries (NaN where a row has none)."""
-    geoms = points.geometry.to_numpy()
-    return shapely.get_x(geoms), shapely.get_y(geoms)
+    """Work-CRS coordinates of points (NaN where a row has none), lean frames too."""
+    return point_xy(points)
 
 
 def _account(

@@ -36,6 +36,7 @@ from infra_gap.errors import DataError, SchemaError
 from infra_gap.layers import Layers
 from infra_gap.pipeline import PointFacts, finest_level
 from infra_gap.placement import place_points
+from infra_gap.point_frames import point_xy
 
 __all__ = [
     "NoCandidatesError",
@@ -321,10 +322,11 @@ def siting_problem(
     level = finest_level(layers)
     desa = layers.areas[level]
     keep = ~facts.coverage.covered & (facts.area_index >= 0)
+    mx, my = point_xy(layers.msme)
     pts = np.column_stack(
         [
-            layers.msme.geometry.x.to_numpy()[keep],
-            layers.msme.geometry.y.to_numpy()[keep],
+            mx[keep],
+            my[keep],
             facts.area_index[keep].astype("float64"),
         ]
     )

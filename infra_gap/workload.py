@@ -25,6 +25,7 @@ from infra_gap.evidence import tile_keys
 from infra_gap.io import partitioned
 from infra_gap.layers import Layers, Raster, Source
 from infra_gap.placement import build_label_grid, place_points_indexed
+from infra_gap.point_frames import point_xy
 from infra_gap.tiles import lonlat_to_tile, quadkey_to_tile, tile_bounds
 
 __all__ = [
@@ -265,7 +266,7 @@ def split_layers(
         return np.where(index >= 0, prefix[np.maximum(index, 0)], parts[0])
 
     msme = layers.msme
-    x, y = msme.geometry.x.to_numpy(), msme.geometry.y.to_numpy()
+    x, y = point_xy(msme)
     msme_part = part_of(x, y)
     columns = tuple(c for c in ("online", "lon", "lat") if c in msme)
     tiles = _tile_keys_of(layers, x, y, crs, part_of)

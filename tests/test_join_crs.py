@@ -10,6 +10,7 @@ from shapely.geometry import Polygon, box
 from infra_gap.inputs import InputPaths, load_layers
 from infra_gap.pipeline import place_and_cover
 from infra_gap.placement import place_points
+from infra_gap.point_frames import point_xy
 
 # Two desa split by one long diagonal edge, (98, 1) -> (99, 3), in degrees: West (lower
 # code) to its north-west, East to its south-east.  A straight edge in degrees is not
@@ -59,8 +60,7 @@ def test_near_edge_points_stay_in_their_own_desa(tmp_path):
     assert facts.coverage.covered.tolist() == [True, True]
     # Placed after reprojecting to UTM (as before), one of the two crosses the edge: the
     # case is a real near-edge case, not one both ways agree on.
-    msme = layers.msme.geometry
-    moved = place_points(msme.x.to_numpy(), msme.y.to_numpy(), layers.areas["desa"])
+    moved = place_points(*point_xy(layers.msme), layers.areas["desa"])
     assert moved[0] == moved[1]
 
 

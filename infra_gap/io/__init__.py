@@ -6,6 +6,7 @@ from infra_gap.io.cache import CacheWarning, load_or_build
 from infra_gap.io.checklist import read_checklist
 from infra_gap.io.files import atomic_path, file_sha256, read_json, write_bytes, write_json
 from infra_gap.io.isolation import run_isolated
+from infra_gap.io.msme_lean import read_msme_points
 from infra_gap.io.raster import (
     MAX_RASTER_CELLS,
     fill_value_candidates,
@@ -61,6 +62,7 @@ __all__ = [
     "read_geoparquet",
     "read_geotiff",
     "read_json",
+    "read_msme_points",
     "read_msme_table",
     "read_opencellid",
     "read_sources",

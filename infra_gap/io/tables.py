@@ -35,6 +35,7 @@ __all__ = [
     "decode_text",
     "msme_columns",
     "msme_frame",
+    "msme_rows",
     "parse_coordinate",
     "read_csv_table",
     "read_msme_table",
@@ -281,6 +282,27 @@ def msme_frame(
     The kept rows as points in the work CRS and the rejected rows, as
     :func:`read_msme_table`.
     """
+    out, rejected = msme_rows(df, columns, name=name, lines=lines)
+    out["row"] = _row_ids(out["row"].to_numpy())
+    with budget.reading(name, "MSME points"):  # GEOS's bad_alloc on a huge register: E_LIMIT
+        points = _work_points(out["lon"].to_numpy(), out["lat"].to_numpy())
+    gdf = gpd.GeoDataFrame(out, geometry=points)
+    assert len(gdf) + len(rejected) == len(df)
+    return gdf, rejected
+
+
+def msme_rows(
+    df: pd.DataFrame,
+    columns: tuple[str | None, str | None, str | None],
+    *,
+    name: str,
+    lines: np.ndarray,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rules of :func:`msme_frame` without making points: kept rows and rejected rows.
+
+    The kept rows have ``row`` (file line, int), ``lat``/``lon`` (NaN for rows placed by
+    code), and the optional columns of :func:`msme_frame`.
+    """
     lat_name, lon_name, code_name = columns
     n = len(df)
     nan = np.full(n, np.nan)
@@ -306,17 +328,14 @@ def msme_frame(
     )
     keep = ~bad
     every = bool(keep.all())
-    out = pd.DataFrame({"row": _row_ids(lines if every else lines[keep])})
+    out = pd.DataFrame({"row": lines if every else lines[keep]})
     out["lat"] = lat if every else lat[keep]
     out["lon"] = lon if every else lon[keep]
     if code_name:
         out["kode_area"] = codes[keep]
     _attributes(out, df, keep, name, lines)
-    with budget.reading(name, "MSME points"):  # GEOS's bad_alloc on a huge register: E_LIMIT
-        points = _work_points(out["lon"].to_numpy(), out["lat"].to_numpy())
-    gdf = gpd.GeoDataFrame(out, geometry=points)
-    assert len(gdf) + len(rejected) == n
-    return gdf, rejected
+    assert len(out) + len(rejected) == n
+    return out, rejected
 
 
 def _blank_rows(
@@ -471,28 +490,9 @@ def read_speed_tiles(source: Source, *, name: str | None = None) -> gpd.GeoDataF
     if suffix in {".gpkg", ".zip", ".geojson"}:
         gdf = read_vector(source, name=name)
     else:
-        df = read_table(source, name=name)
-        if "tile" not in df:
-            msg = f"{name}: Ookla tiles need a `tile` column (WKT)"
-            raise SchemaError(msg)
-        first = 2 if suffix == ".csv" else 1
-        wkt = df["tile"].astype("str").to_numpy()
-        shapes = shapely.from_wkt(wkt, on_invalid="ignore")
-        with np.errstate(invalid="ignore"):
-            box = shapely.bounds(shapes)
-            lon_ok = (np.abs(box[:, [0, 2]]) <= 180).all(1)
-            degrees = lon_ok & (np.abs(box[:, [1, 3]]) <= 90).all(1)
-        bad = np.flatnonzero(shapely.is_missing(shapes) | ~degrees)
-        if len(bad):
-            shown = repr(wkt[bad[0]])[:60]
-            msg = (
-                f"{name}: row {bad[0] + first}, column `tile`: not a WKT polygon in degrees "
-                f"({shown})"
-            )
-            raise DataError(msg)
-        geom = gpd.GeoSeries(shapes, crs="EPSG:4326")
-        gdf = gpd.GeoDataFrame(df, geometry=geom).to_crs(WORK_CRS)
-        gdf["row"] = (np.arange(len(gdf)) + first).astype("str")
+        from infra_gap.io.tile_stream import read_tile_table  # it reads tables in chunks
+
+        gdf = read_tile_table(source, name=name)
     missing = [c for c in TILE_COLUMNS if c not in gdf.columns]
     if missing:
         msg = f"{name}: not an Ookla tile table, missing column(s) {missing}"

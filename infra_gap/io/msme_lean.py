@@ -1,0 +1,350 @@
+"""MSME registers read in chunks, in memory bounded by the chunk (issues 20 and 22).
+
+A register is read ``Limits.chunk_rows`` rows at a time: a large CSV with pyarrow's
+streaming reader, a Parquet file by record batches of the columns used, an XLSX or a
+point layer whole (both are capped well below: ``max_cells``, ``max_features``) and then
+cut.  Each chunk is validated by :func:`infra_gap.io.tables.msme_rows` (the rules of
+``read_msme_table``, with the rows' own file lines), its points are projected to the
+work CRS, and only what the analysis uses is kept: the file line,
+longitude and latitude, work-CRS ``x``/``y``, the desa code of rows placed by code,
+``online``, and ``sektor``/``skala`` as categories.  No point object is built, and columns
+nothing uses (names, addresses) are not read.  Rows in = kept + rejected, chunk by chunk,
+each rejected row with its file line and reason.
+
+(:mod:`infra_gap.io.msme_stream` streams a register into point chunks for
+``workload build``; this module feeds ``rank`` and the app without point objects.)
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from pyproj import Transformer
+
+from infra_gap.config import GEO_CRS, WORK_CRS, Limits
+from infra_gap.io import budget
+from infra_gap.io.files import require_file, source_name
+from infra_gap.io.tables import msme_columns, msme_rows, read_table
+from infra_gap.io.vector import VECTOR_FORMATS, detect_column, read_vector
+from infra_gap.layers import REJECTED_COLUMNS
+from infra_gap.point_frames import CATEGORY_COLUMNS
+
+__all__ = ["open_table", "read_msme_points"]
+
+Source = Path | bytes
+#: Bytes read at once when scanning or streaming a CSV.
+_BLOCK = 1 << 24
+_BOM = b"\xef\xbb\xbf"
+#: Text columns kept as categories (few distinct values); ``umkm_id`` only when asked.
+_CATEGORIES = CATEGORY_COLUMNS
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The register's columns that are used, by role (None: absent)."""
+
+    lat: str | None
+    lon: str | None
+    code: str | None
+    online: str | None
+    text: tuple[tuple[str, str], ...]
+
+    @property
+    def used(self) -> list[str]:
+        found = [self.lat, self.lon, self.code, self.online, *(c for _, c in self.text)]
+        return list(dict.fromkeys(c for c in found if c is not None))
+
+
+def _columns(
+    names: list[str], name: str, lat_col: str | None, lon_col: str | None, *, ids: bool
+) -> _Columns:
+    index = pd.Index(names)
+    lat, lon, code = msme_columns(index, name=name, lat_col=lat_col, lon_col=lon_col)
+    wanted = (*_CATEGORIES, "umkm_id") if ids else _CATEGORIES
+    text = tuple((col, found) for col in wanted if (found := detect_column(index, (col,), None)))
+    online = detect_column(index, ("online", "go_digital", "daring"), None)
+    return _Columns(lat, lon, code, online, text)
+
+
+@dataclass(frozen=True)
+class _Register:
+    """An opened register: its column names, an upper bound of its rows, and its chunks.
+
+    ``chunks(columns)`` yields ``(file line of the first row, frame of those columns)``.
+    """
+
+    names: list[str]
+    rows: int
+    chunks: Callable[[list[str]], Iterator[tuple[int, pd.DataFrame]]]
+
+
+def _sliced(frame: pd.DataFrame, first_line: int, size: int) -> _Register:
+    def chunks(columns: list[str]) -> Iterator[tuple[int, pd.DataFrame]]:
+        for start in range(0, max(len(frame), 1), size):
+            yield first_line + start, frame.iloc[start : start + size][columns]
+
+    return _Register([str(c) for c in frame.columns], len(frame), chunks)
+
+
+def _scan_csv(path: Path, name: str, limits: Limits) -> tuple[int, str, str, list[str]]:
+    """Rows, encoding, separator and header of a CSV file, reading it once in blocks.
+
+    The same checks and choices as :func:`infra_gap.io.tables.read_table`, without holding
+    the file: rows and header columns against ``limits``, UTF-8 (BOM or not) else
+    cp1252, the separator sniffed in the first 65,536 characters.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as fh:
+        first = fh.read(_BLOCK)
+        lines, last, utf8 = first.count(b"\n"), first[-1:], True
+        bom = first.startswith(_BOM)
+        block = first[3:] if bom else first
+        while block:
+            if utf8:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    utf8 = False
+            block = fh.read(_BLOCK)
+            lines += block.count(b"\n")
+            last = block[-1:] or last
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    rows = lines + (0 if last == b"\n" or not first else 1) - 1
+    budget.check(name, "the number of rows", rows, "max_table_rows", limits)
+    end = first.find(b"\n")
+    header = first if end < 0 else first[:end]
+    columns = max(header.count(sep) for sep in (b",", b";", b"\t", b"|")) + 1
+    budget.check(name, "the number of columns", columns, "max_columns", limits)
+    encoding = "utf-8" if utf8 or bom else "cp1252"
+    text = (first[3:] if bom else first).decode(encoding, errors="ignore")
+    try:
+        sep = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|").delimiter
+    except csv.Error:
+        sep = ","
+    head = text.split("\n", 1)[0].rstrip("\r")
+    names = next(csv.reader([head], delimiter=sep), [])
+    return rows, encoding, sep, names
+
+
+def _csv_register(path: Path, name: str, limits: Limits) -> _Register | None:
+    """A CSV longer than one chunk, streamed; None for a shorter one (read whole)."""
+    rows, encoding, sep, names = _scan_csv(path, name, limits)
+    if rows <= limits.chunk_rows:
+        return None
+    size = limits.chunk_rows
+
+    def chunks(columns: list[str]) -> Iterator[tuple[int, pd.DataFrame]]:
+        options = {
+            "read_options": pacsv.ReadOptions(
+                column_names=names, skip_rows=1, encoding=encoding, block_size=_BLOCK
+            ),
+            "parse_options": pacsv.ParseOptions(delimiter=sep),
+            "convert_options": pacsv.ConvertOptions(
+                column_types=dict.fromkeys(columns, pa.string()),
+                include_columns=columns,
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        }
+        line = 2
+        with budget.reading(name, "a table"):
+            for batch in pacsv.open_csv(path, **options):
+                for start in range(0, batch.num_rows, size):
+                    part = batch.slice(start, size)
+                    yield line, part.to_pandas()
+                    line += part.num_rows
+
+    return _Register(names, rows, chunks)
+
+
+def _parquet_register(source: Source, name: str, limits: Limits) -> _Register:
+    pf = budget.check_parquet(source, name, limits)
+    names = list(pf.schema_arrow.names)
+    size = limits.chunk_rows
+
+    def chunks(columns: list[str]) -> Iterator[tuple[int, pd.DataFrame]]:
+        line = 1
+        with budget.reading(name, "Parquet"):
+            for batch in pf.iter_batches(batch_size=size, columns=columns):
+                yield line, batch.to_pandas()
+                line += batch.num_rows
+
+    return _Register(names, pf.metadata.num_rows, chunks)
+
+
+def _is_layer(name: str) -> bool:
+    suffix = PurePath(name).suffix.lower()
+    return suffix in VECTOR_FORMATS and suffix != ".parquet"
+
+
+def _open(source: Source, name: str, limits: Limits) -> _Register:
+    """The register, streamed when it is a Parquet file or a CSV file of several chunks.
+
+    A point layer (at most ``limits.max_features``) is read whole, its coordinates as
+    ``lat``/``lon`` text, then cut.
+    """
+    if _is_layer(name):
+        gdf = read_vector(source, name=name)
+        geo = gdf.to_crs(GEO_CRS)
+        df = pd.DataFrame(gdf.drop(columns="geometry"))
+        df["lat"], df["lon"] = geo.geometry.y.astype("str"), geo.geometry.x.astype("str")
+        return _sliced(df, 1, limits.chunk_rows)
+    return open_table(source, name, limits)
+
+
+def open_table(source: Source, name: str, limits: Limits, *, first_line: int = 2) -> _Register:
+    """A table (CSV, XLSX, Parquet) to read in chunks of ``limits.chunk_rows`` rows.
+
+    Parquet is read by record batches; a CSV file of more than one chunk is streamed; the
+    rest is read whole by :func:`infra_gap.io.tables.read_table` (sized first) and cut.
+    ``first_line`` numbers the first row of a table read whole (a streamed CSV's is 2, a
+    Parquet file's 1).
+    """
+    suffix = PurePath(name).suffix.lower()
+    if isinstance(source, Path):
+        require_file(source)
+    if suffix == ".parquet":
+        budget.check_file(source, name, limits)
+        return _parquet_register(source, name, limits)
+    if suffix in {".csv", ".txt"} and isinstance(source, Path):
+        budget.check_file(source, name, limits)
+        streamed = _csv_register(source, name, limits)
+        if streamed is not None:
+            return streamed
+    df = read_table(source, name=name, limits=limits)
+    return _sliced(df, first_line, limits.chunk_rows)
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """The kept rows of one chunk (arrays by output column) and its rejected rows."""
+
+    kept: dict[str, np.ndarray]
+    text: dict[str, pa.Array]
+    rejected: pd.DataFrame
+
+
+def _parse_chunk(df: pd.DataFrame, first_line: int, cols: _Columns, name: str) -> _Chunk:
+    """Validate one chunk by :func:`infra_gap.io.tables.msme_rows` (rank's own rules)."""
+    lines = np.arange(len(df), dtype="int64") + first_line
+    out, rejected = msme_rows(df, (cols.lat, cols.lon, cols.code), name=name, lines=lines)
+    kept = {"row": out["row"].to_numpy(dtype="int64")}
+    kept |= {c: out[c].to_numpy(dtype="float64") for c in ("lat", "lon")}
+    if "kode_area" in out:
+        kept["kode_area"] = out["kode_area"].to_numpy(dtype=object)
+    if "online" in out:
+        kept["online"] = out["online"].to_numpy(dtype=bool)
+    text = {c: pa.array(out[c], type=pa.string()) for c, _ in cols.text if c in out}
+    return _Chunk(kept, text, rejected)
+
+
+def _project(lon: np.ndarray, lat: np.ndarray, tr: Transformer) -> tuple[np.ndarray, np.ndarray]:
+    """Work-CRS x/y of degrees (NaN where a coordinate is NaN), as ``to_crs`` does."""
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    x, y = np.full(len(lon), np.nan), np.full(len(lon), np.nan)
+    if ok.any():
+        px, py = tr.transform(lon[ok], lat[ok])
+        x[ok], y[ok] = px, py
+    return x, y
+
+
+def read_msme_points(
+    source: Source,
+    *,
+    name: str | None = None,
+    lat_col: str | None = None,
+    lon_col: str | None = None,
+    limits: Limits | None = None,
+    ids: bool = False,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Read an MSME register in chunks into a lean frame (no point objects).
+
+    Rule for rows without coordinates: a row with a desa code (``kode_desa``, ``kode`` ...)
+    and blank coordinates is kept without coordinates and placed in that desa by code
+    later; its coverage is unknown (counted as not covered).  Rows with missing,
+    non-numeric or out-of-range coordinates and no code are rejected with the reason.
+
+    Parameters
+    ----------
+    source, name
+        The register (CSV, XLSX, Parquet or a point layer) and its file name.
+    lat_col, lon_col
+        Column overrides.
+    limits
+        Budgets and ``chunk_rows``; :func:`infra_gap.io.budget.current_limits` when None.
+    ids
+        Also keep ``umkm_id`` (as text).
+
+    Returns
+    -------
+    A frame without geometry: ``row`` (file line, int), ``lat``/``lon`` (degrees),
+    ``x``/``y`` (work CRS, NaN without coordinates), optional ``kode_area``, ``online``,
+    ``sektor``, ``skala`` (categories); and the rejected rows (``source,row,reason``).
+    """
+    name = source_name(source, name)
+    limits = limits or budget.current_limits()
+    register = _open(source, name, limits)
+    if _is_layer(name):  # a point layer's coordinates are its geometry's
+        lat_col, lon_col = "lat", "lon"
+    cols = _columns(register.names, name, lat_col, lon_col, ids=ids)
+    size = max(register.rows, 0)
+    arrays: dict[str, np.ndarray] = {
+        "row": np.empty(size, dtype="int64"),
+        **{c: np.empty(size) for c in ("lat", "lon", "x", "y")},
+    }
+    if cols.code:
+        arrays["kode_area"] = np.empty(size, dtype=object)
+    if cols.online:
+        arrays["online"] = np.empty(size, dtype=bool)
+    text: dict[str, list[pa.Array]] = {out: [] for out, _ in cols.text}
+    rejected: list[pd.DataFrame] = []
+    tr = Transformer.from_crs(GEO_CRS, WORK_CRS, always_xy=True)
+    kept = read = 0
+    for line, frame in register.chunks(cols.used):
+        chunk = _parse_chunk(frame, line, cols, name)
+        read += len(frame)
+        k = len(chunk.kept["row"])
+        if kept + k > len(arrays["row"]):  # more rows than counted (a line in a value)
+            for key, values in arrays.items():
+                arrays[key] = np.concatenate([values, np.empty(max(k, len(values)), values.dtype)])
+        for key, values in chunk.kept.items():
+            arrays[key][kept : kept + k] = values
+        x, y = _project(chunk.kept["lon"], chunk.kept["lat"], tr)
+        arrays["x"][kept : kept + k], arrays["y"][kept : kept + k] = x, y
+        for key, values in chunk.text.items():
+            text[key].append(values.dictionary_encode() if key in _CATEGORIES else values)
+        if len(chunk.rejected):
+            rejected.append(chunk.rejected)
+        kept += k
+    columns: dict[str, Any] = {key: values[:kept] for key, values in arrays.items()}
+    for key, parts in text.items():
+        if key in _CATEGORIES:
+            joined = pa.chunked_array(parts, pa.dictionary(pa.int32(), pa.string()))
+            columns[key] = joined.unify_dictionaries().combine_chunks().to_pandas()
+        else:
+            columns[key] = pd.Series(pa.chunked_array(parts, pa.string()).to_pandas(), dtype="str")
+    order = ["row", "lat", "lon", "kode_area", *text, "online", "x", "y"]
+    # Built without a copy: the arrays filled above are the frame's columns.
+    out = pd.DataFrame({c: columns[c] for c in order if c in columns}, copy=False)
+    bad = pd.concat(rejected, ignore_index=True) if rejected else _no_rows()
+    assert len(out) + len(bad) == read
+    return gpd.GeoDataFrame(out, copy=False), bad
+
+
+def _no_rows() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="str") for c in REJECTED_COLUMNS})
