@@ -22,6 +22,7 @@ from infra_gap.cli_common import (
     check_output,
     runtime_error,
     usage_error,
+    workload_root,
     write_output,
 )
 from infra_gap.cli_export import dossier
@@ -240,9 +241,11 @@ def rank(
         typer.Option(help="With --engine dask: scheduler address (else a LocalCluster)."),
     ] = None,
     workload: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
-            help="A partitioned workload folder (infra-gap workload build, or national generate)."
+            metavar="DIR|URL",
+            help="A partitioned workload (infra-gap workload build, or national generate): a "
+            "folder or an fsspec URL such as s3://bucket/wl (credentials from the environment).",
         ),
     ] = None,
     priority_list: Annotated[
@@ -276,14 +279,15 @@ def rank(
         operators_as_of=operators_as_of, site_distance_m=site_distance_m, towers=towers,
         speedtests=speedtests, backbone=backbone, sources=sources,
     )  # fmt: skip
-    national = engine == "dask" or workload is not None
+    root = workload_root(workload)
+    national = engine == "dask" or root is not None
     own = any(v is not None for v in vars(opts).values())
-    if national and own and workload is not None:
+    if national and own and root is not None:
         usage_error("give either your files (--areas, --msme, ...) or --workload DIR, not both")
-    if national and (own or _built(workload)):
+    if national and (own or _built(root)):
         if engine != "dask":
             usage_error("a built workload or your own files with --workload need --engine dask")
-        _workload_rank(ctx, opts=opts, workload=workload, level=level, out=out,
+        _workload_rank(ctx, opts=opts, workload=root, level=level, out=out,
                        rejected=rejected, scenario=scenario, scheduler=scheduler,
                        overwrite=overwrite, quiet=quiet, verbose=verbose, chosen=(
                            preset, weight, covered_min, top_n, stability),
@@ -294,7 +298,7 @@ def rank(
     if national:
         run_national_rank(
             level=level, out=out, sep=sep, engine=engine, scheduler=scheduler, scale=None,
-            workload=workload, workers=None, covered_min=covered_min, weight=weight,
+            workload=root, workers=None, covered_min=covered_min, weight=weight,
             preset=preset, scenario=scenario, top_n=top_n, stability=stability, within=None,
             unknown_as_need=unknown_as_need, lang=lang, excel_id=excel_id, overwrite=overwrite,
             ctx=ctx, reporter=Reporter.make(ctx,
@@ -346,7 +350,7 @@ def rank(
     )
 
 
-def _built(workload: Path | None) -> bool:
+def _built(workload: Path | str | None) -> bool:
     """True when ``workload`` is a folder made by ``workload build`` (own files)."""
     if workload is None:
         return False
@@ -359,7 +363,7 @@ def _workload_rank(
     ctx: typer.Context,
     *,
     opts: InputOptions,
-    workload: Path | None,
+    workload: Path | str | None,
     level: str | None,
     out: str,
     rejected: Path | None,

@@ -88,6 +88,13 @@ def _first_existing(path: Path) -> Path:
     return Path(path.anchor or ".")
 
 
+def workload_root(text: str | None) -> Path | str | None:
+    """``--workload``: an fsspec URL (``s3://...``) stays text; anything else is a path."""
+    if text is None:
+        return None
+    return text if "://" in text else Path(text)
+
+
 def check_output(
     out: str, *, suffixes: Sequence[str], overwrite: bool, stdout: bool = False
 ) -> Path | None:

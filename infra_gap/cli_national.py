@@ -25,6 +25,7 @@ from infra_gap.cli_common import (
     merge_alias,
     runtime_error,
     usage_error,
+    workload_root,
     write_output,
 )
 from infra_gap.cli_options import (
@@ -121,7 +122,7 @@ def run_national_rank(
     engine: str,
     scheduler: str | None,
     scale: float | None,
-    workload: Path | None,
+    workload: Path | str | None,
     workers: int | None,
     covered_min: float | None,
     weight: list[str] | None,
@@ -234,7 +235,8 @@ def rank(
         float | None, typer.Option(help="Run the national workload of this scale (made if new).")
     ] = None,
     workload: Annotated[
-        Path | None, typer.Option(help="A workload folder; default: the demo.")
+        str | None,
+        typer.Option(metavar="DIR|URL", help="A workload folder or fsspec URL; default: the demo."),
     ] = None,
     workers: Annotated[int | None, typer.Option(help="LocalCluster workers.")] = None,
     covered_min: Annotated[
@@ -261,7 +263,7 @@ def rank(
     """
     run_national_rank(
         level=level, out=out, sep=sep, engine=engine, scheduler=scheduler, scale=scale,
-        workload=workload, workers=workers, covered_min=covered_min, weight=weight,
+        workload=workload_root(workload), workers=workers, covered_min=covered_min, weight=weight,
         preset=preset, scenario=scenario, top_n=top_n, stability=stability,
         within=merge_alias(within, province, name="--within", alias_name="--province"),
         lang=lang, excel_id=excel_id, overwrite=overwrite, ctx=ctx,

@@ -25,6 +25,7 @@ from infra_gap.cli_common import (
     check_output,
     runtime_error,
     usage_error,
+    workload_root,
     write_output,
 )
 from infra_gap.cli_inputs import (
@@ -137,15 +138,25 @@ def report_build(result: BuildResult, reporter: Reporter) -> None:
         reporter.report(f"  rejected {r.source}: {r.n:,} x {r.reason}")
 
 
-def _empty_folder(out: Path) -> None:
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+def _empty_folder(out: Path | str) -> None:
+    from infra_gap.io import partitioned
+
+    if not partitioned.is_empty_folder(out):
         usage_error(f"--out must be a new or empty folder, got {out}")
 
 
 @workload_app.command("build")
 def build(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option(help="The workload folder to write (new or empty).")],
+    out: Annotated[
+        str,
+        typer.Option(
+            metavar="DIR|URL",
+            help="The workload folder to write (new or empty), or an fsspec URL such as "
+            "s3://bucket/wl (built on local disk, then uploaded; credentials from the "
+            "environment).",
+        ),
+    ],
     areas: AreasOpt = None,
     areas_layer: AreasLayerOpt = None,
     id_col: IdColOpt = None,
@@ -201,18 +212,26 @@ def build(
     if areas is None:
         usage_error("workload build needs --areas and --msme (your own files)")
     check_inputs(opts)
-    _empty_folder(out)
+    root = workload_root(out)
+    assert root is not None
+    _empty_folder(root)
     if rejected is not None:
         check_output(str(rejected), suffixes=(".csv",), overwrite=False)
     reporter = Reporter.make(ctx, quiet=quiet, verbose=verbose)
     start_work(ctx)
     try:
         from infra_gap.export import rejected_csv
+        from infra_gap.io import partitioned
 
-        with reporter.step(f"Building the workload {out}", "build"):
-            result = build_with_progress(
-                opts, out, level=level, by=by, chunk_mb=chunk_mb, reporter=reporter
-            )
+        with partitioned.scratch_folder("infra-gap-build-") as scratch:
+            local = root if isinstance(root, Path) else scratch
+            with reporter.step(f"Building the workload {out}", "build"):
+                result = build_with_progress(
+                    opts, local, level=level, by=by, chunk_mb=chunk_mb, reporter=reporter
+                )
+            if isinstance(root, str):
+                with reporter.step(f"Uploading to {root}", "upload"):
+                    partitioned.upload(scratch, root)
         if rejected is not None:
             write_output(rejected_csv(result.rejected), rejected)
     except InfraGapError as err:
@@ -223,7 +242,7 @@ def build(
         f"{out}: {len(wl.parts)} {wl.partition_level} partition(s), {wl.finest} areas, "
         f"layers {', '.join(wl.layers) or 'none'} ({result.seconds:.1f} s)"
     )
-    reporter.report(f"rejected rows ({len(result.rejected):,}) -> {out / 'rejected.parquet'}")
+    reporter.report(f"rejected rows ({len(result.rejected):,}) -> {out}/rejected.parquet")
     if rejected is not None:
         reporter.report(f"rejected rows -> {rejected}")
 
@@ -250,7 +269,7 @@ def run_workload_rank(
     ctx: typer.Context,
     *,
     opts: InputOptions,
-    workload: Path | None,
+    workload: Path | str | None,
     level: str | None,
     chosen: Scenario,
     scenario_file: Path | None,

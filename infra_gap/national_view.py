@@ -153,7 +153,7 @@ def _areas(
     wl: Workload, level: str, province: str | None, *, every_column: bool = False
 ) -> gpd.GeoDataFrame:
     if province is None:
-        areas = partitioned.read_areas(wl.root / level, crs=wl.crs)
+        areas = partitioned.read_areas(partitioned.join(wl.root, level), crs=wl.crs)
     else:
         parts = [
             partitioned.read_areas(partitioned.part_path(wl.root, level, p), crs=wl.crs)

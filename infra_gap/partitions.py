@@ -13,7 +13,6 @@ from __future__ import annotations
 from contextlib import nullcontext
 from dataclasses import replace
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -106,7 +105,9 @@ def partition_meta(crs: str) -> gpd.GeoDataFrame:
     ]
 
 
-def read_partition(code: str, *, root: Path, crs: str, level: str = "desa") -> gpd.GeoDataFrame:
+def read_partition(
+    code: str, *, root: partitioned.Root, crs: str, level: str = "desa"
+) -> gpd.GeoDataFrame:
     """The finest areas of one partition (``kode``, ``nama``, ``geometry``, ``part``), by code."""
     desa = partitioned.read_areas(partitioned.part_path(root, level, code), crs=crs)
     out = desa[["kode", "nama", "geometry"]].sort_values("kode", kind="stable")
@@ -141,7 +142,8 @@ def _tower_facts(
     """
     desa = grid.areas
     tx, ty, tower = partitioned.read_points(
-        wl.root / "towers.parquet", columns=("operator", "part", "site_first", "area")
+        partitioned.join(wl.root, "towers.parquet"),
+        columns=("operator", "part", "site_first", "area"),
     )
     own = tower["part"].astype("str").to_numpy() == code
     if "area" in tower:  # placed when the workload was built, as rank places them
@@ -183,7 +185,9 @@ def _nearest_km(x: np.ndarray, y: np.ndarray, tx: np.ndarray, ty: np.ndarray) ->
 
 
 def _raster(wl: Workload, bounds: tuple[float, float, float, float]) -> Raster:
-    raster = partitioned.read_raster_window(wl.root / "coverage.tif", bounds, crs=wl.crs)
+    raster = partitioned.read_raster_window(
+        partitioned.join(wl.root, "coverage.tif"), bounds, crs=wl.crs
+    )
     if wl.coverage_nodata is not None:
         return replace(raster, nodata=wl.coverage_nodata)
     return raster
@@ -320,9 +324,9 @@ def province_context(areas: gpd.GeoDataFrame, *, wl: Workload) -> pd.DataFrame:
         kab = _province_areas(wl, "kabupaten", province)
     stats = backbone = None
     if "kab_stats" in wl.layers:
-        stats = partitioned.read_columns(wl.root / "kab_stats.parquet")
+        stats = partitioned.read_columns(partitioned.join(wl.root, "kab_stats.parquet"))
     if "backbone" in wl.layers:
-        backbone = partitioned.read_areas(wl.root / "backbone.parquet", crs=wl.crs)
+        backbone = partitioned.read_areas(partitioned.join(wl.root, "backbone.parquet"), crs=wl.crs)
     context = area_context(
         areas,
         kabupaten=kab if len(kab) else None,
@@ -356,10 +360,16 @@ def _accounts(
     used = int(per_desa["msme_total"].sum())
     out = [account("msme", sum(msme_rows.values()) + prior.get("msme", 0), used)]
     if "towers" in wl.layers:
-        read = partitioned.count_rows(wl.root / "towers.parquet") + prior.get("towers", 0)
+        read = partitioned.count_rows(partitioned.join(wl.root, "towers.parquet")) + prior.get(
+            "towers", 0
+        )
         out.append(account("towers", read, int(per_desa["cell_count"].sum())))
     if "speed_tiles" in wl.layers:
-        read = int(partitioned.read_columns(wl.root / "speed_tiles", ["home"])["home"].sum())
+        read = int(
+            partitioned.read_columns(partitioned.join(wl.root, "speed_tiles"), ["home"])[
+                "home"
+            ].sum()
+        )
         read += prior.get("speed_tiles", 0)
         out.append(account("speed_tiles", read, int(per_desa["_tiles_placed"].sum())))
     return tuple(out)
@@ -427,7 +437,7 @@ def workload_table(
             spec=spec,
             client=own,
         )
-    desa = partitioned.read_columns(wl.root / wl.finest, ["kode"])
+    desa = partitioned.read_columns(partitioned.join(wl.root, wl.finest), ["kode"])
     desa = desa.sort_values("kode", kind="stable").reset_index(drop=True)
     per_desa = facts[facts["level"] == "desa"].set_index("kode")
     if len(per_desa) != len(desa) or not per_desa.index.is_unique:
@@ -435,7 +445,7 @@ def workload_table(
         raise DataError(msg)
     additive = [c for c in _ADDITIVE if c in per_desa.columns]
     counts = per_desa.reindex(desa["kode"].to_numpy())[additive].reset_index(drop=True)
-    areas = partitioned.read_columns(wl.root / level, ["kode", "nama"])
+    areas = partitioned.read_columns(partitioned.join(wl.root, level), ["kode", "nama"])
     areas = areas.sort_values("kode", kind="stable").reset_index(drop=True)
     table = area_indicators(desa, counts, areas, level=level)
     # The finest areas' rows are tagged "desa" whatever their level (see partition_facts).

@@ -28,6 +28,7 @@ from infra_gap.scenario import (
 if TYPE_CHECKING:  # the engines load Dask and the national generator: only when run
     import pandas as pd
 
+    from infra_gap.io.partitioned import Root
     from infra_gap.layers import RowAccount
     from infra_gap.national import NationalParams
     from infra_gap.workload import Workload
@@ -127,7 +128,7 @@ def engine_table(
     level: str,
     engine: str = "dask",
     scheduler: str | None = None,
-    workload: Path | None = None,
+    workload: Root | None = None,
     covered_min: float = 1.0,
     n_workers: int | None = None,
     data_dir: Path | None = None,
@@ -169,7 +170,7 @@ def rank_with_engine(
     *,
     engine: str = "dask",
     scheduler: str | None = None,
-    workload: Path | None = None,
+    workload: Root | None = None,
     province: str | None = None,
     n_workers: int | None = None,
     data_dir: Path | None = None,

@@ -52,7 +52,7 @@ class Workload:
     Attributes
     ----------
     root
-        The folder.
+        The folder: a local path or an fsspec URL (:mod:`infra_gap.io.partitioned`).
     crs
         CRS of every layer.
     parts
@@ -82,7 +82,7 @@ class Workload:
         they count as read and rejected in the row accounting.
     """
 
-    root: Path
+    root: partitioned.Root
     crs: str
     parts: tuple[str, ...]
     partition_level: str
@@ -122,8 +122,8 @@ def workload_manifest(wl: Workload, **extra: Any) -> dict[str, Any]:
     }
 
 
-def read_workload(root: Path) -> Workload:
-    """Read a workload's manifest.
+def read_workload(root: partitioned.Root) -> Workload:
+    """Read a workload's manifest (a folder, or an fsspec URL such as ``s3://bucket/wl``).
 
     Raises
     ------
@@ -132,7 +132,7 @@ def read_workload(root: Path) -> Workload:
     SchemaError
         When the manifest is of another version.
     """
-    m = io.read_json(root / "manifest.json")
+    m = partitioned.read_manifest(root)
     if m.get("version") != MANIFEST_VERSION:
         msg = f"{root}: workload manifest version {m.get('version')}, expected {MANIFEST_VERSION}"
         raise SchemaError(msg)
@@ -159,10 +159,11 @@ def read_workload(root: Path) -> Workload:
         raise SchemaError(msg) from err
 
 
-def is_built(root: Path) -> bool:
+def is_built(root: partitioned.Root) -> bool:
     """True when ``root`` holds a workload made by ``workload build`` from a user's files."""
-    path = root / "manifest.json"
-    return path.is_file() and "built_from" in io.read_json(path)
+    if not partitioned.exists(partitioned.join(root, "manifest.json")):
+        return False
+    return "built_from" in partitioned.read_manifest(root)
 
 
 def tile_centres(quadkeys: np.ndarray, crs: str) -> tuple[np.ndarray, np.ndarray]:

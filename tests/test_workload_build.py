@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from infra_gap import pipeline
 from infra_gap.cli import app
+from infra_gap.config import EvidenceParams
 from infra_gap.engine import engine_spec
 from infra_gap.inputs import InputPaths, load_layers
 from infra_gap.io.msme_stream import iter_msme_chunks
@@ -199,3 +200,40 @@ def test_without_coverage_or_towers_as_rank(office: OfficeWorkload, tmp_path: Pa
     table, _ = workload_table(result.workload, level="kecamatan", spec=SYNC)
     pd.testing.assert_frame_equal(table, local)
     assert result.workload.parts == ("12",)
+
+
+def test_workload_on_object_storage_urls(office: OfficeWorkload, tmp_path: Path) -> None:
+    """memory:// (fsspec's in-memory filesystem) and file:// workloads rank as a folder does."""
+    fsspec = pytest.importorskip("fsspec")
+    from infra_gap.partitions import partition_facts, read_partition
+
+    runner = CliRunner()
+    url = f"memory://infra-gap-test-{tmp_path.name}/wl"
+    args = ["workload", "build", *_inputs(office, "kecamatan"), "--by", "kabupaten"]
+    got = runner.invoke(app, [*args, "--out", url])
+    assert got.exit_code == 0, got.output
+    assert runner.invoke(app, [*args, "--out", url]).exit_code == 2  # not empty any more
+    local = tmp_path / "wl"
+    assert runner.invoke(app, [*args, "--out", str(local)]).exit_code == 0
+    for root in (url, f"file://{local}"):
+        wl = read_workload(root)
+        assert wl.root == root
+        table, _ = workload_table(wl, level="kecamatan", spec=SYNC)
+        pd.testing.assert_frame_equal(
+            table, workload_table(read_workload(local), level="kecamatan", spec=SYNC)[0]
+        )
+    # A worker reads only its partition: with 12.02's files gone, 12.01 still computes.
+    fs = fsspec.filesystem("memory")
+    for layer in ("msme", "kecamatan", "speed_tiles"):
+        fs.rm(f"{url}/{layer}/part=12.02", recursive=True)
+    wl = read_workload(url)
+    facts = partition_facts(
+        read_partition("12.01", root=url, crs=wl.crs, level="kecamatan"), wl=wl,
+        covered_min=1.0, levels=("kecamatan",), params=EvidenceParams(),
+    )  # fmt: skip
+    assert set(facts["kode"]) >= {"12.01.01", "12.01.02", "12.01.03"}
+    fs.rm(url.rsplit("/", 1)[0], recursive=True)
+    dask = ["rank", "--engine", "dask", "--scheduler", "synchronous", "--workload", url]
+    missing = runner.invoke(app, [*dask, "--out", str(tmp_path / "x.csv")])
+    assert missing.exit_code == 1
+    assert "manifest.json: file not found" in missing.output

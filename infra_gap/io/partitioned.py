@@ -17,6 +17,13 @@ the folder::
                                 (GeoParquet areas), ``msme`` (GeoParquet points) and
                                 ``speed_tiles`` (Ookla columns, without the WKT)
 
+The folder may be an fsspec URL (``s3://bucket/wl``, ``gs://``, ``abfs://``, ``file://``,
+``memory://`` in tests): every reader here takes a :data:`Root` (a local path, or a URL kept
+as text) and reads only the file asked for, through the URL's filesystem; credentials come
+from that filesystem's standard environment (``AWS_ACCESS_KEY_ID``/``AWS_PROFILE``,
+``GOOGLE_APPLICATION_CREDENTIALS``, ``AZURE_STORAGE_*``), never from the command line.  A
+workload is always written on local disk and then uploaded (:func:`upload`), manifest last.
+
 Point layers use GeoParquet 1.1's native ``point`` encoding (a struct of ``x``/``y``
 doubles), so coordinates are read as arrays without building shapely objects.
 """
@@ -30,7 +37,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import geopandas as gpd
 import numpy as np
@@ -44,37 +51,150 @@ from pyproj import CRS
 from rasterio.warp import transform_bounds
 from rasterio.windows import Window
 
-from infra_gap.errors import InputFileError
+from infra_gap.errors import InputFileError, OutputFileError
 from infra_gap.io import atomic_path
 from infra_gap.layers import Raster
 
 __all__ = [
     "PointWriters",
+    "Root",
+    "as_root",
     "copy_file",
     "count_rows",
+    "exists",
     "file_size",
+    "is_empty_folder",
+    "is_url",
+    "join",
     "part_path",
     "read_areas",
     "read_columns",
+    "read_manifest",
     "read_points",
     "read_raster_window",
     "read_rejected",
     "scratch_folder",
+    "upload",
     "write_points",
     "write_sparse_geotiff",
     "write_table",
 ]
 
 
-def part_path(root: Path, layer: str, code: str) -> Path:
+#: A workload folder or file: a local path, or an fsspec URL kept as text.
+Root = Path | str
+
+
+def is_url(root: Root) -> bool:
+    """True for an fsspec URL (``scheme://...``), kept as text; False for a local path."""
+    return isinstance(root, str) and "://" in root
+
+
+def as_root(text: str) -> Root:
+    """A ``--workload``/``--out`` value: a URL stays text, anything else is a local path."""
+    return text if is_url(text) else Path(text)
+
+
+@overload
+def join(root: Path, *parts: str) -> Path: ...
+@overload
+def join(root: str, *parts: str) -> Root: ...
+def join(root: Root, *parts: str) -> Root:
+    """``root / part / ...`` for a path or a URL (a local path stays a :class:`Path`)."""
+    if isinstance(root, str) and is_url(root):
+        return "/".join([root.rstrip("/"), *parts])
+    return Path(root).joinpath(*parts)
+
+
+def _fs(path: Root) -> tuple[Any, str]:
+    """The filesystem (None: local) and the path on it."""
+    if not is_url(path):
+        return None, str(path)
+    try:
+        import fsspec
+    except ImportError as err:  # an optional dependency (the dask extra)
+        msg = f"{path}: a workload URL needs fsspec (pip install 'infra-gap[dask]')"
+        raise InputFileError(msg) from err
+    try:
+        fs, inner = fsspec.core.url_to_fs(str(path))
+    except (ImportError, ValueError) as err:
+        msg = f"{path}: cannot open this URL ({err})"
+        raise InputFileError(msg) from err
+    return fs, inner
+
+
+@overload
+def part_path(root: Path, layer: str, code: str) -> Path: ...
+@overload
+def part_path(root: str, layer: str, code: str) -> Root: ...
+def part_path(root: Root, layer: str, code: str) -> Root:
     """Path of one partition's file of ``layer`` (hive style: ``layer/part=code/``)."""
-    return root / layer / f"part={code}" / "data.parquet"
+    return join(root, layer, f"part={code}", "data.parquet")
 
 
-def _require(path: Path) -> None:
-    if not path.exists():
+def exists(path: Root) -> bool:
+    """True when the file or folder exists (on its filesystem)."""
+    fs, inner = _fs(path)
+    return Path(inner).exists() if fs is None else bool(fs.exists(inner))
+
+
+def _require(path: Root) -> None:
+    if not exists(path):
         msg = f"{path}: file not found (is the workload folder visible to every worker?)"
         raise InputFileError(msg)
+
+
+def read_manifest(root: Root) -> dict[str, Any]:
+    """The ``manifest.json`` of a workload folder.
+
+    Raises
+    ------
+    InputFileError
+        When it is missing or is not JSON.
+    """
+    path = join(root, "manifest.json")
+    _require(path)
+    fs, inner = _fs(path)
+    try:
+        if fs is None:
+            text = Path(inner).read_text(encoding="utf-8")
+        else:
+            with fs.open(inner, "rb") as fh:
+                text = fh.read().decode("utf-8")
+        data = json.loads(text)
+    except (OSError, ValueError) as err:
+        msg = f"{path}: not a readable workload manifest ({err})"
+        raise InputFileError(msg) from err
+    if not isinstance(data, dict):
+        msg = f"{path}: not a workload manifest"
+        raise InputFileError(msg)
+    return data
+
+
+def is_empty_folder(root: Root) -> bool:
+    """True when ``root`` does not exist or is an empty folder."""
+    fs, inner = _fs(root)
+    if fs is None:
+        p = Path(inner)
+        return not p.exists() or (p.is_dir() and not any(p.iterdir()))
+    return not fs.exists(inner) or (fs.isdir(inner) and not fs.ls(inner))
+
+
+def upload(local: Path, url: str) -> None:
+    """Copy a workload folder to a URL: every file, then ``manifest.json`` last.
+
+    Until the manifest arrives the copy is not a workload, so a reader never sees half of one.
+    """
+    fs, inner = _fs(url)
+    files = sorted(p for p in local.rglob("*") if p.is_file() and p.name != "manifest.json")
+    try:
+        for path in [*files, local / "manifest.json"]:
+            target = "/".join([inner.rstrip("/"), *path.relative_to(local).parts])
+            fs.makedirs(target.rsplit("/", 1)[0], exist_ok=True)
+            fs.put_file(str(path), target)
+    except OSError as err:
+        msg = f"{url}: cannot write the workload there ({err})"
+        raise OutputFileError(msg) from err
 
 
 def _points_table(x: np.ndarray, y: np.ndarray, attrs: pd.DataFrame) -> pa.Table:
@@ -165,7 +285,7 @@ class PointWriters:
 
 
 def read_points(
-    path: Path, *, columns: Sequence[str] = ()
+    path: Root, *, columns: Sequence[str] = ()
 ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
     """Coordinates and attributes of a GeoParquet point file.
 
@@ -182,9 +302,10 @@ def read_points(
         ``float64`` coordinates in the file's CRS and the attribute columns found.
     """
     _require(path)
-    names = pq.read_schema(path).names
+    fs, inner = _fs(path)
+    names = pq.read_schema(inner, filesystem=fs).names
     want = [c for c in columns if c in names]
-    table = pq.read_table(path, columns=[*want, "geometry"])
+    table = pq.read_table(inner, columns=[*want, "geometry"], filesystem=fs)
     geom = table.column("geometry").combine_chunks()
     if pa.types.is_struct(geom.type):
         x = geom.field("x").to_numpy(zero_copy_only=False)
@@ -196,30 +317,34 @@ def read_points(
     return np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64"), attrs
 
 
-def read_columns(path: Path, columns: Sequence[str] | None = None) -> pd.DataFrame:
+def read_columns(path: Root, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """Plain columns of a Parquet file or folder (no geometry decoding); all when None."""
     _require(path)
-    table = pq.read_table(path, columns=None if columns is None else list(columns))
+    fs, inner = _fs(path)
+    wanted = None if columns is None else list(columns)
+    table = pq.read_table(inner, columns=wanted, filesystem=fs)
     return table.to_pandas()
 
 
-def read_areas(path: Path, *, crs: str) -> gpd.GeoDataFrame:
+def read_areas(path: Root, *, crs: str) -> gpd.GeoDataFrame:
     """Areas from a GeoParquet file, or from a folder of them, in ``crs``.
 
     ``crs`` is the workload's (its manifest's): parsing each file's PROJJSON costs about
     30 ms, more than reading a partition's areas.  Rows come in file order.
     """
     _require(path)
-    table = pq.read_table(path, partitioning=None)
+    fs, inner = _fs(path)
+    table = pq.read_table(inner, partitioning=None, filesystem=fs)
     geom = shapely.from_wkb(table.column("geometry").to_numpy(zero_copy_only=False))
     frame = table.drop_columns(["geometry"]).to_pandas()
     return gpd.GeoDataFrame(frame, geometry=geom, crs=crs)
 
 
-def count_rows(path: Path) -> int:
+def count_rows(path: Root) -> int:
     """Row count of a Parquet file, from its footer only."""
     _require(path)
-    return int(pq.ParquetFile(path).metadata.num_rows)
+    fs, inner = _fs(path)
+    return int(pq.read_metadata(inner, filesystem=fs).num_rows)
 
 
 @contextmanager
@@ -229,10 +354,10 @@ def scratch_folder(prefix: str) -> Iterator[Path]:
         yield Path(folder)
 
 
-def read_rejected(root: Path) -> pd.DataFrame | None:
+def read_rejected(root: Root) -> pd.DataFrame | None:
     """The rejected rows a workload build wrote (``source,row,reason``), or None."""
-    path = root / "rejected.parquet"
-    return pq.read_table(path).to_pandas() if path.is_file() else None
+    path = join(root, "rejected.parquet")
+    return read_columns(path) if exists(path) else None
 
 
 def file_size(path: Path) -> int:
@@ -262,7 +387,7 @@ def _other_crs(raster_crs: Any, crs: str | None) -> bool:
 
 
 def read_raster_window(
-    path: Path, bounds: tuple[float, float, float, float], *, crs: str | None = None
+    path: Root, bounds: tuple[float, float, float, float], *, crs: str | None = None
 ) -> Raster:
     """The pixels of band 1 that cover ``bounds``, and only those (a windowed read).
 
@@ -282,7 +407,9 @@ def read_raster_window(
         densified), so every point inside ``bounds`` falls inside the window.
     """
     _require(path)
-    with rasterio.open(path, driver="GTiff") as src:
+    fs, inner = _fs(path)
+    opener = {} if fs is None else {"opener": fs.open}  # ranges read through fsspec
+    with rasterio.open(inner, driver="GTiff", **opener) as src:
         t = src.transform
         if t.b or t.d:
             msg = f"{path}: rotated rasters are not supported"
