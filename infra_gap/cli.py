@@ -285,15 +285,13 @@ def rank(
     if national and own and root is not None:
         usage_error("give either your files (--areas, --msme, ...) or --workload DIR, not both")
     if national and (own or _built(root)):
-        if engine != "dask":
-            usage_error("a built workload or your own files with --workload need --engine dask")
         _workload_rank(ctx, opts=opts, workload=root, level=level, out=out,
                        rejected=rejected, scenario=scenario, scheduler=scheduler,
                        overwrite=overwrite, quiet=quiet, verbose=verbose, chosen=(
                            preset, weight, covered_min, top_n, stability),
                        options=RankOptions(sep=sep, excel_id=excel_id, lang=lang, within=within,
                            top=top, priority_list=priority_list, eligible_only=eligible_only,
-                           evidence=gpkg_evidence.value))  # fmt: skip
+                           evidence=gpkg_evidence.value, engine=engine))  # fmt: skip
         return
     if national:
         run_national_rank(

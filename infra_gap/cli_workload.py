@@ -78,6 +78,7 @@ class RankOptions:
     priority_list: Path | None = None
     eligible_only: bool = False
     evidence: str = "clip"
+    engine: str = "dask"
 
 
 workload_app = typer.Typer(
@@ -360,9 +361,9 @@ def _rank_and_write(
             "use --engine local for it"
         )
         raise DataError(msg)
-    with reporter.step("Ranking on the dask engine", "rank"):
+    with reporter.step(f"Ranking on the {options.engine} engine", "rank"):
         result, run = rank_with_engine(
-            scenario, engine="dask", scheduler=scheduler, workload=wl.root
+            scenario, engine=options.engine, scheduler=scheduler, workload=wl.root
         )
     layers = workload_layers(run.workload, level=scenario.level, accounts=run.accounts)
     ranked = _eligible_rows(

@@ -150,6 +150,9 @@ def test_cli_build_then_rank_gives_the_local_bytes(office: OfficeWorkload, tmp_p
     _rank(dask, tmp_path / "dask.csv", tmp_path / "dask-rej.csv")
     assert (tmp_path / "dask.csv").read_bytes() == (tmp_path / "local.csv").read_bytes()
     assert (tmp_path / "dask-rej.csv").read_bytes() == (tmp_path / "local-rej.csv").read_bytes()
+    loop = ["--engine", "local", "--workload", str(wl)]  # the partitions in a plain loop
+    _rank(loop, tmp_path / "loop.csv", tmp_path / "loop-rej.csv")
+    assert (tmp_path / "loop.csv").read_bytes() == (tmp_path / "local.csv").read_bytes()
     assert (tmp_path / "build-rejected.csv").read_bytes() == (
         tmp_path / "local-rej.csv"
     ).read_bytes()
