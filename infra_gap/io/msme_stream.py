@@ -1,8 +1,10 @@
 """An MSME register read in chunks, never whole: for ``infra-gap workload build``.
 
-Each chunk is validated by :func:`infra_gap.io.tables.msme_frame`, the same function
-``rank`` applies to the whole table, with the rows' own line numbers, so a chunked read
-keeps and rejects exactly the rows a whole read does, with the same reasons.
+Each chunk is validated by :func:`infra_gap.io.tables.msme_rows`, the rules ``rank``
+applies (:mod:`infra_gap.io.msme_lean`), with the rows' own line numbers, so a chunked read
+keeps and rejects exactly the rows a whole read does, with the same reasons.  A chunk is a
+lean frame as ``rank`` reads it: ``row``, ``lat``/``lon``, work-CRS ``x``/``y`` and the
+optional columns, without point objects.
 
 CSV is read with Arrow's streaming reader (the separator and encoding sniffed from the
 first 64 KiB, as :func:`infra_gap.io.tables.read_table` does; every column as text) and
@@ -23,10 +25,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+from pyproj import Transformer
 
+from infra_gap.config import GEO_CRS, WORK_CRS
 from infra_gap.errors import InputFileError
 from infra_gap.io.files import require_file
-from infra_gap.io.tables import decode_text, msme_columns, msme_frame, read_msme_table
+from infra_gap.io.tables import decode_text, msme_columns, msme_rows, read_msme_table
+from infra_gap.point_frames import point_xy
 
 __all__ = ["MsmeChunk", "iter_msme_chunks"]
 
@@ -40,7 +45,9 @@ class MsmeChunk:
     Attributes
     ----------
     points
-        Kept rows, as :func:`infra_gap.io.tables.read_msme_table` returns them.
+        Kept rows, a lean frame (:mod:`infra_gap.point_frames`): ``row`` (file line),
+        ``lat``/``lon``, ``x``/``y`` in the work CRS (NaN for rows placed by code) and
+        the optional columns of :func:`infra_gap.io.tables.msme_rows`.
     rejected
         Rejected rows (``source,row,reason``).
     rows
@@ -113,15 +120,25 @@ def iter_msme_chunks(
         batches = pq.ParquetFile(path).iter_batches(batch_size=max(chunk_bytes // 64, 1024))
         first_line = 1
     else:
-        points, rejected = read_msme_table(path, name=name, lat_col=lat_col, lon_col=lon_col)
-        yield MsmeChunk(points, rejected, len(points) + len(rejected))
+        whole, rejected = read_msme_table(path, name=name, lat_col=lat_col, lon_col=lon_col)
+        x, y = point_xy(whole)
+        points = pd.DataFrame(whole.drop(columns="geometry")).assign(x=x, y=y)
+        points["row"] = points["row"].astype("int64")
+        yield MsmeChunk(gpd.GeoDataFrame(points), rejected, len(points) + len(rejected))
         return
+    to_work = Transformer.from_crs(GEO_CRS, WORK_CRS, always_xy=True)
     done, columns = 0, None
     for batch in batches:
         frame = batch.to_pandas()  # Parquet keeps its types, as read_table reads it
         if columns is None:
             columns = msme_columns(frame.columns, name=name, lat_col=lat_col, lon_col=lon_col)
         lines = np.arange(len(frame), dtype="int64") + first_line + done
-        points, rejected = msme_frame(frame, columns, name=name, lines=lines)
+        kept, rejected = msme_rows(frame, columns, name=name, lines=lines)
+        lon, lat = kept["lon"].to_numpy(), kept["lat"].to_numpy()
+        ok = np.isfinite(lon) & np.isfinite(lat)
+        x, y = np.full(len(kept), np.nan), np.full(len(kept), np.nan)
+        if ok.any():
+            x[ok], y[ok] = to_work.transform(lon[ok], lat[ok])
+        points = gpd.GeoDataFrame(kept.assign(x=x, y=y))
         done += len(frame)
         yield MsmeChunk(points, rejected, len(frame))
