@@ -371,6 +371,7 @@ def _rank_and_write(
     )
     sep, excel_id, lang = options.sep, options.excel_id, options.lang
     within, top = options.within or "", options.top
+    rejected_rows = partitioned.read_rejected(wl.root)
     with reporter.step(f"Writing {out}", "write"):
         if path is None:
             data = export_bytes(
@@ -382,8 +383,8 @@ def _rank_and_write(
             write_ranked(
                 ranked, layers, path, meta=meta_for(result), lang=lang, sep=sep,
                 excel_id=excel_id, evidence=options.evidence, within=within, top=top,
+                rejected=rejected_rows, accounts=run.accounts,
             )  # fmt: skip
-        rejected_rows = partitioned.read_rejected(wl.root)
         if rejected is not None and rejected_rows is not None:
             write_output(rejected_csv(rejected_rows, sep=sep, excel_id=excel_id), rejected)
     return run, result, len(ranked), rejected_rows, layers

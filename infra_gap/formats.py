@@ -20,7 +20,7 @@ from infra_gap import io
 from infra_gap.datadict import table_schema_json, with_area_names
 from infra_gap.errors import DataError, InputFileError
 from infra_gap.export import ExportMeta, export_text
-from infra_gap.layers import Layers
+from infra_gap.layers import Layers, RowAccount
 from infra_gap.paths import schema_path
 from infra_gap.views import ranked_export, with_reasons
 
@@ -84,6 +84,8 @@ def export_bytes(
     checklist: Mapping[str, Mapping[str, str]] | None = None,
     sites: gpd.GeoDataFrame | None = None,
     region: str = "",
+    rejected: pd.DataFrame | None = None,
+    accounts: tuple[RowAccount, ...] = (),
 ) -> bytes:
     """The bytes of one export format.
 
@@ -111,6 +113,9 @@ def export_bytes(
     checklist, sites, region
         PDF only (``sites`` also goes into the XLSX and GeoPackage), see
         :func:`infra_gap.dossier.dossier_pdf`.
+    rejected, accounts
+        XLSX: the rejected rows and row accounting when there are no ``facts`` (a
+        partitioned workload keeps them, not per-MSME facts).
     """
     if fmt not in FORMATS:
         msg = f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}"
@@ -122,8 +127,8 @@ def export_bytes(
     if fmt == ".xlsx":
         from infra_gap.xlsx import ranked_xlsx  # loads openpyxl/xlsxwriter: only when used
 
-        rejected = facts.rejected if facts is not None else None
-        accounts = facts.accounts if facts is not None else ()
+        if facts is not None:
+            rejected, accounts = facts.rejected, facts.accounts
         return ranked_xlsx(
             _with_reasons(kept, lang),
             layers,
@@ -201,6 +206,8 @@ def write_ranked(
     within: str = "",
     top: int | None = None,
     region: str = "",
+    rejected: pd.DataFrame | None = None,
+    accounts: tuple[RowAccount, ...] = (),
 ) -> None:
     """Write a ranking in the format its extension names: CSV, XLSX, GeoPackage or PDF.
 
@@ -233,6 +240,8 @@ def write_ranked(
         evidence=evidence,
         codes=codes,
         region=region,
+        rejected=rejected,
+        accounts=accounts,
     )
     io.write_bytes(data, path)
     if fmt == ".csv":

@@ -243,3 +243,25 @@ def test_workload_on_object_storage_urls(office: OfficeWorkload, tmp_path: Path)
     missing = runner.invoke(app, [*dask, "--out", str(tmp_path / "x.csv")])
     assert missing.exit_code == 1
     assert "manifest.json: file not found" in missing.output
+
+
+def _cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+
+
+def test_xlsx_from_a_workload_equals_the_local_one(office: OfficeWorkload, tmp_path: Path) -> None:
+    """Every sheet, the rejected rows and the row accounting included."""
+    args = [*_inputs(office, "kecamatan"), "--draws", "20"]
+    runner = CliRunner()
+    for name, extra in (
+        ("local", []),
+        ("dask", ["--engine", "dask", "--scheduler", "synchronous"]),
+    ):
+        got = runner.invoke(app, ["rank", *args, *extra, "--out", str(tmp_path / f"{name}.xlsx")])
+        assert got.exit_code == 0, got.output
+    local, dask = _cells(tmp_path / "local.xlsx"), _cells(tmp_path / "dask.xlsx")
+    assert "Data ditolak" in dask
+    assert dask == local
