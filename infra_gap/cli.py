@@ -42,6 +42,7 @@ from infra_gap.cli_inputs import (
     MsmeOpt,
     NameColOpt,
     OperatorsAsOfOpt,
+    PodesOpt,
     SiteDistanceOpt,
     SourcesOpt,
     SpeedtestsOpt,
@@ -210,6 +211,7 @@ def rank(
     towers: TowersOpt = None,
     speedtests: SpeedtestsOpt = None,
     backbone: BackboneOpt = None,
+    podes: PodesOpt = None,
     sources: SourcesOpt = None,
     rejected: Annotated[
         Path | None, typer.Option(help="Write the rejected rows (source,row,reason) here.")
@@ -277,18 +279,23 @@ def rank(
         areas=areas, areas_layer=areas_layer, id_col=id_col, name_col=name_col, msme=msme,
         lat_col=lat_col, lon_col=lon_col, coverage=coverage, coverage_nodata=coverage_nodata,
         operators_as_of=operators_as_of, site_distance_m=site_distance_m, towers=towers,
-        speedtests=speedtests, backbone=backbone, sources=sources,
+        speedtests=speedtests, backbone=backbone, sources=sources, podes=podes,
     )  # fmt: skip
     root = workload_root(workload)
     national = engine == "dask" or root is not None
     own = any(v is not None for v in vars(opts).values())
     if national and own and root is not None:
         usage_error("give either your files (--areas, --msme, ...) or --workload DIR, not both")
+    if national and podes is not None:
+        usage_error(
+            "--podes works with the local engine only: a partitioned workload carries no "
+            "Podes table"
+        )
     if national and (own or _built(root)):
         _workload_rank(ctx, opts=opts, workload=root, level=level, out=out,
                        rejected=rejected, scenario=scenario, scheduler=scheduler,
                        overwrite=overwrite, quiet=quiet, verbose=verbose, chosen=(
-                           preset, weight, covered_min, top_n, stability),
+                           preset, weight, covered_min, top_n, stability, unknown_as_need),
                        options=RankOptions(sep=sep, excel_id=excel_id, lang=lang, within=within,
                            top=top, priority_list=priority_list, eligible_only=eligible_only,
                            evidence=gpkg_evidence.value, engine=engine))  # fmt: skip
@@ -370,7 +377,7 @@ def _workload_rank(
     overwrite: bool,
     quiet: bool,
     verbose: bool,
-    chosen: tuple[str | None, list[str] | None, float | None, int | None, int | None],
+    chosen: tuple[str | None, list[str] | None, float | None, int | None, int | None, bool | None],
     options: RankOptions,
 ) -> None:
     """``rank --engine dask`` with own files or a built workload: checks, then the run."""
@@ -380,10 +387,10 @@ def _workload_rank(
         check_inputs(opts)
     path = check_output(out, suffixes=RANK_SUFFIXES[:3], overwrite=overwrite, stdout=True)
     _check_companions(path, rejected, overwrite=overwrite)
-    preset, weight, covered_min, top_n, draws = chosen
+    preset, weight, covered_min, top_n, draws, unknown_as_need = chosen
     picked = scenario_or_exit(
         path=scenario, level=level, preset=preset, weight=weight, covered_min=covered_min,
-        top_n=top_n, draws=draws,
+        top_n=top_n, draws=draws, unknown_as_need=unknown_as_need,
     )  # fmt: skip
     reporter = Reporter.make(ctx, quiet=quiet, verbose=verbose, data_on_stdout=path is None)
     run_workload_rank(

@@ -36,6 +36,7 @@ from infra_gap.cli_inputs import (
     LonColOpt,
     MsmeOpt,
     NameColOpt,
+    PodesOpt,
     SourcesOpt,
     SpeedtestsOpt,
     TowersOpt,
@@ -130,6 +131,7 @@ def dossier(
     towers: TowersOpt = None,
     speedtests: SpeedtestsOpt = None,
     backbone: BackboneOpt = None,
+    podes: PodesOpt = None,
     sources: SourcesOpt = None,
     covered_min: Annotated[
         float | None,
@@ -158,7 +160,7 @@ def dossier(
     opts = InputOptions(
         areas=areas, areas_layer=areas_layer, id_col=id_col, name_col=name_col, msme=msme,
         lat_col=lat_col, lon_col=lon_col, coverage=coverage, coverage_nodata=coverage_nodata,
-        towers=towers, speedtests=speedtests, backbone=backbone, sources=sources,
+        towers=towers, speedtests=speedtests, backbone=backbone, sources=sources, podes=podes,
     )  # fmt: skip
     check_inputs(opts)
     path = check_output(str(out), suffixes=(".pdf",), overwrite=overwrite)

@@ -40,6 +40,7 @@ __all__ = [
     "MsmeOpt",
     "NameColOpt",
     "OperatorsAsOfOpt",
+    "PodesOpt",
     "SiteDistanceOpt",
     "SourcesOpt",
     "SpeedtestsOpt",
@@ -132,6 +133,15 @@ ExcelIdOpt = Annotated[
 BackboneOpt = Annotated[
     Path | None, typer.Option(exists=True, dir_okay=False, help="Backbone lines and PoPs.")
 ]
+PodesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        exists=True,
+        dir_okay=False,
+        help="Podes-style desa table (CSV/XLSX): kode (Kemendagri desa code) and sinyal "
+        "(sangat kuat, kuat, lemah, tidak ada sinyal); gives podes_* indicators.",
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -153,6 +163,7 @@ class InputOptions:
     speedtests: Path | None = None
     backbone: Path | None = None
     sources: Path | None = None
+    podes: Path | None = None
 
 
 def site_params(opts: InputOptions) -> SiteParams:
@@ -265,6 +276,7 @@ def load_inputs(
             towers=opts.towers,
             speed_tiles=opts.speedtests,
             backbone=opts.backbone,
+            podes=opts.podes,
             areas_layer=opts.areas_layer,
             id_col=opts.id_col,
             name_col=opts.name_col,

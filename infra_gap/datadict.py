@@ -37,6 +37,8 @@ __all__ = [
     "with_area_names",
 ]
 
+#: Units of the registry whose indicators are whole counts.
+_INT_UNITS = frozenset({"UMKM", "tes", "menara", "operator", "desa", "0/1"})
 #: Parent-area columns written after every other column (empty when unknown).
 AREA_NAME_COLUMNS = ("kode_bps", "nama_kab", "nama_kec")
 #: Columns holding codes: text, never numbers (``12.10`` is not 12.1).
@@ -174,7 +176,11 @@ def column_definition(column: str) -> tuple[str, str, str, str, str]:
     if column in INDICATORS:
         ind = INDICATORS[column]
         unit = "0-1" if ind.unit == "%" else ind.unit
-        kind = "integer" if ind.unit in {"UMKM", "tes", "menara", "operator", "0/1"} else "number"
+        kind = (
+            "integer"
+            if ind.unit in {"UMKM", "tes", "menara", "operator", "desa", "0/1"}
+            else "number"
+        )
         return kind, unit, ind.definition_id, ind.definition_en, ind.source
     if column.startswith("contrib_"):
         name = column.removeprefix("contrib_")

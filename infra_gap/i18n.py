@@ -208,11 +208,11 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "preset_siap_usul_bakti": {"id": "Siap usul BAKTI", "en": "BAKTI-ready"},
         "preset_siap_usul_bakti_why": {
             "id": "BAKTI hanya membangun di blank spot. Bobot pada bukti blank spot (luas tanpa "
-            "4G, tanpa operator, tes < 5 Mbps) dan UMKM terdampak. Status 3T, lahan dan "
-            "penjaga dicek di luar alat ini.",
+            "4G, tanpa operator yang menjangkau UMKM, tes < 5 Mbps) dan UMKM terdampak. "
+            "Status 3T, lahan dan penjaga dicek di luar alat ini.",
             "en": "BAKTI builds only in blank spots. Weight on blank-spot evidence (area "
-            "without 4G, no operator, tests under 5 Mbps) and the MSMEs affected. 3T status, "
-            "land and a guard are checked outside this tool.",
+            "without 4G, no operator reaching the MSMEs, tests under 5 Mbps) and the MSMEs "
+            "affected. 3T status, land and a guard are checked outside this tool.",
         },
         "preset_efisiensi_biaya": {"id": "Efisiensi biaya", "en": "Cost-efficiency"},
         "preset_efisiensi_biaya_why": {
@@ -362,6 +362,31 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "reason_tower_count": {"id": "{v} menara", "en": "{v} towers"},
         "reason_cell_count": {"id": "{v} sel", "en": "{v} cells"},
         "reason_operator_count": {"id": "{v} operator", "en": "{v} operators"},
+        "reason_operators_reaching": {
+            "id": "{v} operator menjangkau UMKM",
+            "en": "{v} operators reach the MSMEs",
+        },
+        "reason_msme_no_operator": {
+            "id": "{v} UMKM di luar jangkauan operator",
+            "en": "{v} MSMEs out of every operator's reach",
+        },
+        "reason_msme_no_operator_share": {
+            "id": "{v} UMKM di luar jangkauan operator",
+            "en": "{v} of MSMEs out of every operator's reach",
+        },
+        "reason_podes_desa": {"id": "{v} desa dalam Podes", "en": "{v} desa in Podes"},
+        "reason_podes_no_signal": {
+            "id": "{v} desa tanpa sinyal (Podes)",
+            "en": "{v} desa without signal (Podes)",
+        },
+        "reason_podes_no_signal_share": {
+            "id": "{v} desa tanpa sinyal (Podes)",
+            "en": "{v} of desa without signal (Podes)",
+        },
+        "reason_podes_weak_or_no_signal_share": {
+            "id": "{v} desa sinyal lemah/tidak ada (Podes)",
+            "en": "{v} of desa with weak or no signal (Podes)",
+        },
         "reason_msme_tower_km": {
             "id": "UMKM {v} km dari menara",
             "en": "MSMEs {v} km from a tower",
@@ -641,6 +666,16 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "up_towers": {"id": "Menara (OpenCelliD)", "en": "Towers (OpenCelliD)"},
         "up_speed": {"id": "Uji kecepatan (Ookla)", "en": "Speed tests (Ookla)"},
         "up_backbone": {"id": "Backbone dan PoP", "en": "Backbone and PoPs"},
+        "up_podes": {
+            "id": "Sinyal Podes per desa (opsional)",
+            "en": "Podes signal per desa (optional)",
+        },
+        "up_podes_help": {
+            "id": "Tabel desa: kode (kode desa Kemendagri) dan sinyal (sangat kuat, kuat, "
+            "lemah, tidak ada sinyal).",
+            "en": "A desa table: kode (Kemendagri desa code) and sinyal (sangat kuat, kuat, "
+            "lemah, tidak ada sinyal).",
+        },
         "up_run": {"id": "Muat data sendiri", "en": "Load own data"},
         "up_need": {
             "id": "Unggah batas wilayah dan daftar UMKM dulu.",

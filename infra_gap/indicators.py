@@ -27,12 +27,13 @@ __all__ = [
     "area_indicators",
     "desa_counts",
     "finish_ratios",
+    "podes_counts",
     "speed_sums",
     "tower_counts",
 ]
 
 #: Sum columns whose ratios are made after the roll-up; dropped from the final table.
-_HIDDEN_SUMS = ("_speed_down_sum", "_speed_up_sum", "_speed_latency_sum")
+_HIDDEN_SUMS = ("_speed_down_sum", "_speed_up_sum", "_speed_latency_sum", "_podes_weak_or_none")
 
 
 def desa_counts(
@@ -135,6 +136,28 @@ def tower_counts(towers: pd.DataFrame, area_index: np.ndarray, n_areas: int) -> 
     )
 
 
+def podes_counts(podes: pd.DataFrame, area_index: np.ndarray, n_areas: int) -> pd.DataFrame:
+    """Podes desa per finest-level area: answered, no signal, weak or no signal (hidden sum).
+
+    ``podes`` as :func:`infra_gap.io.read_podes` returns it; ``area_index`` the area of
+    each row (``-1``: in no area, skipped).
+    """
+    ok = area_index >= 0
+    signal = podes["signal"].astype("str").to_numpy()[ok]
+    idx = area_index[ok]
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(idx[mask], minlength=n_areas).astype("int64")
+
+    return pd.DataFrame(
+        {
+            "podes_desa": np.bincount(idx, minlength=n_areas).astype("int64"),
+            "podes_no_signal": count(signal == "tidak_ada"),
+            "_podes_weak_or_none": count(np.isin(signal, ["lemah", "tidak_ada"])),
+        }
+    )
+
+
 def area_indicators(
     finest: gpd.GeoDataFrame, counts: pd.DataFrame, areas: gpd.GeoDataFrame, *, level: str
 ) -> pd.DataFrame:
@@ -212,6 +235,11 @@ def finish_ratios(table: pd.DataFrame) -> pd.DataFrame:
             return np.where(d > 0, out[num].to_numpy(dtype="float64") / d * scale, np.nan)
 
     out["msme_uncovered_share"] = ratio("msme_uncovered", "msme_total")
+    if "msme_no_operator" in out:
+        out["msme_no_operator_share"] = ratio("msme_no_operator", "msme_total")
+    if "podes_desa" in out:
+        out["podes_no_signal_share"] = ratio("podes_no_signal", "podes_desa")
+        out["podes_weak_or_no_signal_share"] = ratio("_podes_weak_or_none", "podes_desa")
     if "msme_online" in out:
         out["msme_online_share"] = ratio("msme_online", "msme_total")
     if "speed_tests" in out:

@@ -47,8 +47,8 @@ class InputPaths:
         default) reads it from the codes (:func:`infra_gap.codes.infer_level`).
     msme
         MSME register (CSV, XLSX, Parquet, or a point layer).
-    coverage, towers, speed_tiles, backbone, kab_stats
-        Optional layers.
+    coverage, towers, speed_tiles, backbone, kab_stats, podes
+        Optional layers (``podes``: a Podes-style desa table of signal classes).
     areas_layer, id_col, name_col, lat_col, lon_col
         Reading options (layer of a GeoPackage; column overrides).
     coverage_nodata
@@ -71,6 +71,7 @@ class InputPaths:
     speed_tiles: Data | None = None
     backbone: Data | None = None
     kab_stats: Data | None = None
+    podes: Data | None = None
     areas_layer: str | None = None
     id_col: str | None = None
     name_col: str | None = None
@@ -181,6 +182,7 @@ class _Others:
     backbone: gpd.GeoDataFrame | None = None
     kab_stats: pd.DataFrame | None = None
     towers_note: str | None = None
+    podes: pd.DataFrame | None = None
 
 
 def _read_others(paths: InputPaths) -> _Others:
@@ -200,7 +202,8 @@ def _read_others(paths: InputPaths) -> _Others:
         stats = io.read_table(paths.kab_stats, name=paths.name("kab_stats"))
         if "kepadatan_jiwa_per_km2" in stats:
             stats["kepadatan_jiwa_per_km2"] = pd.to_numeric(stats["kepadatan_jiwa_per_km2"])
-    return _Others(towers, tiles, backbone, stats, note)
+    podes = io.read_podes(paths.podes, name=paths.name("podes")) if paths.podes else None
+    return _Others(towers, tiles, backbone, stats, note, podes)
 
 
 def load_layers(paths: InputPaths) -> Loaded:
@@ -265,7 +268,16 @@ def load_layers(paths: InputPaths) -> Loaded:
         )
     sources = [
         Source(key, f"file {paths.name(key)}", UNKNOWN, UNKNOWN, synthetic=False)
-        for key in ("areas", "msme", "coverage", "towers", "speed_tiles", "backbone", "kab_stats")
+        for key in (
+            "areas",
+            "msme",
+            "coverage",
+            "towers",
+            "speed_tiles",
+            "backbone",
+            "kab_stats",
+            "podes",
+        )
         if getattr(paths, key) is not None
     ]
     if paths.coverage is None and towers is not None:
@@ -289,6 +301,7 @@ def load_layers(paths: InputPaths) -> Loaded:
         sources=tuple(sources),
         rejected=all_rejected,
         native_areas=native,
+        podes=others.podes,
     )
     return Loaded(layers=layers, boundary=report, notes=(*notes[:1], level_note, *notes[1:]))
 

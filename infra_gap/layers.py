@@ -161,6 +161,9 @@ class Layers:
         The finest areas in their file's own CRS (``kode`` and geometry, row-aligned with
         ``areas`` at that level), when that CRS is not the work CRS; the point-in-polygon
         join runs on them when the points share that CRS (:mod:`infra_gap.join_crs`).
+    podes
+        A Podes-style desa table of signal classes (``kode``, ``signal``, ``row``;
+        :func:`infra_gap.io.read_podes`), or None.
     """
 
     areas: Mapping[str, gpd.GeoDataFrame]
@@ -174,6 +177,7 @@ class Layers:
     accounts: tuple[RowAccount, ...] = ()
     rejected: pd.DataFrame = field(default_factory=_empty_rejected)
     native_areas: gpd.GeoDataFrame | None = None
+    podes: pd.DataFrame | None = None
 
     @property
     def synthetic(self) -> bool:

@@ -35,7 +35,9 @@ from infra_gap.indicators import (
 )
 from infra_gap.io import partitioned
 from infra_gap.layers import Raster, RowAccount
+from infra_gap.operators import msme_no_operator, operator_reach, operators_per_group
 from infra_gap.placement import LabelGrid, build_label_grid, place_points_indexed
+from infra_gap.reach import ReachParams
 from infra_gap.workload import Workload, tile_centres
 
 __all__ = [
@@ -65,6 +67,7 @@ _ADDITIVE = (
     "speed_devices",
     "tower_count",
     "cell_count",
+    "msme_no_operator",
 )
 _FLOATS = ("_speed_down_sum", "_speed_up_sum", "_speed_latency_sum")
 #: Columns that need speed tiles.
@@ -86,13 +89,18 @@ def facts_meta(wl: Workload) -> pd.DataFrame:
         "msme_online": "online" in wl.msme_columns,
         "tower_count": towers,
         "cell_count": towers,
+        "msme_no_operator": towers,
     }
     cols = {"kode": "str", "level": "str"}
     for c in (*_ADDITIVE, "_tiles_placed"):
         if wanted.get(c, tiles if c in _TILE_COLUMNS else True):
             cols[c] = "float64" if c in _FLOATS else "int64"
     if towers:
-        cols |= {"operator_count": "int64", "msme_tower_km": "float64"}
+        cols |= {
+            "operator_count": "int64",
+            "msme_tower_km": "float64",
+            "operators_reaching": "int64",
+        }
     cols["area_uncovered_share"] = "float64"
     return pd.DataFrame({c: pd.Series(dtype=d) for c, d in cols.items()})
 
@@ -133,12 +141,14 @@ def _tower_facts(
     y: np.ndarray,
     index: np.ndarray,
     per_level: dict[str, pd.DataFrame],
+    radius_m: float,
 ) -> pd.DataFrame:
     """Sites and cells per desa; median MSME-tower distance and operators per area of each level.
 
-    Every tower counts for the distance (the nearest may be across a partition border);
-    only the partition's own towers (``part``) are placed and counted, as
-    :func:`infra_gap.indicators.tower_counts` counts them.
+    Every tower counts for the distance and the operators reaching the MSMEs (the nearest
+    or a reaching site may be across a partition border); only the partition's own towers
+    (``part``) are placed and counted, as :func:`infra_gap.indicators.tower_counts` counts
+    them.  Adds ``msme_no_operator`` per desa to the returned counts.
     """
     desa = grid.areas
     tx, ty, tower = partitioned.read_points(
@@ -153,6 +163,7 @@ def _tower_facts(
     tower_km = _nearest_km(x, y, tx, ty)
     ok, t_ok = index >= 0, t_index >= 0
     operators = tower["operator"].to_numpy()[own][t_ok]
+    reached, _ = operator_reach(x, y, tower, tx=tx, ty=ty, radius_m=radius_m)
     for lv, frame in per_level.items():
         # Group by an integer id of each desa's parent code: as the pipeline's grouping by
         # code text, without building millions of strings.
@@ -164,7 +175,12 @@ def _tower_facts(
         ops = pd.Series(operators).groupby(parent_id[t_index[t_ok]]).nunique()
         ops.index = names[ops.index]
         frame["operator_count"] = frame["kode"].map(ops).fillna(0).to_numpy()
-    return tower_counts(tower[own].reset_index(drop=True), t_index, len(desa))
+        group = np.where(ok, parent_id[np.maximum(index, 0)], -1)
+        reaching = pd.Series(operators_per_group(reached, group, len(names)), index=names)
+        frame["operators_reaching"] = frame["kode"].map(reaching).fillna(0).to_numpy()
+    counted = tower_counts(tower[own].reset_index(drop=True), t_index, len(desa))
+    counted["msme_no_operator"] = msme_no_operator(reached, index, len(desa))
+    return counted
 
 
 def _index_of(codes: np.ndarray, areas: gpd.GeoDataFrame) -> np.ndarray:
@@ -217,13 +233,14 @@ def partition_facts(
     covered_min: float,
     levels: tuple[str, ...],
     params: EvidenceParams,
+    reach: ReachParams | None = None,
 ) -> pd.DataFrame:
     """Everything one partition contributes, from the plain kernels.
 
     One row per desa with the sums that roll up by code (``msme_total`` ... ``tower_count``),
     and one row per area of each of ``levels`` with the figures that do not add up:
-    ``msme_tower_km`` (a median), ``operator_count`` (distinct operators) and
-    ``area_uncovered_share`` (zonal, read from this partition's raster window).  The
+    ``msme_tower_km`` (a median), ``operator_count`` and ``operators_reaching`` (distinct
+    operators) and ``area_uncovered_share`` (zonal, read from this partition's raster window).  The
     ``level`` column says which; sums are 0 on the rows of other levels.  Exact because
     partitions follow codes: every area of a partition has all its desa in it.
     """
@@ -273,9 +290,10 @@ def partition_facts(
             else np.empty(0)
         )
     if "towers" in wl.layers:
-        counted = _tower_facts(wl, code, grid, x, y, index, per_level)
-        facts["tower_count"] = counted["tower_count"].to_numpy()
-        facts["cell_count"] = counted["cell_count"].to_numpy()
+        radius_m = (reach or ReachParams()).existing_site_m
+        counted = _tower_facts(wl, code, grid, x, y, index, per_level, radius_m)
+        cols = ["tower_count", "cell_count", "msme_no_operator"]
+        facts[cols] = counted[cols].to_numpy()
     if wl.finest in per_level:
         own_rows = per_level.pop(wl.finest)
         for col in own_rows.columns.drop(["kode", "level"]):
@@ -383,6 +401,7 @@ def workload_table(
     covered_min: float = 1.0,
     params: EvidenceParams | None = None,
     client: Any = None,
+    reach: ReachParams | None = None,
 ) -> tuple[pd.DataFrame, tuple[RowAccount, ...]]:
     """The indicator table of a partitioned workload at ``level``, on any engine.
 
@@ -420,7 +439,12 @@ def workload_table(
         facts = run_partitions(
             partial(read_partition, root=wl.root, crs=wl.crs, level=wl.finest),
             partial(
-                partition_facts, wl=wl, covered_min=covered_min, levels=(level,), params=params
+                partition_facts,
+                wl=wl,
+                covered_min=covered_min,
+                levels=(level,),
+                params=params,
+                reach=reach,
             ),
             parts,
             read_meta=partition_meta(wl.crs),
@@ -455,6 +479,8 @@ def workload_table(
         table["operator_count"] = ops.to_numpy()
         table["operator_class"] = np.select([ops == 0, ops == 1], ["none", "single"], "several")
         table["msme_tower_km"] = table["kode"].map(extra["msme_tower_km"]).to_numpy()
+        reaching = table["kode"].map(extra["operators_reaching"]).fillna(0).astype("int64")
+        table["operators_reaching"] = reaching.to_numpy()
     context = _wide_context(context, table["kode"])
     # The zonal share is computed per partition; it is the last context column, as in
     # infra_gap.pipeline.area_facts.

@@ -26,13 +26,16 @@ from infra_gap.indicators import (
     add_area_context,
     area_indicators,
     desa_counts,
+    podes_counts,
     speed_sums,
     tower_counts,
 )
 from infra_gap.join_crs import JoinSpace, degrees_of, join_space, native_join, shares_degrees
 from infra_gap.layers import REJECTED_COLUMNS, Layers, RowAccount
+from infra_gap.operators import msme_no_operator, operator_reach, operators_per_group
 from infra_gap.placement import PLACEMENT_RULE, LabelGrid, place_points_indexed
 from infra_gap.point_frames import point_xy
+from infra_gap.reach import ReachParams
 from infra_gap.scoring import rank_areas
 from infra_gap.tiles import quadkey_to_tile, tile_bounds
 
@@ -75,6 +78,12 @@ class PointFacts:
         The coverage threshold used.
     rule
         The placement rule, stated.
+    operator_reach
+        Whether each operator's sites reach each MSME (MSMEs x operators,
+        :func:`infra_gap.operators.operator_reach`), or None without towers.
+    podes_index
+        Finest-area position of each Podes row (its desa code's prefix), ``-1`` when no
+        area has it; None without a Podes table.
     """
 
     area_index: np.ndarray
@@ -87,6 +96,8 @@ class PointFacts:
     tile_index: np.ndarray | None = None
     covered_min: float = 1.0
     rule: str = PLACEMENT_RULE
+    operator_reach: np.ndarray | None = None
+    podes_index: np.ndarray | None = None
 
     @property
     def account(self) -> RowAccount:
@@ -197,6 +208,17 @@ def _tower_km(x: np.ndarray, y: np.ndarray, tx: np.ndarray, ty: np.ndarray) -> n
     return out
 
 
+def _reach(
+    x: np.ndarray,
+    y: np.ndarray,
+    towers: pd.DataFrame,
+    txy: tuple[np.ndarray, np.ndarray],
+    radius_m: float,
+) -> np.ndarray:
+    """Which operators' sites reach each MSME (:func:`infra_gap.operators.operator_reach`)."""
+    return operator_reach(x, y, towers, tx=txy[0], ty=txy[1], radius_m=radius_m)[0]
+
+
 def _tile_facts(
     msme: gpd.GeoDataFrame, tiles: gpd.GeoDataFrame, ok: np.ndarray, *, degrees: bool
 ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
@@ -229,6 +251,7 @@ def place_and_cover(
     covered_min: float,
     grid: LabelGrid | None = None,
     params: EvidenceParams | None = None,
+    reach: ReachParams | None = None,
 ) -> PointFacts:
     """Assign MSMEs, towers and tiles to the finest areas; look up coverage, tower and tile.
 
@@ -246,8 +269,12 @@ def place_and_cover(
         Every point is placed again on every call; only the grid is reused.
     params
         Evidence thresholds; the defaults when None.
+    reach
+        Reach of the operators' existing sites (``operators_reaching``); the defaults
+        (4 km, hilly) when None.
     """
     params = params or EvidenceParams()
+    radius_m = (reach or ReachParams()).existing_site_m
     if layers.coverage is None:
         msg = "no coverage layer: give a coverage raster (or towers, to model one)"
         raise DataError(msg)
@@ -267,6 +294,11 @@ def place_and_cover(
             pool.submit(join_space, layers, finest, cell_m=params.cell_m) if grid is None else None
         )
         nearest = None if tower_xy is None else pool.submit(_tower_km, x, y, *tower_xy)
+        reach_job = (
+            None
+            if tower_xy is None or layers.towers is None
+            else pool.submit(_reach, x, y, layers.towers, tower_xy, radius_m)
+        )
         tile_job = (
             None
             if tiles is None
@@ -300,6 +332,15 @@ def place_and_cover(
             accounts.append(acc)
             rejected.append(rej)
         tower_km = None if nearest is None else nearest.result()
+        reached = None if reach_job is None else reach_job.result()
+    podes_index = None
+    if layers.podes is not None:
+        podes_index = _place_podes(layers.podes, finest)
+        acc, rej = _account(
+            "podes", layers.podes, podes_index, "no area with this desa code (or its prefix)", 0
+        )
+        accounts.append(acc)
+        rejected.append(rej)
     return PointFacts(
         area_index=area_index,
         coverage=cov,
@@ -310,7 +351,17 @@ def place_and_cover(
         tower_index=tower_index,
         tile_index=tile_index,
         covered_min=covered_min,
+        operator_reach=reached,
+        podes_index=podes_index,
     )
+
+
+def _place_podes(podes: pd.DataFrame, finest: gpd.GeoDataFrame) -> np.ndarray:
+    """Finest-area position of each Podes desa (by its code's prefix; ``-1``: none)."""
+    width = int(finest["kode"].str.len().max()) if len(finest) else 0
+    lookup = pd.Series(np.arange(len(finest)), index=finest["kode"].to_numpy())
+    found = podes["kode"].astype("str").str.slice(0, width).map(lookup)
+    return found.fillna(-1).to_numpy(dtype="int64")
 
 
 def with_coverage(layers: Layers, facts: PointFacts, *, covered_min: float) -> PointFacts:
@@ -409,6 +460,11 @@ def _point_table(
         parts.append(speed_sums(layers.speed_tiles, facts.tile_index, len(desa)))
     if layers.towers is not None and facts.tower_index is not None:
         parts.append(tower_counts(layers.towers, facts.tower_index, len(desa)))
+    if layers.podes is not None and facts.podes_index is not None:
+        parts.append(podes_counts(layers.podes, facts.podes_index, len(desa)))
+    if facts.operator_reach is not None:
+        none = msme_no_operator(facts.operator_reach, facts.area_index, len(desa))
+        parts.append(pd.DataFrame({"msme_no_operator": none}))
     table = area_indicators(desa, pd.concat(parts, axis=1), areas, level=level)
     # Group points by an integer id of their desa's parent code: the same groups as
     # grouping by the code text, without a string per point.
@@ -434,6 +490,10 @@ def _point_table(
         median = pd.Series(facts.tower_km[ok]).groupby(parent[facts.area_index[ok]]).median()
         median.index = names[median.index]
         table["msme_tower_km"] = table["kode"].map(median).to_numpy()
+    if facts.operator_reach is not None:
+        group = np.where(facts.area_index >= 0, parent[np.maximum(facts.area_index, 0)], -1)
+        reaching = pd.Series(operators_per_group(facts.operator_reach, group, len(names)), names)
+        table["operators_reaching"] = table["kode"].map(reaching).fillna(0).astype("int64")
     return table
 
 

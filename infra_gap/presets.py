@@ -92,12 +92,14 @@ PRESETS: Mapping[str, Preset] = MappingProxyType(
                 {
                     "msme_uncovered": 0.4,
                     "area_uncovered_share": 0.2,
-                    "operator_count": 0.2,
+                    "operators_reaching": 0.2,
                     "msme_below_4g_speed": 0.2,
                 },
                 "A BAKTI BTS request needs a blank spot (domain.md, 'What they submit'): "
-                "weight on blank-spot evidence (area without 4G, no operator, tests under "
-                "the FCC 5 Mbps 4G tier) and on the MSMEs affected.  3T status, land and a "
+                "weight on blank-spot evidence (area without 4G, no operator whose sites reach "
+                "the MSMEs (modelled reach, infra_gap.operators; before #16 the operators "
+                "inside the boundary), tests under the FCC 5 Mbps 4G tier) and on the MSMEs "
+                "affected.  3T status, land and a "
                 "guard are checked outside the tool.",
             ),
             _preset(

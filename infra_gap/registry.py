@@ -55,6 +55,8 @@ class Indicator:
 _REG = "MSME register"
 _COV = "MSME register x coverage raster"
 _OOKLA = "speed tiles (Ookla open-data schema)"
+_PODES = "BPS Podes-style desa table (sangat kuat/kuat/lemah/tidak ada sinyal)"
+_REACH = "MSME register x towers (sites, modelled reach: infra_gap.operators, infra_gap.reach)"
 # fmt: off
 _ROWS: tuple[tuple[str, str, bool, str, str, str, str, str], ...] = (
     ("msme_total", "UMKM", True, "Jumlah UMKM", "MSMEs",
@@ -134,6 +136,34 @@ _ROWS: tuple[tuple[str, str, bool, str, str, str, str, str], ...] = (
      "UMKM yang menurut peta tercakup, tetapi tes < 5 Mbps atau tidak ada tes.",
      "MSMEs that coverage says are covered, but tests show < 5 Mbps or there are none.",
      _COV + " + " + _OOKLA),
+    ("operators_reaching", "operator", False, "Operator yang menjangkau UMKM",
+     "Operators reaching MSMEs",
+     "Jumlah operator berbeda yang situs menaranya (juga di luar batas) berjarak dalam "
+     "jangkauan (4 km, berbukit) dari sedikitnya satu UMKM wilayah ini; 0 bila tanpa UMKM.",
+     "Distinct operators with a tower site (also outside the boundary) within reach (4 km, "
+     "hilly) of at least one of the area's MSMEs; 0 when it has no MSMEs.", _REACH),
+    ("msme_no_operator", "UMKM", True, "UMKM tanpa jangkauan operator",
+     "MSMEs reached by no operator",
+     "UMKM yang tidak berada dalam jangkauan situs operator mana pun.",
+     "MSMEs within reach of no operator's site.", _REACH),
+    ("msme_no_operator_share", "%", True, "Porsi UMKM tanpa jangkauan operator",
+     "Share of MSMEs reached by no operator",
+     "msme_no_operator / msme_total; kosong bila tidak ada UMKM.",
+     "msme_no_operator / msme_total; missing when the area has no MSMEs.", _REACH),
+    ("podes_desa", "desa", False, "Desa dengan data Podes", "Desa with Podes data",
+     "Jumlah desa/kelurahan wilayah ini dalam tabel Podes.",
+     "Desa/kelurahan of the area in the Podes table.", _PODES),
+    ("podes_no_signal", "desa", True, "Desa tanpa sinyal (Podes)", "Desa without signal (Podes)",
+     "Desa/kelurahan yang menurut Podes tidak ada sinyal telepon seluler.",
+     "Desa/kelurahan where Podes records no mobile signal.", _PODES),
+    ("podes_no_signal_share", "%", True, "Porsi desa tanpa sinyal (Podes)",
+     "Share of desa without signal (Podes)",
+     "podes_no_signal / podes_desa; di tingkat desa 1 atau 0; kosong tanpa data Podes.",
+     "podes_no_signal / podes_desa; 1 or 0 at desa level; missing without Podes data.", _PODES),
+    ("podes_weak_or_no_signal_share", "%", True, "Porsi desa sinyal lemah/tidak ada (Podes)",
+     "Share of desa with weak or no signal (Podes)",
+     "Porsi desa Podes dengan sinyal lemah atau tidak ada sinyal.",
+     "Share of the area's Podes desa with weak or no signal.", _PODES),
 )
 # fmt: on
 

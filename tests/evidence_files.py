@@ -8,7 +8,7 @@ split into a southern desa ``.1001`` and a northern ``.1002``, with three MSMEs 
   cells 100 m apart at (1000, 7000), one site; Indosat (510-01) at (10500, 4000), 2.5 km
   **outside** the eastern edge, so no kecamatan holds it, yet it reaches MSMEs of .02 and
   .04 (4 km hilly reach).  By hand, operators reaching each kecamatan's MSMEs: .01 1,
-  .02 1, .03 2, .04 1; MSMEs reached by none: .01 0 of 6, .02 5, .03 0, .04 4; desa with
+  .02 1, .03 2, .04 1; MSMEs reached by none: .01 0 of 6, .02 5, .03 0, .04 5; desa with
   none: 12.71.02.1001 and 12.71.04.1002.
 * ``tiles.csv`` -- Ookla-schema zoom-16 tiles under the western MSMEs only (.01 slow,
   1.5 Mbps; .03 fast, 25 Mbps): the eastern kecamatan have no test (unknown evidence).
@@ -117,7 +117,7 @@ def build_evidence(folder: Path) -> EvidenceFiles:
         }
     ).drop_duplicates("quadkey").to_csv(tiles, index=False)
     podes = folder / "podes.csv"
-    lines = ["KODE_DESA;NAMA_DESA;R1005A"]
+    lines = ["KODE_DESA;NAMA_DESA;KONDISI_SINYAL"]
     lines += [f"{k};Desa {i};{v}" for i, (k, v) in enumerate(PODES.items())]
     podes.write_text("\n".join(lines) + "\n", encoding="utf-8")
     east = frozenset(code for code, (_, col, _) in KEC.items() if col == 1)

@@ -99,9 +99,9 @@ def test_preset_sets_the_sliders_and_shows_its_rationale(at):
 
 def test_moving_a_weight_makes_the_preset_custom(at):
     at.selectbox(key="preset_id").set_value("siap_usul_bakti").run()
-    at.slider(key="w_operator_count").set_value(0.5).run()
+    at.slider(key="w_operators_reaching").set_value(0.5).run()
     assert at.selectbox(key="preset_id").value == "custom"
-    assert at.slider(key="w_operator_count").value == 0.5
+    assert at.slider(key="w_operators_reaching").value == 0.5
     assert at.slider(key="w_msme_uncovered").value == 0.4  # the rest stay as they were
 
 
@@ -235,7 +235,7 @@ def test_language_switch_keeps_level_preset_and_normalisation(at):
     at.selectbox(key="preset_en").set_value("siap_usul_bakti").run()
     at.radio(key="lang").set_value("id").run()
     assert at.selectbox(key="preset_id").value == "siap_usul_bakti"
-    assert at.slider(key="w_operator_count").value == 0.2
+    assert at.slider(key="w_operators_reaching").value == 0.2
 
 
 def test_selecting_a_kabupaten_filters_to_its_kecamatan(at):
@@ -566,3 +566,12 @@ def test_unknown_as_need_toggle_changes_the_ranking_and_the_scenario(at):
     assert not at.exception
     assert "unknown_as_need = false" in at.code[0].value
     assert _table(at)["Kode"].tolist()[:10] != before  # MSMEs without tests no longer count
+
+
+def test_upload_podes_gives_the_podes_columns_and_its_row_accounting(at):
+    podes = "kode;sinyal\n12.01.01.2001;Tidak ada sinyal\n12.01.01.2002;kuat\n12.99.01.2001;kuat\n"
+    at.file_uploader(key="up_podes").set_value(("podes.csv", podes.encode("utf-8"), "text/csv"))
+    _own_data(at)
+    accounts = _frame(at, "Dibaca")
+    row = accounts[accounts["Sumber"].str.contains("podes", case=False)].iloc[0]
+    assert (row["Dibaca"], row["Ditempatkan"], row["Ditolak"]) == ("3", "2", "1")

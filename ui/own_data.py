@@ -23,7 +23,7 @@ from ui.state import reset_selection
 
 DEMO = "demo"
 AUTO_LEVEL = "auto"  # the level read from the codes (infra_gap.inputs)
-UPLOADS = ("areas", "msme", "coverage", "towers", "speed_tiles", "backbone")
+UPLOADS = ("areas", "msme", "coverage", "towers", "speed_tiles", "backbone", "podes")
 
 
 def load_own(lang: str) -> None:
@@ -63,6 +63,7 @@ def load_own(lang: str) -> None:
         towers=data.get("towers"),
         speed_tiles=data.get("speed_tiles"),
         backbone=data.get("backbone"),
+        podes=data.get("podes"),
         names={k: f.name for k, f in files.items() if f is not None},
         **options,  # type: ignore[arg-type]
     )
@@ -183,6 +184,10 @@ def own_data_panel(own: dict | None, lang: str) -> None:
         st.file_uploader(
             t("up_backbone", lang), type=["geojson", "json", "gpkg", "zip", "parquet"],
             key="up_backbone",
+        )  # fmt: skip
+        st.file_uploader(
+            t("up_podes", lang), type=["csv", "txt", "xlsx"], help=t("up_podes_help", lang),
+            key="up_podes",
         )  # fmt: skip
         provenance_fields(lang)
         st.button(t("up_run", lang), key="up_run", on_click=load_own, args=(lang,))

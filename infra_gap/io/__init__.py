@@ -7,6 +7,7 @@ from infra_gap.io.checklist import read_checklist
 from infra_gap.io.files import atomic_path, file_sha256, read_json, write_bytes, write_json
 from infra_gap.io.isolation import run_isolated
 from infra_gap.io.msme_lean import read_msme_points
+from infra_gap.io.podes import read_podes
 from infra_gap.io.raster import (
     MAX_RASTER_CELLS,
     fill_value_candidates,
@@ -65,6 +66,7 @@ __all__ = [
     "read_msme_points",
     "read_msme_table",
     "read_opencellid",
+    "read_podes",
     "read_sources",
     "read_speed_tiles",
     "read_table",
