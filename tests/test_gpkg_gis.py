@@ -67,6 +67,8 @@ def test_demo_export_one_geometry_type_per_layer(demo_12_14: Path) -> None:
     assert kinds["backbone_lines"] in {"LINESTRING", "MULTILINESTRING"}
     assert kinds["backbone_pops"] == "POINT"
     assert "backbone" not in kinds
+    # GeoPackage 1.2 (user_version 10200): GDAL 3.6 readers warn on a 1.4 file
+    assert _rows(demo_12_14, "PRAGMA user_version") == [(10200,)]
 
 
 def test_ranked_layer_has_a_default_qgis_style_like_the_app(demo_12_14: Path) -> None:

@@ -151,7 +151,13 @@ def geopackage_bytes(
     with tempfile.TemporaryDirectory(prefix="infra-gap-") as tmp:
         path = Path(tmp) / "export.gpkg"
         for name, frame in layers.items():
-            pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", append=path.exists())
+            # GeoPackage 1.2: GDAL before 3.7 (QGIS 3.22-3.28 on Debian 12) warns that a 1.4
+            # file "may only be partially supported"; nothing here needs 1.3 or 1.4
+            created = path.exists()
+            pyogrio.write_dataframe(
+                frame, path, layer=name, driver="GPKG", append=created,
+                dataset_options=None if created else {"VERSION": "1.2"},
+            )  # fmt: skip
         if descriptions or styles or metadata:
             _finish(path, descriptions or {}, styles or {}, metadata)
         return path.read_bytes()
