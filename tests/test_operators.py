@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -75,3 +76,26 @@ def test_operators_reaching_per_desa(files: EvidenceFiles, tmp_path: Path) -> No
     assert zero == {"12.71.02.1001", "12.71.04.1002"}
     assert got.loc["12.71.03.1001", "operators_reaching"] == 2
     assert got["msme_no_operator"].sum() == 10  # the kecamatan figures, summed
+
+
+def test_coverage_raster_tagged_with_its_operator(files: EvidenceFiles, tmp_path: Path) -> None:
+    # One raster per run, its operator stated with --sources; per-operator evidence beside
+    # it comes from the towers (docs/data-dictionary.md, "Evidence by operator").
+    sources = tmp_path / "sumber.toml"
+    sources.write_text(
+        '[coverage]\nsource = "Peta 4G Telkomsel"\ndate = 2025-06-30\nlicence = "internal"\n'
+        'operator = "Telkomsel"\ntechnology = "4G LTE"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "k.csv"
+    result = CliRunner().invoke(
+        app,
+        ["rank", *files.args("kecamatan"), "--sources", str(sources), "--stability", "0",
+         "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    schema = json.loads((tmp_path / "k.schema.json").read_text(encoding="utf-8"))
+    coverage = next(s for s in schema["sources"] if s["layer"] == "coverage")
+    assert (coverage["operator"], coverage["technology"]) == ("Telkomsel", "4G LTE")
+    names = {f["name"] for f in schema["fields"]}
+    assert {"operators_reaching", "msme_no_operator", "msme_no_operator_share"} <= names

@@ -9,6 +9,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from infra_gap.cli import app
@@ -135,3 +136,10 @@ def test_xlsx_metodologi_states_the_switch(files: EvidenceFiles, tmp_path: Path)
     rows = {r[0]: r[1] for r in sheet.iter_rows(values_only=True) if r and r[0]}
     label = next(k for k in rows if "unknown_as_need" in str(k))
     assert "dimatikan" in str(rows[label])
+
+
+def test_pdf_annex_states_the_switch(files: EvidenceFiles, tmp_path: Path) -> None:
+    out = tmp_path / "r.pdf"
+    _rank(files, "kecamatan", out, "--no-unknown-as-need", "--lang", "en")
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
+    assert "No speed test is not need: a missing value adds 0" in text
