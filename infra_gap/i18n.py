@@ -11,6 +11,7 @@ from types import MappingProxyType
 
 from infra_gap.i18n_app import APP_TEXT
 from infra_gap.i18n_map import MAP_TEXT
+from infra_gap.i18n_workload import WORKLOAD_TEXT
 
 __all__ = [
     "DEFAULT_LANG",
@@ -824,6 +825,7 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
     }
     | APP_TEXT
     | MAP_TEXT
+    | WORKLOAD_TEXT
 )
 
 

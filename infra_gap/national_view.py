@@ -36,6 +36,7 @@ __all__ = [
     "MIN_PART_M2",
     "NATIONAL_PREFIX",
     "WorkloadEntry",
+    "built_workloads",
     "coarse_outlines",
     "national_display",
     "national_workloads",
@@ -69,12 +70,16 @@ class WorkloadEntry:
         SHA-256 of its manifest: changes when the folder is generated again.
     counts
         Areas per level, ``msme`` and ``towers``, from the manifest.
+    built
+        True for a workload built from a user's own files (``workload build``), found in
+        the configured workloads folder; its ``scale`` is 1.
     """
 
     name: str
     scale: float
     digest: str
     counts: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    built: bool = False
 
 
 def national_workloads(cache_dir: Path) -> tuple[WorkloadEntry, ...]:
@@ -102,6 +107,34 @@ def national_workloads(cache_dir: Path) -> tuple[WorkloadEntry, ...]:
             continue
         found.append(entry)
     return tuple(sorted(found, key=lambda e: (e.scale, e.name)))
+
+
+def built_workloads(folder: Path | None) -> tuple[WorkloadEntry, ...]:
+    """The workloads built from own files in ``folder`` (the configured one), by name.
+
+    Only ``folder``'s direct children whose manifest says ``workload build`` made them are
+    offered; nothing is read from a path a user typed.  None (no folder configured): none.
+    """
+    if folder is None or not folder.is_dir():
+        return ()
+    found = []
+    for child in folder.iterdir():
+        manifest = child / "manifest.json"
+        if not manifest.is_file():
+            continue
+        try:
+            m = io.read_json(manifest)
+            if "built_from" not in m:
+                continue
+            counts = {k: int(v) for k, v in m.get("counts", {}).items()}
+            entry = WorkloadEntry(
+                name=child.name, scale=1.0, digest=io.file_sha256(manifest),
+                counts=MappingProxyType(counts), built=True,
+            )  # fmt: skip
+        except (OSError, ValueError, TypeError, AttributeError, InfraGapError):
+            continue
+        found.append(entry)
+    return tuple(sorted(found, key=lambda e: e.name))
 
 
 def coarse_outlines(geometry: np.ndarray, *, tolerance: float, min_part: float) -> np.ndarray:

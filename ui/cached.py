@@ -54,6 +54,17 @@ def data_dir() -> Path:
     return Path(os.environ.get("INFRA_GAP_DATA", ROOT / "data"))
 
 
+def workloads_dir() -> Path | None:
+    """The folder of built workloads the app offers: ``INFRA_GAP_WORKLOADS`` (None: none)."""
+    folder = os.environ.get("INFRA_GAP_WORKLOADS")
+    return Path(folder) if folder else None
+
+
+def scheduler() -> str | None:
+    """The Dask scheduler the national page runs on: ``INFRA_GAP_SCHEDULER`` (None: local)."""
+    return os.environ.get("INFRA_GAP_SCHEDULER") or None
+
+
 def cache_dir() -> Path:
     """The cache folder: ``INFRA_GAP_CACHE``, else ``.cache/`` (read per call)."""
     return Path(os.environ.get("INFRA_GAP_CACHE", ROOT / ".cache"))
@@ -329,8 +340,16 @@ def generation_lock() -> threading.Lock:
 def national_run(
     name: str, digest: str, level: str, covered_min: float, _wl: Workload
 ) -> EngineRun:
-    """Indicator table of a workload at one level (read-only: scoring copies it)."""
-    return engine_table(level=level, engine="local", workload=_wl.root, covered_min=covered_min)
+    """Indicator table of a workload at one level (read-only: scoring copies it).
+
+    On the Dask scheduler configured by ``INFRA_GAP_SCHEDULER`` (an address, or
+    ``synchronous``), else on the local engine.
+    """
+    address = scheduler()
+    return engine_table(
+        level=level, engine="dask" if address else "local", scheduler=address,
+        workload=_wl.root, covered_min=covered_min,
+    )  # fmt: skip
 
 
 @st.cache_resource(show_spinner=False, max_entries=32, ttl=TTL)

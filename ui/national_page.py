@@ -15,6 +15,7 @@ from infra_gap.i18n import PROVINCE_NAMES, fmt_int, fmt_num, fmt_pct, t
 from infra_gap.national import NationalParams
 from infra_gap.national_view import (
     WorkloadEntry,
+    built_workloads,
     national_workloads,
     workload_layers,
     workload_provinces,
@@ -32,6 +33,7 @@ from ui.cached import (
     national_ranking,
     national_run,
     national_shapes,
+    workloads_dir,
 )
 from ui.common import (
     error_text,
@@ -45,6 +47,7 @@ from ui.common import (
 
 MAKE = "make"  # the scale choice that makes the smallest national workload
 MAKE_SCALE = 0.01  # 832 desa, 650,000 MSMEs: a few seconds to generate
+BUILT = "built:"  # the key prefix of a workload built from own files
 
 
 # ---------------------------------------------------------------------------------------
@@ -72,6 +75,7 @@ def national_scale(lang: str) -> tuple[WorkloadEntry, Workload] | None:
     """Sidebar: the workload, among those found (and scale 0.01 to make); None to make it."""
     ss = st.session_state
     entries = {e.name: e for e in national_workloads(cache_dir())}
+    entries |= {f"{BUILT}{e.name}": e for e in built_workloads(workloads_dir())}
     make_name = national_dir(cache_dir(), MAKE_SCALE).name
     options = [*entries, *([MAKE] if make_name not in entries else [])]
     preferred = make_name if make_name in entries else options[0]
@@ -83,6 +87,13 @@ def national_scale(lang: str) -> tuple[WorkloadEntry, Workload] | None:
         if name == MAKE:
             return t("nat_make_option", lang).format(scale=_scale_text(MAKE_SCALE, lang))
         e = entries[name]
+        if e.built:
+            level = next((lv for lv in ("desa", "kecamatan", "kabupaten") if lv in e.counts), "")
+            return t("nat_built_option", lang).format(
+                name=e.name, n=fmt_int(e.counts.get(level, 0), lang),
+                level=t(f"level_{level}", lang) if level else "",
+                msme=fmt_int(e.counts.get("msme", 0), lang),
+            )  # fmt: skip
         return t("nat_scale_option", lang).format(
             scale=_scale_text(e.scale, lang),
             kec=fmt_int(e.counts.get("kecamatan", 0), lang),
@@ -102,8 +113,10 @@ def national_scale(lang: str) -> tuple[WorkloadEntry, Workload] | None:
     if chosen == MAKE:
         return None
     entry = entries[chosen]
+    folder = workloads_dir() if entry.built else cache_dir()
     try:
-        return entry, read_workload(cache_dir() / entry.name)
+        assert folder is not None
+        return entry, read_workload(folder / entry.name)
     except InfraGapError as err:  # a manifest of another version: said, nothing run
         st.error(error_text(err, lang))
         st.stop()
@@ -139,7 +152,7 @@ def national_table(
     lang: str,
 ) -> pd.DataFrame:
     """The engine table behind the weight sliders (empty until there is something to show)."""
-    if chosen is None or (level == "desa" and not province):
+    if chosen is None or (level == "desa" and not province) or level not in chosen[1].levels:
         return pd.DataFrame()
     entry, wl = chosen
     with st.spinner(t("nat_computing", lang)):
@@ -250,12 +263,18 @@ def national_page(
     lang: str,
 ) -> None:
     """Main area of a national run: map, ranked table, downloads of the areas shown."""
-    st.warning(t("nat_banner", lang), icon="\u26a0\ufe0f")
+    if chosen is not None and chosen[0].built:
+        st.info(t("nat_built_banner", lang))
+    else:
+        st.warning(t("nat_banner", lang), icon="\u26a0\ufe0f")
     if chosen is None:
         _national_make(lang)
         return
     entry, wl = chosen
     level = str(choices["level"])
+    if level not in wl.levels:
+        st.info(t("nat_built_level", lang).format(level=t(f"level_{wl.finest}", lang)))
+        return
     if level == "desa" and not province:
         st.info(t("nat_desa_pick", lang))
         return
