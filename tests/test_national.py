@@ -207,6 +207,12 @@ def test_a_window_samples_like_the_whole_raster(
     io.write_geotiff(whole, path)
     window = partitioned.read_raster_window(path, (minx, miny, minx + w, miny + h))
     x, y = rng.uniform(minx, minx + w, 50), rng.uniform(miny, miny + h, 50)
+    # a point within a micrometre of a pixel edge may fall either side in floating point
+    # (2000 - 7e-15 == 2000.0: outside the whole raster, inside a window's first row)
+    clear = (np.abs(x / 100 - np.round(x / 100)) > 1e-8) & (
+        np.abs(y / 100 - np.round(y / 100)) > 1e-8
+    )
+    x, y = x[clear], y[clear]
     a = point_coverage(whole, x, y, xy_crs=WORK_CRS, covered_min=1)
     b = point_coverage(window, x, y, xy_crs=WORK_CRS, covered_min=1)
     assert np.array_equal(a.covered, b.covered)

@@ -116,7 +116,7 @@ def test_national_rank_takes_a_preset_and_a_province_and_writes_xlsx(
     res = CliRunner().invoke(national_app, args)
     assert res.exit_code == 0, res.output
     assert "preset daerah_terpencil" in res.output
-    sheet = load_workbook(out, read_only=True).worksheets[0]
+    sheet = load_workbook(out).worksheets[0]  # not read-only: that keeps the file open
     rows = [r for r in sheet.iter_rows(values_only=True) if r and isinstance(r[0], int)]
     kec = partitioned.read_columns(small.root / "kecamatan", ["kode"])["kode"]
     assert len(rows) == (kec.str[:2] == province).sum()

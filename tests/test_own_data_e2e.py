@@ -88,7 +88,7 @@ def test_rank_csv_on_own_files(own: OwnFiles, tmp_path: Path, level: str) -> Non
 def test_rank_xlsx_on_own_files(own: OwnFiles, tmp_path: Path, level: str) -> None:
     out = tmp_path / "r.xlsx"
     _invoke("rank", *_inputs(own, level), "--stability", "20", "--out", str(out))
-    book = openpyxl.load_workbook(out, read_only=True)
+    book = openpyxl.load_workbook(out)  # not read-only: that keeps the file open
     first = book.worksheets[0]
     cells = {str(c) for row in first.iter_rows(values_only=True) for c in row if c is not None}
     assert _names(level) <= cells

@@ -131,7 +131,7 @@ def test_rank_states_the_switch_on_own_files(
 def test_xlsx_metodologi_states_the_switch(files: EvidenceFiles, tmp_path: Path) -> None:
     out = tmp_path / "r.xlsx"
     _rank(files, "kecamatan", out, "--no-unknown-as-need")
-    book = openpyxl.load_workbook(out, read_only=True)
+    book = openpyxl.load_workbook(out)  # not read-only: that keeps the file open
     sheet = next(ws for ws in book.worksheets if ws.title == "Metodologi")
     rows = {r[0]: r[1] for r in sheet.iter_rows(values_only=True) if r and r[0]}
     label = next(k for k in rows if "unknown_as_need" in str(k))

@@ -248,7 +248,7 @@ def test_workload_on_object_storage_urls(office: OfficeWorkload, tmp_path: Path)
 def _cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
     import openpyxl
 
-    book = openpyxl.load_workbook(path, read_only=True)
+    book = openpyxl.load_workbook(path)  # not read-only: that keeps the file open
     return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
 
 
