@@ -23,7 +23,7 @@ lint: $(STAMP)
 
 test: lint
 	.ci/debian-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # A plain (not editable) install of the wheel in a fresh venv ranks the demo from elsewhere.
 wheel-check: $(STAMP)
