@@ -183,11 +183,17 @@ def _tower_facts(
     return counted
 
 
-def _index_of(codes: np.ndarray, areas: gpd.GeoDataFrame) -> np.ndarray:
+def _index_of(codes: Any, areas: gpd.GeoDataFrame) -> np.ndarray:
     """Position of each code in ``areas`` (sorted by ``kode``), ``-1`` for ``""`` or unknown."""
     lookup = pd.Series(np.arange(len(areas)), index=areas["kode"].to_numpy())
-    found = pd.Series(codes).map(lookup).to_numpy()
-    return np.where(pd.isna(found), -1, found).astype("int64")
+    if isinstance(codes.dtype, pd.CategoricalDtype):  # dictionary-encoded: map each code once
+        cat = pd.Categorical(codes)
+        at = lookup.reindex(cat.categories.astype("str")).to_numpy(dtype="float64")
+        at = np.append(at, np.nan)  # code -1 (a missing value) maps to the last slot
+        found = at[np.where(cat.codes >= 0, cat.codes, len(at) - 1)]
+    else:
+        found = pd.Series(codes).map(lookup).to_numpy(dtype="float64")
+    return np.where(np.isnan(found), -1, found).astype("int64")
 
 
 def _nearest_km(x: np.ndarray, y: np.ndarray, tx: np.ndarray, ty: np.ndarray) -> np.ndarray:
@@ -253,7 +259,7 @@ def partition_facts(
         partitioned.part_path(root, "msme", code), columns=wl.msme_columns
     )
     if "area" in attrs:  # placed when the workload was built (by code too), as rank does
-        index = _index_of(attrs["area"].to_numpy(), desa)
+        index = _index_of(attrs["area"].array, desa)
     else:
         index = place_points_indexed(x, y, grid)
     areas = {lv: desa if lv == wl.finest else _part_areas(wl, lv, code) for lv in levels}

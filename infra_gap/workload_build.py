@@ -169,7 +169,9 @@ def _stream_msme(
         state.refused.append(chunk.rejected)
         state.outside.append(outside)
         ok = index >= 0
-        attrs = pd.DataFrame({"area": pd.Series(kode[index[ok]], dtype="str")})
+        # The area's code, dictionary-encoded: a worker holds one small integer per MSME.
+        area = pd.Categorical.from_codes(index[ok], categories=pd.Index(kode, dtype="str"))
+        attrs = pd.DataFrame({"area": area})
         attrs["lon"] = pts["lon"].to_numpy(dtype="float64")[ok]
         attrs["lat"] = pts["lat"].to_numpy(dtype="float64")[ok]
         if "online" in pts:
@@ -182,7 +184,9 @@ def _stream_msme(
         for code in np.unique(part):
             mine = part == code
             path = partitioned.part_path(out, "msme", str(code))
-            writers.write(path, px[mine], py[mine], attrs[mine])
+            own = attrs[mine].copy()
+            own["area"] = own["area"].cat.remove_unused_categories()  # the partition's codes
+            writers.write(path, px[mine], py[mine], own)
             if skeleton.speed_tiles is not None:
                 lon, lat = attrs["lon"].to_numpy()[mine], attrs["lat"].to_numpy()[mine]
                 _add_keys(state.keys, str(code), lon, lat)
@@ -316,7 +320,8 @@ def _write_msme(
             k=len(ctx.parts[0]), chunk_bytes=chunk_bytes, progress=progress,
         )  # fmt: skip
         if writers is None:
-            empty_attrs = pd.DataFrame({"area": pd.Series(dtype="str"),
+            kinds = pd.Index(ctx.kode, dtype="str")
+            empty_attrs = pd.DataFrame({"area": pd.Categorical([], categories=kinds),
                                         "lon": np.empty(0), "lat": np.empty(0)})  # fmt: skip
             writers = partitioned.PointWriters(crs=WORK_CRS, schema=empty_attrs)
         for code in ctx.parts:
