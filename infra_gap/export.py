@@ -400,6 +400,12 @@ class ExportMeta:
         """Key of the export text stating the switch (``unknown_on`` / ``unknown_off``)."""
         return "unknown_on" if self.unknown_as_need else "unknown_off"
 
+    def method(self) -> dict[str, object]:
+        """The scoring choices a file's metadata states (CSV schema, GeoPackage)."""
+        key = self.unknown_key
+        rule = f"{export_text(key, 'en')} / {export_text(key, 'id')}"
+        return {"unknownAsNeed": self.unknown_as_need, "unknownRule": rule}
+
     @property
     def date(self) -> dt.date:
         """The export date."""

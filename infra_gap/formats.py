@@ -19,7 +19,7 @@ import pandas as pd
 from infra_gap import io
 from infra_gap.datadict import table_schema_json, with_area_names
 from infra_gap.errors import DataError, InputFileError
-from infra_gap.export import ExportMeta, export_text
+from infra_gap.export import ExportMeta
 from infra_gap.layers import Layers, RowAccount
 from infra_gap.paths import schema_path
 from infra_gap.views import ranked_export, with_reasons
@@ -150,6 +150,7 @@ def export_bytes(
             codes=None if codes is None else list(codes),
             evidence=evidence,
             lang=lang,
+            method=meta.method(),
         )
     if facts is None:
         msg = "a PDF dossier needs the MSME facts (`facts`)"
@@ -257,9 +258,5 @@ def schema_for(
     """
     first = csv_data.decode("utf-8-sig").split("\r\n", 1)[0]
     header = next(csv.reader([first], delimiter=";" if excel_id or ";" in first else ","))
-    method = None
-    if meta is not None:
-        key = meta.unknown_key
-        rule = f"{export_text(key, 'en')} / {export_text(key, 'id')}"
-        method = {"unknownAsNeed": meta.unknown_as_need, "unknownRule": rule}
+    method = None if meta is None else meta.method()
     return table_schema_json(header, excel_id=excel_id, sources=layers.sources, method=method)

@@ -157,9 +157,17 @@ def _sources_frame(layers: Layers) -> pd.DataFrame:
 
 
 def _metadata(
-    layers: Layers, derived: Mapping[str, str], *, level: str, n_areas: int
+    layers: Layers,
+    derived: Mapping[str, str],
+    *,
+    level: str,
+    n_areas: int,
+    method: Mapping[str, object] | None = None,
 ) -> list[GpkgMetadata]:
-    """One document for the whole export, then one per input layer (linked to its layers)."""
+    """One document for the whole export, then one per input layer (linked to its layers).
+
+    ``method`` (the scoring choices, e.g. ``unknownAsNeed``) goes into the first document.
+    """
     entries = {s.layer: asdict(s) for s in layers.sources}
     for entry in entries.values():
         entry["date"] = entry.pop("vintage")
@@ -174,6 +182,8 @@ def _metadata(
         "data_status": status_label(layers.synthetic),
         "sources": list(entries.values()),
     }
+    if method:
+        whole["method"] = dict(method)
     docs = [_json_md(whole, ())]
     for name, entry in entries.items():
         tables = tuple(t for t, src in derived.items() if src == name)
@@ -200,6 +210,7 @@ def ranked_geopackage(
     codes: list[str] | None = None,
     evidence: str = "clip",
     lang: str = "id",
+    method: Mapping[str, object] | None = None,
 ) -> bytes:
     """GeoPackage bytes of a ranking with its evidence layers, styles and metadata.
 
@@ -224,6 +235,9 @@ def ranked_geopackage(
         exported areas; ``"all"``: every feature; ``"none"``: no evidence layers.
     lang
         Language of the layer descriptions and the legend labels.
+    method
+        Scoring choices stated in the export's metadata document (``unknownAsNeed``,
+        ``unknownRule``: :meth:`infra_gap.export.ExportMeta.method`).
 
     Raises
     ------
@@ -280,5 +294,5 @@ def ranked_geopackage(
         frames,
         descriptions=descriptions,
         styles=styles,
-        metadata=_metadata(layers, derived, level=level, n_areas=len(table)),
+        metadata=_metadata(layers, derived, level=level, n_areas=len(table), method=method),
     )

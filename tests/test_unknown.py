@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -143,3 +144,13 @@ def test_pdf_annex_states_the_switch(files: EvidenceFiles, tmp_path: Path) -> No
     _rank(files, "kecamatan", out, "--no-unknown-as-need", "--lang", "en")
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(out).pages)
     assert "No speed test is not need: a missing value adds 0" in text
+
+
+def test_geopackage_metadata_states_the_switch(files: EvidenceFiles, tmp_path: Path) -> None:
+    out = tmp_path / "r.gpkg"
+    _rank(files, "kecamatan", out, "--no-unknown-as-need")
+    with sqlite3.connect(out) as con:
+        docs = [json.loads(r[0]) for r in con.execute("SELECT metadata FROM gpkg_metadata")]
+    method = next(d["method"] for d in docs if "method" in d)
+    assert method["unknownAsNeed"] is False
+    assert "NTIA" in method["unknownRule"]
