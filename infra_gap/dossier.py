@@ -49,6 +49,7 @@ from infra_gap.export import (
     row_accounts,
 )
 from infra_gap.layers import Layers, Raster
+from infra_gap.numfmt import fmt_value
 from infra_gap.point_frames import point_xy
 from infra_gap.provenance import evidence_lines, source_fields
 from infra_gap.registry import INDICATORS
@@ -131,7 +132,7 @@ def _cover(
             _tier(r.get("tier"), lang),
             _fmt("msme_uncovered", r["msme_uncovered"], lang),
             _fmt("msme_uncovered_share", r["msme_uncovered_share"], lang),
-            f"{r['score']:.3f}",
+            fmt_value("score", r["score"], lang),
         )
         for i, (_, r) in enumerate(sel.iterrows())
     ]
@@ -231,7 +232,7 @@ def _area(pdf: DossierPdf, i: int, row: pd.Series, doc: _Doc) -> None:
             parent=f" - {parent}" if parent else "",
             rank=int(row["rank"]),
             n=doc.n_areas,
-            score=f"{row['score']:.3f}",
+            score=fmt_value("score", row["score"], lang),
             tier=f" - {_tier(row['tier'], lang)}" if has_tier else "",
         ),
         9,

@@ -14,7 +14,8 @@ import pandas as pd
 
 from infra_gap.config import GEO_CRS
 from infra_gap.export import ranked_csv
-from infra_gap.i18n import fmt_int, fmt_num, fmt_pct, t
+from infra_gap.i18n import fmt_int, t
+from infra_gap.numfmt import fmt_value
 from infra_gap.registry import INDICATORS
 from infra_gap.uncertainty import need_class_label
 
@@ -95,17 +96,11 @@ def rank_range(low: float, high: float, lang: str) -> str:
 
 
 def fmt_indicator(name: str, value: float, lang: str) -> str:
-    """An indicator value in its unit's format: counts as integers, shares as percent."""
-    unit = INDICATORS[name].unit
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "\u2013"
-    if unit in _COUNT_UNITS or unit == "0/1":
-        return fmt_int(value, lang)
-    if unit == "%":
-        return fmt_pct(value, lang, decimals=0)
-    if unit in {"Mbps"}:
-        return fmt_num(value, lang, decimals=1)
-    return fmt_num(value, lang, decimals=0 if abs(value) >= 10 or unit == "ms" else 1)
+    """An indicator value in its quantity's one format (:mod:`infra_gap.numfmt`).
+
+    Counts as integers, shares as percent with one decimal, other measures with one decimal.
+    """
+    return fmt_value(name, value, lang)
 
 
 def reason(row: Mapping[Any, Any], lang: str, *, max_parts: int = 2) -> str:
@@ -186,7 +181,7 @@ def table_view(
     weighted: Iterable[str] = (),
     every_indicator: bool = False,
 ) -> pd.DataFrame:
-    """The ranked table with columns named for the UI language, shares in percent.
+    """The ranked table with columns named for the UI language, shares in percent points.
 
     Rank and name first, then the stability (tier, rank range, top-N share, when
     present), the score and code, the MSME counts and the weighted indicators (every
@@ -209,9 +204,14 @@ def table_view(
     if "eligible" in ranked:  # BAKTI eligibility: ineligible areas keep their rank, marked
         view[t("col_eligible", lang)] = ranked["eligible"].astype(bool)
     names = list(INDICATORS) if every_indicator else [*_CORE, *weighted]
+    quantity = {t("col_rank", lang): "rank", t("col_score", lang): "score"}
     for c in dict.fromkeys(k for k in INDICATORS if k in names and k in ranked.columns):
         pct = INDICATORS[c].unit == "%"
         view[indicator_label(c, lang)] = 100.0 * ranked[c] if pct else ranked[c]
+        quantity[indicator_label(c, lang)] = c
+    # Which quantity each numeric column holds (shares in percent points), so a front end
+    # writes each in its one format (:mod:`infra_gap.numfmt`).
+    view.attrs["quantity"] = quantity
     return view
 
 
@@ -306,11 +306,13 @@ def map_frame(
     gdf["tt_range"] = [
         rank_range(lo, hi, lang) for lo, hi in zip(gdf["rank_low"], gdf["rank_high"], strict=True)
     ]
-    gdf["tt_top"] = [fmt_pct(v, lang, decimals=0) for v in gdf["top_n_share"]]
-    gdf["tt_msme"] = [fmt_int(v, lang) for v in gdf["msme_total"]]
-    gdf["tt_uncovered"] = [fmt_int(v, lang) for v in gdf["msme_uncovered"]]
-    gdf["tt_share"] = [fmt_pct(v, lang) for v in gdf["msme_uncovered_share"]]
-    gdf["tt_score"] = [fmt_num(v, lang, decimals=3) for v in gdf["score"]]
+    gdf["tt_top"] = [fmt_value("top_n_share", v, lang) for v in gdf["top_n_share"]]
+    gdf["tt_msme"] = [fmt_value("msme_total", v, lang) for v in gdf["msme_total"]]
+    gdf["tt_uncovered"] = [fmt_value("msme_uncovered", v, lang) for v in gdf["msme_uncovered"]]
+    gdf["tt_share"] = [
+        fmt_value("msme_uncovered_share", v, lang) for v in gdf["msme_uncovered_share"]
+    ]
+    gdf["tt_score"] = [fmt_value("score", v, lang) for v in gdf["score"]]
     if tips is not None:
         gdf = gdf.merge(tips, on="kode", how="left")
         extra = [c for c in tips.columns if c != "kode"]

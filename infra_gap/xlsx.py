@@ -41,6 +41,7 @@ from infra_gap.export import (
     status_label,
 )
 from infra_gap.layers import Layers, RowAccount
+from infra_gap.numfmt import excel_format
 from infra_gap.provenance import layer_label, source_fields
 from infra_gap.registry import INDICATORS
 from infra_gap.rejections import reason_text
@@ -213,18 +214,8 @@ class _Writer:
 
 
 def _num_format(col: str) -> str:
-    unit = INDICATORS[col].unit if col in INDICATORS else ""
-    if col in {"rank", "rank_low", "rank_high", "island"}:
-        return "0"
-    if col == "score" or col.startswith("contrib_"):
-        return "0.000"
-    if col == "top_n_share":
-        return "0%"
-    if unit == "%":
-        return "0.0%"
-    if unit in {"UMKM", "tes", "menara", "sel", "operator", "ms"}:
-        return "#,##0"
-    return "#,##0.0"
+    """The column's number format: the page's decimals (:func:`infra_gap.numfmt.excel_format`)."""
+    return excel_format(col)
 
 
 def _prioritas(

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from infra_gap import maps
 from infra_gap.errors import InfraGapError
 from infra_gap.i18n import DEFAULT_LANG, LANGS, TEXT, fmt_num, t
+from infra_gap.numfmt import fmt_value, is_share
 from infra_gap.scenario import Scenario
 from infra_gap.score_map import AreaShapes
 from infra_gap.stability import StabilityParams
@@ -71,18 +73,40 @@ def ranked_table(
     """
     top_col = t("col_top_share", lang).format(n=top_n)
     view = table_view(ranked, lang, top_n=top_n, weighted=weights, every_indicator=every_indicator)
+    quantity = dict(view.attrs.get("quantity", {}))
+    pinned = [t("col_rank", lang), t("col_nama", lang)]
     if selection_rank is not None:
         view.insert(1, t("col_rank_sel", lang), selection_rank.reindex(view.index))
+        quantity[t("col_rank_sel", lang)] = "rank"
+        pinned.insert(1, t("col_rank_sel", lang))
+    config: dict[str, object] = {
+        top_col: st.column_config.ProgressColumn(top_col, format="%.0f%%", max_value=100)
+    }
+    for col in pinned:  # rank and name stay in view while the table scrolls sideways
+        config[col] = st.column_config.Column(
+            pinned=True, width="medium" if col == t("col_nama", lang) else "small"
+        )
     st.dataframe(
-        view,
+        styled(view, quantity, lang),
         hide_index=True,
         height=430,
         key=key,
-        column_config={
-            top_col: st.column_config.ProgressColumn(top_col, format="%.0f%%", max_value=100)
-        },
+        column_config=config,  # type: ignore[arg-type]
     )
     st.caption(t("tier_rule", lang).format(n=top_n))
+
+
+def styled(view: pd.DataFrame, quantity: Mapping[str, str], lang: str) -> Styler:
+    """`view` shown with each quantity in its one format (:mod:`infra_gap.numfmt`): the
+    page's figures read as in the PDF and the XLSX (``96,3%``, ``4.894``, ``0,817``); the
+    cells keep their numbers, so a click on a heading still sorts by value."""
+
+    def one(name: str) -> Callable[[float], str]:
+        if is_share(name):  # the view holds shares in percent points
+            return lambda v: fmt_value(name, v / 100.0, lang)
+        return lambda v: fmt_value(name, v, lang)
+
+    return view.style.format({col: one(name) for col, name in quantity.items() if col in view})
 
 
 def error_text(err: InfraGapError, lang: str) -> str:

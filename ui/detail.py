@@ -10,8 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from infra_gap.dossier import CHECKLIST_FIELDS
-from infra_gap.i18n import fmt_int, fmt_pct, t
+from infra_gap.i18n import fmt_int, t
 from infra_gap.layers import Layers
+from infra_gap.numfmt import fmt_value
 from infra_gap.pipeline import PointFacts
 from infra_gap.scenario import ScenarioResult
 from infra_gap.views import (
@@ -32,7 +33,7 @@ from ui.workspace_ui import field_widgets, show_conflict
 def how_sure(row: Mapping[str, object], top_n: int, lang: str) -> str:
     """The top-N share in words: 0% means "not in the top N in any draw", not "unknown"."""
     share = float(row["top_n_share"])  # type: ignore[arg-type]
-    pct = fmt_pct(share, lang, decimals=0)
+    pct = fmt_value("top_n_share", share, lang)
     if share <= 0:
         key = "sure_never"
     elif share >= 0.8:
@@ -91,7 +92,7 @@ def detail_panel(
         m2.metric(t("col_rank_range", lang), rank_range(row["rank_low"], row["rank_high"], lang))
         m3.metric(
             t("metric_top_share", lang).format(n=top_n),
-            fmt_pct(row["top_n_share"], lang, decimals=0),
+            fmt_value("top_n_share", row["top_n_share"], lang),
             help=t("col_top_share", lang).format(n=top_n),
         )
         st.caption(how_sure(row, top_n, lang))

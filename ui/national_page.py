@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 from infra_gap.errors import InfraGapError
 from infra_gap.formats import FORMATS, export_bytes, meta_for
 from infra_gap.hardening import safe_label
-from infra_gap.i18n import PROVINCE_NAMES, fmt_int, fmt_num, fmt_pct, t
+from infra_gap.i18n import PROVINCE_NAMES, fmt_int, fmt_num, t
 from infra_gap.national import NationalParams
 from infra_gap.national_view import (
     WorkloadEntry,
@@ -20,6 +20,7 @@ from infra_gap.national_view import (
     workload_layers,
     workload_provinces,
 )
+from infra_gap.numfmt import fmt_value
 from infra_gap.registry import uses_siting
 from infra_gap.runs import EngineRun, national_dir, national_workload
 from infra_gap.scenario import ScenarioResult, scenario_to_toml
@@ -232,7 +233,10 @@ def _national_figures(
     c1, c2, c3 = st.columns(3)
     c1.metric(t("metric_msme", lang), fmt_int(total, lang))
     c2.metric(t("metric_uncovered", lang), fmt_int(uncovered, lang))
-    c3.metric(t("metric_share", lang), fmt_pct(uncovered / total if total else float("nan"), lang))
+    c3.metric(
+        t("metric_share", lang),
+        fmt_value("msme_uncovered_share", uncovered / total if total else None, lang),
+    )
     acc = run.accounts[0]
     st.caption(
         t("rows_line", lang).format(

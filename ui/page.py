@@ -14,8 +14,9 @@ from infra_gap.config import LEVELS
 from infra_gap.eligibility import with_eligibility
 from infra_gap.errors import InfraGapError
 from infra_gap.hardening import check_environment
-from infra_gap.i18n import DEFAULT_LANG, LANGS, fmt_int, fmt_pct, t
+from infra_gap.i18n import DEFAULT_LANG, LANGS, fmt_int, t
 from infra_gap.layers import Layers
+from infra_gap.numfmt import fmt_value
 from infra_gap.pipeline import PointFacts
 from infra_gap.registry import uses_siting
 from infra_gap.scenario import ScenarioResult, scenario_to_toml
@@ -216,7 +217,10 @@ def _headline(sel: Selection, lang: str) -> None:
     c1, c2, c3 = st.columns(3)
     c1.metric(t("metric_msme", lang), fmt_int(total, lang))
     c2.metric(t("metric_uncovered", lang), fmt_int(uncovered, lang))
-    c3.metric(t("metric_share", lang), fmt_pct(uncovered / total if total else float("nan"), lang))
+    c3.metric(
+        t("metric_share", lang),
+        fmt_value("msme_uncovered_share", uncovered / total if total else None, lang),
+    )
     if sel.filtered:
         st.caption(t("metric_in", lang).format(where=md_escape(sel.title)))
 

@@ -1,0 +1,66 @@
+"""One number format per quantity, following the language (issue #19, item 5): the table,
+the map's tooltip, the headline and the detail panel write a figure as the PDF and the XLSX
+do (Indonesian 96,3% and 4.894; English 96.3% and 4,894)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from infra_gap.i18n import t
+from infra_gap.numfmt import excel_format, fmt_value
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture
+def at(demo_layers, tmp_path, monkeypatch):
+    monkeypatch.setenv("INFRA_GAP_DB", f"sqlite:///{tmp_path / 'ws.sqlite'}")
+    app = AppTest.from_file(APP, default_timeout=300)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _shown(app):
+    """The ranked table as the browser shows it (the display texts), and its numbers."""
+    proto = app.dataframe[0].proto.arrow_data
+    shown = pa.ipc.open_stream(proto.styler.display_values).read_all().to_pandas()
+    return shown, app.dataframe[0].value
+
+
+def test_table_tooltip_and_headline_follow_the_language(at):
+    # Sungai Kanan (12.22.04): 4,894 of 5,083 MSMEs without 4G (96.3%), score 0.817
+    for lang, one, headline in (("id", ("4.894", "96,3%", "0,817"), "14,2%"),
+                                ("en", ("4,894", "96.3%", "0.817"), "14.2%")):  # fmt: skip
+        if lang == "en":
+            at.radio(key="lang").set_value("en").run()
+        shown, numbers = _shown(at)
+        row = numbers.index[numbers[t("col_kode", lang)] == "12.22.04"][0]
+        assert set(one) <= set(shown.loc[row].tolist()), shown.loc[row].tolist()
+        assert numbers.loc[row, t("col_score", lang)] == pytest.approx(0.8169, abs=1e-3)
+        script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+        assert all(text in script for text in one)  # the map's tooltip: the same texts
+        assert at.metric[2].value == headline
+
+
+def test_one_format_per_quantity_for_every_output():
+    assert fmt_value("msme_uncovered_share", 0.96281, "id") == "96,3%"
+    assert fmt_value("msme_uncovered_share", 0.96281, "en") == "96.3%"
+    assert fmt_value("msme_uncovered", 4894, "id") == "4.894"
+    assert fmt_value("score", 0.816948, "id") == "0,817"
+    assert fmt_value("contrib_msme_uncovered", 0.5106, "en") == "0.511"
+    assert fmt_value("top_n_share", 0.655, "id") == "66%"
+    assert fmt_value("backbone_km", float("nan"), "id") == "\u2013"
+    assert fmt_value("backbone_km", 4.24, "id") == "4,2"
+    assert fmt_value("backbone_km", 41.04, "id") == "41"
+    assert excel_format("backbone_km") == "[<10]#,##0.0;#,##0"
+    # the XLSX shows the same decimals (Excel adds the reader's separators)
+    assert excel_format("msme_uncovered_share") == "0.0%"
+    assert excel_format("score") == "0.000"
+    assert excel_format("msme_uncovered") == "#,##0"
+    assert excel_format("top_n_share") == "0%"
