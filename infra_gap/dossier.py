@@ -272,7 +272,7 @@ def _area(pdf: DossierPdf, i: int, row: pd.Series, doc: _Doc) -> None:
                 low=int(row["rank_low"]),
                 high=int(row["rank_high"]),
                 n=int(doc.meta.stability.get("top_n", 10)),
-                share=_fmt("msme_uncovered_share", row["top_n_share"], lang),
+                share=fmt_value("top_n_share", row["top_n_share"], lang),
             )
         )
     else:

@@ -68,13 +68,13 @@ def test_cover_summary_and_sections(toy_pdf):
     assert "Berkas usulan BTS 4G untuk BAKTI" in cover
     assert "Provinsi Uji - tingkat kecamatan" in cover
     assert "DEMO SINTETIS. Angka UMKM" in cover
-    assert re.search(r"UMKM tanpa sinyal 4G\s+6 \(67%\)", cover)  # 4 + 2 of 9
+    assert re.search(r"UMKM tanpa sinyal 4G\s+6 \(66,7%\)", cover)  # 4 + 2 of 9; one decimal
     assert re.search(r"Wilayah Prioritas 1 / 2 / 3\s+1 / 0 / 1", cover)
     text = "\n".join(pages)
     # Emoji: DejaVu has no glyph, so it prints as U+FFFD; the rest is intact, {nb} too.
     assert f"1. Nias & <b>Selatan</b> {REPLACEMENT} {{nb}}" in text
     assert f"2. {HOSTILE}" in text
-    assert "Kode 12.01.02 - Kab Uji - peringkat 1 dari 2 - skor 1.000 - Prioritas 1" in text
+    assert "Kode 12.01.02 - Kab Uji - peringkat 1 dari 2 - skor 1,000 - Prioritas 1" in text
     assert "Lampiran: sumber data, lisensi dan catatan" in text
     assert "hand-made & <test>" in text
 
@@ -96,7 +96,7 @@ def test_checklist_entries_and_missing_fields(toy_pdf):
     # 10 fields; status_3t is pre-filled from the code. Area 1 gives lahan, so 8 are
     # unfilled; area 2 gives penjaga and a blank blank_spot, so 8 too.
     assert text.count("belum diisi") == 16
-    assert _flat("Raster cakupan: 4 dari 5 UMKM (80%) tanpa 4G") in flat
+    assert _flat("Raster cakupan: 4 dari 5 UMKM (80,0%) tanpa 4G") in flat
     assert _flat("Menara: 1 menara") in flat
     assert _flat("[demo sintetis]") in flat
     assert _flat("Bukti bertentangan") in flat  # 12.01.01 carries the flag
@@ -104,10 +104,10 @@ def test_checklist_entries_and_missing_fields(toy_pdf):
 
 def test_sectors_by_hand_and_stability(toy_pdf):
     flat = _flat("\n".join(_pages(toy_pdf)))
-    # 12.01.01: jasa 2 (both covered), perdagangan 1 and "$\frac{" 1, both uncovered.
-    assert _flat("$\\frac{ 1 1 100%") in flat
-    assert _flat("Jasa 2 0 0%") in flat
-    assert _flat("Perdagangan 3 3 100%") in flat  # 12.01.02
+    # One format per share (infra_gap.numfmt): 1 decimal. 12.01.01: jasa 2 (both covered), perdagangan 1 and "$\frac{" 1, both uncovered.
+    assert _flat("$\\frac{ 1 1 100,0%") in flat
+    assert _flat("Jasa 2 0 0,0%") in flat
+    assert _flat("Perdagangan 3 3 100,0%") in flat  # 12.01.02
     assert _flat("masuk 1 besar pada 25% undian") in flat
 
 
