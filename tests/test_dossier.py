@@ -104,7 +104,8 @@ def test_checklist_entries_and_missing_fields(toy_pdf):
 
 def test_sectors_by_hand_and_stability(toy_pdf):
     flat = _flat("\n".join(_pages(toy_pdf)))
-    # One format per share (infra_gap.numfmt): 1 decimal. 12.01.01: jasa 2 (both covered), perdagangan 1 and "$\frac{" 1, both uncovered.
+    # One format per share (infra_gap.numfmt): 1 decimal.
+    # 12.01.01: jasa 2 (both covered), perdagangan 1 and "$\frac{" 1, both uncovered.
     assert _flat("$\\frac{ 1 1 100,0%") in flat
     assert _flat("Jasa 2 0 0,0%") in flat
     assert _flat("Perdagangan 3 3 100,0%") in flat  # 12.01.02
