@@ -1,8 +1,9 @@
 """Scale curve of the whole ``infra-gap rank`` command: 1.17 M, 5 M and 20 M MSMEs.
 
-``python bench/bench_scale.py [SIZES] [--format csv|parquet]`` (SIZES in millions, comma
-separated; ``1.166918,5,20`` by default) writes each register once under
-``bench/out/scale/`` as an ordinary file (the demo's 1,166,918 MSMEs, replicated and
+``python bench/bench_scale.py [SIZES] [--format csv|parquet] [--cap-gb G]`` (SIZES in
+millions, comma separated; ``1.166918,5,20`` by default; ``--cap-gb 4`` runs each command
+under ``prlimit --as``, an address-space limit, so a size that needs more fails) writes
+each register once under ``bench/out/scale/`` as an ordinary file (the demo's 1,166,918 MSMEs, replicated and
 jittered by about 30 m with a fixed seed, with the demo's columns), then runs, in a
 fresh process each, the command a user types::
 
@@ -79,6 +80,11 @@ def main() -> None:
         i = args.index("--format")
         fmt = args[i + 1]
         del args[i : i + 2]
+    cap = None  # --cap-gb G: run the command under an address-space limit (prlimit --as)
+    if "--cap-gb" in args:
+        i = args.index("--cap-gb")
+        cap = int(float(args[i + 1]) * 2**30)
+        del args[i : i + 2]
     sizes = [1.166918, 5.0, 20.0] if not args else [float(s) for s in args[0].split(",")]
     files = inputs()
     load_before = " ".join(f"{v:.2f}" for v in os.getloadavg())
@@ -89,11 +95,15 @@ def main() -> None:
             n = round(millions * 1e6)
             msme = register(n, fmt)
             run_files = dict(files, msme=msme)
-            res = timed(ours_command(run_files, Path(tmp) / f"out_{n}.csv"), env)
+            cmd = ours_command(run_files, Path(tmp) / f"out_{n}.csv")
+            if cap is not None:
+                cmd = ["prlimit", f"--as={cap}", "--", *cmd]
+            res = timed(cmd, env)
             rows.append((n, res))
             print(f"... {n:,} done: wall {res['wall']:.1f} s", flush=True)
     load_after = " ".join(f"{v:.2f}" for v in os.getloadavg())
-    print(f"scale curve of `infra-gap rank --level desa` on 6,110 desa ({fmt} registers)")
+    capped = "" if cap is None else f", under an address-space limit of {cap / 2**30:g} GiB"
+    print(f"scale curve of `infra-gap rank --level desa` on 6,110 desa ({fmt} registers{capped})")
     print(f"load average (1/5/15 min) before {load_before}, after {load_after}")
     print(
         f"{'MSMEs':>12}{'wall s':>8}{'CPU s':>8}{'peak MB':>9}"

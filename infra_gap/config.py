@@ -211,7 +211,9 @@ class Limits:
         Uncompressed bytes of one Parquet row group: 1 GiB (Ookla's open-data files use
         row groups of about 100 MB; pyarrow's writer defaults to 1 million rows).
     chunk_rows
-        Rows read at once by the chunked table readers: 1 million.
+        Rows read at once by the chunked table readers (MSME registers, speed-tile tables),
+        and points placed and looked up at once: 1 million (working arrays of a few hundred
+        MB; results do not depend on it).
     worker_memory_bytes
         Address space the worker process that parses an upload may add after start-up:
         2 GiB (with the 200 MB upload held twice and the server's own 1.1-1.3 GB, two

@@ -19,7 +19,7 @@ import pandas as pd
 
 from infra_gap.config import GEO_CRS, LEVEL_CODE_LENGTH, LEVELS, WORK_CRS, EvidenceParams
 from infra_gap.context import area_context, area_uncovered_share
-from infra_gap.coverage import PointCoverage, point_coverage
+from infra_gap.coverage import PointCoverage
 from infra_gap.errors import DataError
 from infra_gap.evidence import nearest_distance, tile_centres, tile_values_at
 from infra_gap.indicators import (
@@ -34,6 +34,7 @@ from infra_gap.join_crs import JoinSpace, degrees_of, join_space, native_join, s
 from infra_gap.layers import REJECTED_COLUMNS, Layers, RowAccount
 from infra_gap.operators import msme_no_operator, operator_reach, operators_per_group
 from infra_gap.placement import PLACEMENT_RULE, LabelGrid, place_points_indexed
+from infra_gap.point_chunks import cover_in_chunks, in_chunks, place_in_chunks
 from infra_gap.point_frames import point_xy
 from infra_gap.reach import ReachParams
 from infra_gap.scoring import rank_areas
@@ -155,10 +156,10 @@ def _place_msme(
     msme, grid = layers.msme, space.grid
     has_xy = np.isfinite(x) & np.isfinite(y)
     every = bool(has_xy.all())
-    index = place_points_indexed(x, y, grid) if every else np.full(len(msme), -1, dtype="int64")
+    index = place_in_chunks(x, y, grid) if every else np.full(len(msme), -1, dtype="int64")
     unknown = np.empty(0, dtype="int64")
     if not every:
-        index[has_xy] = place_points_indexed(x[has_xy], y[has_xy], grid)
+        index[has_xy] = place_in_chunks(x[has_xy], y[has_xy], grid)
     if "kode_area" in msme and not every:
         by_code = ~has_xy
         lookup = pd.Series(np.arange(len(finest)), index=finest["kode"].to_numpy())
@@ -175,7 +176,7 @@ def _place_msme(
         sx, sy = space.from_degrees(lat, lon)  # latitude as longitude and back
         ok = np.isfinite(sx) & np.isfinite(sy)
         swapped = np.full(len(lost), -1)
-        swapped[ok] = place_points_indexed(sx[ok], sy[ok], grid)
+        swapped[ok] = place_in_chunks(sx[ok], sy[ok], grid)
         reasons[np.searchsorted(out, lost[swapped >= 0])] = (
             "latitude and longitude look swapped (the swapped point falls in an area): "
             "swap the columns or pass --lat-col/--lon-col"
@@ -194,17 +195,21 @@ def _coverage(
     assert layers.coverage is not None
     if native and shares_degrees(layers.coverage.crs):
         lon, lat = degrees_of(layers.msme)
-        return point_coverage(layers.coverage, lon, lat, xy_crs=GEO_CRS, covered_min=covered_min)
-    return point_coverage(layers.coverage, x, y, xy_crs=WORK_CRS, covered_min=covered_min)
+        return cover_in_chunks(layers.coverage, lon, lat, xy_crs=GEO_CRS, covered_min=covered_min)
+    return cover_in_chunks(layers.coverage, x, y, xy_crs=WORK_CRS, covered_min=covered_min)
 
 
 def _tower_km(x: np.ndarray, y: np.ndarray, tx: np.ndarray, ty: np.ndarray) -> np.ndarray:
     """Distance from each point to the nearest tower, km (NaN without coordinates)."""
     ok = np.isfinite(x) & np.isfinite(y)
+
+    def km(px: np.ndarray, py: np.ndarray) -> np.ndarray:
+        return nearest_distance(px, py, tx, ty) / 1000.0
+
     if ok.all():
-        return nearest_distance(x, y, tx, ty) / 1000.0
+        return in_chunks(km, x, y)
     out = np.full(len(x), np.nan)
-    out[ok] = nearest_distance(x[ok], y[ok], tx, ty) / 1000.0
+    out[ok] = in_chunks(km, x[ok], y[ok])
     return out
 
 
@@ -234,11 +239,15 @@ def _tile_facts(
         lon, lat = geo.x.to_numpy(), geo.y.to_numpy()
     quadkeys = tiles["quadkey"].to_numpy()
     parsed = quadkey_to_tile(quadkeys) if len(quadkeys) else None
+
+    def down(plon: np.ndarray, plat: np.ndarray) -> np.ndarray:
+        return tile_values_at(plon, plat, tiles, "avg_d_kbps", parsed=parsed)
+
     if ok.all():
-        out = tile_values_at(lon, lat, tiles, "avg_d_kbps", parsed=parsed)
+        out = in_chunks(down, lon, lat)
     else:
         out = np.full(len(msme), np.nan)
-        out[ok] = tile_values_at(lon[ok], lat[ok], tiles, "avg_d_kbps", parsed=parsed)
+        out[ok] = in_chunks(down, lon[ok], lat[ok])
     if degrees and parsed is not None:
         w, s, e, n = tile_bounds(*parsed)
         return out, ((w + e) / 2.0, (s + n) / 2.0)

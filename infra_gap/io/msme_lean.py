@@ -253,6 +253,33 @@ def _parse_chunk(df: pd.DataFrame, first_line: int, cols: _Columns, name: str) -
     return _Chunk(kept, text, rejected)
 
 
+class _Codes:
+    """A text column as category codes, filled chunk by chunk.
+
+    Categories in order of first appearance (as Arrow's ``unify_dictionaries``); a missing
+    value is code -1.  Memory: 4 bytes a row and the distinct values.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.codes = np.empty(size, dtype="int32")
+        self.names: dict[str, int] = {}
+
+    def grow(self, more: int) -> None:
+        self.codes = np.concatenate([self.codes, np.empty(max(more, len(self.codes)), "int32")])
+
+    def put(self, at: int, values: pa.Array) -> None:
+        enc = values.dictionary_encode()
+        names = [self.names.setdefault(v, len(self.names)) for v in enc.dictionary.to_pylist()]
+        lookup = np.array([*names, -1], dtype="int32")  # the last: missing values
+        index = enc.indices.fill_null(len(names)).to_numpy(zero_copy_only=False)
+        self.codes[at : at + len(values)] = lookup[index]
+
+    def categorical(self, n: int) -> pd.Categorical:
+        return pd.Categorical.from_codes(
+            self.codes[:n], categories=pd.Index(list(self.names), dtype="str")
+        )
+
+
 def _project(lon: np.ndarray, lat: np.ndarray, tr: Transformer) -> tuple[np.ndarray, np.ndarray]:
     """Work-CRS x/y of degrees (NaN where a coordinate is NaN), as ``to_crs`` does."""
     ok = np.isfinite(lon) & np.isfinite(lat)
@@ -261,6 +288,52 @@ def _project(lon: np.ndarray, lat: np.ndarray, tr: Transformer) -> tuple[np.ndar
         px, py = tr.transform(lon[ok], lat[ok])
         x[ok], y[ok] = px, py
     return x, y
+
+
+class _Lean:
+    """The kept rows' columns, filled chunk by chunk into arrays sized from the row count."""
+
+    def __init__(self, cols: _Columns, size: int) -> None:
+        self.arrays: dict[str, np.ndarray] = {
+            "row": np.empty(size, dtype="int64"),
+            **{c: np.empty(size) for c in ("lat", "lon", "x", "y")},
+        }
+        if cols.code:
+            self.arrays["kode_area"] = np.empty(size, dtype=object)
+        if cols.online:
+            self.arrays["online"] = np.empty(size, dtype=bool)
+        self.text: dict[str, list[pa.Array]] = {o: [] for o, _ in cols.text if o not in _CATEGORIES}
+        self.categories = {o: _Codes(size) for o, _ in cols.text if o in _CATEGORIES}
+        self.tr = Transformer.from_crs(GEO_CRS, WORK_CRS, always_xy=True)
+        self.kept = 0
+
+    def add(self, chunk: _Chunk) -> None:
+        at, k, arrays = self.kept, len(chunk.kept["row"]), self.arrays
+        if at + k > len(arrays["row"]):  # more rows than counted (a line break in a value)
+            for key, values in arrays.items():
+                arrays[key] = np.concatenate([values, np.empty(max(k, len(values)), values.dtype)])
+            for codes in self.categories.values():
+                codes.grow(k)
+        for key, values in chunk.kept.items():
+            arrays[key][at : at + k] = values
+        arrays["x"][at : at + k], arrays["y"][at : at + k] = _project(
+            chunk.kept["lon"], chunk.kept["lat"], self.tr
+        )
+        for key, values in chunk.text.items():
+            if key in self.categories:
+                self.categories[key].put(at, values)
+            else:
+                self.text[key].append(values)
+        self.kept += k
+
+    def columns(self) -> dict[str, Any]:
+        """The columns (views of the arrays: no copy)."""
+        out: dict[str, Any] = {key: values[: self.kept] for key, values in self.arrays.items()}
+        for key, codes in self.categories.items():
+            out[key] = codes.categorical(self.kept)
+        for key, parts in self.text.items():
+            out[key] = pd.Series(pa.chunked_array(parts, pa.string()).to_pandas(), dtype="str")
+        return out
 
 
 def read_msme_points(
@@ -302,43 +375,17 @@ def read_msme_points(
     if _is_layer(name):  # a point layer's coordinates are its geometry's
         lat_col, lon_col = "lat", "lon"
     cols = _columns(register.names, name, lat_col, lon_col, ids=ids)
-    size = max(register.rows, 0)
-    arrays: dict[str, np.ndarray] = {
-        "row": np.empty(size, dtype="int64"),
-        **{c: np.empty(size) for c in ("lat", "lon", "x", "y")},
-    }
-    if cols.code:
-        arrays["kode_area"] = np.empty(size, dtype=object)
-    if cols.online:
-        arrays["online"] = np.empty(size, dtype=bool)
-    text: dict[str, list[pa.Array]] = {out: [] for out, _ in cols.text}
+    lean = _Lean(cols, max(register.rows, 0))
     rejected: list[pd.DataFrame] = []
-    tr = Transformer.from_crs(GEO_CRS, WORK_CRS, always_xy=True)
-    kept = read = 0
+    read = 0
     for line, frame in register.chunks(cols.used):
         chunk = _parse_chunk(frame, line, cols, name)
         read += len(frame)
-        k = len(chunk.kept["row"])
-        if kept + k > len(arrays["row"]):  # more rows than counted (a line in a value)
-            for key, values in arrays.items():
-                arrays[key] = np.concatenate([values, np.empty(max(k, len(values)), values.dtype)])
-        for key, values in chunk.kept.items():
-            arrays[key][kept : kept + k] = values
-        x, y = _project(chunk.kept["lon"], chunk.kept["lat"], tr)
-        arrays["x"][kept : kept + k], arrays["y"][kept : kept + k] = x, y
-        for key, values in chunk.text.items():
-            text[key].append(values.dictionary_encode() if key in _CATEGORIES else values)
+        lean.add(chunk)
         if len(chunk.rejected):
             rejected.append(chunk.rejected)
-        kept += k
-    columns: dict[str, Any] = {key: values[:kept] for key, values in arrays.items()}
-    for key, parts in text.items():
-        if key in _CATEGORIES:
-            joined = pa.chunked_array(parts, pa.dictionary(pa.int32(), pa.string()))
-            columns[key] = joined.unify_dictionaries().combine_chunks().to_pandas()
-        else:
-            columns[key] = pd.Series(pa.chunked_array(parts, pa.string()).to_pandas(), dtype="str")
-    order = ["row", "lat", "lon", "kode_area", *text, "online", "x", "y"]
+    columns = lean.columns()
+    order = ["row", "lat", "lon", "kode_area", *(o for o, _ in cols.text), "online", "x", "y"]
     # Built without a copy: the arrays filled above are the frame's columns.
     out = pd.DataFrame({c: columns[c] for c in order if c in columns}, copy=False)
     bad = pd.concat(rejected, ignore_index=True) if rejected else _no_rows()
