@@ -486,6 +486,14 @@ def main() -> None:
 
         typer.echo(f"error [{err.code}]: {printable(str(err), limit=4000)}", err=True)
         sys.exit(EXIT_RUNTIME)
+    except MemoryError:  # beyond the budgets: the machine's or the service's memory cap
+        typer.echo(
+            "error [E_LIMIT]: the run needs more memory than this process may use; give it "
+            "more, or lower the rows held at once (INFRA_GAP_LIMITS=chunk_rows=..., see the "
+            "README, 'Size limits')",
+            err=True,
+        )
+        sys.exit(EXIT_RUNTIME)
     except Exception as err:
         if "-v" in sys.argv or "--verbose" in sys.argv:
             raise

@@ -230,3 +230,22 @@ def test_speed_tiles_in_chunks_of_7_equal_whole_and_name_a_bad_line(tmp_path, mo
     with pytest.raises(Exception, match=r"row 17, column `tile`") as err:
         io.read_speed_tiles(path)
     assert getattr(err.value, "code", None) == "E_DATA"
+
+
+def test_running_out_of_memory_is_e_limit_not_a_traceback(office, tmp_path, monkeypatch, capsys):
+    from infra_gap import cli
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(io, "read_msme_points", exhausted)
+    argv = ["infra-gap", "rank", "--areas", str(office["desa"]), "--msme", str(office["msme"])]
+    monkeypatch.setattr("sys.argv", [*argv, "--out", str(tmp_path / "r.csv")])
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    assert done.value.code == 1
+    err = capsys.readouterr().err
+    assert "error [E_LIMIT]" in err
+    assert "chunk_rows" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "r.csv").exists()
