@@ -25,9 +25,10 @@ class ReachParams:
     Attributes
     ----------
     height_bands_km
-        ``(minimum height m, flat reach km)``, tallest first.  GSMA's rural guidance via the
-        ITU last-mile connectivity guide: masts over 30 m reach 8-15 km on flat land,
-        12-30 m reach 4-8 km, 9-19 m reach 2-4 km; the low end of each band is used.
+        ``(minimum height m, flat reach km)``, tallest first.  GSMA's rural guidance via ITU-D,
+        *The Last-mile Internet Connectivity Solutions Guide* (2020): masts over 30 m reach
+        8-15 km on flat land, 12-30 m reach 4-8 km, 9-19 m reach 2-4 km; the low end of each
+        band is used.
     tower_height_m
         Height of generated candidates: 42 m, the BTS BAKTI opened in Talaud on 28 Dec 2023
         (CNBC Indonesia via relawanprabowo.net, 28 Dec 2023), so 8 km on flat land.
@@ -35,7 +36,9 @@ class ReachParams:
         Reach in hilly terrain as a share of flat reach: 0.5, so 4 km for a 42 m tower: the
         Communications Minister's "a BTS covers 3-4 km" (Antara Bali) and Collins
         Bartholomew's 4 km around 3G/4G towers in its mobile coverage maps, against GSMA's
-        8 km on flat land.
+        8 km on flat land.  It may still be generous: BAKTI's director of infrastructure said
+        a 32 m, 900 MHz BAKTI site covers about 1 km in hilly Lombok (Tribunnews, 5 Oct 2022);
+        lower it with ``radius_km`` where the terrain is steep.
     radius_km
         When set, the flat reach of every site (the CLI's ``--radius-km``, the app's
         slider); hilly sites still get ``hilly_factor``.
