@@ -97,7 +97,13 @@ def _coordinates(values: pd.Series) -> np.ndarray:
     Text that is a plain decimal number (the usual case) is parsed in Arrow, which rounds
     exactly as :func:`pandas.to_numeric`; any other text goes through
     :func:`parse_coordinate` itself, so the two paths cannot disagree on what is a number.
+    A float64 column (Parquet) is taken as it is: its text (the shortest repr) would parse
+    back to the same numbers, and inf or NaN to NaN.
     """
+    if values.dtype == np.float64:
+        numbers = values.to_numpy(dtype="float64", copy=True)
+        numbers[~np.isfinite(numbers)] = np.nan
+        return numbers
     raw = pa.array(values.astype("str").array)
     plain = pc.fill_null(pc.match_substring_regex(raw, _PLAIN_NUMBER), False)
     every = bool(pc.all(plain).as_py()) if len(raw) else True
