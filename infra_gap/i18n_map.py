@@ -36,6 +36,8 @@ MAP_TEXT: dict[str, Mapping[str, str]] = {
     "print_own": {"id": "Status data: data sendiri ({name}).",
                   "en": "Data status: own data ({name})."},
     "print_source": {"id": "{layer}: {origin}, {date}", "en": "{layer}: {origin}, {date}"},
+    "download_csv_excel_id_sized": {"id": "CSV untuk Excel (Indonesia) ({size})",
+                                    "en": "CSV for Excel (Indonesia) ({size})"},
     # Own data: the level of the uploaded boundaries, shown for confirmation.
     "up_level_found": {
         "id": "Batas wilayah dibaca sebagai tingkat **{level}** ({how}): {n} wilayah, mis. "

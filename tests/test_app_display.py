@@ -64,3 +64,16 @@ def test_one_format_per_quantity_for_every_output():
     assert excel_format("score") == "0.000"
     assert excel_format("msme_uncovered") == "#,##0"
     assert excel_format("top_n_share") == "0%"
+
+
+def test_every_download_button_says_its_size_the_excel_csv_too(at, monkeypatch):
+    from tests.test_app_planner import _spy_downloads
+
+    data = _spy_downloads(monkeypatch)
+    at.multiselect(key="kab_filter").set_value(["12.04", "12.14"]).run()
+    label, payload = data["download_csv_excel_id"]
+    assert label.startswith("CSV untuk Excel (Indonesia) (")
+    assert label.endswith("kB)")
+    lines = payload.decode("utf-8-sig").splitlines()
+    assert ";" in lines[0]
+    assert len(lines) == 1 + 45  # the selection, as every other download

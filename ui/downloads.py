@@ -18,7 +18,7 @@ import streamlit as st
 from infra_gap.errors import InfraGapError
 from infra_gap.formats import FORMATS, export_bytes, meta_for
 from infra_gap.hardening import safe_label
-from infra_gap.i18n import fmt_int, fmt_num, t
+from infra_gap.i18n import fmt_int, t
 from infra_gap.layers import Layers
 from infra_gap.pipeline import PointFacts
 from infra_gap.scenario import ScenarioResult
@@ -26,19 +26,11 @@ from ui.cached import ranked_csv_bytes
 from ui.common import error_text
 from ui.filter import Selection
 from ui.outputs import excel_csv_button
+from ui.sizes import fmt_size
 
 LOG = logging.getLogger(__name__)
 MADE_ON_REQUEST = (".xlsx", ".gpkg", ".pdf")
 FORMAT_NAMES = {".csv": "CSV", ".xlsx": "XLSX", ".gpkg": "GeoPackage", ".pdf": "PDF"}
-
-
-def fmt_size(n: int, lang: str) -> str:
-    """A file size: ``12,5 kB``, ``3,2 MB`` (Indonesian)."""
-    if n < 1000:
-        return f"{fmt_int(n, lang)} B"
-    if n < 1_000_000:
-        return f"{fmt_num(n / 1e3, lang, decimals=1)} kB"
-    return f"{fmt_num(n / 1e6, lang, decimals=1)} MB"
 
 
 def scope_text(sel: Selection, n_all: int, level: str, lang: str) -> str:
@@ -142,7 +134,8 @@ def downloads(
         )  # fmt: skip
     excel_csv_button(
         ranked if codes is None else ranked[ranked["kode"].isin(codes)], layers, meta=meta,
-        lang=lang, stem=stem,
+        lang=lang, stem=stem, cache_key=(data_key, scenario_text, None if codes is None
+                                         else tuple(codes)),
     )  # fmt: skip
     state = hashlib.sha256(
         repr(

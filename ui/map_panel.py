@@ -9,10 +9,12 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from folium.template import Template
 from streamlit_folium import st_folium
 
 from infra_gap import map_labels, map_layers, maps
 from infra_gap.errors import InfraGapError
+from infra_gap.folium_text import TextMacro
 from infra_gap.i18n import fmt_num, t
 from infra_gap.layers import Layers
 from infra_gap.views import code_path, map_frame, md_escape
@@ -123,8 +125,10 @@ def _map_view(fmap: folium.Map, *, key: str, extent: str, view: dict | None, lev
     colours, a new map) passes the latest view, and the new map opens there.
     """
     ss = st.session_state
+    shown = copy.deepcopy(fmap)  # st_folium renames the elements it renders: keep `fmap`
+    _QuietStart().add_to(shown)
     out = st_folium(
-        copy.deepcopy(fmap),  # st_folium renames the elements it renders: keep `fmap` as built
+        shown,
         returned_objects=RETURNED,
         height=480,
         use_container_width=True,
@@ -147,6 +151,32 @@ def _map_view(fmap: folium.Map, *, key: str, extent: str, view: dict | None, lev
         ss["map_clicked"] = clicked
         ss["pending_select"] = (clicked, level)
         st.rerun(scope="app")
+
+
+class _QuietStart(TextMacro):
+    """The map reports its view when the planner moves it, not when it opens.
+
+    streamlit-folium sends the view as soon as a map opens (its centre is not among the
+    defaults), and that rerun raced with a checklist field being saved in the browser test.
+    The map's first view is recorded as already sent; a pan or zoom still reports.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var g = window.__GLOBAL_DATA__;
+            if (!g) { return; }
+            g.previous_data = {last_active_drawing: null, bounds: map.getBounds(),
+                               zoom: map.getZoom(), center: map.getCenter()};
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "QuietStart"
 
 
 def _bounds(bounds: object) -> list[float] | None:

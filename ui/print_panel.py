@@ -14,8 +14,9 @@ from infra_gap.i18n import fmt_num, t
 from infra_gap.layers import Layers
 from infra_gap.map_print import PrintLayers, print_map
 from ui.cached import label_points
-from ui.downloads import fmt_size, make_safely
+from ui.downloads import make_safely
 from ui.filter import Selection
+from ui.sizes import fmt_size
 
 WIDE_VIEW_DEG = 1.2  # wider than this (about 130 km), kabupaten names; else kecamatan names
 
