@@ -43,6 +43,7 @@ from infra_gap.cli_inputs import (
     NameColOpt,
     OperatorsAsOfOpt,
     PodesOpt,
+    PriorityListOpt,
     SiteDistanceOpt,
     SourcesOpt,
     SpeedtestsOpt,
@@ -143,7 +144,7 @@ def _summary(result: ScenarioResult) -> str:
     return "\n".join(lines)
 
 
-def _eligible_rows(
+def eligible_rows(
     result: ScenarioResult,
     priority_list: Path | None,
     eligible_only: bool,
@@ -250,15 +251,7 @@ def rank(
             "folder or an fsspec URL such as s3://bucket/wl (credentials from the environment).",
         ),
     ] = None,
-    priority_list: Annotated[
-        Path | None,
-        typer.Option(
-            exists=True,
-            dir_okay=False,
-            help="Priority locations for BAKTI eligibility (CSV/XLSX: kode at any level, "
-            "sumber for each row, nama optional), besides the 3T list of Perpres 63/2020.",
-        ),
-    ] = None,
+    priority_list: PriorityListOpt = None,
     eligible_only: Annotated[
         bool,
         typer.Option(
@@ -331,7 +324,7 @@ def rank(
         run = run_local(opts, chosen, reporter, level=level, scenario_file=scenario)
         result, layers, facts = run.result, run.layers, run.facts
         region = DEMO_REGION if areas is None else ""
-        ranked = _eligible_rows(result, priority_list, eligible_only, lang, reporter)
+        ranked = eligible_rows(result, priority_list, eligible_only, lang, reporter)
         with reporter.step(f"Writing {out}", "write"):
             if path is None:  # the CSV on stdout
                 data = export_bytes(

@@ -36,7 +36,10 @@ from infra_gap.cli_inputs import (
     LonColOpt,
     MsmeOpt,
     NameColOpt,
+    OperatorsAsOfOpt,
     PodesOpt,
+    PriorityListOpt,
+    SiteDistanceOpt,
     SourcesOpt,
     SpeedtestsOpt,
     TowersOpt,
@@ -57,7 +60,7 @@ from infra_gap.cli_options import (
     scenario_or_exit,
 )
 from infra_gap.config import LEVELS
-from infra_gap.errors import InfraGapError
+from infra_gap.errors import DataError, InfraGapError
 
 __all__ = ["dossier"]
 
@@ -147,6 +150,16 @@ def dossier(
         str | None,
         typer.Option(help="Region on the cover (default: the demo's province, else none)."),
     ] = None,
+    operators_as_of: OperatorsAsOfOpt = None,
+    site_distance_m: SiteDistanceOpt = None,
+    priority_list: PriorityListOpt = None,
+    eligible_only: Annotated[
+        bool,
+        typer.Option(
+            help="Without --codes: take only BAKTI-eligible areas (3T or priority location, "
+            "with MSMEs without 4G)."
+        ),
+    ] = False,
     overwrite: OverwriteOpt = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
@@ -161,6 +174,7 @@ def dossier(
         areas=areas, areas_layer=areas_layer, id_col=id_col, name_col=name_col, msme=msme,
         lat_col=lat_col, lon_col=lon_col, coverage=coverage, coverage_nodata=coverage_nodata,
         towers=towers, speedtests=speedtests, backbone=backbone, sources=sources, podes=podes,
+        operators_as_of=operators_as_of, site_distance_m=site_distance_m,
     )  # fmt: skip
     check_inputs(opts)
     path = check_output(str(out), suffixes=(".pdf",), overwrite=overwrite)
@@ -173,6 +187,7 @@ def dossier(
     start_work(ctx)
     t0 = time.perf_counter()
     try:
+        from infra_gap.cli import eligible_rows
         from infra_gap.cli_pipeline import run_local
         from infra_gap.demo import DEMO_REGION
         from infra_gap.dossier import dossier_pdf
@@ -181,13 +196,16 @@ def dossier(
 
         entries = _checklist(checklist)
         run = run_local(opts, chosen_scenario, reporter, level=level, scenario_file=scenario)
-        ranked = run.result.ranked
+        # every area with its BAKTI eligibility (the 3T line of each section reads it)
+        ranked = eligible_rows(run.result, priority_list, False, lang, reporter)
         chosen = [c.strip() for c in codes.split(",") if c.strip()]
         # by default the top areas with MSMEs to serve: a proposal for an area without need
         # would be sent back (an area named in --codes is always included)
-        needy = (
-            ranked[ranked["msme_uncovered"] > 0] if (ranked["msme_uncovered"] > 0).any() else ranked
-        )
+        pool = ranked[ranked["eligible"]] if eligible_only else ranked
+        needy = pool[pool["msme_uncovered"] > 0] if (pool["msme_uncovered"] > 0).any() else pool
+        if needy.empty:
+            msg = "no area is eligible for BAKTI (--eligible-only): give --codes"
+            raise DataError(msg)
         chosen = chosen or select_codes(needy, within=within or "", top=top) or []
         cover = region if region is not None else (DEMO_REGION if areas is None else "")
         at = run.result.scenario.level

@@ -41,6 +41,7 @@ __all__ = [
     "NameColOpt",
     "OperatorsAsOfOpt",
     "PodesOpt",
+    "PriorityListOpt",
     "SiteDistanceOpt",
     "SourcesOpt",
     "SpeedtestsOpt",
@@ -81,6 +82,15 @@ SiteDistanceOpt = Annotated[
         metavar="METRES",
         help="OpenCelliD cells of one network within this distance of a site's first cell "
         "are one tower site (default 250).",
+    ),
+]
+PriorityListOpt = Annotated[
+    Path | None,
+    typer.Option(
+        exists=True,
+        dir_okay=False,
+        help="Priority locations for BAKTI eligibility (CSV/XLSX: kode at any level, "
+        "sumber for each row, nama optional), besides the 3T list of Perpres 63/2020.",
     ),
 ]
 CoverageNodataOpt = Annotated[

@@ -346,7 +346,7 @@ def _rank_and_write(
     reporter: Reporter,
 ) -> tuple[EngineRun, ScenarioResult, int, pd.DataFrame | None, Layers]:
     """Rank ``wl`` on Dask and write what ``rank`` writes; inside the scratch folder's life."""
-    from infra_gap.cli import _eligible_rows
+    from infra_gap.cli import eligible_rows
     from infra_gap.errors import DataError
     from infra_gap.export import rejected_csv
     from infra_gap.formats import export_bytes, meta_for, select_codes, write_ranked
@@ -366,7 +366,7 @@ def _rank_and_write(
             scenario, engine=options.engine, scheduler=scheduler, workload=wl.root
         )
     layers = workload_layers(run.workload, level=scenario.level, accounts=run.accounts)
-    ranked = _eligible_rows(
+    ranked = eligible_rows(
         result, options.priority_list, options.eligible_only, options.lang, reporter
     )
     sep, excel_id, lang = options.sep, options.excel_id, options.lang

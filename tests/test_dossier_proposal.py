@@ -174,3 +174,29 @@ def test_dossier_on_office_files_skips_areas_without_need_and_names_the_kabupate
     assert "(12.02.01, 12.02.02, 12.02.03) -> " in res.stderr + res.stdout
     first = re.sub(r"\s+", " ", _pages(out.read_bytes())[0])
     assert first.startswith("Berkas usulan BTS 4G untuk BAKTI KABUPATEN DUA - tingkat kecamatan")
+
+
+def test_dossier_eligible_only_takes_the_priority_list_areas(tmp_path):
+    """dossier has rank's eligibility options: with a priority list and --eligible-only it
+    writes only the listed area that has need, and its 3T line cites the list's source."""
+    from typer.testing import CliRunner
+
+    from infra_gap.cli import app
+    from tests import office_files as office
+
+    office.kecamatan().to_file(tmp_path / "kec.gpkg", layer="ADMINISTRASIKECAMATAN_AR")
+    msme = office.msme_csv(tmp_path / "umkm.csv")
+    cov = office.coverage_tif(tmp_path / "4g.tif", declare=True)
+    prio = tmp_path / "prioritas.csv"
+    prio.write_text("kode,sumber\n12.01.02,SK Gubernur 2025 lokasi prioritas\n", encoding="utf-8")
+    out = tmp_path / "d.pdf"
+    res = CliRunner().invoke(
+        app,
+        ["dossier", "--areas", str(tmp_path / "kec.gpkg"), "--msme", str(msme),
+         "--coverage", str(cov), "--stability", "10", "--priority-list", str(prio),
+         "--eligible-only", "--out", str(out)],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "(12.01.02) -> " in res.stderr + res.stdout
+    text = re.sub(r"\s+", " ", " ".join(_pages(out.read_bytes())))
+    assert "SK Gubernur 2025 lokasi prioritas" in text
