@@ -41,6 +41,7 @@ from infra_gap.cli_inputs import (
     LonColOpt,
     MsmeOpt,
     NameColOpt,
+    OperatorCoverageOpt,
     OperatorsAsOfOpt,
     PodesOpt,
     PriorityListOpt,
@@ -213,6 +214,7 @@ def rank(
     speedtests: SpeedtestsOpt = None,
     backbone: BackboneOpt = None,
     podes: PodesOpt = None,
+    operator_coverage: OperatorCoverageOpt = None,
     sources: SourcesOpt = None,
     rejected: Annotated[
         Path | None, typer.Option(help="Write the rejected rows (source,row,reason) here.")
@@ -273,6 +275,7 @@ def rank(
         lat_col=lat_col, lon_col=lon_col, coverage=coverage, coverage_nodata=coverage_nodata,
         operators_as_of=operators_as_of, site_distance_m=site_distance_m, towers=towers,
         speedtests=speedtests, backbone=backbone, sources=sources, podes=podes,
+        operator_coverage=tuple(operator_coverage) if operator_coverage else None,
     )  # fmt: skip
     root = workload_root(workload)
     national = engine == "dask" or root is not None
@@ -283,6 +286,11 @@ def rank(
         usage_error(
             "--podes works with the local engine only: a partitioned workload carries no "
             "Podes table"
+        )
+    if national and operator_coverage:
+        usage_error(
+            "--operator-coverage works with the local engine only: a partitioned workload "
+            "carries no operator coverage rasters"
         )
     if national and (own or _built(root)):
         _workload_rank(ctx, opts=opts, workload=root, level=level, out=out,

@@ -36,6 +36,7 @@ from infra_gap.cli_inputs import (
     LonColOpt,
     MsmeOpt,
     NameColOpt,
+    OperatorCoverageOpt,
     OperatorsAsOfOpt,
     PodesOpt,
     PriorityListOpt,
@@ -135,6 +136,7 @@ def dossier(
     speedtests: SpeedtestsOpt = None,
     backbone: BackboneOpt = None,
     podes: PodesOpt = None,
+    operator_coverage: OperatorCoverageOpt = None,
     sources: SourcesOpt = None,
     covered_min: Annotated[
         float | None,
@@ -175,6 +177,7 @@ def dossier(
         lat_col=lat_col, lon_col=lon_col, coverage=coverage, coverage_nodata=coverage_nodata,
         towers=towers, speedtests=speedtests, backbone=backbone, sources=sources, podes=podes,
         operators_as_of=operators_as_of, site_distance_m=site_distance_m,
+        operator_coverage=tuple(operator_coverage) if operator_coverage else None,
     )  # fmt: skip
     check_inputs(opts)
     path = check_output(str(out), suffixes=(".pdf",), overwrite=overwrite)

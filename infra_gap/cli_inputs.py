@@ -39,6 +39,7 @@ __all__ = [
     "LonColOpt",
     "MsmeOpt",
     "NameColOpt",
+    "OperatorCoverageOpt",
     "OperatorsAsOfOpt",
     "PodesOpt",
     "PriorityListOpt",
@@ -153,6 +154,17 @@ PodesOpt = Annotated[
     ),
 ]
 
+OperatorCoverageOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--operator-coverage",
+        metavar="OPERATOR=FILE.tif",
+        help="One operator's coverage GeoTIFF (repeat per operator; the name is free text): "
+        "gives operators_covering and msme_no_operator_coverage(_share); without --coverage "
+        "their union is the coverage.",
+    ),
+]
+
 
 @dataclass(frozen=True)
 class InputOptions:
@@ -174,6 +186,29 @@ class InputOptions:
     backbone: Path | None = None
     sources: Path | None = None
     podes: Path | None = None
+    operator_coverage: tuple[str, ...] | None = None
+
+
+def operator_files(opts: InputOptions) -> tuple[tuple[str, Path], ...]:
+    """``--operator-coverage`` as ``(operator, path)`` pairs (exit 2 for a bad value).
+
+    A value without ``=``, with an empty operator or file, or naming no file is a usage
+    error (``error [E_USAGE]``).
+    """
+    from infra_gap.errors import UsageError
+    from infra_gap.operator_coverage import OPTION, parse_operator_coverage
+
+    try:
+        pairs = parse_operator_coverage(opts.operator_coverage or ())
+    except UsageError as err:
+        usage_error(str(err))
+    out = []
+    for operator, file in pairs:
+        path = Path(file)
+        if not path.is_file():
+            usage_error(f"{OPTION} {operator}={file}: no such file")
+        out.append((operator, path))
+    return tuple(out)
 
 
 def site_params(opts: InputOptions) -> SiteParams:
@@ -222,6 +257,7 @@ def check_inputs(opts: InputOptions) -> None:
             site_params(opts)
         except InfraGapError as err:
             usage_error(str(err))
+    operator_files(opts)
     if opts.sources is not None:  # a small TOML: read now, so a bad one stops before work
         from infra_gap.io import read_sources
 
@@ -244,6 +280,8 @@ def check_not_an_input(opts: InputOptions, *outputs: Path | None) -> None:
     files = {
         name: path for name, path in vars(opts).items() if isinstance(path, Path) and path.exists()
     }
+    for operator, path in operator_files(opts):
+        files[f"operator_coverage {operator}="] = path
     for out in outputs:
         if out is None or not out.exists():
             continue
@@ -287,6 +325,7 @@ def load_inputs(
             speed_tiles=opts.speedtests,
             backbone=opts.backbone,
             podes=opts.podes,
+            operator_coverage=operator_files(opts),
             areas_layer=opts.areas_layer,
             id_col=opts.id_col,
             name_col=opts.name_col,

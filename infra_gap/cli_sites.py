@@ -37,6 +37,7 @@ from infra_gap.cli_inputs import (
     LonColOpt,
     MsmeOpt,
     NameColOpt,
+    OperatorCoverageOpt,
     OperatorsAsOfOpt,
     SiteDistanceOpt,
     SourcesOpt,
@@ -186,6 +187,7 @@ def sites(
     speedtests: SpeedtestsOpt = None,
     backbone: BackboneOpt = None,
     sources: SourcesOpt = None,
+    operator_coverage: OperatorCoverageOpt = None,
     candidates: Annotated[
         Path | None,
         typer.Option(
@@ -211,6 +213,7 @@ def sites(
         lat_col=lat_col, lon_col=lon_col, coverage=coverage, coverage_nodata=coverage_nodata,
         operators_as_of=operators_as_of, site_distance_m=site_distance_m, towers=towers,
         speedtests=speedtests, backbone=backbone, sources=sources,
+        operator_coverage=tuple(operator_coverage) if operator_coverage else None,
     )  # fmt: skip
     _check(budget_idr, count, terrain, level, sep, lang, method)
     if only_candidates and candidates is None:

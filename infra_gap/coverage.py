@@ -172,6 +172,7 @@ def fill_value_notes(
     *,
     name: str,
     declared: float | None = None,
+    option: str | None = "--coverage-nodata",
 ) -> tuple[str, ...]:
     """Warnings about typical no-data values in a coverage raster that declares none.
 
@@ -188,6 +189,9 @@ def fill_value_notes(
         The raster's file name, for messages.
     declared
         The value given with ``--coverage-nodata``, if any (then nothing is suspected).
+    option
+        The option that sets the no-data value; None when there is none (an operator's
+        raster: the fix is then to declare the value in the file).
     """
     if declared is not None:
         return (f"{name}: no-data value {declared:g} (given), replacing the file's",)
@@ -202,6 +206,7 @@ def fill_value_notes(
                 f"{s.points:,} MSMEs on it); NaN pixels count as no data (not covered, unknown)"
             )
             continue
+        fix = f"give {option}" if option else "declare in the file the no-data value"
         now = (
             f"count as covered whenever --covered-min is at most {s.value:g}"
             if s.value > 0
@@ -210,8 +215,7 @@ def fill_value_notes(
         lines.append(
             f"warning: {name}: declares no no-data value but holds {s.value:g} ({s.why}; "
             f"{pixels}{s.points:,} MSMEs on it); those MSMEs {now}; if {s.value:g} means no "
-            f"data, give --coverage-nodata {s.value:g} (they then count as not covered and as "
-            "unknown)"
+            f"data, {fix} {s.value:g} (they then count as not covered and as unknown)"
         )
     return tuple(lines)
 

@@ -375,6 +375,18 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "id": "{v} UMKM di luar jangkauan operator",
             "en": "{v} of MSMEs out of every operator's reach",
         },
+        "reason_operators_covering": {
+            "id": "{v} operator mencakup UMKM",
+            "en": "{v} operators cover the MSMEs",
+        },
+        "reason_msme_no_operator_coverage": {
+            "id": "{v} UMKM tanpa cakupan operator",
+            "en": "{v} MSMEs covered by no operator",
+        },
+        "reason_msme_no_operator_coverage_share": {
+            "id": "{v} UMKM tanpa cakupan operator",
+            "en": "{v} of MSMEs covered by no operator",
+        },
         "reason_podes_desa": {"id": "{v} desa dalam Podes", "en": "{v} desa in Podes"},
         "reason_podes_no_signal": {
             "id": "{v} desa tanpa sinyal (Podes)",

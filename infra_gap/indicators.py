@@ -237,6 +237,8 @@ def finish_ratios(table: pd.DataFrame) -> pd.DataFrame:
     out["msme_uncovered_share"] = ratio("msme_uncovered", "msme_total")
     if "msme_no_operator" in out:
         out["msme_no_operator_share"] = ratio("msme_no_operator", "msme_total")
+    if "msme_no_operator_coverage" in out:
+        out["msme_no_operator_coverage_share"] = ratio("msme_no_operator_coverage", "msme_total")
     if "podes_desa" in out:
         out["podes_no_signal_share"] = ratio("podes_no_signal", "podes_desa")
         out["podes_weak_or_no_signal_share"] = ratio("_podes_weak_or_none", "podes_desa")

@@ -23,7 +23,8 @@ from infra_gap.coverage import fill_value_notes, model_coverage
 from infra_gap.errors import DataError
 from infra_gap.io.vector import NATIVE_GEOMETRY
 from infra_gap.join_crs import shares_degrees, warm_native_grid
-from infra_gap.layers import REJECTED_COLUMNS, Layers, Raster, RasterFile, Source
+from infra_gap.layers import REJECTED_COLUMNS, Layers, OperatorRaster, Raster, RasterFile, Source
+from infra_gap.operator_coverage import union_note
 from infra_gap.placement import label_grid
 from infra_gap.provenance import UNKNOWN
 from infra_gap.towers import SiteParams, prepare_towers
@@ -58,6 +59,9 @@ class InputPaths:
         How tower cells become sites, and the date of the operator names.
     names
         File names of uploaded bytes, by field (``{"msme": "umkm.csv"}``).
+    operator_coverage
+        Coverage rasters per operator: ``(operator, path or bytes)`` pairs (file names of
+        bytes in ``names`` under ``operator_coverage:<position>``).
     cache_dir
         Where what depends on the boundaries alone (the label grid) is kept between runs,
         per boundary content; None keeps it in memory only.
@@ -81,6 +85,7 @@ class InputPaths:
     sites: SiteParams = field(default_factory=SiteParams)
     names: dict[str, str] = field(default_factory=dict)
     cache_dir: Path | None = None
+    operator_coverage: tuple[tuple[str, Data], ...] = ()
 
     def name(self, key: str) -> str:
         """File name of an input, for format detection and messages."""
@@ -125,16 +130,40 @@ def tower_reach_m(towers: pd.DataFrame) -> np.ndarray:
     return reach
 
 
+def _read_raster(data: Data, name: str, nodata_override: float | None) -> Raster | RasterFile:
+    """A coverage raster: held in memory when small, else sampled in windows."""
+    info = io.raster_info(data, name=name)
+    nodata = info["nodata"] if nodata_override is None else nodata_override
+    if info["width"] * info["height"] > io.MAX_RASTER_CELLS:
+        return RasterFile(data, name, info["crs"], nodata)
+    raster = io.read_geotiff(data, name=name)
+    return raster if nodata_override is None else replace(raster, nodata=nodata)
+
+
+def _operator_name(paths: InputPaths, i: int) -> str:
+    """File name of the ``i``-th operator coverage raster."""
+    data = paths.operator_coverage[i][1]
+    key = f"operator_coverage:{i}"
+    return paths.names.get(key) or (str(data) if isinstance(data, Path) else key)
+
+
+def _operator_rasters(paths: InputPaths) -> tuple[OperatorRaster, ...]:
+    """Each operator's coverage raster, read like ``--coverage`` (its own no-data value)."""
+    return tuple(
+        OperatorRaster(
+            op, _read_raster(data, _operator_name(paths, i), None), _operator_name(paths, i)
+        )
+        for i, (op, data) in enumerate(paths.operator_coverage)
+    )
+
+
 def _coverage(
     paths: InputPaths, towers: gpd.GeoDataFrame | None, areas: gpd.GeoDataFrame
 ) -> Raster | RasterFile | None:
     if paths.coverage is not None:
-        info = io.raster_info(paths.coverage, name=paths.name("coverage"))
-        nodata = info["nodata"] if paths.coverage_nodata is None else paths.coverage_nodata
-        if info["width"] * info["height"] > io.MAX_RASTER_CELLS:
-            return RasterFile(paths.coverage, paths.name("coverage"), info["crs"], nodata)
-        raster = io.read_geotiff(paths.coverage, name=paths.name("coverage"))
-        return raster if paths.coverage_nodata is None else replace(raster, nodata=nodata)
+        return _read_raster(paths.coverage, paths.name("coverage"), paths.coverage_nodata)
+    if paths.operator_coverage:
+        return None  # the union of the operator rasters (infra_gap.operator_coverage)
     if towers is None:
         return unknown_coverage(areas)
     lte = towers[towers["radio"].astype("str").str.upper().isin(["LTE", "NR"])]
@@ -260,12 +289,17 @@ def load_layers(paths: InputPaths) -> Loaded:
     if others.towers_note is not None:
         notes += (others.towers_note,)
     coverage = _coverage(paths, towers, areas)
-    if paths.coverage is None and towers is None:
+    by_operator = _operator_rasters(paths)
+    if paths.coverage is None and by_operator:
+        notes += (union_note(by_operator),)
+    elif paths.coverage is None and towers is None:
         notes += (NO_COVERAGE_NOTE,)
     if paths.coverage is not None and coverage is not None:
         notes += fill_value_notes(
             coverage, msme, name=paths.name("coverage"), declared=paths.coverage_nodata
         )
+    for each in by_operator:
+        notes += fill_value_notes(each.raster, msme, name=each.name, option=None)
     sources = [
         Source(key, f"file {paths.name(key)}", UNKNOWN, UNKNOWN, synthetic=False)
         for key in (
@@ -280,7 +314,17 @@ def load_layers(paths: InputPaths) -> Loaded:
         )
         if getattr(paths, key) is not None
     ]
-    if paths.coverage is None and towers is not None:
+    sources += [
+        Source("operator_coverage", f"file {r.name}", UNKNOWN, UNKNOWN, False, operator=r.operator)
+        for r in by_operator
+    ]
+    if paths.coverage is None and by_operator:
+        names = ", ".join(dict.fromkeys(r.operator for r in by_operator))
+        sources.append(
+            Source("coverage", f"union of the operator coverage rasters ({names})", "derived",
+                   "-", False)
+        )  # fmt: skip
+    elif paths.coverage is None and towers is not None:
         sources.append(
             Source("coverage", "modelled from towers (reach discs)", "derived", "-", False)
         )
@@ -302,6 +346,7 @@ def load_layers(paths: InputPaths) -> Loaded:
         rejected=all_rejected,
         native_areas=native,
         podes=others.podes,
+        operator_coverage=by_operator,
     )
     return Loaded(layers=layers, boundary=report, notes=(*notes[:1], level_note, *notes[1:]))
 

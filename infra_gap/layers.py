@@ -11,7 +11,15 @@ import numpy as np
 import pandas as pd
 from affine import Affine
 
-__all__ = ["REJECTED_COLUMNS", "Layers", "Raster", "RasterFile", "RowAccount", "Source"]
+__all__ = [
+    "REJECTED_COLUMNS",
+    "Layers",
+    "OperatorRaster",
+    "Raster",
+    "RasterFile",
+    "RowAccount",
+    "Source",
+]
 
 #: Columns of every rejected-rows table.
 REJECTED_COLUMNS = ("source", "row", "reason")
@@ -59,6 +67,25 @@ class RasterFile:
     name: str
     crs: str
     nodata: float | None
+
+
+@dataclass(frozen=True)
+class OperatorRaster:
+    """One operator's coverage raster (``--operator-coverage OPERATOR=FILE.tif``).
+
+    Attributes
+    ----------
+    operator
+        The operator's name as the user gave it (free text, not empty).
+    raster
+        Its coverage raster, read like the main coverage (a :class:`RasterFile` when large).
+    name
+        File name, for messages and provenance.
+    """
+
+    operator: str
+    raster: Raster | RasterFile
+    name: str
 
 
 @dataclass(frozen=True)
@@ -164,6 +191,9 @@ class Layers:
     podes
         A Podes-style desa table of signal classes (``kode``, ``signal``, ``row``;
         :func:`infra_gap.io.read_podes`), or None.
+    operator_coverage
+        Coverage rasters per operator (:class:`OperatorRaster`); without ``coverage``
+        their union is the coverage (:mod:`infra_gap.operator_coverage`).
     """
 
     areas: Mapping[str, gpd.GeoDataFrame]
@@ -178,6 +208,7 @@ class Layers:
     rejected: pd.DataFrame = field(default_factory=_empty_rejected)
     native_areas: gpd.GeoDataFrame | None = None
     podes: pd.DataFrame | None = None
+    operator_coverage: tuple[OperatorRaster, ...] = ()
 
     @property
     def synthetic(self) -> bool:

@@ -32,6 +32,12 @@ from infra_gap.indicators import (
 )
 from infra_gap.join_crs import JoinSpace, degrees_of, join_space, native_join, shares_degrees
 from infra_gap.layers import REJECTED_COLUMNS, Layers, RowAccount
+from infra_gap.operator_coverage import (
+    msme_no_operator_coverage,
+    operator_point_coverage,
+    operators_covering,
+    union_coverage,
+)
 from infra_gap.operators import msme_no_operator, operator_reach, operators_per_group
 from infra_gap.placement import PLACEMENT_RULE, LabelGrid, place_points_indexed
 from infra_gap.point_chunks import cover_in_chunks, in_chunks, place_in_chunks
@@ -85,6 +91,9 @@ class PointFacts:
     podes_index
         Finest-area position of each Podes row (its desa code's prefix), ``-1`` when no
         area has it; None without a Podes table.
+    operator_covered
+        Whether each operator's coverage raster covers each MSME (MSMEs x distinct
+        operators, :mod:`infra_gap.operator_coverage`), or None without such rasters.
     """
 
     area_index: np.ndarray
@@ -99,6 +108,7 @@ class PointFacts:
     rule: str = PLACEMENT_RULE
     operator_reach: np.ndarray | None = None
     podes_index: np.ndarray | None = None
+    operator_covered: np.ndarray | None = None
 
     @property
     def account(self) -> RowAccount:
@@ -186,12 +196,28 @@ def _place_msme(
 
 def _coverage(
     layers: Layers, x: np.ndarray, y: np.ndarray, *, native: bool, covered_min: float
-) -> PointCoverage:
-    """Coverage under each MSME.
+) -> tuple[PointCoverage, np.ndarray | None]:
+    """Coverage under each MSME, and per operator when operator rasters are given.
 
     From the MSMEs' own degrees when the raster is in degrees too (and the join is
-    native: one reprojection fewer), else from the work-CRS points.
+    native: one reprojection fewer), else from the work-CRS points.  Without a main
+    raster, the union of the operator rasters is the coverage.
     """
+    by_operator = None
+    if layers.operator_coverage:
+        covered, unknown = operator_point_coverage(
+            layers, x, y, native=native, covered_min=covered_min
+        )
+        by_operator = covered
+        if layers.coverage is None:
+            return union_coverage(covered, unknown), by_operator
+    return _main_coverage(layers, x, y, native=native, covered_min=covered_min), by_operator
+
+
+def _main_coverage(
+    layers: Layers, x: np.ndarray, y: np.ndarray, *, native: bool, covered_min: float
+) -> PointCoverage:
+    """Coverage under each MSME from the main coverage raster."""
     assert layers.coverage is not None
     if native and shares_degrees(layers.coverage.crs):
         lon, lat = degrees_of(layers.msme)
@@ -284,7 +310,7 @@ def place_and_cover(
     """
     params = params or EvidenceParams()
     radius_m = (reach or ReachParams()).existing_site_m
-    if layers.coverage is None:
+    if layers.coverage is None and not layers.operator_coverage:
         msg = "no coverage layer: give a coverage raster (or towers, to model one)"
         raise DataError(msg)
     finest = layers.areas[finest_level(layers)]
@@ -313,7 +339,7 @@ def place_and_cover(
             if tiles is None
             else pool.submit(_tile_facts, layers.msme, tiles, ok, degrees=native)
         )
-        cov = _coverage(layers, x, y, native=native, covered_min=covered_min)
+        cov, by_operator = _coverage(layers, x, y, native=native, covered_min=covered_min)
         if job is not None:
             space = job.result()
         else:
@@ -362,6 +388,7 @@ def place_and_cover(
         covered_min=covered_min,
         operator_reach=reached,
         podes_index=podes_index,
+        operator_covered=by_operator,
     )
 
 
@@ -379,12 +406,12 @@ def with_coverage(layers: Layers, facts: PointFacts, *, covered_min: float) -> P
     Placement, nearest towers and speed tiles do not depend on the threshold, so a front
     end that caches :func:`place_and_cover` once can serve every threshold from it.
     """
-    if layers.coverage is None:
+    if layers.coverage is None and not layers.operator_coverage:
         msg = "no coverage layer: give a coverage raster (or towers, to model one)"
         raise DataError(msg)
     x, y = _xy(layers.msme)
-    cov = _coverage(layers, x, y, native=native_join(layers), covered_min=covered_min)
-    return replace(facts, coverage=cov, covered_min=covered_min)
+    cov, by_operator = _coverage(layers, x, y, native=native_join(layers), covered_min=covered_min)
+    return replace(facts, coverage=cov, covered_min=covered_min, operator_covered=by_operator)
 
 
 def area_facts(layers: Layers, *, level: str, covered_min: float) -> pd.DataFrame:
@@ -474,6 +501,9 @@ def _point_table(
     if facts.operator_reach is not None:
         none = msme_no_operator(facts.operator_reach, facts.area_index, len(desa))
         parts.append(pd.DataFrame({"msme_no_operator": none}))
+    if facts.operator_covered is not None:
+        none = msme_no_operator_coverage(facts.operator_covered, facts.area_index, len(desa))
+        parts.append(pd.DataFrame({"msme_no_operator_coverage": none}))
     table = area_indicators(desa, pd.concat(parts, axis=1), areas, level=level)
     # Group points by an integer id of their desa's parent code: the same groups as
     # grouping by the code text, without a string per point.
@@ -503,6 +533,10 @@ def _point_table(
         group = np.where(facts.area_index >= 0, parent[np.maximum(facts.area_index, 0)], -1)
         reaching = pd.Series(operators_per_group(facts.operator_reach, group, len(names)), names)
         table["operators_reaching"] = table["kode"].map(reaching).fillna(0).astype("int64")
+    if facts.operator_covered is not None:
+        group = np.where(facts.area_index >= 0, parent[np.maximum(facts.area_index, 0)], -1)
+        covering = pd.Series(operators_covering(facts.operator_covered, group, len(names)), names)
+        table["operators_covering"] = table["kode"].map(covering).fillna(0).astype("int64")
     return table
 
 

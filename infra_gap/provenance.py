@@ -69,6 +69,7 @@ _REQUIRED = ("source", "date", "licence")
 _LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
     {
         "coverage": ("Cakupan 4G", "4G coverage"),
+        "operator_coverage": ("Cakupan operator", "Operator coverage"),
         "towers": ("Menara", "Towers"),
         "speed_tiles": ("Tes kecepatan", "Speed tests"),
         "msme": ("UMKM", "MSMEs"),

@@ -56,6 +56,7 @@ _REG = "MSME register"
 _COV = "MSME register x coverage raster"
 _OOKLA = "speed tiles (Ookla open-data schema)"
 _PODES = "BPS Podes-style desa table (sangat kuat/kuat/lemah/tidak ada sinyal)"
+_OPCOV = "MSME register x coverage raster per operator (--operator-coverage)"
 _REACH = "MSME register x towers (sites, modelled reach: infra_gap.operators, infra_gap.reach)"
 # fmt: off
 _ROWS: tuple[tuple[str, str, bool, str, str, str, str, str], ...] = (
@@ -150,6 +151,20 @@ _ROWS: tuple[tuple[str, str, bool, str, str, str, str, str], ...] = (
      "Share of MSMEs reached by no operator",
      "msme_no_operator / msme_total; kosong bila tidak ada UMKM.",
      "msme_no_operator / msme_total; missing when the area has no MSMEs.", _REACH),
+    ("operators_covering", "operator", False, "Operator yang mencakup UMKM",
+     "Operators covering MSMEs",
+     "Jumlah operator berbeda yang raster cakupannya mencakup sedikitnya satu UMKM wilayah "
+     "ini; 0 bila tanpa UMKM.",
+     "Distinct operators whose coverage raster covers at least one of the area's MSMEs; 0 "
+     "when it has no MSMEs.", _OPCOV),
+    ("msme_no_operator_coverage", "UMKM", True, "UMKM tanpa cakupan operator",
+     "MSMEs covered by no operator",
+     "UMKM yang tidak tercakup raster cakupan operator mana pun.",
+     "MSMEs covered by none of the operator coverage rasters.", _OPCOV),
+    ("msme_no_operator_coverage_share", "%", True, "Porsi UMKM tanpa cakupan operator",
+     "Share of MSMEs covered by no operator",
+     "msme_no_operator_coverage / msme_total; kosong bila tidak ada UMKM.",
+     "msme_no_operator_coverage / msme_total; missing when the area has no MSMEs.", _OPCOV),
     ("podes_desa", "desa", False, "Desa dengan data Podes", "Desa with Podes data",
      "Jumlah desa/kelurahan wilayah ini dalam tabel Podes.",
      "Desa/kelurahan of the area in the Podes table.", _PODES),
