@@ -102,6 +102,20 @@ def test_desa_level(files: Files, tmp_path: Path) -> None:
     assert got["msme_no_operator_coverage"].sum() == 9
 
 
+def test_sites_take_the_union_as_coverage(files: Files, tmp_path: Path) -> None:
+    own, tsel, xl = files
+    args = [
+        "sites", "--areas", str(own.kec), "--msme", str(own.msme), "--count", "1",
+        "--operator-coverage", f"Telkomsel={tsel}", "--operator-coverage", f"XL Axiata={xl}",
+        "--out", str(tmp_path / "s.csv"),
+    ]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "coverage: no --coverage given; the union" in result.output
+    # by hand: 3 MSMEs of 12.71.03's northern desa and 6 of 12.71.04 are covered by neither
+    assert "demand: 9 MSMEs not covered" in result.output
+
+
 @pytest.mark.parametrize(
     ("value", "match"),
     [
