@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -61,7 +61,10 @@ from infra_gap.cli_options import (
     scenario_or_exit,
 )
 from infra_gap.config import LEVELS
-from infra_gap.errors import DataError, InfraGapError
+from infra_gap.errors import InfraGapError
+
+if TYPE_CHECKING:
+    from infra_gap.scenario import Scenario
 
 __all__ = ["dossier"]
 
@@ -162,6 +165,18 @@ def dossier(
             "with MSMEs without 4G)."
         ),
     ] = False,
+    workload: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DIR|URL",
+            help="A workload (infra-gap workload build): ranked on Dask; only the partitions "
+            "of the chosen areas are read for their MSMEs. A folder or an fsspec URL.",
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="With --workload: Dask scheduler address (else a LocalCluster)."),
+    ] = None,
     overwrite: OverwriteOpt = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
@@ -179,6 +194,11 @@ def dossier(
         operators_as_of=operators_as_of, site_distance_m=site_distance_m,
         operator_coverage=tuple(operator_coverage) if operator_coverage else None,
     )  # fmt: skip
+    own = any(v is not None for v in vars(opts).values())
+    if workload is not None and own:
+        usage_error("give either your files (--areas, --msme, ...) or --workload DIR, not both")
+    if workload is None and scheduler is not None:
+        usage_error("--scheduler is for --workload")
     check_inputs(opts)
     path = check_output(str(out), suffixes=(".pdf",), overwrite=overwrite)
     check_not_an_input(opts, path)
@@ -187,29 +207,33 @@ def dossier(
         top_n=top_n, draws=stability, unknown_as_need=unknown_as_need,
     )  # fmt: skip
     reporter = Reporter.make(ctx, quiet=quiet, verbose=verbose)
+    if workload is not None:
+        assert path is not None
+        _workload_dossier(
+            ctx, workload, chosen_scenario, path=path, level=level, codes=codes, lang=lang,
+            within=within or "", top=top, entries_path=checklist, region=region or "",
+            scheduler=scheduler, reporter=reporter, priority_list=priority_list,
+            eligible_only=eligible_only,
+        )  # fmt: skip
+        return
     start_work(ctx)
     t0 = time.perf_counter()
     try:
         from infra_gap.cli import eligible_rows
+        from infra_gap.cli_dossier_workload import choose_codes
         from infra_gap.cli_pipeline import run_local
         from infra_gap.demo import DEMO_REGION
         from infra_gap.dossier import dossier_pdf
         from infra_gap.dossier_proposal import proposal_sites
-        from infra_gap.formats import meta_for, select_codes
+        from infra_gap.formats import meta_for
 
         entries = _checklist(checklist)
         run = run_local(opts, chosen_scenario, reporter, level=level, scenario_file=scenario)
         # every area with its BAKTI eligibility (the 3T line of each section reads it)
         ranked = eligible_rows(run.result, priority_list, False, lang, reporter)
-        chosen = [c.strip() for c in codes.split(",") if c.strip()]
-        # by default the top areas with MSMEs to serve: a proposal for an area without need
-        # would be sent back (an area named in --codes is always included)
-        pool = ranked[ranked["eligible"]] if eligible_only else ranked
-        needy = pool[pool["msme_uncovered"] > 0] if (pool["msme_uncovered"] > 0).any() else pool
-        if needy.empty:
-            msg = "no area is eligible for BAKTI (--eligible-only): give --codes"
-            raise DataError(msg)
-        chosen = chosen or select_codes(needy, within=within or "", top=top) or []
+        chosen = choose_codes(
+            ranked, codes, within=within or "", top=top, eligible_only=eligible_only
+        )
         cover = region if region is not None else (DEMO_REGION if areas is None else "")
         at = run.result.scenario.level
         sites = proposal_sites(run.layers, run.facts, chosen) if at != "kabupaten" else None
@@ -231,3 +255,68 @@ def dossier(
     report_sources(run.layers, reporter=reporter)
     if run.layers.synthetic:
         reporter.note("all layers except the boundaries are a SYNTHETIC DEMO.")
+
+
+def _workload_dossier(
+    ctx: typer.Context,
+    workload: str,
+    chosen_scenario: Scenario,
+    *,
+    path: Path,
+    level: str | None,
+    codes: str,
+    lang: str,
+    within: str,
+    top: int,
+    entries_path: Path | None,
+    region: str,
+    scheduler: str | None,
+    reporter: Reporter,
+    priority_list: Path | None,
+    eligible_only: bool,
+) -> None:
+    """``dossier --workload``: ranked on Dask, the chosen areas' partitions read."""
+    from infra_gap.cli import start_work
+    from infra_gap.cli_common import workload_root
+
+    root = workload_root(workload)
+    assert root is not None
+    start_work(ctx)
+    t0 = time.perf_counter()
+    try:
+        from infra_gap.cli import eligible_rows
+        from infra_gap.cli_dossier_workload import area_facts, choose_codes, rank_workload
+        from infra_gap.dossier import dossier_pdf
+        from infra_gap.dossier_proposal import proposal_sites
+        from infra_gap.formats import meta_for
+
+        entries = _checklist(entries_path)
+        with reporter.step("Ranking the workload on the dask engine", "rank"):
+            wl, result, run = rank_workload(root, chosen_scenario, level=level, scheduler=scheduler)
+        # every area with its BAKTI eligibility (the 3T line of each section reads it)
+        ranked = eligible_rows(result, priority_list, False, lang, reporter)
+        chosen = choose_codes(ranked, codes, within=within, top=top, eligible_only=eligible_only)
+        with reporter.step("Reading the chosen areas' partitions", "read"):
+            layers, facts = area_facts(wl, result, run, chosen)
+        at = result.scenario.level
+        sites = proposal_sites(layers, facts, chosen) if at != "kabupaten" else None
+        with reporter.step(f"Writing {path}", "write"):
+            data = dossier_pdf(
+                ranked, layers, facts, codes=chosen, meta=meta_for(result), lang=lang,
+                checklist=entries, sites=sites, region=region,
+            )  # fmt: skip
+            write_output(data, path)
+    except InfraGapError as err:
+        runtime_error(err)
+    for acc in run.accounts:
+        reporter.report(
+            f"rows: {acc.source} read {acc.read:,}, placed {acc.used:,}, rejected {acc.rejected:,}"
+        )
+    from infra_gap.workload_dossier import partitions_of
+
+    parts = partitions_of(wl, chosen)
+    reporter.report(
+        f"dossier: {len(chosen)} {at} area(s) ({', '.join(chosen)}) -> {path} "
+        f"({time.perf_counter() - t0:.1f} s; MSMEs read from partition(s) {', '.join(parts)})"
+    )
+    report_sources(layers, reporter=reporter)
