@@ -84,6 +84,18 @@ def test_counts_per_kecamatan_and_the_union_as_coverage(files: Files, tmp_path: 
     assert any("xl.tif (XL Axiata)" in line for line in sources), sources
 
 
+def test_large_rasters_are_sampled_in_windows_to_the_same_counts(
+    files: Files, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import infra_gap.io
+
+    monkeypatch.setattr(infra_gap.io, "MAX_RASTER_CELLS", 10)  # 64 cells: a RasterFile
+    _, got = _rank(files, tmp_path / "k.csv")
+    assert got["operators_covering"].tolist() == [2, 1, 1, 0]
+    assert got["msme_no_operator_coverage"].tolist() == [0, 0, 3, 6]
+    assert got["msme_coverage_unknown"].tolist() == [0, 0, 3, 0]
+
+
 def test_main_coverage_keeps_its_meaning(files: Files, tmp_path: Path) -> None:
     own = files[0]
     output, got = _rank(files, tmp_path / "k.csv", "--coverage", str(own.coverage))
