@@ -312,9 +312,9 @@ def _workload_dossier(
         reporter.report(
             f"rows: {acc.source} read {acc.read:,}, placed {acc.used:,}, rejected {acc.rejected:,}"
         )
-    from infra_gap.workload_dossier import partitions_of
+    from infra_gap.workload_dossier import partitions_near, reach_limit_m
 
-    parts = partitions_of(wl, chosen)
+    parts = partitions_near(wl, chosen, layers.areas[wl.finest], within_m=reach_limit_m())
     reporter.report(
         f"dossier: {len(chosen)} {at} area(s) ({', '.join(chosen)}) -> {path} "
         f"({time.perf_counter() - t0:.1f} s; MSMEs read from partition(s) {', '.join(parts)})"

@@ -25,9 +25,21 @@ from infra_gap.io import partitioned
 from infra_gap.layers import REJECTED_COLUMNS, Layers, RowAccount
 from infra_gap.partitions import _index_of, _part_areas, _raster
 from infra_gap.pipeline import PointFacts
+from infra_gap.reach import ReachParams
 from infra_gap.workload import Workload
 
-__all__ = ["partitions_of", "workload_area_facts"]
+__all__ = ["partitions_near", "partitions_of", "reach_limit_m", "workload_area_facts"]
+
+
+def reach_limit_m(reach: ReachParams | None = None) -> float:
+    """The farthest any candidate site reaches, metres: ``radius_km``, else the tallest band.
+
+    A site proposed in a chosen area is credited with every uncovered MSME it reaches, in
+    any partition: the partitions within this distance are read too.
+    """
+    reach = reach or ReachParams()
+    flat_km = reach.radius_km or max(km for _, km in reach.height_bands_km)
+    return float(flat_km) * 1000.0
 
 
 def partitions_of(wl: Workload, codes: Sequence[str]) -> tuple[str, ...]:
@@ -44,6 +56,27 @@ def partitions_of(wl: Workload, codes: Sequence[str]) -> tuple[str, ...]:
         msg = f"area code(s) {missing[:5]} are in no partition of {wl.root}"
         raise DataError(msg)
     return parts
+
+
+def partitions_near(
+    wl: Workload, codes: Sequence[str], areas: gpd.GeoDataFrame, *, within_m: float
+) -> tuple[str, ...]:
+    """The partitions holding ``codes`` and those with an area within ``within_m`` of them.
+
+    ``areas``: the finest areas of every partition (``kode``, ``geometry``), in a metric CRS.
+    Box distance, so never fewer partitions than needed.
+    """
+    own = partitions_of(wl, codes)
+    kode = areas["kode"].astype("str")
+    mine = kode.str.startswith(tuple(codes)).to_numpy()
+    if not mine.any():
+        return own
+    x0, y0, x1, y1 = areas.geometry[mine].total_bounds
+    b = areas.geometry.bounds
+    dx = np.maximum(0.0, np.maximum(b["minx"].to_numpy() - x1, x0 - b["maxx"].to_numpy()))
+    dy = np.maximum(0.0, np.maximum(b["miny"].to_numpy() - y1, y0 - b["maxy"].to_numpy()))
+    near = np.hypot(dx, dy) <= within_m
+    return tuple(p for p in wl.parts if p in own or kode[near].str.startswith(p).any())
 
 
 def _areas(wl: Workload, level: str, parts: Sequence[str]) -> gpd.GeoDataFrame:
@@ -75,6 +108,7 @@ def workload_area_facts(
     level: str,
     covered_min: float,
     accounts: tuple[RowAccount, ...] = (),
+    reach: ReachParams | None = None,
 ) -> tuple[Layers, PointFacts]:
     """Layers and per-MSME facts of the partitions holding ``codes``, for a dossier.
 
@@ -90,6 +124,10 @@ def workload_area_facts(
         Coverage threshold.
     accounts
         Row accounting of the whole workload (from its ranking), for the dossier's annex.
+    reach
+        Reach of a proposed site: the MSMEs of partitions within its farthest reach
+        (:func:`reach_limit_m`) of the chosen areas are read too, as a site near a border
+        serves both sides.  The areas (boundaries only) of every partition are read.
 
     Raises
     ------
@@ -99,11 +137,11 @@ def workload_area_facts(
     if level not in wl.levels:
         msg = f"no {level} areas in this workload; levels given: {list(wl.levels)}"
         raise DataError(msg)
-    parts = partitions_of(wl, codes)
-    finest = _areas(wl, wl.finest, parts)
+    finest = _areas(wl, wl.finest, wl.parts)
     areas = {wl.finest: finest}
     if level != wl.finest:
-        areas[level] = _areas(wl, level, parts)
+        areas[level] = _areas(wl, level, wl.parts)
+    parts = partitions_near(wl, codes, finest, within_m=reach_limit_m(reach))
     xs, ys, attrs = [], [], []
     for p in parts:
         x, y, a = partitioned.read_points(
@@ -119,8 +157,9 @@ def workload_area_facts(
         msg = f"{wl.root}: the MSME files carry no placed area (build it with workload build)"
         raise DataError(msg)
     index = _index_of(attr["area"].array, finest)
-    b = np.array([a.total_bounds for a in areas.values()])
-    raster = _raster(wl, (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()))
+    read = finest[finest["kode"].astype("str").str.startswith(parts).to_numpy()]
+    x0, y0, x1, y1 = (float(v) for v in read.total_bounds)
+    raster = _raster(wl, (x0, y0, x1, y1))
     if wl.coverage_degrees and {"lon", "lat"} <= set(attr.columns):
         lon, lat = attr["lon"].to_numpy(), attr["lat"].to_numpy()
         cov = point_coverage(raster, lon, lat, xy_crs=GEO_CRS, covered_min=covered_min)

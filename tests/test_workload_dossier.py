@@ -19,9 +19,15 @@ from typer.testing import CliRunner
 
 from infra_gap.cli import app
 from infra_gap.inputs import InputPaths
+from infra_gap.reach import ReachParams
 from infra_gap.workload import read_workload
 from infra_gap.workload_build import build_workload
-from infra_gap.workload_dossier import partitions_of, workload_area_facts
+from infra_gap.workload_dossier import (
+    partitions_near,
+    partitions_of,
+    reach_limit_m,
+    workload_area_facts,
+)
 from tests.office_workload import OfficeWorkload, build
 
 
@@ -72,34 +78,41 @@ def test_dossier_from_workload_equals_local(
          "--out", str(tmp_path / "w.pdf")],
     )  # fmt: skip
     assert got.exit_code == 0, got.output
-    assert "partition(s) 12.02)" in got.output
+    assert "partition(s) 12.01, 12.02)" in got.output  # 12.01 within reach
     local, from_wl = _text(tmp_path / "l.pdf"), _text(tmp_path / "w.pdf")
     assert local[0] == from_wl[0] > 2
     assert local[1] == from_wl[1]
 
 
-def test_dossier_reads_only_the_chosen_partitions(
+def test_dossier_reads_only_the_partitions_it_needs(
     office: tuple[OfficeWorkload, Path], tmp_path: Path
 ) -> None:
     _, root = office
     wl = read_workload(root)
-    codes = ["12.01.01", "12.01.03"]
+    codes = ["12.01.01"]
     assert partitions_of(wl, codes) == ("12.01",)
-    full_layers, full = workload_area_facts(wl, codes, level="kecamatan", covered_min=1.0)
+    # 12.01.01 lies 7 km from kabupaten 12.02: within the 8 km a tall site reaches on flat
+    # land (its MSMEs could be served from 12.01.01), beyond a 1 km reach.
+    short = ReachParams(radius_km=1.0)
+    full_layers, full = workload_area_facts(
+        wl, codes, level="kecamatan", covered_min=1.0, reach=short
+    )
+    areas = full_layers.areas["kecamatan"]
+    assert partitions_near(wl, codes, areas, within_m=reach_limit_m()) == ("12.01", "12.02")
+    assert partitions_near(wl, codes, areas, within_m=reach_limit_m(short)) == ("12.01",)
     cut = tmp_path / "cut"
     shutil.copytree(root, cut)
-    for layer in ("msme", "kecamatan", "speed_tiles"):
+    for layer in ("msme", "speed_tiles"):  # the MSMEs of 12.02 gone: not needed here
         shutil.rmtree(cut / layer / "part=12.02")
     layers, facts = workload_area_facts(
-        read_workload(cut), codes, level="kecamatan", covered_min=1.0
+        read_workload(cut), codes, level="kecamatan", covered_min=1.0, reach=short
     )
     assert len(layers.msme) == len(full_layers.msme) > 0
     np.testing.assert_array_equal(facts.area_index, full.area_index)
     np.testing.assert_array_equal(facts.coverage.covered, full.coverage.covered)
-    kode = layers.areas["kecamatan"]["kode"]
-    assert kode.str.startswith("12.01").all()
-    placed = kode.to_numpy()[facts.area_index[facts.area_index >= 0]]
-    assert {"12.01.01", "12.01.03"} <= set(placed)
+    placed = set(areas["kode"].to_numpy()[facts.area_index[facts.area_index >= 0]])
+    assert "12.01.01" in placed
+    assert not any(k.startswith("12.02") for k in placed)
 
 
 def test_workload_with_own_files_is_a_usage_error(
