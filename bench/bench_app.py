@@ -203,6 +203,10 @@ _MAP_STATE_JS = """() => {
     return {ready: true, old: !!w.__bench_old, areas: n};
   });
 }"""
+_ZOOM_JS = """() => {
+  const w = [...document.querySelectorAll("iframe[title*='streamlit_folium']")].pop();
+  return w && w.contentWindow && w.contentWindow.map ? w.contentWindow.map.getZoom() : -1;
+}"""
 _MARK_JS = """() => document.querySelectorAll("iframe[title*='streamlit_folium']")
   .forEach((f) => { if (f.contentWindow) f.contentWindow.__bench_old = true; })"""
 
@@ -294,6 +298,16 @@ def browser_times(shots: Path) -> dict[str, float]:
                 )
 
             idle()
+            # the planner zooms in twice; the repaint after a weight change keeps that zoom
+            zoom_in = page.frame_locator("iframe[title*='streamlit_folium']").last.locator(
+                ".leaflet-control-zoom-in"
+            )
+            for _ in range(2):
+                zoom_in.click()
+                page.wait_for_timeout(800)
+            page.wait_for_timeout(1000)  # the view's report (a fragment rerun) settles
+            idle()
+            out["zoom_before"] = float(page.evaluate(_ZOOM_JS))
             page.evaluate(_MARK_JS)
             thumb = page.locator("[data-testid='stSidebar'] input[type='range']").first
             thumb.focus()
@@ -301,6 +315,8 @@ def browser_times(shots: Path) -> dict[str, float]:
             thumb.press("ArrowLeft")
             out["weight_map"] = _wait_new_map(page, t0)
             idle()
+            page.wait_for_timeout(500)
+            out["zoom_after"] = float(page.evaluate(_ZOOM_JS))
             _map_shot(page, shots / "weight-changed.png")
             box = page.locator("[data-testid='stSelectbox']").filter(has_text="Tingkat wilayah")
             for option, key, n in (("Kabupaten/kota", "level_kab", 33),
@@ -330,7 +346,8 @@ def print_browser(times: dict[str, float]) -> None:
         print(f"   {visit} server: first text {times[f'{visit}_text']:6.2f} s, page content "
               f"{times[f'{visit}_content']:6.2f} s, first painted map "
               f"{times[f'{visit}_map']:6.2f} s")  # fmt: skip
-    print(f"   weight change -> map repainted              {times['weight_map']:7.2f} s")
+    print(f"   weight change -> map repainted              {times['weight_map']:7.2f} s"
+          f"  (zoom {times['zoom_before']:g} before, {times['zoom_after']:g} after)")  # fmt: skip
     print(f"   level -> kabupaten (33 painted)             {times['level_kab']:7.2f} s")
     print(f"   level -> desa, whole province (6,110)       {times['level_desa']:7.2f} s")
     print(f"   level -> kecamatan (455)                    {times['level_kec']:7.2f} s")
