@@ -54,6 +54,7 @@ from infra_gap.errors import InfraGapError
 
 if TYPE_CHECKING:
     from infra_gap.costs import CostParams
+    from infra_gap.layers import Layers
     from infra_gap.pipeline import PointFacts
     from infra_gap.siteplan import SitePlan
     from infra_gap.siting import ReachParams, SitingProblem
@@ -201,6 +202,15 @@ def sites(
     only_candidates: Annotated[
         bool, typer.Option(help="Use only the --candidates plots, not the generated grid.")
     ] = False,
+    workload: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DIR|URL",
+            help="A workload (infra-gap workload build) instead of --areas ...: reads the "
+            "MSMEs of the partitions of --within and of those within a site's reach "
+            "(without --within: every partition). A folder or an fsspec URL.",
+        ),
+    ] = None,
     overwrite: OverwriteOpt = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
@@ -219,6 +229,8 @@ def sites(
     if only_candidates and candidates is None:
         usage_error("--only-candidates needs --candidates")
     within = merge_alias(within, area, name="--within", alias_name="--area")
+    if workload is not None and any(v is not None for v in vars(opts).values()):
+        usage_error("give either your files (--areas, --msme, ...) or --workload DIR, not both")
     check_inputs(opts)
     path = check_output(out, suffixes=_OUT_SUFFIXES, overwrite=overwrite, stdout=True)
     check_not_an_input(opts, path)
@@ -233,17 +245,15 @@ def sites(
         from infra_gap import io
         from infra_gap.costs import CostParams
         from infra_gap.export import sites_csv
-        from infra_gap.pipeline import place_and_cover
         from infra_gap.siteplan import area_site_needs, suggest_sites
         from infra_gap.siting import ReachParams, siting_problem
 
-        with reporter.step("Reading the inputs"):
-            layers, boundary = load_inputs(opts, level=level)
-            level = next(iter(layers.areas)) if areas is not None else (level or "kecamatan")
-            plots = None if candidates is None else io.read_vector(candidates)
-        with reporter.step("Placing MSMEs and looking up coverage"):
-            facts = place_and_cover(layers, covered_min=covered_min)
         reach = ReachParams(radius_km=radius_km, terrain=terrain)
+        layers, boundary, facts, level = _load(
+            opts, workload, level=level, within=within, covered_min=covered_min, reach=reach,
+            reporter=reporter,
+        )  # fmt: skip
+        plots = None if candidates is None else io.read_vector(candidates)
         costs = CostParams(opex_years=opex_years)
         with reporter.step("Choosing sites"):
             problem = siting_problem(
@@ -266,6 +276,55 @@ def sites(
             lang=lang, reporter=reporter,
             synthetic=layers.synthetic, seconds=time.perf_counter() - t0,
             accounts=(facts, boundary) if areas is not None else None)  # fmt: skip
+    if workload is not None:
+        reporter.report(f"MSMEs read from {len(layers.msme):,} rows of the workload {workload}")
+
+
+def _load(
+    opts: InputOptions,
+    workload: str | None,
+    *,
+    level: str | None,
+    within: str | None,
+    covered_min: float,
+    reach: ReachParams,
+    reporter: Reporter,
+) -> tuple[Layers, BoundaryReport | None, PointFacts, str]:
+    """Layers, what loading found, per-MSME facts and the level: files, demo or workload."""
+    from infra_gap.pipeline import place_and_cover
+
+    if workload is not None:
+        with reporter.step("Reading the workload's partitions"):
+            layers, facts = _from_workload(workload, within, covered_min, reach)
+        return layers, None, facts, next(iter(layers.areas))
+    with reporter.step("Reading the inputs"):
+        layers, boundary = load_inputs(opts, level=level)
+        own = opts.areas is not None
+        level = next(iter(layers.areas)) if own else (level or "kecamatan")
+    with reporter.step("Placing MSMEs and looking up coverage"):
+        facts = place_and_cover(layers, covered_min=covered_min)
+    return layers, boundary, facts, level
+
+
+def _from_workload(
+    workload: str, within: str | None, covered_min: float, reach: ReachParams
+) -> tuple[Layers, PointFacts]:
+    """The layers and per-MSME facts ``sites`` needs, from a workload's partitions.
+
+    Those of ``within`` and those within a site's farthest reach (demand crosses borders,
+    as in the local run); every partition without ``within``.
+    """
+    from infra_gap.cli_common import workload_root
+    from infra_gap.workload import read_workload
+    from infra_gap.workload_dossier import workload_area_facts
+
+    root = workload_root(workload)
+    assert root is not None
+    wl = read_workload(root)
+    codes = [within] if within else list(wl.parts)
+    return workload_area_facts(
+        wl, codes, level=wl.finest, covered_min=covered_min, accounts=(), reach=reach
+    )
 
 
 def _report(

@@ -1,4 +1,4 @@
-"""``dossier --workload``: the PDF of a built workload equals the local dossier on the files.
+"""``dossier --workload`` and ``sites --workload`` equal the local commands on the files.
 
 The office's kecamatan files (``tests/office_workload.py``: two kabupaten partitions, areas
 overlapping across them, rejected rows of every kind), built into a workload by kabupaten;
@@ -126,3 +126,36 @@ def test_workload_with_own_files_is_a_usage_error(
     )  # fmt: skip
     assert got.exit_code == 2
     assert "E_USAGE" in got.output
+
+
+def test_sites_from_workload_equal_local(
+    office: tuple[OfficeWorkload, Path], tmp_path: Path
+) -> None:
+    """``sites --workload`` writes the local CSVs; with --within and a 1 km reach it does
+    without the other kabupaten's MSMEs."""
+    files, root = office
+    own = [
+        "--areas", str(files.kec), "--name-col", "NMKEC", "--msme", str(files.msme),
+        "--coverage", str(files.coverage), "--towers", str(files.towers),
+        "--speedtests", str(files.tiles), "--backbone", str(files.backbone),
+    ]  # fmt: skip
+    cut = tmp_path / "cut"
+    shutil.copytree(root, cut)
+    for layer in ("msme", "speed_tiles"):
+        shutil.rmtree(cut / layer / "part=12.02")
+    runner = CliRunner()
+    runs = {
+        "all": (["--count", "3"], root),
+        "within": (["--count", "2", "--within", "12.01.01", "--radius-km", "1"], cut),
+    }
+    for name, (args, wl) in runs.items():
+        outs = {}
+        for how, source in (("l", own), ("w", ["--workload", str(wl)])):
+            out, per = tmp_path / f"{name}{how}.csv", tmp_path / f"{name}{how}-per.csv"
+            got = runner.invoke(
+                app, ["sites", *source, *args, "--out", str(out), "--per-area-out", str(per)]
+            )
+            assert got.exit_code == 0, got.output
+            outs[how] = (out.read_bytes(), per.read_bytes())
+        assert outs["l"] == outs["w"], name
+        assert outs["w"][0].count(b"\n") > 1
