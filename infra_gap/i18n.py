@@ -726,6 +726,21 @@ TEXT: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "source": {"id": "Sumber data", "en": "Data source"},
         "source_demo": {"id": "Sumatera Utara (demo)", "en": "North Sumatra (demo)"},
         "source_national": {"id": "Nasional (sintetis)", "en": "National (synthetic)"},
+        # A workload built from the user's own files (issue 17) is chosen: own data, not the
+        # synthetic national one.
+        "source_national_built": {
+            "id": "Beban kerja: data sendiri",
+            "en": "Workload: own data",
+        },
+        "nat_title_built": {
+            "id": "infra-gap: UMKM tanpa internet, data sendiri (beban kerja)",
+            "en": "infra-gap: MSMEs without internet, own data (workload)",
+        },
+        "nat_caption_built": {
+            "id": "Data sendiri dari infra-gap workload build, dihitung per partisi kode wilayah.",
+            "en": "Own data from infra-gap workload build, computed partition by partition "
+            "(by area code).",
+        },
         "nat_title": {
             "id": "infra-gap: UMKM tanpa internet, seluruh Indonesia (sintetis)",
             "en": "infra-gap: MSMEs without internet, all of Indonesia (synthetic)",

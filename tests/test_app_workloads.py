@@ -62,6 +62,11 @@ def test_the_app_ranks_a_built_workload(folders, monkeypatch: pytest.MonkeyPatch
     assert box.value == "built:sumut-kec"
     assert not at.exception, at.exception
     assert any(i.value == TEXT["nat_built_banner"]["id"] for i in at.info)
+    # The data source and the title read as own data, not the synthetic national workload.
+    source = at.radio(key="source_id")
+    assert TEXT["source_national_built"]["id"] in source.options
+    assert TEXT["source_national"]["id"] not in source.options
+    assert at.title[0].value == TEXT["nat_title_built"]["id"]
     table = at.dataframe[0].value
     assert sorted(table["Kode"]) == [f"12.0{k}.0{i}" for k in (1, 2) for i in (1, 2, 3)] + [
         "12.02.04"

@@ -72,6 +72,25 @@ def _province_label(code: str, lang: str) -> str:
     return f"{PROVINCE_NAMES.get(code, code)} ({code})" if code else t("nat_all_provinces", lang)
 
 
+def built_chosen() -> bool:
+    """True when the workload chosen (this session) was built from the user's own files."""
+    return str(st.session_state.get("nat_scale", "")).startswith(BUILT)
+
+
+def source_key(src: str, *, built: bool) -> str:
+    """Catalogue key of a data-source option: own data when a built workload is chosen."""
+    return "source_national_built" if src == "national" and built else f"source_{src}"
+
+
+def title_keys(national: bool) -> tuple[str, str]:
+    """Catalogue keys of the page's title and caption."""
+    if not national:
+        return "app_title", "app_caption"
+    if built_chosen():
+        return "nat_title_built", "nat_caption_built"
+    return "nat_title", "nat_caption"
+
+
 def national_scale(lang: str) -> tuple[WorkloadEntry, Workload] | None:
     """Sidebar: the workload, among those found (and scale 0.01 to make); None to make it."""
     ss = st.session_state

@@ -38,7 +38,7 @@ from ui.downloads import downloads
 from ui.filter import Selection, area_filter, sort_box, sorted_by
 from ui.links import read_link, view_of, write_link
 from ui.map_panel import map_panel
-from ui.national_page import national_page
+from ui.national_page import national_page, title_keys
 from ui.own_data import DEMO, data_quality, own_data_panel
 from ui.panels import scenario_panel, sites_panel, sources_panel
 from ui.sidebar import NATIONAL, Settings, Tools, settings, tools
@@ -70,15 +70,15 @@ def page(boot: DeltaGenerator) -> None:
     # Text first: the title and what is loading show before the data (cold start, issue #19).
     head = boot
     with head.container():
-        st.title(t("nat_title" if national else "app_title", _lang0))
-        st.caption(t("nat_caption" if national else "app_caption", _lang0))
+        st.title(t(title_keys(national)[0], _lang0))
+        st.caption(t(title_keys(national)[1], _lang0))
     data_key, layers, levels = _data(own, national=national, lang=_lang0)
 
     cfg = settings(national=national, levels=levels, data_key=data_key, layers=layers)
     lang = cfg.lang
     with head.container():
-        st.title(t("nat_title" if national else "app_title", lang))
-        st.caption(t("nat_caption" if national else "app_caption", lang))
+        st.title(t(title_keys(national)[0], lang))
+        st.caption(t(title_keys(national)[1], lang))
     if national or layers is None:
         if cfg.data_error is not None:
             st.error(error_text(cfg.data_error, lang))

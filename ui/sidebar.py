@@ -18,7 +18,13 @@ from infra_gap.stability import MAX_DRAWS
 from infra_gap.views import EVIDENCE_LAYERS, indicator_label
 from ui.cached import indicators
 from ui.common import index_of, sync
-from ui.national_page import national_province, national_scale, national_table
+from ui.national_page import (
+    built_chosen,
+    national_province,
+    national_scale,
+    national_table,
+    source_key,
+)
 from ui.state import PRESET_CHOICES, apply_preset, to_custom
 
 LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
@@ -73,11 +79,13 @@ def settings(
             key="lang",
             horizontal=True,
         )
+        built = built_chosen()
         st.radio(
             t("source", lang),
             SOURCES,
             index=index_of("source", lang, SOURCES),
-            format_func=lambda src: t(f"source_{src}", lang),
+            # decided here, not in the format function: it is called outside the run too
+            format_func=lambda src: t(source_key(src, built=built), lang),
             key=f"source_{lang}",
             on_change=sync,
             args=("source", lang),
