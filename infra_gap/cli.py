@@ -386,7 +386,7 @@ def _workload_rank(
 
     if opts.areas is not None or workload is None:
         check_inputs(opts)
-    path = check_output(out, suffixes=RANK_SUFFIXES[:3], overwrite=overwrite, stdout=True)
+    path = check_output(out, suffixes=RANK_SUFFIXES, overwrite=overwrite, stdout=True)
     _check_companions(path, rejected, overwrite=overwrite)
     preset, weight, covered_min, top_n, draws, unknown_as_need = chosen
     picked = scenario_or_exit(

@@ -379,6 +379,19 @@ def _rank_and_write(
                 excel_id=excel_id, codes=select_codes(ranked, within=within, top=top),
             )  # fmt: skip
             write_output(data, None)
+        elif path.suffix.lower() == ".pdf":  # the dossier, its MSMEs from their partitions
+            from infra_gap.workload_dossier import workload_area_facts
+
+            chosen = select_codes(ranked, within=within, top=top)
+            codes = list(chosen) if chosen is not None else ranked["kode"].head(5).tolist()
+            pdf_layers, facts = workload_area_facts(
+                wl, codes, level=scenario.level, covered_min=scenario.covered_min,
+                accounts=run.accounts,
+            )  # fmt: skip
+            write_ranked(
+                ranked, pdf_layers, path, meta=meta_for(result), facts=facts, lang=lang,
+                within=within, top=top,
+            )  # fmt: skip
         else:
             write_ranked(
                 ranked, layers, path, meta=meta_for(result), lang=lang, sep=sep,

@@ -159,3 +159,28 @@ def test_sites_from_workload_equal_local(
             outs[how] = (out.read_bytes(), per.read_bytes())
         assert outs["l"] == outs["w"], name
         assert outs["w"][0].count(b"\n") > 1
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_rank_pdf_from_workload_equals_local(
+    office: tuple[OfficeWorkload, Path], tmp_path: Path
+) -> None:
+    files, wl = office
+    own = [
+        "--areas", str(files.kec), "--name-col", "NMKEC", "--msme", str(files.msme),
+        "--coverage", str(files.coverage), "--towers", str(files.towers),
+        "--speedtests", str(files.tiles), "--backbone", str(files.backbone),
+    ]  # fmt: skip
+    common = ["--within", "12.02", "--top", "1", "--draws", "5"]
+    runner = CliRunner()
+    got = runner.invoke(app, ["rank", *own, *common, "--out", str(tmp_path / "l.pdf")])
+    assert got.exit_code == 0, got.output
+    got = runner.invoke(
+        app,
+        ["rank", "--engine", "dask", "--scheduler", "synchronous", "--workload", str(wl),
+         *common, "--out", str(tmp_path / "w.pdf")],
+    )  # fmt: skip
+    assert got.exit_code == 0, got.output
+    local, from_wl = _text(tmp_path / "l.pdf"), _text(tmp_path / "w.pdf")
+    assert local[0] == from_wl[0] > 2
+    assert local[1] == from_wl[1]
