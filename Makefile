@@ -23,7 +23,8 @@ lint: $(STAMP)
 
 test: lint
 	.ci/debian-deps
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser"
+	$(BIN)/python -m pytest -m browser
 
 # A plain (not editable) install of the wheel in a fresh venv ranks the demo from elsewhere.
 wheel-check: $(STAMP)
