@@ -446,9 +446,17 @@ def test_planner_day(session):  # noqa: PLR0915  (one user's path, step by step)
     assert f"({code})" in session.picked()
     assert page.get_by_text("Menampilkan 45 wilayah").count()
     assert session.map.locator("path.leaflet-interactive").count() == 45
-    filled = (("Status 3T", "3T (Perpres 63/2020)"), ("Listrik: PLN atau surya", "PLN 900 VA"))
-    for label, text in filled:
-        field = page.get_by_label(label, exact=True)
+    filled = (("status_3t", "3T (Perpres 63/2020)"), ("listrik", "PLN 900 VA"))
+
+    def checklist_input(field: str):
+        # the picked area's own field (its widget key carries the code), never a stale
+        # panel's: on a loaded machine the previous area's panel can still be on screen
+        css_key = f"ck_{field}_{code}".replace(".", "-")  # Streamlit's st-key-* class
+        return page.locator(f".st-key-{css_key} input").first
+
+    for name, text in filled:
+        field = checklist_input(name)
+        field.wait_for(timeout=60_000)
         field.scroll_into_view_if_needed()
         field.fill(text)
         field.press("Enter")
@@ -470,8 +478,8 @@ def test_planner_day(session):  # noqa: PLR0915  (one user's path, step by step)
     session.selectbox("Pilih wilayah").wait_for(timeout=120_000)
     session.idle()
     assert f"({code})" in session.picked()
-    assert page.get_by_label("Status 3T", exact=True).input_value() == "3T (Perpres 63/2020)"
-    assert page.get_by_label("Listrik: PLN atau surya", exact=True).input_value() == "PLN 900 VA"
+    for name, text in filled:
+        assert checklist_input(name).input_value() == text, name
     assert session.value("Urutkan menurut").startswith("UMKM tanpa sinyal 4G")
     session.map.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
     session.shot("planner-reloaded")
