@@ -54,7 +54,7 @@ from infra_gap.point_frames import point_xy
 from infra_gap.provenance import evidence_lines, source_fields
 from infra_gap.registry import INDICATORS
 from infra_gap.uncertainty import factor_lines, factor_names, need_class_label
-from infra_gap.views import fmt_indicator
+from infra_gap.views import fmt_indicator, join_names
 
 if TYPE_CHECKING:
     from infra_gap.pipeline import PointFacts  # the dossier only reads its arrays
@@ -366,11 +366,7 @@ def _region_of(sel: pd.DataFrame, layers: Layers, level: str, lang: str) -> str:
     else:
         names = with_area_names(sel[["kode", "nama"]], layers, level)["nama_kab"].astype("str")
     unique = list(dict.fromkeys(n.strip() for n in names if n and n.strip() and n != "nan"))
-    if not 1 <= len(unique) <= 3:
-        return ""
-    if len(unique) == 1:
-        return unique[0]
-    return f"{', '.join(unique[:-1])} {'dan' if lang == 'id' else 'and'} {unique[-1]}"
+    return join_names(unique, lang) if 1 <= len(unique) <= 3 else ""
 
 
 def dossier_pdf(

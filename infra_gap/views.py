@@ -33,6 +33,7 @@ __all__ = [
     "indicator_label",
     "indicator_tips",
     "indicator_view",
+    "join_names",
     "map_frame",
     "md_escape",
     "rank_range",
@@ -412,3 +413,10 @@ def md_escape(text: str) -> str:
     text and ``[a](b)`` does not become a link.
     """
     return "".join(f"\\{c}" if c in _MD_SPECIAL else c for c in str(text))
+
+
+def join_names(names: list[str], lang: str) -> str:
+    """Names joined in ``lang``: "Nias dan Nias Selatan", "A, B dan C"."""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {t('and', lang)} {names[-1]}"

@@ -10,7 +10,7 @@ import streamlit as st
 
 from infra_gap.i18n import fmt_int, t
 from infra_gap.layers import Layers
-from infra_gap.views import code_path, indicator_label, md_escape, search_areas
+from infra_gap.views import code_path, indicator_label, join_names, md_escape, search_areas
 from ui.cached import area_names
 from ui.common import forget, index_of, sync
 from ui.state import dd_changed, search_label, search_picked
@@ -152,13 +152,6 @@ def drilled_prefix(level: str) -> str:
     if level == "desa":
         return str(ss.get("dd_kecamatan", "") or ss.get("dd_kabupaten", ""))
     return ""
-
-
-def join_names(names: list[str], lang: str) -> str:
-    """ "Nias dan Nias Selatan", "A, B dan C"."""
-    if len(names) < 2:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} {t('and', lang)} {names[-1]}"
 
 
 #: Orders of the ranked table besides the rank (largest first).

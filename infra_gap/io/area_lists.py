@@ -20,7 +20,7 @@ from infra_gap.errors import SchemaError
 from infra_gap.io.files import source_name
 from infra_gap.io.tables import read_table
 
-__all__ = ["AREA_CODE_PATTERN", "read_area_list"]
+__all__ = ["AREA_CODE_PATTERN", "first_column", "read_area_list"]
 
 #: A dotted Kemendagri code of any level: province, kabupaten, kecamatan or desa.
 AREA_CODE_PATTERN = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
@@ -30,7 +30,8 @@ _SOURCE = ("sumber", "source")
 _META = ("dasar_hukum", "periode", "catatan")
 
 
-def _column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
+def first_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
+    """The first of ``names`` that is a column of ``frame`` (any case, spaces trimmed)."""
     lower = {str(c).strip().lower(): c for c in frame.columns}
     return next((str(lower[n]) for n in names if n in lower), None)
 
@@ -65,7 +66,7 @@ def read_area_list(source: Path | bytes, *, name: str | None = None) -> pd.DataF
     """
     label = source_name(source, name)
     frame = read_table(source, name=name)
-    code_col, source_col = _column(frame, _CODE), _column(frame, _SOURCE)
+    code_col, source_col = first_column(frame, _CODE), first_column(frame, _SOURCE)
     if code_col is None or source_col is None:
         missing = [w for w, c in (("kode", code_col), ("sumber", source_col)) if c is None]
         msg = (
@@ -89,7 +90,7 @@ def read_area_list(source: Path | bytes, *, name: str | None = None) -> pd.DataF
         if src in {"", "nan", "None"}:
             msg = f"{label}: row {i + 2}, column {source_col!r}: the source is blank"
             raise SchemaError(msg)
-    name_col = _column(frame, _NAME)
+    name_col = first_column(frame, _NAME)
     out = pd.DataFrame(
         {
             "kode": codes.to_numpy(),
@@ -98,7 +99,7 @@ def read_area_list(source: Path | bytes, *, name: str | None = None) -> pd.DataF
         }
     )
     for meta in _META:
-        col = _column(frame, (meta,))
+        col = first_column(frame, (meta,))
         out[meta] = text[col].to_numpy() if col else ""
     merged = out.groupby("kode", sort=False).agg(
         {

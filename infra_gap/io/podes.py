@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from infra_gap.errors import SchemaError
+from infra_gap.io.area_lists import first_column
 from infra_gap.io.files import source_name
 from infra_gap.io.tables import read_table
 
@@ -54,11 +55,6 @@ _WORDS = {
     "none": "tidak_ada",
     "no signal": "tidak_ada",
 }
-
-
-def _column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
-    lower = {str(c).strip().lower(): c for c in frame.columns}
-    return next((str(lower[n]) for n in names if n in lower), None)
 
 
 def _class_of(value: str) -> str | None:
@@ -92,7 +88,7 @@ def read_podes(source: Path | bytes, *, name: str | None = None) -> pd.DataFrame
     """
     label = source_name(source, name)
     frame = read_table(source, name=name)
-    code_col, class_col = _column(frame, _CODE), _column(frame, _CLASS)
+    code_col, class_col = first_column(frame, _CODE), first_column(frame, _CLASS)
     if code_col is None or class_col is None:
         missing = [w for w, c in (("kode", code_col), ("sinyal", class_col)) if c is None]
         msg = (
