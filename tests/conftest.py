@@ -19,6 +19,7 @@ from shapely.geometry import box
 from infra_gap.config import WORK_CRS
 from infra_gap.demo import load_demo
 from infra_gap.layers import Layers, Raster
+from tests.browser_fixtures import browser, server  # noqa: F401  (session fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
