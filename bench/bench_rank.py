@@ -55,7 +55,7 @@ def inputs() -> dict[str, Path]:
 def ours_command(files: dict[str, Path], out: Path) -> list[str]:
     return [
         str(BIN / "infra-gap"), "rank", "--level", "desa", "--areas", str(files["areas"]),
-        "--msme", str(files["msme"]), "--coverage", str(files["coverage"]), "--out", str(out),
+        "--msme", str(files["msme"]), "--coverage", str(files["coverage"]), "--out", str(out), "--overwrite",
     ]  # fmt: skip
 
 

@@ -238,10 +238,11 @@ def _read_others(paths: InputPaths) -> _Others:
 def load_layers(paths: InputPaths) -> Loaded:
     """Read, validate and account for every given input.
 
-    The MSME register is read while another thread reads the other layers and builds the
-    label grid of the boundaries (:func:`infra_gap.placement.label_grid`, kept per boundary
-    layer, so placing the points later finds it).  Errors are raised in the order of the
-    sequential reading: areas, MSMEs, then the other layers.
+    The MSME register is read in one thread while this one reads and checks the
+    boundaries; then another reads the other layers and builds the label grid of the
+    boundaries (:func:`infra_gap.placement.label_grid`, kept per boundary layer, so placing
+    the points later finds it).  Errors are raised in the order of the sequential reading:
+    areas, MSMEs, then the other layers.
 
     Raises
     ------
@@ -251,22 +252,18 @@ def load_layers(paths: InputPaths) -> Loaded:
     if paths.level != "auto" and paths.level not in LEVELS:
         msg = f"level must be auto or one of {', '.join(LEVELS)}, got {paths.level!r}"
         raise DataError(msg)
-    raw, notes = io.read_areas_explained(
-        paths.areas,
-        name=paths.name("areas"),
-        layer=paths.areas_layer,
-        id_col=paths.id_col,
-        name_col=paths.name_col,
-        keep_native=True,
-    )
-    checked, report = check_boundaries(raw, name=paths.name("areas"))
-    areas, native = _split_native(checked)
-    if not len(areas):
-        msg = f"{paths.name('areas')}: no usable areas"
-        raise DataError(msg)
-    given = None if paths.level == "auto" else paths.level
-    level, level_note = infer_level(areas["kode"], name=paths.name("areas"), given=given)
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # The MSME register is read (in chunks, without point objects: memory grows with
+        # the rows kept, not the file) while this thread reads and checks the boundaries.
+        msme_job = pool.submit(
+            io.read_msme_points,
+            paths.msme,
+            name=paths.name("msme"),
+            lat_col=paths.lat_col,
+            lon_col=paths.lon_col,
+        )
+        # An error here is raised once the register's read ends (its own error is dropped).
+        areas, native, report, notes, level, level_note = _read_areas(paths)
         others_job = pool.submit(_read_others, paths)
         # A cache warm-up (its result is kept per boundary layer, see label_grid): the grid
         # of the file's own polygons when the MSMEs will be placed there, else the work one.
@@ -275,10 +272,7 @@ def load_layers(paths: InputPaths) -> Loaded:
             pool.submit(warm_native_grid, native, cell_m=cell, cache_dir=kept)
         else:
             pool.submit(label_grid, areas, cell_m=cell, cache_dir=kept)
-        # In chunks, without point objects: memory grows with the rows kept, not the file.
-        msme, rejected = io.read_msme_points(
-            paths.msme, name=paths.name("msme"), lat_col=paths.lat_col, lon_col=paths.lon_col
-        )
+        msme, rejected = msme_job.result()
         others = others_job.result()
     towers, tiles, backbone, stats = (
         others.towers,
@@ -349,6 +343,28 @@ def load_layers(paths: InputPaths) -> Loaded:
         operator_coverage=by_operator,
     )
     return Loaded(layers=layers, boundary=report, notes=(*notes[:1], level_note, *notes[1:]))
+
+
+def _read_areas(
+    paths: InputPaths,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None, BoundaryReport, tuple[str, ...], str, str]:
+    """The checked areas (work CRS), their own-CRS twin, the boundary report, notes, level."""
+    raw, notes = io.read_areas_explained(
+        paths.areas,
+        name=paths.name("areas"),
+        layer=paths.areas_layer,
+        id_col=paths.id_col,
+        name_col=paths.name_col,
+        keep_native=True,
+    )
+    checked, report = check_boundaries(raw, name=paths.name("areas"))
+    areas, native = _split_native(checked)
+    if not len(areas):
+        msg = f"{paths.name('areas')}: no usable areas"
+        raise DataError(msg)
+    given = None if paths.level == "auto" else paths.level
+    level, level_note = infer_level(areas["kode"], name=paths.name("areas"), given=given)
+    return areas, native, report, tuple(notes), level, level_note
 
 
 def _split_native(

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 __all__ = ["msme_no_operator", "operator_reach", "operators_per_group"]
 
@@ -59,6 +58,8 @@ def operator_reach(
     >>> ops, r.tolist()
     (('A', 'B'), [[True, False], [False, False]])
     """
+    from scipy.spatial import cKDTree  # here: scipy.spatial takes 0.3-0.7 s to import
+
     first = sites["site_first"].to_numpy(dtype=bool) if "site_first" in sites else None
     keep = np.isfinite(tx) & np.isfinite(ty)
     if first is not None:

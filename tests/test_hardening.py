@@ -288,3 +288,31 @@ def test_zip_bzip2_entry_is_refused():
         z.writestr("desa.shp", b"x" * 10)
     with pytest.raises(SecurityError, match="unsupported compression"):
         guard_zip(buf.getvalue(), name="b.zip")
+
+
+def test_geojson_guard_sees_members_beside_emptied_coordinates():
+    # Pretty-printed, with a bbox: the arrays of numbers are emptied before parsing, the
+    # link right after them is still found.
+    import json
+
+    doc = json.loads(_geojson())
+    geometry = doc["features"][0]["geometry"]
+    geometry["bbox"] = [98.6, 3.5, 9.861e1, 3.51]
+    geometry["crs"] = {"type": "link", "properties": {"href": "/etc/passwd"}}
+    with pytest.raises(SecurityError, match="'crs' member"):
+        io.read_areas(json.dumps(doc, indent=2).encode(), name="desa.geojson")
+
+
+def test_geojson_features_and_columns_are_counted_before_gdal_reads_them(monkeypatch):
+    import json
+
+    doc = json.loads(_geojson())
+    doc["features"].append({**doc["features"][0], "properties": {"kode": "2", "x": 1}})
+    data = json.dumps(doc).encode()
+    assert len(io.read_areas(data, name="desa.geojson")) == 2
+    monkeypatch.setenv("INFRA_GAP_LIMITS", "max_columns=2")
+    with pytest.raises(LimitError, match="number of columns"):
+        io.read_areas(data, name="desa.geojson")
+    monkeypatch.setenv("INFRA_GAP_LIMITS", "max_features=1")
+    with pytest.raises(LimitError, match="number of features"):
+        io.read_areas(data, name="desa.geojson")

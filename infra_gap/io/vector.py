@@ -7,8 +7,6 @@ with ``kode`` and ``nama`` detected from the common Indonesian conventions.
 
 from __future__ import annotations
 
-import json
-import re
 import shutil
 import tempfile
 import zipfile
@@ -24,11 +22,12 @@ import pyogrio
 import shapely
 
 from infra_gap.config import WORK_CRS, Limits
-from infra_gap.errors import InfraGapError, InputFileError, SchemaError, SecurityError
+from infra_gap.errors import InfraGapError, InputFileError, SchemaError
 from infra_gap.hardening import guard_zip
 from infra_gap.io import budget
 from infra_gap.io.columns import ID_COLUMNS, NAME_COLUMNS, detect_area_columns
 from infra_gap.io.files import atomic_path, require_file, source_name
+from infra_gap.io.geojson_guard import guard_geojson
 
 __all__ = [
     "ID_COLUMNS",
@@ -68,84 +67,6 @@ def _format(name: str) -> str:
         msg = f"{name}: not an allowed vector format (allowed: {', '.join(sorted(VECTOR_FORMATS))})"
         raise InputFileError(msg)
     return fmt
-
-
-#: CRS names GDAL resolves without a file or the network (EPSG:4326, OGC:CRS84,
-#: urn:ogc:def:crs:EPSG::32749, http://www.opengis.net/def/crs/EPSG/0/4326).
-_SAFE_CRS_NAME = re.compile(
-    r"(?:urn:ogc:def:crs:|https?://(?:www\.)?opengis\.net/def/crs/)[A-Za-z0-9:._/-]*"
-    r"|[A-Za-z][A-Za-z0-9_]*:{1,2}[A-Za-z0-9._-]+|CRS84",
-    re.IGNORECASE,
-)
-#: Members holding only numbers: not walked (they are most of a file).
-_COORDINATE_MEMBERS = frozenset({"coordinates", "arcs", "bbox", "rings", "paths"})
-
-
-def _safe_crs_name(value: object) -> bool:
-    return isinstance(value, str) and _SAFE_CRS_NAME.fullmatch(value.strip()) is not None
-
-
-def _unsafe_member(key: str, value: object) -> bool:
-    """Whether a JSON member could make GDAL read a URL or a file."""
-    if key == "crs":
-        # GeoJSON 2008: only a named CRS; "link"/"url" types are fetched by GDAL (SSRF).
-        if value is None:
-            return False
-        if not isinstance(value, dict) or str(value.get("type", "")).lower() != "name":
-            return True
-        props = value.get("properties")
-        return not isinstance(props, dict) or not _safe_crs_name(props.get("name"))
-    if key == "coordRefSys":
-        # JSON-FG: a CRS URI, a list of them, or an object that may hold an "href".
-        items = value if isinstance(value, list) else [value]
-        return not all(_safe_crs_name(item) for item in items)
-    if key == "$ref":
-        return not (isinstance(value, str) and value.startswith("#"))
-    return False
-
-
-def guard_geojson(data: bytes, *, name: str) -> None:
-    """Refuse a GeoJSON whose members could make GDAL fetch a URL or read a file.
-
-    The upload is parsed with Python's ``json`` first (its size is bounded by the upload
-    limits), so GDAL never sees such a file: any ``crs`` member (top level, feature or
-    geometry) that is not a named CRS, a JSON-FG ``coordRefSys`` that is not a CRS name
-    and any non-local ``$ref`` (catalogue B5).
-
-    Raises
-    ------
-    InputFileError
-        The bytes are not JSON.
-    SecurityError
-        Naming the file and the member.
-    """
-    try:
-        doc = json.loads(data)
-    except UnicodeDecodeError:
-        try:
-            doc = json.loads(data.decode("utf-8", errors="replace"))
-        except (ValueError, RecursionError) as err:
-            msg = f"{name}: not valid JSON ({err})"
-            raise InputFileError(msg) from err
-    except (ValueError, RecursionError) as err:
-        msg = f"{name}: not valid JSON ({err})"
-        raise InputFileError(msg) from err
-    stack: list[object] = [doc]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if _unsafe_member(str(key), value):
-                    msg = (
-                        f"{name}: the {key!r} member {json.dumps(value)[:200]} may point to a "
-                        "URL or file and is not accepted; save the file with a named CRS "
-                        "(e.g. EPSG:4326)"
-                    )
-                    raise SecurityError(msg)
-                if key not in _COORDINATE_MEMBERS and isinstance(value, dict | list):
-                    stack.append(value)
-        elif isinstance(node, list):
-            stack.extend(item for item in node if isinstance(item, dict | list))
 
 
 def _shapefile_zip(data: bytes, *, name: str) -> bytes:
@@ -188,8 +109,8 @@ def _shapefile_zip(data: bytes, *, name: str) -> bytes:
 
 
 @contextmanager
-def _handle(source: Source, name: str) -> Iterator[Path | BytesIO]:
-    """A path or buffer GDAL can read.
+def _handle(source: Source, name: str) -> Iterator[tuple[Path | BytesIO, tuple[int, int] | None]]:
+    """A path or buffer GDAL can read, and a GeoJSON's size when the guard found it.
 
     Uploaded GeoPackages go to a server-chosen temporary name with the right suffix (GDAL
     checks it); the user's file name never becomes a path.
@@ -200,23 +121,40 @@ def _handle(source: Source, name: str) -> Iterator[Path | BytesIO]:
             data = source.read_bytes()
             guard_zip(data, name=name)
             flat = _shapefile_zip(data, name=name)
-            yield source if flat is data else BytesIO(flat)
+            yield (source if flat is data else BytesIO(flat)), None
             return
+        size = None
         if _format(name) == "GeoJSON":
-            guard_geojson(source.read_bytes(), name=name)
-        yield source
+            size = guard_geojson(source.read_bytes(), name=name)
+        yield source, size
     elif _format(name) == "GPKG":
         with tempfile.TemporaryDirectory(prefix="infra-gap-") as tmp:
             path = Path(tmp) / "upload.gpkg"
             path.write_bytes(source)
-            yield path
+            yield path, None
     else:
+        size = None
         if _format(name) == "ESRI Shapefile":
             guard_zip(source, name=name)
             source = _shapefile_zip(source, name=name)
         elif _format(name) == "GeoJSON":
-            guard_geojson(source, name=name)
-        yield BytesIO(source)
+            size = guard_geojson(source, name=name)
+        yield BytesIO(source), size
+
+
+def _check_size(
+    handle: Path | BytesIO,
+    size: tuple[int, int] | None,
+    layer: str | None,
+    name: str,
+    limits: Limits,
+) -> None:
+    """Features and columns: a GeoJSON's from the guard (its CRS is a name), else GDAL's."""
+    if size is None:
+        budget.check_vector_info(handle, layer, name, limits)
+    else:
+        budget.check(name, "the number of features", size[0], "max_features", limits)
+        budget.check(name, "the number of columns", size[1], "max_columns", limits)
 
 
 def list_layers(source: Source, *, name: str | None = None) -> list[str]:
@@ -225,7 +163,7 @@ def list_layers(source: Source, *, name: str | None = None) -> list[str]:
     if _format(name) == "Parquet":
         return [PurePath(name).stem]
     try:
-        with _handle(source, name) as handle:
+        with _handle(source, name) as (handle, _):
             return [str(n) for n, _ in pyogrio.list_layers(handle)]
     except pyogrio.errors.DataSourceError as err:
         msg = f"{name}: cannot be read ({err})"
@@ -268,10 +206,10 @@ def read_vector(
             if layer is not None and layer not in layers:
                 msg = f"{name}: no layer {layer!r}; layers are {layers}"
                 raise InputFileError(msg)
-            with _handle(source, name) as handle, budget.reading(name, fmt):
+            with _handle(source, name) as (handle, size), budget.reading(name, fmt):
                 if isinstance(handle, Path) and fmt == "GPKG":
                     budget.check_gpkg_layer(handle, layer or layers[0], name, limits)
-                budget.check_vector_info(handle, layer, name, limits)
+                _check_size(handle, size, layer, name, limits)
                 if isinstance(handle, BytesIO):
                     handle.seek(0)
                 gdf = gpd.read_file(
