@@ -331,6 +331,7 @@ def load_inputs(
             name_col=opts.name_col,
             lat_col=opts.lat_col,
             lon_col=opts.lon_col,
+            cache_dir=default_cache_dir(),  # the label grid, per boundary content
         )
     )
     for note in loaded.notes:

@@ -7,6 +7,7 @@ step of the command's progress display.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from infra_gap.cli_common import Reporter
-from infra_gap.cli_inputs import InputOptions, load_inputs
+from infra_gap.cli_inputs import InputOptions, default_cache_dir, load_inputs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,12 +38,22 @@ class LocalRun:
     result: ScenarioResult
 
 
-def indicators_for(layers: Layers, facts: PointFacts, scenario: Scenario) -> pd.DataFrame:
-    """The indicator table; with the cost-efficiency indicator when a weight uses it."""
+def indicators_for(
+    layers: Layers,
+    facts: PointFacts,
+    scenario: Scenario,
+    *,
+    area_frame: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The indicator table; with the cost-efficiency indicator when a weight uses it.
+
+    ``area_frame``: :func:`infra_gap.pipeline.area_facts` of the scenario's level and
+    threshold when the caller has it (computed here otherwise).
+    """
     from infra_gap.pipeline import indicator_table
     from infra_gap.registry import uses_siting
 
-    table = indicator_table(layers, facts, level=scenario.level)
+    table = indicator_table(layers, facts, level=scenario.level, area_frame=area_frame)
     if uses_siting(scenario.weights):  # solved per area: only when it is used
         from infra_gap.siteplan import with_cost_efficiency
         from infra_gap.siting import siting_problem
@@ -91,10 +102,25 @@ def run_local(
     with reporter.step("Reading the inputs", "read"):
         layers, boundary = load_inputs(opts, level=level if own else scenario.level)
     scenario = own_level(scenario, layers, own=own, from_file=scenario_file)
-    with reporter.step("Placing MSMEs and looking up coverage", "place and cover"):
-        facts = pipeline.place_and_cover(layers, covered_min=scenario.covered_min)
-    with reporter.step("Computing the indicators", "indicators"):
-        table = indicators_for(layers, facts, scenario)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The areas' own indicators (zonal coverage, distances; kept per boundaries and
+        # raster) are computed beside the placement of the points.
+        area_job = (
+            pool.submit(
+                pipeline.area_facts,
+                layers,
+                level=scenario.level,
+                covered_min=scenario.covered_min,
+                cache_dir=default_cache_dir(),
+            )
+            if scenario.level in layers.areas  # else indicator_table names the level
+            else None
+        )
+        with reporter.step("Placing MSMEs and looking up coverage", "place and cover"):
+            facts = pipeline.place_and_cover(layers, covered_min=scenario.covered_min)
+        with reporter.step("Computing the indicators", "indicators"):
+            area_frame = area_job.result() if area_job is not None else None
+            table = indicators_for(layers, facts, scenario, area_frame=area_frame)
     with reporter.step(f"Ranking ({scenario.stability.draws:,} stability draws)", "score"):
         result = run_scenario(table, scenario)
     return LocalRun(layers, boundary, facts, result)

@@ -6,9 +6,11 @@ level rather than rolled up.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -20,6 +22,9 @@ from exactextract.raster import NumPyRasterSource
 from pyproj import CRS
 
 from infra_gap import io
+from infra_gap.errors import DataError, InfraGapError
+from infra_gap.io.cache import load_or_build
+from infra_gap.io.files import read_npy, write_npy
 from infra_gap.layers import Raster, RasterFile
 from infra_gap.placement import BoundaryKey
 
@@ -36,6 +41,7 @@ def area_uncovered_share(
     *,
     covered_min: float,
     keep: bool = True,
+    cache_dir: Path | None = None,
 ) -> np.ndarray:
     """Share of each area's surface not covered, with partial pixels (exactextract).
 
@@ -59,6 +65,9 @@ def area_uncovered_share(
         as exactextract's own ``sum`` and ``count``, which a one-off call (False) uses.
         Rasters of more than :data:`KEEP_MAX_CELLS` cells are never kept (an entry costs
         about 16 bytes per pixel, and a process keeps up to four).
+    cache_dir
+        With ``keep``: also keep the shares on disk there, per boundaries, grid and pixels
+        not covered (the raster's values and the threshold), for the next run.
     """
     if isinstance(raster, RasterFile):
         return _share_from_file(areas, raster, covered_min=covered_min)
@@ -71,11 +80,21 @@ def area_uncovered_share(
     north_up = t.b == 0 and t.d == 0 and t.a > 0 and t.e < 0  # exactextract reads the array
     if north_up and keep and values.size <= KEEP_MAX_CELLS:
         grid = (tuple(t)[:6], (int(values.shape[0]), int(values.shape[1])))
-        fr = _pixel_fractions(BoundaryKey(areas[["geometry"]].copy()), raster.crs, grid)
-        n = len(fr.seen)
-        weights = fr.frac * flags.reshape(-1)[fr.cell]
-        uncovered = np.bincount(fr.area, weights=weights, minlength=n)[:n]
-        return _with_outside(uncovered, fr.seen, fr.poly_cells)
+        boundary = BoundaryKey(areas[["geometry"]].copy())
+
+        def shares() -> np.ndarray:
+            fr = _pixel_fractions(boundary, raster.crs, grid)
+            n = len(fr.seen)
+            weights = fr.frac * flags.reshape(-1)[fr.cell]
+            uncovered = np.bincount(fr.area, weights=weights, minlength=n)[:n]
+            return _with_outside(uncovered, fr.seen, fr.poly_cells)
+
+        if cache_dir is None:
+            return shares()
+        key = hashlib.blake2b(boundary.digest, digest_size=20)
+        key.update(repr((_SHARE_VERSION, str(raster.crs), grid)).encode())
+        key.update(flags.tobytes())
+        return _stored_share(cache_dir / f"zonal-share-{key.hexdigest()}", len(areas), shares)
     vec = areas[["geometry"]].to_crs(raster.crs)
     if north_up:
         h, w = flags.shape
@@ -89,6 +108,35 @@ def area_uncovered_share(
         stats["count"].to_numpy(dtype="float64", copy=True),
         _poly_cells(vec, raster.crs, abs(t.a * t.e)),
     )
+
+
+#: Version of the kept zonal shares (bump when their computation changes).
+_SHARE_VERSION = 1
+
+
+def _stored_share(directory: Path, n: int, shares: Callable[[], np.ndarray]) -> np.ndarray:
+    """The shares kept in ``directory`` (checked against their SHA-256), else computed there.
+
+    The directory's name is the key: boundaries, CRS, grid and every pixel's not-covered
+    flag.  An unusable cache is passed over: the shares are computed, kept in memory only.
+    """
+
+    def build(d: Path) -> np.ndarray:
+        out = shares()
+        write_npy(out, d / "share.npy")
+        return out
+
+    def read(d: Path) -> np.ndarray:
+        out = read_npy(d / "share.npy")
+        if out.shape != (n,) or out.dtype != np.float64:
+            msg = f"{d}: not the zonal shares of {n:,} areas"
+            raise DataError(msg)
+        return out
+
+    try:
+        return load_or_build(directory, ("share.npy",), read=read, build=build)
+    except (OSError, ValueError, KeyError, TypeError, InfraGapError):
+        return shares()
 
 
 @dataclass(frozen=True, eq=False)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -414,11 +415,14 @@ def with_coverage(layers: Layers, facts: PointFacts, *, covered_min: float) -> P
     return replace(facts, coverage=cov, covered_min=covered_min, operator_covered=by_operator)
 
 
-def area_facts(layers: Layers, *, level: str, covered_min: float) -> pd.DataFrame:
+def area_facts(
+    layers: Layers, *, level: str, covered_min: float, cache_dir: Path | None = None
+) -> pd.DataFrame:
     """Area-level indicators that do not depend on MSME points (cacheable per level).
 
     Remoteness and context (:func:`infra_gap.context.area_context`) and the share of each
-    area's surface not covered (exactextract zonal statistics, partial pixels counted).
+    area's surface not covered (exactextract zonal statistics, partial pixels counted;
+    kept in ``cache_dir`` when given, per boundaries, raster and threshold).
     """
     areas = layers.areas[level]
     out = area_context(
@@ -429,7 +433,7 @@ def area_facts(layers: Layers, *, level: str, covered_min: float) -> pd.DataFram
     )
     if layers.coverage is not None:
         out["area_uncovered_share"] = area_uncovered_share(
-            areas, layers.coverage, covered_min=covered_min
+            areas, layers.coverage, covered_min=covered_min, cache_dir=cache_dir
         )
     return out
 

@@ -110,3 +110,37 @@ def test_distance_ignores_missing_and_empty_targets():
     targets = np.array([None, Point(), Point(1000, 4000)], dtype=object)
     assert distance_km(areas, targets).tolist() == pytest.approx([3.0])
     assert np.isnan(distance_km(areas, np.array([None, Point()], dtype=object))).all()
+
+
+def test_zonal_shares_kept_on_disk_per_boundaries_raster_and_threshold(tmp_path):
+    from infra_gap import context
+
+    values = np.array([[1, 0, 255, 1]], dtype="uint8")
+    t = Affine(1000, 0, 0, 0, -1000, 1000)
+    areas = gpd.GeoDataFrame(
+        {"kode": ["a", "b"]},
+        geometry=[box(0, 0, 2000, 1000), box(500, 0, 2500, 1000)],
+        crs=WORK_CRS,
+    )
+    r = Raster(values, t, WORK_CRS, 255)
+    first = area_uncovered_share(areas, r, covered_min=1, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("zonal-share-*"))) == 1
+    context._pixel_fractions.cache_clear()
+    again = area_uncovered_share(areas, r, covered_min=1, cache_dir=tmp_path)  # from disk
+    assert context._pixel_fractions.cache_info().currsize == 0
+    assert again.tolist() == first.tolist() == pytest.approx([0.5, 0.75])
+    # Another threshold, other pixel values or other boundaries: new entries, new shares.
+    assert area_uncovered_share(areas, r, covered_min=0, cache_dir=tmp_path).tolist() == (
+        pytest.approx([0.0, 0.25])
+    )
+    other = Raster(np.array([[1, 1, 1, 1]], dtype="uint8"), t, WORK_CRS, 255)
+    assert area_uncovered_share(areas, other, covered_min=1, cache_dir=tmp_path).tolist() == [0, 0]
+    moved = areas.set_geometry([box(2000, 0, 3000, 1000), box(0, 0, 1000, 1000)], crs=WORK_CRS)
+    assert area_uncovered_share(moved, r, covered_min=1, cache_dir=tmp_path).tolist() == [1, 0]
+    assert len(list(tmp_path.glob("zonal-share-*"))) == 4
+    # A damaged entry is rebuilt with a warning, not trusted.
+    for entry in tmp_path.glob("zonal-share-*/share.npy"):
+        entry.write_bytes(entry.read_bytes()[:-8])
+    with pytest.warns(UserWarning, match="SHA-256"):
+        rebuilt = area_uncovered_share(areas, r, covered_min=1, cache_dir=tmp_path)
+    assert rebuilt.tolist() == first.tolist()
