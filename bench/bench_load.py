@@ -1,36 +1,36 @@
-"""Many users on one server: concurrent browser sessions through load, weight change, download.
+"""Many planners on one server: concurrent browser sessions through a planner's day, one hostile.
 
-Starts the real app (``streamlit run app.py`` with the project's ``.streamlit/config.toml``) on
-loopback at a free port, then drives N concurrent sessions (one headless Debian Chromium, one
-Playwright browser context per session; every request that does not go to the local server is
-aborted) for C cycles.  Each cycle, every session:
+Issue #22 item 6.  Starts the real app (``streamlit run app.py`` with the project's
+``.streamlit/config.toml``, its workspace database a fresh SQLite file in a temporary folder)
+on loopback at a free port, then drives N concurrent sessions (one headless Debian Chromium,
+one Playwright browser context per session; every request that does not go to the local
+server is aborted).  Each cycle every session loads the page, filters its own kabupaten,
+changes a weight, saves a checklist field to the workspace database, downloads the CSV,
+uploads its own data (BIG-style kecamatan GeoPackage, a 50 MB MSME register of its own,
+towers; ``bench/load_files.py``) and downloads the own data's CSV; the steps are in
+``bench/load_session.py``.  In the middle cycle one session uploads a hostile file from
+``tests/hostile_corpus.py`` (``--hostile``) instead, and must see its stable error code.
+With ``--minutes`` the sessions start ``--ramp`` seconds apart and run cycles each on its own
+until the time is up (no cycle starts after it); session 0's first cycle that starts
+half-way through is the hostile one.
 
-1. loads the page (a fresh Streamlit session) and waits for the ranked table;
-2. sets its own random seed (untimed), so that every timed change below is a ranking the
-   server has not cached yet: the cost measured is a real rerun, not a cache hit;
-3. changes a weight with the keyboard (the first sidebar slider, ``Home`` or ``End`` on the
-   focused ``input[type=range]``) and times how long until the ranked table shows different
-   content (read from the grid's accessible text; the viewport is wide so the score column is
-   on screen);
-4. downloads the CSV (a deferred download: the bytes are made on click) and checks it: every
-   kecamatan, and its rank 1 is the table's rank 1.  A failed download counts as an error and
-   is tried once more, to tell a lost file from a broken button.
-
-"Done" means the script has finished a run and no new run starts for 2 s (a page load runs
-the script twice: the map component reports its first state).  Runs are counted in the page
-from the app root's ``data-test-script-state`` attribute.
-
-After each cycle it prints the times and the server's resident memory (psutil: the server
-process and its children).  Errors (target 0): timeouts, page errors, an exception or error
-shown, a bad or failed download; each is printed with the app's state, and a screenshot goes to
-``bench/out/``.  Verdict: PASS when there are no errors and memory levels off (the last cycle's
-RSS is at most the second cycle's + 150 MB, reliability.md section 4).
+Printed: per cycle the wall time, medians and p95s, errors, the server's resident memory
+(psutil: the server and its children, upload workers included) and the load average; the
+memory curve per minute (server with its upload workers, and alone); p50/p95 of every step
+of the other sessions in the cycles without and with the hostile upload, and apart from and
+overlapping it in time; the checklist fields in the database against those typed.  Errors (target 0): timeouts, page errors, an
+exception or error shown, a bad or failed download, a field not saved.  Verdict PASS: no
+errors, every field saved, memory levels off (last cycle's RSS at most the second cycle's +
+150 MB, reliability.md section 4; with ``--minutes`` the server process's peak in the last
+third of the minutes against the middle third's) and the interactions' p95 with the hostile
+upload at most 2x without (by cycle; with ``--minutes`` by overlap in time).
 
 The machine's cores are shared by the server and the browser, so the times include the
 browser's own rendering; they are an upper bound for a server with separate clients.
 
-Usage: python bench/bench_load.py [--sessions 10] [--cycles 5] [--alone 2] [--timeout 600]
-       [--verbose]          (``make bench`` runs it with the defaults, via bench/run_all.py)
+Usage: python bench/bench_load.py [--sessions 10] [--cycles 5 | --minutes 10 [--ramp 5]]
+       [--alone 1] [--upload-mb 50] [--hostile "raster sparse 2e11 pixels"] [--timeout 600] [--verbose]
+       (``make bench`` runs it with the defaults, via bench/run_all.py)
 Exit status: 0 on PASS (or when Chromium is missing: skipped), 1 otherwise.
 """
 
@@ -39,23 +39,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import csv
-import io
-import json
 import os
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import psutil
+from load_files import Hostile, OwnFiles, build_own_files, hostile_file
+from load_session import STEPS, Results, Session, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -64,25 +61,10 @@ CHROME_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage",
 ]  # fmt: skip
-STEP_TIMEOUT_MS = 600_000  # one step under 10 sessions on 2 shared cores: generous on purpose
-VERBOSE = False
-N_KECAMATAN = 455
 PLATEAU_MB = 150.0
-TABLE = "[data-testid='stDataFrame']"
-GRID = f"{TABLE} [data-testid='data-grid-canvas']"
-
-
-@dataclass
-class Results:
-    """What the sessions measured (shared by all; asyncio runs them on one thread)."""
-
-    load: list[float] = field(default_factory=list)
-    update: list[float] = field(default_factory=list)
-    download: list[float] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    blocked: list[str] = field(default_factory=list)
-    failed_downloads: int = 0  # failed clicks (a download is tried twice)
-    lost_downloads: int = 0  # downloads that failed on both clicks
+SLOWDOWN = 2.0  # the hostile cycle's p95 may be at most this many times the others'
+INTERACTIVE = ("filter", "weight", "note", "download")
+WORKSPACE = "Usulan BAKTI 2026"  # the app's default workspace (ui/workspace_ui.py)
 
 
 def _free_port() -> int:
@@ -105,277 +87,134 @@ def rss_mb(pid: int) -> float:
     return total / 1e6
 
 
-def percentile(values: list[float], q: float) -> float:
+def pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
 
-# Counts finished script runs: the app root's `data-test-script-state` leaving "running".
-RUN_COUNTER = """
-(() => {
-  window.__igRuns = 0;
-  // Watch the whole document, so a re-mounted app root (after a reconnect) is still seen.
-  new MutationObserver((records) => {
-    for (const r of records) if (r.oldValue === 'running') window.__igRuns++;
-  }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                        attributeFilter: ['data-test-script-state']});
-})();
-"""
-STATE = """() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState"""
-IDLE_AFTER = """(n) => (window.__igRuns || 0) > n && document.querySelector(
-  '[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'"""
-
-
-async def _runs(page) -> int:
-    return int(await page.evaluate("window.__igRuns || 0"))
-
-
-async def _idle_after(page, n: int) -> None:
-    """Wait until a script run after the n-th has finished and none is running."""
-    await page.wait_for_function(IDLE_AFTER, arg=n, timeout=STEP_TIMEOUT_MS, polling=100)
-
-
-async def _no_exception(page) -> None:
-    """Raise at once when the app shows an exception (instead of waiting for a timeout)."""
-    shown = page.locator("[data-testid='stException']")
-    if await shown.count():
-        text = (await shown.first.inner_text())[:200].replace("\n", " ")
-        raise RuntimeError(f"the app shows an exception: {text}")
-
-
-async def _settle(page, n: int, quiet_ms: int = 2000) -> None:
-    """Wait for a run after the n-th to finish, then until no run starts for `quiet_ms`.
-
-    A page load runs the script twice (the map component reports its first state), so one
-    finished run is not the end of an action.
-    """
+async def _sample_memory(pid: int, curve: list[tuple[float, float, float]], t0: float) -> None:
+    """The server's RSS with its children, and alone, every 15 s (until cancelled)."""
     while True:
-        await _idle_after(page, n)
-        n = await _runs(page)
-        await page.wait_for_timeout(quiet_ms)
-        await _no_exception(page)
-        if await _runs(page) == n and await page.evaluate(STATE) == "notRunning":
-            return
-        n -= 1  # a run started meanwhile: wait for it (and any after it) to finish
+        with contextlib.suppress(psutil.NoSuchProcess):
+            alone = psutil.Process(pid).memory_info().rss / 1e6
+            curve.append((time.monotonic() - t0, rss_mb(pid), alone))
+        await asyncio.sleep(15)
 
 
-async def _grid_text(page) -> str:
-    grid = page.locator(GRID).first
-    return (await grid.text_content(timeout=STEP_TIMEOUT_MS)) or ""
-
-
-async def _shown_problems(page) -> list[str]:
-    found = []
-    for what in ("stException", "stAlertContentError"):
-        for text in await page.locator(f"[data-testid='{what}']").all_inner_texts():
-            found.append(f"{what}: {text[:200]}")
-    return found
-
-
-async def _diagnose(page, label: str) -> str:
-    """The app's script and connection state, and a screenshot in bench/out/, after a failure."""
-    try:
-        out = ROOT / "bench" / "out"
-        out.mkdir(parents=True, exist_ok=True)
-        await page.screenshot(path=str(out / f"load-{label}.png"), timeout=30_000)
-        return str(
-            await page.evaluate(
-                """() => { const a = document.querySelector('[data-testid="stApp"]');
-                return `script ${a?.dataset.testScriptState} connection `
-                  + `${a?.dataset.testConnectionState} runs ${window.__igRuns}`; }"""
-            )
-        )
-    except Exception as err:  # the page may be gone: say so and carry on
-        return f"no diagnosis: {type(err).__name__}"
-
-
-def _say(text: str) -> None:
-    if VERBOSE:
-        print(f"  {time.strftime('%H:%M:%S')} {text}", flush=True)
-
-
-class Session:
-    """One browser context on the app: one planner at a desk."""
-
-    def __init__(self, n: int, url: str, res: Results, downloads: Path) -> None:
-        self.n, self.url, self.res, self.downloads = n, url, res, downloads
-        self.page = None
-        self.context = None
-
-    async def start(self, browser) -> None:
-        self.context = await browser.new_context(
-            viewport={"width": 2200, "height": 1000}, accept_downloads=True
-        )
-        self.page = await self.context.new_page()
-        self.page.set_default_timeout(STEP_TIMEOUT_MS)
-
-        async def only_local(route) -> None:
-            if route.request.url.startswith(self.url):
-                await route.continue_()
-            else:
-                self.res.blocked.append(route.request.url)
-                await route.abort()
-
-        await self.page.add_init_script(RUN_COUNTER)
-        await self.page.route("**/*", only_local)
-        self.page.on("pageerror", lambda e: self.res.errors.append(f"s{self.n}: pageerror {e}"))
-
-    async def cycle(self, c: int, seed: int) -> None:
-        """Load, set the seed, change a weight (timed), download the CSV; failures recorded."""
-        page = self.page
-        assert page is not None
-        step = "load"
-        try:
-            t0 = time.perf_counter()
-            await page.goto(self.url, wait_until="domcontentloaded", timeout=STEP_TIMEOUT_MS)
-            await _idle_after(page, 0)
-            await page.locator(GRID).first.wait_for(timeout=STEP_TIMEOUT_MS)
-            self.res.load.append(time.perf_counter() - t0)  # first run done, table shown
-            await _settle(page, 0)
-
-            step = "seed"
-            _say(f"s{self.n} c{c} seed")
-            await page.get_by_text("Stabilitas peringkat", exact=True).first.click()
-            box = page.locator(".st-key-seed input").first
-            await box.fill(str(seed))
-            runs = await _runs(page)
-            await box.press("Enter")
-            await _settle(page, runs)
-            before = await _grid_text(page)
-
-            step = "weight"
-            _say(f"s{self.n} c{c} weight")
-            slider = page.locator("[data-testid='stSidebar'] input[type='range']").first
-            await slider.focus()
-            key = "End" if await slider.get_attribute("value") == "0" else "Home"
-            label = await slider.get_attribute("aria-label")
-            runs = await _runs(page)
-            t0 = time.perf_counter()
-            await page.keyboard.press(key)
-            deadline = t0 + STEP_TIMEOUT_MS / 1000
-            while (await _grid_text(page)) == before:
-                if time.perf_counter() > deadline:
-                    raise TimeoutError("the ranked table did not change")
-                await _no_exception(page)
-                await page.wait_for_timeout(100)
-            self.res.update.append(time.perf_counter() - t0)
-            await _settle(page, runs)
-            after = await _grid_text(page)
-            # A weight set to 0 moves to the "other weights" expander: find it by its label.
-            same = page.locator(f"[data-testid='stSidebar'] input[aria-label={json.dumps(label)}]")
-            moved = await same.first.get_attribute("value")
-            if moved != ("1" if key == "End" else "0"):
-                self.res.errors.append(f"s{self.n} c{c}: slider at {moved} after {key}")
-
-            step = "download"
-            _say(f"s{self.n} c{c} download")
-            t0 = time.perf_counter()
-            target = self.downloads / f"s{self.n}-c{c}.csv"
-            for attempt in (1, 2):  # a failed download is an error; the second try tells more
-                try:
-                    await self._download(target)
-                    break
-                except Exception as err:
-                    self.res.failed_downloads += 1
-                    msg = f"s{self.n} c{c} download try {attempt}: {type(err).__name__}: {err}"
-                    self.res.errors.append(msg[:300])
-            else:
-                self.res.lost_downloads += 1
-                return
-            self.res.download.append(time.perf_counter() - t0)  # a retry included
-            rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
-            if len(rows) != N_KECAMATAN:
-                self.res.errors.append(f"s{self.n} c{c}: CSV has {len(rows)} rows")
-            elif rows[0]["nama"] not in after:
-                self.res.errors.append(f"s{self.n} c{c}: CSV rank 1 {rows[0]['nama']!r} not shown")
-            target.unlink()
-            self.res.errors.extend(f"s{self.n} c{c}: {p}" for p in await _shown_problems(page))
-        except Exception as err:  # a benchmark records every failure and carries on
-            state = await _diagnose(page, f"s{self.n}-c{c}-{step}")
-            msg = f"s{self.n} c{c} {step}: {type(err).__name__}: {err}"[:300]
-            self.res.errors.append(f"{msg} [{state}]")
-
-    async def _download(self, target: Path) -> None:
-        """Click "Unduh CSV" and save the file; raise with the button's own error if shown."""
-        page = self.page
-        assert page is not None
-        button = page.locator(".st-key-download_csv button").first
-        said = page.locator(".st-key-download_csv [data-testid='stDownloadButtonError']")
-        # A download starts within a second or two even under load; 120 s is generous.
-        waiter = asyncio.ensure_future(
-            page.wait_for_event("download", timeout=min(STEP_TIMEOUT_MS, 120_000))
-        )
-        try:
-            await button.click()
-            while not waiter.done():
-                if await said.count():  # shown for 5 s after a failed request
-                    raise RuntimeError(f"the button says: {await said.first.inner_text()}")
-                await asyncio.sleep(0.2)
-            download = waiter.result()
-        finally:
-            if not waiter.done():
-                waiter.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await waiter
-        await download.save_as(target)
-
-    async def close(self) -> None:
-        if self.context is not None:
-            await self.context.close()
-
-
-async def _round(browser, url, n_sessions, cycles, pid, res, downloads, seed0, label):
-    """Run `cycles` cycles of `n_sessions` concurrent sessions; a row of figures per cycle."""
-    sessions = [Session(i, url, res, downloads) for i in range(n_sessions)]
+async def _round(browser, url, args, pid, res, folder, own, hostile, seed0, n_sessions, label):
+    """Cycles of `n_sessions` concurrent sessions; a row of figures per cycle."""
+    cfg = Settings(int(args.timeout * 1000), args.verbose, args.upload_mb > 0)
+    sessions = [Session(i, url, res, folder, own, cfg) for i in range(n_sessions)]
     for s in sessions:
         await s.start(browser)
-    rows = []
-    print(f"\n{label}: {n_sessions} session(s) x {cycles} cycle(s)", flush=True)
+    rows: list[float] = []
+    hostile_cycle = -1
+    started = time.monotonic()
+    print(f"\n{label}: {n_sessions} session(s)", flush=True)
     print(
-        f"{'cycle':>5} {'wall s':>7} {'load med':>9} {'upd med':>8} {'upd p95':>8} "
-        f"{'upd max':>8} {'errors':>6} {'server RSS MB':>13}",
+        f"{'cycle':>5} {'wall s':>7} {'load med':>8} {'wgt med':>7} {'wgt p95':>7} "
+        f"{'upl med':>7} {'errors':>6} {'RSS MB':>7} {'load avg':>8}",
         flush=True,
     )
-    for c in range(cycles):
-        n_upd, n_load, n_err = len(res.update), len(res.load), len(res.errors)
-        t0 = time.perf_counter()
-        await asyncio.gather(*(s.cycle(c, seed0 + c * n_sessions + s.n) for s in sessions))
-        wall = time.perf_counter() - t0
-        upd, load = res.update[n_upd:], res.load[n_load:]
+    c = 0
+    while True:
+        due = hostile is not None and c == args.cycles // 2
+        if due:
+            hostile_cycle = c
+        n_err, n_times = len(res.errors), len(res.times)
+        t0 = time.monotonic()
+        await asyncio.gather(
+            *(
+                s.cycle(c, seed0 + c * n_sessions + s.n, hostile if due and s.n == 0 else None)
+                for s in sessions
+            )
+        )
+        wall = time.monotonic() - t0
+        new = Results(times=res.times[n_times:])
+        wgt, load, upl = new.of("weight"), new.of("load"), new.of("upload")
         rss = rss_mb(pid)
         rows.append(rss)
         print(
-            f"{c + 1:>5} {wall:>7.1f} {statistics.median(load) if load else float('nan'):>9.1f} "
-            f"{statistics.median(upd) if upd else float('nan'):>8.2f} "
-            f"{percentile(upd, 95):>8.2f} {max(upd, default=float('nan')):>8.2f} "
-            f"{len(res.errors) - n_err:>6} {rss:>13.0f}",
+            f"{c + 1:>5}{'H' if due else ' '} {wall:>6.1f} {pct(load, 50):>8.1f} "
+            f"{pct(wgt, 50):>7.2f} {pct(wgt, 95):>7.2f} {pct(upl, 50):>7.1f} "
+            f"{len(res.errors) - n_err:>6} {rss:>7.0f} {os.getloadavg()[0]:>8.1f}",
             flush=True,
         )
         for e in res.errors[n_err:]:
             print(f"      error: {e}", flush=True)
+        c += 1
+        if c >= args.cycles:
+            break
     for s in sessions:
         await s.close()
-    return rows
+    print(f"wall {time.monotonic() - started:.0f} s", flush=True)
+    return rows, hostile_cycle, c
 
 
-async def _run(url: str, args: argparse.Namespace, pid: int) -> tuple[Results, Results, list]:
+async def _timed_round(browser, url, args, pid, res, folder, own, hostile, seed0):
+    """`--minutes`: every session runs cycles on its own (started `--ramp` s apart) until the
+    time is up; session 0's first cycle that starts half-way through uploads the hostile file.
+    """
+    cfg = Settings(int(args.timeout * 1000), args.verbose, args.upload_mb > 0)
+    sessions = [Session(i, url, res, folder, own, cfg) for i in range(args.sessions)]
+    for s in sessions:
+        await s.start(browser)
+    t_start = time.monotonic()
+    end, half = t_start + args.minutes * 60, t_start + args.minutes * 30
+    pending = [hostile]
+    print(f"\nload: {args.sessions} sessions for {args.minutes:g} min (no cycle starts after)")
+    print(f"{'at s':>6} {'session':>7} {'cycle':>5} {'wall s':>7} {'RSS MB':>7} {'load avg':>8}")
+
+    async def loop(s: Session) -> int:
+        await asyncio.sleep(s.n * args.ramp)
+        c = 0
+        while time.monotonic() < end:
+            bad = pending.pop() if s.n == 0 and pending and time.monotonic() >= half else None
+            mine = [e for e in res.errors if e.startswith(f"s{s.n} ")]
+            t0 = time.monotonic()
+            await s.cycle(c, seed0 + 1000 * s.n + c, bad)
+            print(
+                f"{t0 - t_start:>6.0f} {s.n:>7} {c + 1:>4}{'H' if bad else ' '} "
+                f"{time.monotonic() - t0:>7.1f} {rss_mb(pid):>7.0f} {os.getloadavg()[0]:>8.1f}",
+                flush=True,
+            )
+            for e in [e for e in res.errors if e.startswith(f"s{s.n} ")][len(mine) :]:
+                print(f"      error: {e}", flush=True)
+            c += 1
+        return c
+
+    counts = await asyncio.gather(*(loop(s) for s in sessions))
+    for s in sessions:
+        await s.close()
+    print(f"wall {time.monotonic() - t_start:.0f} s; cycles per session: {counts}", flush=True)
+    return sum(counts)
+
+
+async def _run(url: str, args: argparse.Namespace, pid: int, own: OwnFiles, hostile, folder):
     from playwright.async_api import async_playwright
 
     alone, many = Results(), Results()
-    with tempfile.TemporaryDirectory() as tmp:
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(
-                executable_path=CHROMIUM, args=CHROME_ARGS, headless=True
+    curve: list[tuple[float, float, float]] = []
+    sampler = asyncio.ensure_future(_sample_memory(pid, curve, time.monotonic()))
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=CHROMIUM, args=CHROME_ARGS, headless=True
+        )
+        if args.alone:
+            one = argparse.Namespace(**{**vars(args), "cycles": args.alone, "minutes": 0})
+            await _round(browser, url, one, pid, alone, folder, own, None, 1000, 1, "baseline")
+        if args.minutes:
+            memory, hostile_cycle = [], -1
+            cycles = await _timed_round(browser, url, args, pid, many, folder, own, hostile, 2000)
+        else:
+            memory, hostile_cycle, cycles = await _round(
+                browser, url, args, pid, many, folder, own, hostile, 2000, args.sessions, "load"
             )
-            if args.alone:
-                await _round(browser, url, 1, args.alone, pid, alone, Path(tmp), 1000, "baseline")
-            memory = await _round(
-                browser, url, args.sessions, args.cycles, pid, many, Path(tmp), 2000, "load"
-            )
-            await browser.close()
-    return alone, many, memory
+        await browser.close()
+    sampler.cancel()
+    return alone, many, memory, curve, hostile_cycle, cycles
 
 
-def _start_server(port: int, log) -> subprocess.Popen:
+def _start_server(port: int, log, db: Path) -> subprocess.Popen:
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
         "--server.headless", "true", "--server.port", str(port),
@@ -383,8 +222,10 @@ def _start_server(port: int, log) -> subprocess.Popen:
         # As in production: no reloading of modules edited while the server runs.
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
+    env = {**os.environ, "INFRA_GAP_DB": f"sqlite:///{db}"}
+    env.pop("INFRA_GAP_TILES", None)  # no basemap: nothing may leave localhost
     # cwd=ROOT: Streamlit reads the project's .streamlit/config.toml from the working directory.
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 180) -> None:
@@ -401,29 +242,102 @@ def _wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 180) -> Non
     raise RuntimeError("streamlit did not become healthy")
 
 
+def _saved_notes(db: Path, typed: dict[str, str]) -> list[str]:
+    """Checklist fields typed by the sessions that the database does not hold as typed."""
+    sys.path.insert(0, str(ROOT))
+    from infra_gap.workspace import open_store
+
+    store = open_store(f"sqlite:///{db}")
+    items = store.items(store.workspace(WORKSPACE), "checklist")
+    stored = {kode: item.value for (kode, field), item in items.items() if field == "listrik"}
+    return [
+        f"{k}: typed {v!r}, stored {stored.get(k)!r}"
+        for k, v in typed.items()
+        if stored.get(k) != v
+    ]
+
+
+def _report_steps(res: Results, hostile_cycle: int, cycles: int) -> tuple[float, float]:
+    """p50/p95 per step of sessions 1.. without and with the hostile upload: in the hostile
+    cycle against the other cycles (``--cycles``), and overlapping its time against not; the
+    two p95 ratios of the interactions."""
+    others = set(range(cycles)) - {hostile_cycle}
+    window = res.hostile[0][1:] if res.hostile else (0.0, 0.0)
+
+    def overlaps(t: float, s: float) -> bool:
+        return t < window[1] and t + s > window[0]
+
+    print(f"{'step':>13} | other cycles {'n':>4} {'p50':>6} {'p95':>6} | hostile cycle "
+          f"{'n':>3} {'p50':>6} {'p95':>6} | not overlapping {'n':>4} {'p95':>6} | "
+          f"overlapping {'n':>3} {'p95':>6}  (s)")  # fmt: skip
+    totals: dict[str, list[float]] = {"calm": [], "during": [], "apart": [], "over": []}
+    for step in STEPS:
+        calm = res.of(step, cycles=others, skip=0)
+        during = res.of(step, cycles={hostile_cycle}, skip=0)
+        mine = [(s, t) for name, _, n, s, t in res.times if name == step and n != 0]
+        apart = [s for s, t in mine if not overlaps(t, s)]
+        over = [s for s, t in mine if overlaps(t, s)]
+        if step in INTERACTIVE:
+            for k, v in (("calm", calm), ("during", during), ("apart", apart), ("over", over)):
+                totals[k] += v
+        if calm or during or apart:
+            print(
+                f"{step:>13} | {'':>12} {len(calm):>4} {pct(calm, 50):>6.1f} {pct(calm, 95):>6.1f} "
+                f"| {'':>13} {len(during):>3} {pct(during, 50):>6.1f} {pct(during, 95):>6.1f} | "
+                f"{'':>15} {len(apart):>4} {pct(apart, 95):>6.1f} | "
+                f"{'':>11} {len(over):>3} {pct(over, 95):>6.1f}"
+            )
+    p = {k: pct(v, 95) for k, v in totals.items()}
+    by_cycle = p["during"] / p["calm"] if totals["calm"] and totals["during"] else float("nan")
+    by_time = p["over"] / p["apart"] if totals["apart"] and totals["over"] else float("nan")
+    print(
+        f"interactions ({', '.join(INTERACTIVE)}) of sessions 1..: p95 {p['calm']:.1f} s in "
+        f"the other cycles, {p['during']:.1f} s in the hostile cycle (x{by_cycle:.2f}); "
+        f"{p['apart']:.1f} s apart from the hostile upload, {p['over']:.1f} s while it ran "
+        f"({len(totals['over'])} steps, x{by_time:.2f})"
+    )
+    if not res.hostile:
+        print("no hostile upload in this run")
+    for text, t0, t1 in res.hostile:
+        print(f"hostile upload: refused after {t1 - t0:.1f} s, the page said: {text[:160]!r}")
+    return by_cycle, by_time
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sessions", type=int, default=10)
     ap.add_argument("--cycles", type=int, default=5)
-    ap.add_argument("--alone", type=int, default=2, help="cycles of one session alone first")
+    ap.add_argument("--minutes", type=float, default=0, help="run cycles for this long instead")
+    ap.add_argument("--ramp", type=float, default=5, help="--minutes: seconds between starts")
+    ap.add_argument("--alone", type=int, default=1, help="cycles of one session alone first")
+    ap.add_argument("--upload-mb", type=float, default=50, help="own register size; 0: no upload")
+    ap.add_argument("--hostile", default="raster sparse 2e11 pixels", help="corpus case; '' none")
     ap.add_argument("--verbose", action="store_true", help="print every step of every session")
     ap.add_argument("--timeout", type=float, default=600, help="seconds allowed per step")
     args = ap.parse_args()
-    global VERBOSE, STEP_TIMEOUT_MS  # command-line switches
-    VERBOSE, STEP_TIMEOUT_MS = args.verbose, int(args.timeout * 1000)
     if not Path(CHROMIUM).exists():
         print("SKIPPED: Debian chromium is not installed (.ci/debian-deps)")
         return 0
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    print(f"cores {os.cpu_count()}; server {url} (loopback only; other requests aborted)")
+    print(f"cores {os.cpu_count()}; memory {psutil.virtual_memory().total / 2**30:.0f} GiB; "
+          f"load average {os.getloadavg()[0]:.1f}; server {url} (loopback only)")  # fmt: skip
     started = time.perf_counter()
-    with tempfile.TemporaryFile() as log:
-        proc = _start_server(port, log)
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryFile() as log:
+        folder = Path(tmp)
+        own = build_own_files(folder, megabytes=max(args.upload_mb, 0.1))
+        hostile: Hostile | None = hostile_file(folder, args.hostile) if args.hostile else None
+        bad = f"{hostile.name} ({hostile.path.stat().st_size / 1e6:.2f} MB)" if hostile else "-"
+        print(f"own data: {own.n_areas} kecamatan, a register of {own.n_msme:,} MSMEs "
+              f"({own.msme.stat().st_size / 1e6:.1f} MB) per session; hostile: {bad}")  # fmt: skip
+        db = folder / "workspaces.sqlite"
+        proc = _start_server(port, log, db)
         try:
             _wait_healthy(url, proc)
             print(f"server up; RSS {rss_mb(proc.pid):.0f} MB", flush=True)
-            alone, many, memory = asyncio.run(_run(url, args, proc.pid))
+            alone, many, memory, curve, hostile_cycle, cycles = asyncio.run(
+                _run(url, args, proc.pid, own, hostile, folder)
+            )
             alive = proc.poll() is None
         finally:
             proc.terminate()
@@ -436,39 +350,46 @@ def main() -> int:
             log.seek(0)
             tail = log.read().decode("utf-8", "replace").splitlines()[-20:]
             print("server log (last lines):", *tail, sep="\n  ")
-    total = args.sessions * args.cycles
-    print(f"\nsessions {args.sessions} x cycles {args.cycles}: {total} page loads, weight changes "
-          f"and CSV downloads; updates timed: {len(many.update)}")  # fmt: skip
+        unsaved = _saved_notes(db, many.notes)
+    print(f"\nsessions {args.sessions}, cycles {cycles} in all (+ {args.alone} alone); steps timed: "
+          f"{len(many.times)}; server alive at the end: {alive}")  # fmt: skip
     print(
-        f"errors: {len(many.errors)} (baseline: {len(alone.errors)}); CSV download clicks "
-        f"that failed: {many.failed_downloads}; downloads lost after two clicks: "
-        f"{many.lost_downloads} of {total} (baseline: {alone.failed_downloads} and "
-        f"{alone.lost_downloads} of {args.alone})"
+        f"errors: {len(many.errors)} (alone: {len(alone.errors)}); download clicks that failed: "
+        f"{many.failed_downloads}, lost after two clicks: {many.lost_downloads}"
     )
     for e in (alone.errors + many.errors)[:15]:
         print(f"  {e}")
+    print(f"checklist fields typed: {len(many.notes)}; not in the database as typed: "
+          f"{len(unsaved)} {unsaved[:3]}")  # fmt: skip
     stray = sorted({u.split("?")[0] for u in many.blocked + alone.blocked})
     print(f"non-loopback requests blocked: {len(many.blocked) + len(alone.blocked)} {stray[:5]}")
-    for name, res in (("one session alone", alone), (f"{args.sessions} sessions", many)):
-        if res.update:
-            print(
-                f"{name}: time to updated table p95 {percentile(res.update, 95):.2f} s, "
-                f"median {statistics.median(res.update):.2f} s, max {max(res.update):.2f} s; "
-                f"page load median {statistics.median(res.load):.1f} s, "
-                f"p95 {percentile(res.load, 95):.1f} s; CSV download median "
-                f"{statistics.median(res.download) if res.download else float('nan'):.2f} s"
-            )
-    print("server RSS after each cycle (MB): " + ", ".join(f"{m:.0f}" for m in memory))
-    growth = memory[-1] - memory[min(1, len(memory) - 1)] if memory else float("nan")
-    levels_off = len(memory) >= 3 and growth <= PLATEAU_MB
-    complete = len(many.update) == total
-    ok = not many.errors and not alone.errors and alive and complete and levels_off
+    by_cycle, by_time = _report_steps(many, hostile_cycle, cycles)
+    ratio = by_time if args.minutes else by_cycle
+    if memory:
+        print("server RSS after each cycle (MB): " + ", ".join(f"{m:.0f}" for m in memory))
+    per_minute: dict[int, tuple[float, float]] = {}
+    for t, total, alone_mb in curve:
+        old = per_minute.get(int(t // 60), (0.0, 0.0))
+        per_minute[int(t // 60)] = (max(old[0], total), max(old[1], alone_mb))
+    print("RSS peak per minute, server + upload workers (MB): "
+          + ", ".join(f"{m[0]:.0f}" for m in per_minute.values()))  # fmt: skip
+    print("RSS peak per minute, server process alone (MB):    "
+          + ", ".join(f"{m[1]:.0f}" for m in per_minute.values()))  # fmt: skip
+    if args.minutes:  # the server alone: peak of the last third against the middle third's
+        third = [m[1] for m in per_minute.values()]
+        k = max(len(third) // 3, 1)
+        growth = max(third[-k:]) - max(third[k : 2 * k] or third[:k])
+        levels_off = len(third) >= 3 and growth <= PLATEAU_MB
+    else:
+        growth = memory[-1] - memory[min(1, len(memory) - 1)] if memory else float("nan")
+        levels_off = len(memory) >= 3 and growth <= PLATEAU_MB
+    held = not (ratio > SLOWDOWN) and (hostile is None or bool(many.hostile))
+    ok = not many.errors and not alone.errors and alive and levels_off and not unsaved and held
     print(
-        f"VERDICT: {'PASS' if ok else 'FAIL'}: {len(many.errors)} errors in {total} cycles; "
-        f"p95 {percentile(many.update, 95):.1f} s to an updated table with {args.sessions} "
-        f"sessions; memory cycle {len(memory)} - cycle 2 = {growth:+.0f} MB "
-        f"({'levels off' if levels_off else 'does not level off'}, limit +{PLATEAU_MB:.0f} MB); "
-        f"wall {time.perf_counter() - started:.0f} s"
+        f"VERDICT: {'PASS' if ok else 'FAIL'}: {len(many.errors)} errors; memory growth "
+        f"{growth:+.0f} MB ({'levels off' if levels_off else 'does not level off'}, "
+        f"limit +{PLATEAU_MB:.0f} MB); hostile p95 x{ratio:.2f} (limit x{SLOWDOWN:g}); "
+        f"wall {time.perf_counter() - started:.0f} s; load average {os.getloadavg()}"
     )
     return 0 if ok else 1
 

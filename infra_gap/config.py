@@ -220,6 +220,11 @@ class Limits:
         workers at once stay under the 4 GiB of the office server).
     worker_seconds
         Wall-clock time of that worker: 300 s.
+    max_workers
+        Upload workers that run at once on one server: 2 (the two of ``worker_memory_bytes``
+        above); a further upload waits for a free one, up to ``worker_seconds``.  Without it
+        twenty planners loading 50 MB registers at once start twenty workers (issue #22's
+        load check).
     """
 
     max_file_bytes: int = 2 << 30
@@ -240,3 +245,4 @@ class Limits:
     chunk_rows: int = 1_000_000
     worker_memory_bytes: int = 2 << 30
     worker_seconds: float = 300.0
+    max_workers: int = 2

@@ -15,6 +15,7 @@ import sys
 import textwrap
 from collections.abc import Callable
 
+import pyarrow as pa
 import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
@@ -54,6 +55,14 @@ def test_a_native_out_of_memory_is_e_limit():
     native = "std::bad_alloc"  # what GEOS raises when shapely.points cannot allocate
     with pytest.raises(LimitError) as err, budget.reading("umkm.csv", "MSME points"):
         raise shapely.errors.GEOSException(native)
+    assert (err.value.code, err.value.limit) == ("E_LIMIT", "worker_memory_bytes")
+
+
+def test_no_room_for_a_reader_thread_is_e_limit_not_a_bad_file():
+    # Arrow's CSV reader under the upload worker's address-space cap, on a well-formed file
+    said = "Unknown error: Failed to launch worker thread: Resource temporarily unavailable"
+    with pytest.raises(LimitError) as err, budget.reading("umkm.csv", "a table"):
+        raise pa.ArrowException(said)
     assert (err.value.code, err.value.limit) == ("E_LIMIT", "worker_memory_bytes")
 
 

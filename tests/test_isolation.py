@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -82,3 +83,16 @@ def test_a_coded_error_in_the_worker_arrives_unchanged(tmp_path):
     data = (tmp_path / "nocrs.tif").read_bytes()
     with pytest.raises(SchemaError, match="no CRS"):
         io.run_isolated(io.read_geotiff, data, name="nocrs.tif", limits=SMALL)
+
+
+def test_an_upload_waits_for_a_free_worker_slot_and_gives_it_back():
+    slots = threading.BoundedSemaphore(1)
+    slots.acquire()  # another session's upload holds the server's only slot
+    with pytest.raises(LimitError) as err:
+        io.run_isolated(_allocate, 10, limits=Limits(worker_seconds=0.5), slots=slots)
+    assert (err.value.code, err.value.limit) == ("E_LIMIT", "max_workers")
+    slots.release()
+    assert io.run_isolated(_allocate, 10, limits=SMALL, slots=slots) == 10
+    with pytest.raises(LimitError):  # a worker that dies gives its slot back too
+        io.run_isolated(_abort, limits=SMALL, slots=slots)
+    assert slots.acquire(blocking=False)

@@ -27,6 +27,7 @@ from infra_gap.demo import load_demo
 from infra_gap.eligibility import EligibilityRules, load_rules, with_eligibility
 from infra_gap.formats import export_bytes, meta_for
 from infra_gap.inputs import InputPaths, Loaded, load_layers
+from infra_gap.io.budget import current_limits
 from infra_gap.layers import Layers
 from infra_gap.national_view import national_display, province_subset
 from infra_gap.pipeline import PointFacts, indicator_table, place_and_cover, with_coverage
@@ -94,8 +95,15 @@ def own_data(key: str, _paths: InputPaths) -> Loaded:
 
     Parsed in a worker process with a memory and time cap (``io.run_isolated``): a file
     that slips past the readers' budgets ends that worker with E_LIMIT, not the server.
+    At most ``Limits.max_workers`` such workers run at once; further uploads wait their turn.
     """
-    return io.run_isolated(load_layers, _paths)
+    return io.run_isolated(load_layers, _paths, slots=upload_slots())
+
+
+@st.cache_resource(show_spinner=False)
+def upload_slots() -> threading.BoundedSemaphore:
+    """The server's upload worker slots, shared by every session (``Limits.max_workers``)."""
+    return threading.BoundedSemaphore(current_limits().max_workers)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4, ttl=TTL)

@@ -77,6 +77,12 @@ _PARSER_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+#: What native libraries say when they cannot allocate: GEOS's ``std::bad_alloc``, and Arrow's
+#: thread pool when no thread stack fits under the upload worker's address-space cap (seen
+#: reading a small CSV with the cap at 290-300 MB; the file itself is fine).
+_OUT_OF_MEMORY = ("bad_alloc", "Failed to launch worker thread")
+
+
 @contextmanager
 def reading(name: str, what: str) -> Iterator[None]:
     """Turn a parser library's exception into an :class:`InputFileError` naming the file.
@@ -91,7 +97,7 @@ def reading(name: str, what: str) -> Iterator[None]:
         msg = f"{name}: reading it as {what} needs more memory than the server allows"
         raise LimitError(msg, limit="worker_memory_bytes", value=None) from err
     except _PARSER_ERRORS as err:
-        if isinstance(err, pa.ArrowMemoryError) or "bad_alloc" in str(err):
+        if isinstance(err, pa.ArrowMemoryError) or any(m in str(err) for m in _OUT_OF_MEMORY):
             msg = f"{name}: reading it as {what} needs more memory than the server allows"
             raise LimitError(msg, limit="worker_memory_bytes", value=None) from err
         detail = str(err).splitlines()[0][:300] if str(err) else type(err).__name__

@@ -20,6 +20,7 @@ import os
 import pickle
 import subprocess
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -75,7 +76,12 @@ def worker_main() -> None:
 
 
 def run_isolated(
-    func: Callable[..., T], /, *args: Any, limits: Limits | None = None, **kwargs: Any
+    func: Callable[..., T],
+    /,
+    *args: Any,
+    limits: Limits | None = None,
+    slots: threading.Semaphore | None = None,
+    **kwargs: Any,
 ) -> T:
     """``func(*args, **kwargs)`` in a worker process with ``limits``' memory and time caps.
 
@@ -89,16 +95,36 @@ def run_isolated(
     limits
         ``worker_memory_bytes`` (address space) and ``worker_seconds`` (wall clock);
         :func:`infra_gap.io.budget.current_limits` when None.
+    slots
+        The server's worker slots (``Limits.max_workers`` of them, shared by every session):
+        the worker starts when one is free, waiting up to ``worker_seconds``.  None: no wait.
 
     Raises
     ------
     LimitError
-        The worker ran out of memory, died (a crash in a native library) or overran.
+        The worker ran out of memory, died (a crash in a native library) or overran; or no
+        worker slot came free in time (limit ``max_workers``).
     InfraGapError
         Whatever coded error ``func`` raised, unchanged; any other exception of ``func``
         becomes an :class:`~infra_gap.errors.InputFileError` with its one-line summary.
     """
     limits = limits or current_limits()
+    if slots is None:
+        return _run_worker(limits, func, args, kwargs)
+    if not slots.acquire(timeout=limits.worker_seconds):
+        msg = (
+            f"the server is already reading {limits.max_workers} uploads and none finished "
+            f"within {limits.worker_seconds:g} s; try again later (limit max_workers)"
+        )
+        raise LimitError(msg, limit="max_workers", value=limits.max_workers)
+    try:
+        return _run_worker(limits, func, args, kwargs)
+    finally:
+        slots.release()
+
+
+def _run_worker(limits: Limits, func: Callable[..., T], args: Any, kwargs: Any) -> T:
+    """One worker process for one call (see :func:`run_isolated`)."""
     call = pickle.dumps((limits.worker_memory_bytes, func, args, kwargs))
     proc = subprocess.Popen(
         [sys.executable, "-m", "infra_gap.io.worker"],
