@@ -349,14 +349,23 @@ def _read_areas(
     paths: InputPaths,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None, BoundaryReport, tuple[str, ...], str, str]:
     """The checked areas (work CRS), their own-CRS twin, the boundary report, notes, level."""
-    raw, notes = io.read_areas_explained(
-        paths.areas,
-        name=paths.name("areas"),
-        layer=paths.areas_layer,
-        id_col=paths.id_col,
-        name_col=paths.name_col,
-        keep_native=True,
-    )
+    options: dict[str, object] = {
+        "name": paths.name("areas"),
+        "layer": paths.areas_layer,
+        "id_col": paths.id_col,
+        "name_col": paths.name_col,
+        "keep_native": True,
+    }
+
+    def read() -> tuple[gpd.GeoDataFrame, tuple[str, ...]]:
+        return io.read_areas_explained(paths.areas, **options)  # type: ignore[arg-type]
+
+    if paths.cache_dir is not None and isinstance(paths.areas, Path):  # kept per content
+        raw, notes = io.read_areas_cached(
+            paths.areas, cache_dir=paths.cache_dir, options=options, read=read
+        )
+    else:
+        raw, notes = read()
     checked, report = check_boundaries(raw, name=paths.name("areas"))
     areas, native = _split_native(checked)
     if not len(areas):

@@ -1,5 +1,6 @@
 """The only package that opens files: vector, raster, tables and plain files."""
 
+from infra_gap.io.area_cache import read_areas_cached
 from infra_gap.io.area_lists import read_area_list
 from infra_gap.io.bundle import GpkgMetadata, geopackage_bytes
 from infra_gap.io.cache import CacheWarning, load_or_build
@@ -57,6 +58,7 @@ __all__ = [
     "raster_info",
     "read_area_list",
     "read_areas",
+    "read_areas_cached",
     "read_areas_explained",
     "read_checklist",
     "read_csv_table",
