@@ -13,13 +13,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -c 'from infra_gap.demo import load_demo; from ui.cached import cache_dir, data_dir; load_demo(data_dir(), cache_dir())'
+	$(BIN)/python -c 'from infra_gap.synthetic.demo import load_demo; from ui.cached import cache_dir, data_dir; load_demo(data_dir(), cache_dir())'
 	$(BIN)/streamlit run app.py --server.headless true --server.port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint
 	.ci/debian-deps

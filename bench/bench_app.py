@@ -32,19 +32,20 @@ import geopandas as gpd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from infra_gap import map_layers, maps  # noqa: E402
+from infra_gap.analysis.pipeline import indicator_table, place_and_cover  # noqa: E402
 from infra_gap.config import GEO_CRS  # noqa: E402
-from infra_gap.demo import load_demo  # noqa: E402
-from infra_gap.i18n import t  # noqa: E402
-from infra_gap.pipeline import indicator_table, place_and_cover  # noqa: E402
-from infra_gap.scenario import Scenario, run_scenario  # noqa: E402
-from infra_gap.score_map import area_shapes  # noqa: E402
-from infra_gap.views import (  # noqa: E402
+from infra_gap.maps import folium_maps as maps  # noqa: E402
+from infra_gap.maps import layers as map_layers  # noqa: E402
+from infra_gap.maps.score_map import area_shapes  # noqa: E402
+from infra_gap.outputs.views import (  # noqa: E402
     TOOLTIP_COLUMNS,
     indicator_tips,
     map_frame,
     tooltip_fields,
 )
+from infra_gap.ranking.scenario import Scenario, run_scenario  # noqa: E402
+from infra_gap.synthetic.demo import load_demo  # noqa: E402
+from infra_gap.text.i18n import t  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROME_ARGS = [

@@ -1,6 +1,6 @@
 """The national indicator table on the local engine and on Dask with 1 and 2 workers.
 
-Workload: the synthetic national workload (``infra_gap.national``) at several scales, 1.0
+Workload: the synthetic national workload (``infra_gap.national.generate``) at several scales, 1.0
 being 83,218 desa in 38 provinces and 65 million MSMEs, generated once into
 ``.cache/national-<scale>/`` (generation time printed).  Each run is its own process, so
 peak memory (``ru_maxrss``) is that run's: the local engine's process, and each Dask
@@ -48,9 +48,9 @@ def _cpu_s() -> float:
 def run_one(mode: str, folder: Path, level: str) -> dict[str, object]:
     import pandas as pd
 
-    from infra_gap.engine import dask_client, engine_spec
-    from infra_gap.partitions import workload_table
-    from infra_gap.workload import read_workload
+    from infra_gap.national.engine import dask_client, engine_spec
+    from infra_gap.national.partitions import workload_table
+    from infra_gap.national.workload import read_workload
 
     wl = read_workload(folder)
     t0 = time.perf_counter()
@@ -85,7 +85,7 @@ def run_one(mode: str, folder: Path, level: str) -> dict[str, object]:
 
 def ensure(scale: float) -> tuple[Path, float, int]:
     """The workload folder, its generation time (from its manifest) and its size on disk."""
-    from infra_gap.national import NationalParams
+    from infra_gap.national.generate import NationalParams
     from infra_gap.runs import national_dir, national_workload
 
     folder = national_dir(CACHE, scale)

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from infra_gap.demo import DEMO_REGION, load_demo
-from infra_gap.export import export_columns
-from infra_gap.formats import export_bytes, meta_for, write_ranked
-from infra_gap.pipeline import indicator_table, place_and_cover
-from infra_gap.scenario import Scenario, run_scenario
-from infra_gap.views import with_reasons
+from infra_gap.analysis.pipeline import indicator_table, place_and_cover
+from infra_gap.outputs.export import export_columns
+from infra_gap.outputs.formats import export_bytes, meta_for, write_ranked
+from infra_gap.outputs.views import with_reasons
+from infra_gap.ranking.scenario import Scenario, run_scenario
+from infra_gap.synthetic.demo import DEMO_REGION, load_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out" / "export"

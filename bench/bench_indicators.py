@@ -18,7 +18,7 @@ MSME density.
 
 Ours: a 100 m label grid (exact geometry test only in cells a boundary touches), a
 certified cell search plus cKDTree for the nearest tower, numpy quadkey keys for tiles,
-``bincount`` and a roll-up by code; the full table (``infra_gap.pipeline.indicator_table``)
+``bincount`` and a roll-up by code; the full table (``infra_gap.analysis.pipeline.indicator_table``)
 adds every other indicator: speeds, operators, evidence flags, the zonal uncovered share
 (exactextract's pixel fractions, partial pixels counted), distance to the backbone, density.
 
@@ -28,11 +28,11 @@ Warm: the layers are in memory and nothing derived from the points or from a thr
 is kept: every point is placed, looked up and counted again, every flag of the coverage
 raster is made again from its values and the threshold.  What ours keeps between warm
 runs, per boundary layer (keyed by a hash of the codes and geometries; see
-``infra_gap.placement.BoundaryKey``), exactly as the app does for every user:
+``infra_gap.analysis.placement.BoundaryKey``), exactly as the app does for every user:
 
-- the label grid of the desa boundaries (``infra_gap.placement.label_grid``);
+- the label grid of the desa boundaries (``infra_gap.analysis.placement.label_grid``);
 - the fraction of each coverage-raster pixel inside each desa, as exactextract computes
-  it (``cell_id``/``coverage``; ``infra_gap.context._pixel_fractions``).  It depends on the
+  it (``cell_id``/``coverage``; ``infra_gap.analysis.context._pixel_fractions``).  It depends on the
   polygons and on the raster's grid (transform and shape) only, not on its values and not
   on the threshold; the zonal sums are made from it on every call and equal
   exactextract's own ``sum``/``count`` to the last bit.
@@ -77,7 +77,7 @@ def _files() -> dict[str, Path]:
 def ensure_export() -> None:
     if all(p.exists() for p in _files().values()):
         return
-    from infra_gap.demo import export_demo, load_demo
+    from infra_gap.synthetic.demo import export_demo, load_demo
 
     export_demo(load_demo(ROOT / "data", ROOT / ".cache"), OUT)
 
@@ -86,7 +86,7 @@ def ensure_export() -> None:
 
 
 def ours_load():
-    from infra_gap.inputs import InputPaths, load_layers
+    from infra_gap.analysis.inputs import InputPaths, load_layers
 
     f = _files()
     paths = InputPaths(
@@ -103,8 +103,8 @@ def ours_load():
 
 
 def ours_points(layers):
-    from infra_gap.indicators import area_indicators, desa_counts, speed_sums
-    from infra_gap.pipeline import place_and_cover
+    from infra_gap.analysis.indicators import area_indicators, desa_counts, speed_sums
+    from infra_gap.analysis.pipeline import place_and_cover
 
     facts = place_and_cover(layers, covered_min=1)
     desa = layers.areas["desa"]
@@ -134,8 +134,8 @@ def ours_prepare(layers) -> dict[str, float]:
     """
     import scipy.spatial  # noqa: F401  (ours imports it on its first tower search)
 
-    from infra_gap.context import area_uncovered_share
-    from infra_gap.placement import build_label_grid, label_grid
+    from infra_gap.analysis.context import area_uncovered_share
+    from infra_gap.analysis.placement import build_label_grid, label_grid
 
     desa = layers.areas["desa"]
     t0 = time.perf_counter()
@@ -149,7 +149,7 @@ def ours_prepare(layers) -> dict[str, float]:
 
 
 def ours_full(layers):
-    from infra_gap.pipeline import indicator_table, place_and_cover
+    from infra_gap.analysis.pipeline import indicator_table, place_and_cover
 
     return indicator_table(layers, place_and_cover(layers, covered_min=1), level="desa")
 

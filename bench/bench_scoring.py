@@ -25,19 +25,19 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from infra_gap.demo import load_demo  # noqa: E402
-from infra_gap.pipeline import indicator_table, place_and_cover  # noqa: E402
-from infra_gap.presets import PRESETS  # noqa: E402
-from infra_gap.registry import INDICATORS  # noqa: E402
-from infra_gap.scenario import Scenario, run_scenario  # noqa: E402
-from infra_gap.scoring import need_matrix, normalised_weights, rank_areas  # noqa: E402
-from infra_gap.stability import (  # noqa: E402
+from infra_gap.analysis.pipeline import indicator_table, place_and_cover  # noqa: E402
+from infra_gap.ranking.presets import PRESETS  # noqa: E402
+from infra_gap.ranking.scenario import Scenario, run_scenario  # noqa: E402
+from infra_gap.ranking.scoring import need_matrix, normalised_weights, rank_areas  # noqa: E402
+from infra_gap.ranking.stability import (  # noqa: E402
     StabilityParams,
     draw_ranks,
     percentile_index,
     rank_stability,
     weight_draws,
 )
+from infra_gap.registry import INDICATORS  # noqa: E402
+from infra_gap.synthetic.demo import load_demo  # noqa: E402
 
 TARGET_S = 0.3
 PARAMS = StabilityParams()  # 1,000 draws, concentration 20, seed 12, top 10

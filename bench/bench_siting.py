@@ -65,10 +65,10 @@ def timed(fn, *args, **kw):
 
 
 def part1(layers):
-    from infra_gap.mclp import greedy_mclp
-    from infra_gap.pipeline import place_and_cover
-    from infra_gap.siteplan import area_site_needs, suggest_sites
-    from infra_gap.siting import siting_problem
+    from infra_gap.analysis.pipeline import place_and_cover
+    from infra_gap.siting.mclp import greedy_mclp
+    from infra_gap.siting.plan import area_site_needs, suggest_sites
+    from infra_gap.siting.problem import siting_problem
 
     print("== part 1: province-wide run, 1 km grid (times in s)")
     facts, t_facts = timed(place_and_cover, layers, covered_min=1)
@@ -108,8 +108,8 @@ def part1(layers):
         f"{full.msme_new:,} of {problem.msme_uncovered:,}"
     )
     # Baselines, same data, same run.
-    from infra_gap.mclp import lazy_greedy
-    from infra_gap.siting import _reach_matrix
+    from infra_gap.siting.mclp import lazy_greedy
+    from infra_gap.siting.problem import _reach_matrix
 
     cxy = np.column_stack([cand.geometry.x, cand.geometry.y])
     radius = cand["radius_km"].to_numpy() * 1000.0
@@ -138,7 +138,7 @@ def part1(layers):
 
 def compare(problem, instances, *, time_limit_s):
     """Greedy and exact on each (rows, form, limit) instance; greedy / optimum per form."""
-    from infra_gap.mclp import exact_mclp, greedy_mclp
+    from infra_gap.siting.mclp import exact_mclp, greedy_mclp
 
     w = problem.demand_weight.astype("float64")
     cost_all = problem.candidates["cost_idr"].to_numpy(dtype="float64")
@@ -226,14 +226,14 @@ def part2(layers, problem):
 
 
 def main() -> None:
-    from infra_gap.demo import load_demo
+    from infra_gap.synthetic.demo import load_demo
 
     t0 = time.perf_counter()
     layers = load_demo(ROOT / "data", ROOT / ".cache")
     print(f"load demo: {time.perf_counter() - t0:.2f} s (not counted below)")
     if "--exact-only" in sys.argv:
-        from infra_gap.pipeline import place_and_cover
-        from infra_gap.siting import siting_problem
+        from infra_gap.analysis.pipeline import place_and_cover
+        from infra_gap.siting.problem import siting_problem
 
         problem = siting_problem(layers, place_and_cover(layers, covered_min=1))
     else:

@@ -41,9 +41,7 @@ def _extract(ref: str, into: Path) -> Path:
 
 def _run(root: Path, args: list[str]) -> tuple[float, float]:
     env = {**os.environ, "PYTHONPATH": str(root)}
-    code = (
-        f"import sys; sys.argv = ['infra-gap', *{args!r}]; from infra_gap.cli import main; main()"
-    )
+    code = f"import sys; sys.argv = ['infra-gap', *{args!r}]; from infra_gap.cli.main import main; main()"
     t0, c0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, check=False
@@ -55,7 +53,7 @@ def _run(root: Path, args: list[str]) -> tuple[float, float]:
 def _heavy(root: Path) -> list[str]:
     env = {**os.environ, "PYTHONPATH": str(root)}
     code = (
-        "import sys, infra_gap.cli; "
+        "import sys, infra_gap.cli.main; "
         f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))"
     )
     out = subprocess.run(

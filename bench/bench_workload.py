@@ -1,6 +1,6 @@
 """``workload build`` and ``rank --engine dask`` on a real-format national workload.
 
-The synthetic national workload (``infra_gap.national``, generated once per scale into
+The synthetic national workload (``infra_gap.national.generate``, generated once per scale into
 ``.cache/national-<scale>/``) is exported as the ordinary files a ministry would bring:
 ``desa.parquet`` (GeoParquet boundaries, ``kode``/``nama``), ``umkm.csv`` (``lat,lon,online``,
 written partition by partition, never whole) and ``coverage.tif``.  Then:
@@ -46,7 +46,7 @@ def export(folder: Path, files: Path) -> dict[str, float]:
     from infra_gap import io
     from infra_gap.config import GEO_CRS
     from infra_gap.io import partitioned
-    from infra_gap.workload import read_workload
+    from infra_gap.national.workload import read_workload
 
     wl = read_workload(folder)
     files.mkdir(parents=True, exist_ok=True)
@@ -93,9 +93,9 @@ def build(files: Path, out: Path) -> dict[str, float]:
 
 def rank(out: Path, level: str, workers: int) -> dict[str, object]:
     """The indicator table of the built workload on a fresh LocalCluster (run in a child)."""
-    from infra_gap.engine import dask_client, engine_spec
-    from infra_gap.partitions import workload_table
-    from infra_gap.workload import read_workload
+    from infra_gap.national.engine import dask_client, engine_spec
+    from infra_gap.national.partitions import workload_table
+    from infra_gap.national.workload import read_workload
 
     wl = read_workload(out)
     spec = engine_spec("dask", n_workers=workers)
@@ -125,7 +125,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--level", default="desa")
     args = parser.parse_args()
-    from infra_gap.national import NationalParams
+    from infra_gap.national.generate import NationalParams
     from infra_gap.runs import national_dir, national_workload
 
     print(f"machine: {os.cpu_count()} cores; load average at start {os.getloadavg()[0]:.2f}")

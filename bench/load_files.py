@@ -47,7 +47,7 @@ class OwnFiles:
 
 def build_own_files(folder: Path, *, megabytes: float) -> OwnFiles:
     """Write the boundaries, towers and a register of about ``megabytes`` MB into ``folder``."""
-    from infra_gap.demo import load_demo
+    from infra_gap.synthetic.demo import load_demo
 
     layers = load_demo(ROOT / "data", ROOT / ".cache")
     kec = layers.areas["kecamatan"].rename(

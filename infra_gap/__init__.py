@@ -1,8 +1,17 @@
 """infra-gap: where small businesses have no usable internet, as a ranked, defensible request.
 
-Stages, in the one direction data flows: ``io`` -> ``placement`` -> ``coverage`` ->
-``indicators`` -> ``scoring`` -> ``export`` / ``maps``.  ``pipeline`` chains them for the
-CLI, the app and the tests.  The library never imports streamlit.
+Stage packages, in the one direction data flows (a package imports only those before it;
+import-linter checks it, see ``[tool.importlinter]`` in pyproject.toml and DESIGN.md):
+
+1. shared modules (``config``, ``errors``, ``layers``, ``codes``, ``registry``, ...) and ``text``;
+2. ``io``, the only package that opens files;
+3. ``analysis``: placement -> coverage -> evidence -> indicators (``analysis.pipeline``);
+4. ``ranking``, ``siting`` and ``synthetic`` (the demo), side by side;
+5. ``maps``; then ``outputs`` (CSV, XLSX, GeoPackage, PDF) and ``national`` (the Dask engine);
+6. ``runs`` (what both front ends run) and the front ends: ``cli`` and, outside the
+   package, the Streamlit app (``app.py``, ``ui/``), with ``workspace`` (its saved work).
+
+The library never imports streamlit.
 
 Importing the package has no side effects and loads nothing heavy: the names below are
 imported on first use.  The hardened GDAL/PROJ environment for untrusted files is applied by
@@ -16,6 +25,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from infra_gap.analysis.indicators import INDICATORS, Indicator
+    from infra_gap.analysis.pipeline import PointFacts, indicator_table, place_and_cover
+    from infra_gap.analysis.placement import PLACEMENT_RULE, place_points
     from infra_gap.config import (
         GEO_CRS,
         LEVELS,
@@ -31,11 +43,9 @@ if TYPE_CHECKING:
         SchemaError,
         ScoringError,
     )
-    from infra_gap.indicators import INDICATORS, Indicator
     from infra_gap.layers import Layers, Raster, RowAccount, Source
-    from infra_gap.pipeline import PointFacts, indicator_table, place_and_cover, rank_level
-    from infra_gap.placement import PLACEMENT_RULE, place_points
-    from infra_gap.scoring import rank_areas
+    from infra_gap.ranking.levels import rank_level
+    from infra_gap.ranking.scoring import rank_areas
 
 #: The one version number of the project (pyproject.toml reads it from here).
 __version__ = "0.1.0"
@@ -52,19 +62,19 @@ _LAZY = {
     "InputFileError": "errors",
     "SchemaError": "errors",
     "ScoringError": "errors",
-    "INDICATORS": "indicators",
-    "Indicator": "indicators",
+    "INDICATORS": "analysis.indicators",
+    "Indicator": "analysis.indicators",
     "Layers": "layers",
     "Raster": "layers",
     "RowAccount": "layers",
     "Source": "layers",
-    "PointFacts": "pipeline",
-    "indicator_table": "pipeline",
-    "place_and_cover": "pipeline",
-    "rank_level": "pipeline",
-    "PLACEMENT_RULE": "placement",
-    "place_points": "placement",
-    "rank_areas": "scoring",
+    "PointFacts": "analysis.pipeline",
+    "indicator_table": "analysis.pipeline",
+    "place_and_cover": "analysis.pipeline",
+    "rank_level": "ranking.levels",
+    "PLACEMENT_RULE": "analysis.placement",
+    "place_points": "analysis.placement",
+    "rank_areas": "ranking.scoring",
 }
 
 __all__ = [

@@ -187,13 +187,13 @@ class Layers:
     native_areas
         The finest areas in their file's own CRS (``kode`` and geometry, row-aligned with
         ``areas`` at that level), when that CRS is not the work CRS; the point-in-polygon
-        join runs on them when the points share that CRS (:mod:`infra_gap.join_crs`).
+        join runs on them when the points share that CRS (:mod:`infra_gap.analysis.join_crs`).
     podes
         A Podes-style desa table of signal classes (``kode``, ``signal``, ``row``;
         :func:`infra_gap.io.read_podes`), or None.
     operator_coverage
         Coverage rasters per operator (:class:`OperatorRaster`); without ``coverage``
-        their union is the coverage (:mod:`infra_gap.operator_coverage`).
+        their union is the coverage (:mod:`infra_gap.analysis.operator_coverage`).
     """
 
     areas: Mapping[str, gpd.GeoDataFrame]

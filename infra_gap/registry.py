@@ -37,7 +37,7 @@ class Indicator:
     stage
         The stage that computes it: ``"indicators"`` (every indicator table, when its input
         layer is given), or ``"siting"`` (joined on by
-        :func:`infra_gap.siteplan.with_cost_efficiency`, only when it is used, because it
+        :func:`infra_gap.siting.plan.with_cost_efficiency`, only when it is used, because it
         solves a siting problem per area).
     """
 
@@ -57,7 +57,10 @@ _COV = "MSME register x coverage raster"
 _OOKLA = "speed tiles (Ookla open-data schema)"
 _PODES = "BPS Podes-style desa table (sangat kuat/kuat/lemah/tidak ada sinyal)"
 _OPCOV = "MSME register x coverage raster per operator (--operator-coverage)"
-_REACH = "MSME register x towers (sites, modelled reach: infra_gap.operators, infra_gap.reach)"
+_REACH = (
+    "MSME register x towers (sites, modelled reach: infra_gap.analysis.operators, "
+    "infra_gap.analysis.reach)"
+)
 # fmt: off
 _ROWS: tuple[tuple[str, str, bool, str, str, str, str, str], ...] = (
     ("msme_total", "UMKM", True, "Jumlah UMKM", "MSMEs",
@@ -104,7 +107,7 @@ _ROWS: tuple[tuple[str, str, bool, str, str, str, str, str], ...] = (
      "Jumlah situs menara di wilayah ini: sel satu jaringan dalam 250 m dari sel pertama "
      "situsnya dihitung satu situs.",
      "Tower sites in the area: cells of one network within 250 m of their site's first "
-     "cell count as one site.", "towers (cells grouped into sites, infra_gap.towers)"),
+     "cell count as one site.", "towers (cells grouped into sites, infra_gap.analysis.towers)"),
     ("cell_count", "sel", False, "Jumlah sel", "Cells",
      "Jumlah baris sel (mis. OpenCelliD) di wilayah ini; satu menara memuat beberapa sel.",
      "Cell rows (e.g. OpenCelliD) in the area; one tower carries several cells.", "towers"),
@@ -192,7 +195,7 @@ _COST_EFFICIENCY = Indicator(
     "wilayah ini, per Rp 1 miliar biayanya; kosong bila tidak ada UMKM tanpa 4G.",
     definition_en="MSMEs without 4G reached by the cheapest proposed towers for 80% of the "
     "area's MSMEs without 4G, per Rp 1 billion of their cost; missing when none lack 4G.",
-    source=_COV + " + tower siting and costs (infra_gap.siteplan; costs from domain.md)",
+    source=_COV + " + tower siting and costs (infra_gap.siting.plan; costs from domain.md)",
     stage="siting",
 )
 

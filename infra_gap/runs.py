@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from infra_gap.config import DemoParams
 from infra_gap.errors import DataError, InputFileError
 from infra_gap.paths import default_cache_dir, default_data_dir
-from infra_gap.scenario import (
+from infra_gap.ranking.scenario import (
     Scenario,
     ScenarioResult,
     override,
@@ -30,8 +30,8 @@ if TYPE_CHECKING:  # the engines load Dask and the national generator: only when
 
     from infra_gap.io.partitioned import Root
     from infra_gap.layers import RowAccount
-    from infra_gap.national import NationalParams
-    from infra_gap.workload import Workload
+    from infra_gap.national.generate import NationalParams
+    from infra_gap.national.workload import Workload
 
 __all__ = [
     "EngineRun",
@@ -67,9 +67,9 @@ def national_workload(
         msg = f"--scale must be in (0, 1], got {params.scale:g}"
         raise DataError(msg)
     from infra_gap import io
-    from infra_gap.demo import BOUNDARY_FILES
-    from infra_gap.national import generate_national
-    from infra_gap.workload import read_workload
+    from infra_gap.national.generate import generate_national
+    from infra_gap.national.workload import read_workload
+    from infra_gap.synthetic.demo import BOUNDARY_FILES
 
     if (out / "manifest.json").is_file():
         return read_workload(out), None
@@ -86,8 +86,8 @@ def demo_workload(data_dir: Path, cache_dir: Path, *, by: str = "kabupaten") -> 
     The cache key hashes the boundary files, the demo parameters and the split version.
     """
     from infra_gap import io
-    from infra_gap.demo import BOUNDARY_FILES, load_demo
-    from infra_gap.workload import read_workload, split_layers
+    from infra_gap.national.workload import read_workload, split_layers
+    from infra_gap.synthetic.demo import BOUNDARY_FILES, load_demo
 
     h = hashlib.sha256(f"{_SPLIT_VERSION}|{by}|{sorted(asdict(DemoParams()).items())}".encode())
     for name in sorted(BOUNDARY_FILES.values()):
@@ -105,7 +105,8 @@ class EngineRun:
     Attributes
     ----------
     table
-        The indicator table at the run's level (as :func:`infra_gap.pipeline.indicator_table`).
+        The indicator table at the run's level
+        (as :func:`infra_gap.analysis.pipeline.indicator_table`).
     accounts
         Row accounting of each point layer.
     workload
@@ -141,7 +142,7 @@ def engine_table(
     level
         ``desa``, ``kecamatan`` or ``kabupaten``.
     engine, scheduler
-        ``--engine`` and ``--scheduler`` (:func:`infra_gap.engine.engine_spec`).
+        ``--engine`` and ``--scheduler`` (:func:`infra_gap.national.engine.engine_spec`).
     workload
         A workload folder (``national generate``); None runs the demo split by kabupaten.
     covered_min
@@ -151,9 +152,9 @@ def engine_table(
     data_dir, cache_dir
         The ``data/`` and ``.cache/`` folders (``INFRA_GAP_DATA``/``INFRA_GAP_CACHE``).
     """
-    from infra_gap.engine import describe_engine, engine_spec
-    from infra_gap.partitions import workload_table
-    from infra_gap.workload import read_workload
+    from infra_gap.national.engine import describe_engine, engine_spec
+    from infra_gap.national.partitions import workload_table
+    from infra_gap.national.workload import read_workload
 
     spec = engine_spec(engine, scheduler=scheduler, n_workers=n_workers)
     t0 = time.perf_counter()
@@ -176,12 +177,12 @@ def rank_with_engine(
     data_dir: Path | None = None,
     cache_dir: Path | None = None,
 ) -> tuple[ScenarioResult, EngineRun]:
-    """:func:`engine_table` at the scenario's level, then :func:`infra_gap.scenario.run_scenario`.
+    """:func:`engine_table` at the scenario's level, then :func:`.scenario.run_scenario`.
 
     ``province`` (two digits) ranks only that province's areas; the engine still runs
     every partition, so the table is the one a national run gives, cut before scoring.
     """
-    from infra_gap.national_view import province_subset
+    from infra_gap.national.view import province_subset
 
     run = engine_table(
         level=scenario.level,

@@ -17,8 +17,8 @@ from affine import Affine
 from shapely.geometry import box
 
 from infra_gap.config import WORK_CRS
-from infra_gap.demo import load_demo
 from infra_gap.layers import Layers, Raster
+from infra_gap.synthetic.demo import load_demo
 from tests.browser_fixtures import browser, server  # noqa: F401  (session fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
-from infra_gap.tiles import lonlat_to_tile, tile_bounds, tile_to_quadkey
+from infra_gap.analysis.tiles import lonlat_to_tile, tile_bounds, tile_to_quadkey
 from tests.own_files import KEC, UTM, X0, Y0, OwnFiles, build
 
 #: Podes answers per desa (the fixture's desa codes).

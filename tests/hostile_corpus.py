@@ -32,7 +32,7 @@ from rasterio.crs import CRS as RioCRS
 
 from infra_gap import io
 from infra_gap.errors import InfraGapError
-from infra_gap.scenario import scenario_from_bytes
+from infra_gap.ranking.scenario import scenario_from_bytes
 
 __all__ = ["CASES", "Case", "build", "read", "run_case"]
 

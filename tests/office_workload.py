@@ -19,7 +19,7 @@ import pandas as pd
 from pyproj import Transformer
 from shapely.geometry import box
 
-from infra_gap.tiles import lonlat_to_tile, tile_bounds, tile_to_quadkey
+from infra_gap.analysis.tiles import lonlat_to_tile, tile_bounds, tile_to_quadkey
 from tests import office_files as of
 
 

@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from infra_gap.i18n import TEXT
-from infra_gap.views import indicator_label
+from infra_gap.outputs.views import indicator_label
+from infra_gap.text.i18n import TEXT
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -155,8 +155,8 @@ def test_why_panel_defaults_to_rank_1_and_keeps_a_pick(at):
 
 
 def test_save_load_round_trip_matches_the_library(at, demo_layers):
-    from infra_gap.pipeline import indicator_table, place_and_cover
-    from infra_gap.scenario import run_scenario, scenario_from_toml
+    from infra_gap.analysis.pipeline import indicator_table, place_and_cover
+    from infra_gap.ranking.scenario import run_scenario, scenario_from_toml
 
     saved = at.code[0].value
     assert scenario_from_toml(saved).preset == "dampak_umkm"
@@ -515,7 +515,7 @@ def test_uploaded_plots_alone_give_the_site(at, demo_layers):
     import numpy as np
     from shapely.geometry import Point
 
-    from infra_gap.pipeline import place_and_cover
+    from infra_gap.analysis.pipeline import place_and_cover
 
     facts = place_and_cover(demo_layers, covered_min=1.0)
     i = int(np.flatnonzero(~facts.coverage.covered & (facts.area_index >= 0))[0])

@@ -11,8 +11,8 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from infra_gap.i18n import t
-from infra_gap.numfmt import excel_format, fmt_value
+from infra_gap.text.i18n import t
+from infra_gap.text.numfmt import excel_format, fmt_value
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 

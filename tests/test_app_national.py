@@ -17,14 +17,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from infra_gap import partitions
-from infra_gap.export import bare_column
-from infra_gap.i18n import PROVINCE_NAMES, TEXT, fmt_int
 from infra_gap.io import partitioned
-from infra_gap.national import PROVINCES, NationalParams
-from infra_gap.national_view import national_workloads, workload_provinces
+from infra_gap.national import partitions
+from infra_gap.national.generate import PROVINCES, NationalParams
+from infra_gap.national.view import national_workloads, workload_provinces
+from infra_gap.national.workload import Workload, read_workload
+from infra_gap.outputs.export import bare_column
 from infra_gap.runs import national_workload
-from infra_gap.workload import Workload, read_workload
+from infra_gap.text.i18n import PROVINCE_NAMES, TEXT, fmt_int
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from infra_gap.i18n import TEXT
-from infra_gap.inputs import InputPaths
-from infra_gap.national_view import built_workloads
-from infra_gap.workload_build import build_workload
+from infra_gap.analysis.inputs import InputPaths
+from infra_gap.national.build import build_workload
+from infra_gap.national.view import built_workloads
+from infra_gap.text.i18n import TEXT
 from tests.office_workload import build
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,8 +13,8 @@ import rasterio
 from affine import Affine
 from shapely.geometry import box
 
+from infra_gap.analysis.validate import check_boundaries
 from infra_gap.config import WORK_CRS
-from infra_gap.validate import check_boundaries
 
 
 def _areas(shift: float = 0.0) -> gpd.GeoDataFrame:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from infra_gap import io
-from infra_gap.demo import load_demo
 from infra_gap.io.cache import MANIFEST, cache_problem, load_or_build
+from infra_gap.synthetic.demo import load_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

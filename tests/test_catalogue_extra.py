@@ -39,17 +39,18 @@ from affine import Affine
 from pypdf import PdfReader
 from shapely.geometry import Point, Polygon, box
 
-from infra_gap import io, maps
-from infra_gap.cli_export import export_bytes
+from infra_gap import io
+from infra_gap.analysis.coverage import point_coverage
+from infra_gap.analysis.inputs import InputPaths, load_layers
+from infra_gap.analysis.pipeline import place_and_cover
+from infra_gap.analysis.validate import check_boundaries
+from infra_gap.cli.dossier import export_bytes
 from infra_gap.config import WORK_CRS
-from infra_gap.coverage import point_coverage
 from infra_gap.errors import InfraGapError, InputFileError, SchemaError, SecurityError
-from infra_gap.export import bare_column, neutralise_formulas, rejected_csv
 from infra_gap.hardening import guard_zip
-from infra_gap.inputs import InputPaths, load_layers
 from infra_gap.layers import Raster
-from infra_gap.pipeline import place_and_cover
-from infra_gap.validate import check_boundaries
+from infra_gap.maps import folium_maps as maps
+from infra_gap.outputs.export import bare_column, neutralise_formulas, rejected_csv
 from tests.test_export import toy_facts, toy_layers, toy_meta, toy_ranked
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,7 +144,7 @@ def _gpkg(gdf: gpd.GeoDataFrame, layer: str = "desa") -> bytes:
 
 def _load(areas: bytes, msme: str, *, areas_name: str = "desa.geojson"):
     """Read an upload as the app does, then place and cover (everything covered)."""
-    from infra_gap.coverage import model_coverage
+    from infra_gap.analysis.coverage import model_coverage
 
     loaded = load_layers(
         InputPaths(areas=areas, msme=msme.encode(), names={"areas": areas_name, "msme": "u.csv"})
@@ -505,7 +506,7 @@ def test_d8_overlapping_and_invalid_polygons_count_each_msme_once():
     _conserved(facts, 5)
     assert facts.account.used == 4
     assert facts.rejected["reason"].tolist() == ["outside every area"]
-    from infra_gap.pipeline import indicator_table
+    from infra_gap.analysis.pipeline import indicator_table
 
     table = indicator_table(loaded.layers, facts, level="desa").set_index("kode")
     # the overlap point goes to the lowest code, once

@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from infra_gap import __version__
-from infra_gap.cli import app
+from infra_gap.cli.main import app
 from infra_gap.errors import OutputFileError
 from tests.conftest import ROOT
 from tests.own_files import OwnFiles, build
@@ -47,7 +47,7 @@ def _python(code: str) -> subprocess.CompletedProcess[str]:
 
 def test_importing_the_cli_loads_no_heavy_module() -> None:
     code = (
-        "import sys, infra_gap.cli;"
+        "import sys, infra_gap.cli.main;"
         f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))"
     )
     proc = _python(code)
@@ -58,7 +58,8 @@ def test_importing_the_cli_loads_no_heavy_module() -> None:
 def test_importing_the_library_leaves_the_environment_alone() -> None:
     code = (
         "import os, json; before = dict(os.environ);"
-        "import infra_gap, infra_gap.io, infra_gap.pipeline, infra_gap.inputs, infra_gap.cli;"
+        "import infra_gap, infra_gap.io, infra_gap.analysis.pipeline;"
+        "import infra_gap.analysis.inputs, infra_gap.cli.main;"
         "from infra_gap import Layers;"  # the lazy names load their modules
         "after = dict(os.environ);"
         "print(json.dumps(sorted(set(before.items()) ^ set(after.items()))))"
@@ -133,8 +134,8 @@ def test_usage_errors_exit_2_before_any_work(
         msg = "data were read before the options were checked"
         raise AssertionError(msg)
 
-    monkeypatch.setattr("infra_gap.demo.load_demo", no_work)
-    monkeypatch.setattr("infra_gap.inputs.load_layers", no_work)
+    monkeypatch.setattr("infra_gap.synthetic.demo.load_demo", no_work)
+    monkeypatch.setattr("infra_gap.analysis.inputs.load_layers", no_work)
     monkeypatch.chdir(tmp_path)
     res = CliRunner().invoke(app, [a.format(msme=own.msme) for a in args])
     assert res.exit_code == 2, res.output

@@ -11,8 +11,8 @@ import rasterio
 from affine import Affine
 from shapely.geometry import Point, box
 
-from infra_gap.costs import CostParams
-from infra_gap.export import bare_column
+from infra_gap.outputs.export import bare_column
+from infra_gap.siting.costs import CostParams
 from tests.conftest import ROOT
 
 
@@ -136,7 +136,7 @@ def test_cli_refuses_an_unsafe_environment(tmp_path):
         # program did it): the CLI finds VRT and SQLite and refuses.
         "import sys, pyogrio; pyogrio.list_drivers();"
         f"sys.argv=['infra-gap','rank','--out',{str(tmp_path / 'r.csv')!r}];"
-        "from infra_gap.cli import main; main()"
+        "from infra_gap.cli.main import main; main()"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=False

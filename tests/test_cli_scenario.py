@@ -7,14 +7,14 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from infra_gap import cli
-from infra_gap.cli_export import export_bytes, meta_for
-from infra_gap.eligibility import load_rules, with_eligibility
-from infra_gap.export import bare_column
-from infra_gap.pipeline import indicator_table, place_and_cover
-from infra_gap.presets import PRESETS
-from infra_gap.scenario import Scenario, run_scenario, scenario_from_toml, scenario_to_toml
-from infra_gap.stability import StabilityParams
+from infra_gap.analysis.pipeline import indicator_table, place_and_cover
+from infra_gap.cli import main as cli
+from infra_gap.cli.dossier import export_bytes, meta_for
+from infra_gap.outputs.export import bare_column
+from infra_gap.ranking.eligibility import load_rules, with_eligibility
+from infra_gap.ranking.presets import PRESETS
+from infra_gap.ranking.scenario import Scenario, run_scenario, scenario_from_toml, scenario_to_toml
+from infra_gap.ranking.stability import StabilityParams
 from tests.conftest import DATA
 
 runner = CliRunner()
@@ -29,8 +29,10 @@ def facts(demo_layers):
 @pytest.fixture
 def fast(monkeypatch, demo_layers, facts):
     """Reuse the session's demo and point facts; the rest of the CLI path runs as is."""
-    monkeypatch.setattr("infra_gap.demo.load_demo", lambda *_: demo_layers)
-    monkeypatch.setattr("infra_gap.pipeline.place_and_cover", lambda *_, covered_min: facts)
+    monkeypatch.setattr("infra_gap.synthetic.demo.load_demo", lambda *_: demo_layers)
+    monkeypatch.setattr(
+        "infra_gap.analysis.pipeline.place_and_cover", lambda *_, covered_min: facts
+    )
 
 
 def _rank(tmp_path, *args):
@@ -123,7 +125,7 @@ def test_absent_indicator_is_dropped_and_reported(tmp_path, fast, monkeypatch):
     def without_backbone(*args, **kwargs):
         return indicator_table(*args, **kwargs).drop(columns="backbone_km")
 
-    monkeypatch.setattr("infra_gap.pipeline.indicator_table", without_backbone)
+    monkeypatch.setattr("infra_gap.analysis.pipeline.indicator_table", without_backbone)
     result, out = _rank(tmp_path, "--preset", "daerah_terpencil", "--level", "kabupaten")
     assert result.exit_code == 0, result.output
     assert "warning: weighted indicator(s) not in this data" in result.output

@@ -5,8 +5,8 @@ import pytest
 from affine import Affine
 from shapely.geometry import LineString, Point, box
 
+from infra_gap.analysis.context import area_context, area_uncovered_share, distance_km
 from infra_gap.config import WORK_CRS
-from infra_gap.context import area_context, area_uncovered_share, distance_km
 from infra_gap.layers import Raster
 
 
@@ -90,7 +90,7 @@ def test_zonal_share_kept_fractions_follow_values_and_threshold():
 
 
 def test_large_rasters_keep_no_pixel_fractions(monkeypatch):
-    from infra_gap import context
+    from infra_gap.analysis import context
 
     values = np.zeros((10, 10))
     r = Raster(values, Affine(100, 0, 0, 0, -100, 1000), WORK_CRS, None)

@@ -8,17 +8,17 @@ from affine import Affine
 from shapely.geometry import box
 from typer.testing import CliRunner
 
-from infra_gap import cli
-from infra_gap.costs import CostParams
+from infra_gap.analysis.pipeline import indicator_table, place_and_cover
+from infra_gap.cli import main as cli
 from infra_gap.errors import SchemaError, ScoringError
-from infra_gap.export import bare_column
 from infra_gap.layers import Layers, Raster
-from infra_gap.pipeline import indicator_table, place_and_cover
-from infra_gap.presets import PRESETS
+from infra_gap.outputs.export import bare_column
+from infra_gap.ranking.presets import PRESETS
+from infra_gap.ranking.scenario import Scenario, run_scenario
 from infra_gap.registry import INDICATORS, SITING_INDICATORS, uses_siting
-from infra_gap.scenario import Scenario, run_scenario
-from infra_gap.siteplan import COST_EFFICIENCY, area_site_needs, with_cost_efficiency
-from infra_gap.siting import ReachParams, siting_problem
+from infra_gap.siting.costs import CostParams
+from infra_gap.siting.plan import COST_EFFICIENCY, area_site_needs, with_cost_efficiency
+from infra_gap.siting.problem import ReachParams, siting_problem
 
 CRS = "EPSG:32647"
 A, B, C = "12.01.01.2001", "12.01.01.2002", "12.01.02.2001"

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infra_gap.costs import CostParams, cost_table, fmt_idr, site_costs, summary_line
 from infra_gap.errors import DataError, SchemaError
+from infra_gap.siting.costs import CostParams, cost_table, fmt_idr, site_costs, summary_line
 
 #: Round figures for hand computation: US$ 1 = Rp 10,000, so US$ 1,000 = Rp 10 million.
 HAND = CostParams(

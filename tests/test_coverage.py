@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 from pyproj import Transformer
 
+from infra_gap.analysis.coverage import model_coverage, point_coverage, sample_raster
 from infra_gap.config import WORK_CRS
-from infra_gap.coverage import model_coverage, point_coverage, sample_raster
 from infra_gap.errors import DataError
 
 

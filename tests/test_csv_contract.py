@@ -15,13 +15,13 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from infra_gap.cli_export import export_bytes, meta_for, schema_for
+from infra_gap.analysis.pipeline import indicator_table, place_and_cover
+from infra_gap.cli.dossier import export_bytes, meta_for, schema_for
 from infra_gap.config import WORK_CRS
-from infra_gap.datadict import with_area_names
-from infra_gap.export import ExportMeta, rejected_csv, sites_csv
 from infra_gap.layers import Layers
-from infra_gap.pipeline import indicator_table, place_and_cover
-from infra_gap.scenario import Scenario, StabilityParams, run_scenario
+from infra_gap.outputs.datadict import with_area_names
+from infra_gap.outputs.export import ExportMeta, rejected_csv, sites_csv
+from infra_gap.ranking.scenario import Scenario, StabilityParams, run_scenario
 from tests.conftest import ROOT
 
 DOC = ROOT / "docs" / "data-dictionary.md"

@@ -10,8 +10,8 @@ import shapely
 
 from infra_gap import io
 from infra_gap.config import DemoParams
-from infra_gap.demo import export_demo
-from infra_gap.synthetic import apportion, generate_demo
+from infra_gap.synthetic.demo import export_demo
+from infra_gap.synthetic.province import apportion, generate_demo
 from tests.conftest import DATA
 
 

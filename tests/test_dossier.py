@@ -22,13 +22,13 @@ from pypdf import PdfReader
 from shapely.geometry import Point
 from typer.testing import CliRunner
 
-from infra_gap import cli_export
+from infra_gap.analysis.pipeline import indicator_table, place_and_cover
+from infra_gap.cli import dossier as cli_export
 from infra_gap.config import WORK_CRS
-from infra_gap.dossier import CHECKLIST_FIELDS, dossier_pdf
-from infra_gap.dossier_charts import REPLACEMENT, safe_text
 from infra_gap.errors import DataError, InputFileError
-from infra_gap.pipeline import indicator_table, place_and_cover
-from infra_gap.scenario import Scenario, run_scenario
+from infra_gap.outputs.dossier.charts import REPLACEMENT, safe_text
+from infra_gap.outputs.dossier.document import CHECKLIST_FIELDS, dossier_pdf
+from infra_gap.ranking.scenario import Scenario, run_scenario
 from tests.test_export import HOSTILE, X0, Y0, toy_facts, toy_layers, toy_meta, toy_ranked
 
 CHECK = {
@@ -104,7 +104,7 @@ def test_checklist_entries_and_missing_fields(toy_pdf):
 
 def test_sectors_by_hand_and_stability(toy_pdf):
     flat = _flat("\n".join(_pages(toy_pdf)))
-    # One format per share (infra_gap.numfmt): 1 decimal.
+    # One format per share (infra_gap.text.numfmt): 1 decimal.
     # 12.01.01: jasa 2 (both covered), perdagangan 1 and "$\frac{" 1, both uncovered.
     assert _flat("$\\frac{ 1 1 100,0%") in flat
     assert _flat("Jasa 2 0 0,0%") in flat
@@ -249,8 +249,8 @@ def test_write_ranked_refuses_unknown_extension_and_empty_selection(
 
 def test_dossier_command(tmp_path, demo_layers, demo_run, monkeypatch):
     # The command's own steps run; only the demo load and the placement are reused.
-    monkeypatch.setattr("infra_gap.demo.load_demo", lambda *a, **k: demo_layers)
-    monkeypatch.setattr("infra_gap.pipeline.place_and_cover", lambda *a, **k: demo_run[0])
+    monkeypatch.setattr("infra_gap.synthetic.demo.load_demo", lambda *a, **k: demo_layers)
+    monkeypatch.setattr("infra_gap.analysis.pipeline.place_and_cover", lambda *a, **k: demo_run[0])
     first = demo_run[1].ranked.query("kode.str.startswith('12.14')").iloc[0]
     app = typer.Typer()
     app.command()(cli_export.dossier)

@@ -6,9 +6,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from infra_gap import cli_export, io
-from infra_gap.dossier_checklist import CHECKLIST_FIELDS, checklist_entries, status_3t
+from infra_gap import io
+from infra_gap.cli import dossier as cli_export
 from infra_gap.errors import DataError, InputFileError
+from infra_gap.outputs.dossier.checklist import CHECKLIST_FIELDS, checklist_entries, status_3t
 from tests.test_dossier import _pages, demo_run  # noqa: F401  (fixture)
 
 CHECKLIST = """
@@ -71,12 +72,12 @@ def test_done_when_dossier_names_desa_sites_readiness_and_basis(
     demo_layers,
     demo_run,  # noqa: F811
 ):
-    import infra_gap.demo
-    import infra_gap.pipeline
+    import infra_gap.analysis.pipeline
+    import infra_gap.synthetic.demo
 
     mp = pytest.MonkeyPatch()
-    mp.setattr(infra_gap.demo, "load_demo", lambda *a, **k: demo_layers)
-    mp.setattr(infra_gap.pipeline, "place_and_cover", lambda *a, **k: demo_run[0])
+    mp.setattr(infra_gap.synthetic.demo, "load_demo", lambda *a, **k: demo_layers)
+    mp.setattr(infra_gap.analysis.pipeline, "place_and_cover", lambda *a, **k: demo_run[0])
     try:
         app = typer.Typer()
         app.command()(cli_export.dossier)
@@ -136,7 +137,7 @@ def test_own_kecamatan_files_without_desa_or_kabupaten_make_a_dossier():
 
     import numpy as np
 
-    from infra_gap.dossier import dossier_pdf
+    from infra_gap.outputs.dossier.document import dossier_pdf
     from tests.test_export import toy_facts, toy_layers, toy_meta, toy_ranked
 
     layers = toy_layers()
@@ -158,7 +159,7 @@ def test_dossier_on_office_files_skips_areas_without_need_and_names_the_kabupate
     kabupaten from the boundary file (WADMKK), not '-'."""
     from typer.testing import CliRunner
 
-    from infra_gap.cli import app
+    from infra_gap.cli.main import app
     from tests import office_files as office
 
     office.kecamatan().to_file(tmp_path / "kec.gpkg", layer="ADMINISTRASIKECAMATAN_AR")
@@ -181,7 +182,7 @@ def test_dossier_eligible_only_takes_the_priority_list_areas(tmp_path):
     writes only the listed area that has need, and its 3T line cites the list's source."""
     from typer.testing import CliRunner
 
-    from infra_gap.cli import app
+    from infra_gap.cli.main import app
     from tests import office_files as office
 
     office.kecamatan().to_file(tmp_path / "kec.gpkg", layer="ADMINISTRASIKECAMATAN_AR")

@@ -4,9 +4,14 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from infra_gap import cli, io, pipeline
+from infra_gap import io
+from infra_gap.analysis import pipeline
+from infra_gap.analysis.pipeline import place_and_cover
+from infra_gap.cli import main as cli
 from infra_gap.config import DISADVANTAGED_LIST_FILE
-from infra_gap.eligibility import (
+from infra_gap.errors import DataError, SchemaError
+from infra_gap.outputs.export import bare_column
+from infra_gap.ranking.eligibility import (
     EligibilityRules,
     eligibility,
     listed_areas,
@@ -14,9 +19,6 @@ from infra_gap.eligibility import (
     only_eligible,
     with_eligibility,
 )
-from infra_gap.errors import DataError, SchemaError
-from infra_gap.export import bare_column
-from infra_gap.pipeline import place_and_cover
 from tests.conftest import DATA
 
 runner = CliRunner()

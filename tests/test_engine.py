@@ -19,8 +19,11 @@ import pytest
 from shapely.geometry import box
 
 from infra_gap import io
+from infra_gap.analysis.pipeline import PointFacts, indicator_table, place_and_cover
 from infra_gap.config import WORK_CRS
-from infra_gap.engine import (
+from infra_gap.errors import DataError
+from infra_gap.layers import Layers
+from infra_gap.national.engine import (
     EngineSpec,
     dask_client,
     describe_engine,
@@ -28,13 +31,10 @@ from infra_gap.engine import (
     local_cluster_size,
     run_partitions,
 )
-from infra_gap.errors import DataError
-from infra_gap.layers import Layers
-from infra_gap.national import NationalParams
-from infra_gap.partitions import workload_table
-from infra_gap.pipeline import PointFacts, indicator_table, place_and_cover
+from infra_gap.national.generate import NationalParams
+from infra_gap.national.partitions import workload_table
+from infra_gap.national.workload import Workload, split_layers
 from infra_gap.runs import national_workload
-from infra_gap.workload import Workload, split_layers
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -3,10 +3,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from infra_gap.coverage import PointCoverage
-from infra_gap.evidence import nearest_distance, tile_values_at
-from infra_gap.indicators import desa_counts, finish_ratios, speed_sums
-from infra_gap.tiles import lonlat_to_tile, tile_to_quadkey
+from infra_gap.analysis.coverage import PointCoverage
+from infra_gap.analysis.evidence import nearest_distance, tile_values_at
+from infra_gap.analysis.indicators import desa_counts, finish_ratios, speed_sums
+from infra_gap.analysis.tiles import lonlat_to_tile, tile_to_quadkey
 
 
 def test_nearest_distance_by_hand():

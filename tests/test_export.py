@@ -17,9 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point, box
 
+from infra_gap.analysis.coverage import PointCoverage
+from infra_gap.analysis.pipeline import PointFacts
 from infra_gap.config import WORK_CRS
-from infra_gap.coverage import PointCoverage
-from infra_gap.export import (
+from infra_gap.layers import Layers, Raster, RowAccount, Source
+from infra_gap.outputs.export import (
     EXPORT_TEXT,
     STABILITY_COLUMNS,
     SYNTHETIC_LABEL,
@@ -32,8 +34,6 @@ from infra_gap.export import (
     rejected_rows,
     row_accounts,
 )
-from infra_gap.layers import Layers, Raster, RowAccount, Source
-from infra_gap.pipeline import PointFacts
 
 X0, Y0 = 400_000.0, 150_000.0  # inside UTM 47N, near Nias
 HOSTILE = '=HYPERLINK("http://x")'

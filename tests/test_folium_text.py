@@ -4,8 +4,8 @@ import folium
 from branca.element import MacroElement
 from folium.template import Template
 
-from infra_gap import maps
-from infra_gap.folium_text import TextMacro
+from infra_gap.maps import folium_maps as maps
+from infra_gap.maps.folium_text import TextMacro
 
 PAYLOAD = "{{ 7*7 }} {{ this.__class__.__name__ }} {% if true %}yes{% endif %}"
 
@@ -87,7 +87,7 @@ def test_towers_with_template_syntax_in_their_operator_render() -> None:
     import geopandas as gpd
     from shapely.geometry import Point
 
-    from infra_gap import map_layers
+    from infra_gap.maps import layers as map_layers
 
     towers = gpd.GeoDataFrame(
         {"operator": ["{% if x", "{{ 7*7 }}"], "radio": ["LTE", "{# y"]},

@@ -7,7 +7,7 @@ from shapely.geometry import Point
 
 from infra_gap.config import WORK_CRS
 from infra_gap.errors import DataError
-from infra_gap.geopackage import ranked_geopackage, uncovered_msme
+from infra_gap.outputs.geopackage import ranked_geopackage, uncovered_msme
 from tests.test_export import HOSTILE, MIXED, X0, Y0, toy_facts, toy_layers, toy_ranked
 
 

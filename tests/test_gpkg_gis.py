@@ -13,11 +13,11 @@ import pyogrio
 import pytest
 from typer.testing import CliRunner
 
-from infra_gap import cli
-from infra_gap.cli_export import export_bytes, meta_for, select_codes
+from infra_gap.analysis.pipeline import indicator_table, place_and_cover
+from infra_gap.cli import main as cli
+from infra_gap.cli.dossier import export_bytes, meta_for, select_codes
 from infra_gap.layers import Layers
-from infra_gap.pipeline import indicator_table, place_and_cover
-from infra_gap.scenario import Scenario, StabilityParams, run_scenario
+from infra_gap.ranking.scenario import Scenario, StabilityParams, run_scenario
 from tests.test_provenance import SOURCES_TOML, own_kecamatan_files
 
 FIVE_MB = 5 * 1024 * 1024

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from infra_gap import io
 from infra_gap.errors import InfraGapError, LimitError
 from infra_gap.io import budget
-from infra_gap.scenario import scenario_from_bytes
+from infra_gap.ranking.scenario import scenario_from_bytes
 from tests.hostile_corpus import CASES, run_case
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from infra_gap.i18n import LANGS, TEXT, fmt_int, fmt_num, fmt_pct, t
+from infra_gap.text.i18n import LANGS, TEXT, fmt_int, fmt_num, fmt_pct, t
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,7 +21,7 @@ def test_every_key_in_every_language():
 
 
 def test_every_key_used_by_the_app_exists():
-    source = _app_source() + (ROOT / "infra_gap" / "views.py").read_text()
+    source = _app_source() + (ROOT / "infra_gap" / "outputs" / "views.py").read_text()
     used = set(re.findall(r"""\bt\(\s*["']([a-z_]+)["']""", source))
     used |= set(re.findall(r"""\(["'][a-z_]+["'],\s*["']([a-z_]+)["']\)""", source))
     assert used, "no catalogue keys found: the scan is broken"
@@ -55,8 +55,8 @@ def test_fmt_pct_and_missing():
 
 def test_dynamic_key_families_exist_in_both_languages():
     from infra_gap.config import LEVELS
-    from infra_gap.dossier import CHECKLIST_FIELDS
-    from infra_gap.views import EVIDENCE_LAYERS
+    from infra_gap.outputs.dossier.document import CHECKLIST_FIELDS
+    from infra_gap.outputs.views import EVIDENCE_LAYERS
 
     keys = [f"layer_{n}" for n in EVIDENCE_LAYERS]
     keys += [f"dd_{lv}" for lv in ("kabupaten", "kecamatan", "desa")]
@@ -102,7 +102,7 @@ def test_every_error_code_has_a_meaning_in_both_languages() -> None:
     import inspect
 
     from infra_gap import errors
-    from infra_gap.i18n import TEXT
+    from infra_gap.text.i18n import TEXT
 
     codes = {
         cls.code

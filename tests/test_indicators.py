@@ -4,10 +4,10 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
+from infra_gap.analysis.coverage import PointCoverage
+from infra_gap.analysis.indicators import INDICATORS, area_indicators, desa_counts
 from infra_gap.config import WORK_CRS
-from infra_gap.coverage import PointCoverage
 from infra_gap.errors import DataError
-from infra_gap.indicators import INDICATORS, area_indicators, desa_counts
 
 
 def _kec():

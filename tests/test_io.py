@@ -10,11 +10,11 @@ import pytest
 from shapely.geometry import Polygon, box
 
 from infra_gap import io
+from infra_gap.analysis.inputs import InputPaths, load_layers
+from infra_gap.analysis.pipeline import indicator_table, place_and_cover
+from infra_gap.analysis.validate import check_boundaries
 from infra_gap.config import WORK_CRS
 from infra_gap.errors import DataError, InputFileError, SchemaError
-from infra_gap.inputs import InputPaths, load_layers
-from infra_gap.pipeline import indicator_table, place_and_cover
-from infra_gap.validate import check_boundaries
 from tests.conftest import DATA, ROOT
 
 TESTDATA = ROOT / "tests" / "data"
@@ -65,7 +65,7 @@ def test_messy_msme_csv_every_row_accounted(encoding, bom):
     assert rej["8"].startswith("latitude and longitude look swapped")
     assert len(rej) == 4
     # a binary coverage raster over both desa: everything covered
-    from infra_gap.coverage import model_coverage
+    from infra_gap.analysis.coverage import model_coverage
 
     cov = model_coverage(
         np.array([]), np.array([]), np.array([]), bounds=(0, 0, 1, 1), pixel_m=1, crs=WORK_CRS
@@ -192,8 +192,8 @@ def test_hand_made_ookla_sample_keeps_quadkeys():
 
 def test_exported_demo_reads_back_to_the_same_ranking(demo_layers, tmp_path):
     from infra_gap.config import ScoringParams
-    from infra_gap.demo import export_demo
-    from infra_gap.pipeline import rank_level
+    from infra_gap.ranking.levels import rank_level
+    from infra_gap.synthetic.demo import export_demo
 
     export_demo(demo_layers, tmp_path)
     loaded = load_layers(
@@ -221,7 +221,7 @@ def test_exported_demo_reads_back_to_the_same_ranking(demo_layers, tmp_path):
 
 
 def test_windowed_sampling_equals_in_memory(demo_layers, tmp_path):
-    from infra_gap.coverage import sample_raster
+    from infra_gap.analysis.coverage import sample_raster
 
     path = tmp_path / "cov.tif"
     io.write_geotiff(demo_layers.coverage, path)

@@ -7,9 +7,9 @@ import rasterio
 from affine import Affine
 from shapely.geometry import Polygon, box
 
-from infra_gap.inputs import InputPaths, load_layers
-from infra_gap.pipeline import place_and_cover
-from infra_gap.placement import place_points
+from infra_gap.analysis.inputs import InputPaths, load_layers
+from infra_gap.analysis.pipeline import place_and_cover
+from infra_gap.analysis.placement import place_points
 from infra_gap.point_frames import point_xy
 
 # Two desa split by one long diagonal edge, (98, 1) -> (99, 3), in degrees: West (lower
@@ -101,7 +101,7 @@ def test_invalid_boundary_is_repaired_in_its_own_crs_too(tmp_path):
 
 
 def test_label_grid_kept_on_disk_is_checked_and_gives_the_same_placement(tmp_path, squares):
-    from infra_gap import placement
+    from infra_gap.analysis import placement
     from infra_gap.io.cache import CacheWarning
 
     x, y = np.array([5_000.0, 10_000.0, 17_000.0, 30_000.0]), np.full(4, 5_000.0)

@@ -9,7 +9,8 @@ import geopandas as gpd
 import numpy as np
 from shapely.geometry import box
 
-from infra_gap import map_labels, maps
+from infra_gap.maps import folium_maps as maps
+from infra_gap.maps import labels as map_labels
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 

@@ -5,8 +5,9 @@ import re
 import geopandas as gpd
 import pytest
 
-from infra_gap import maps
-from infra_gap.map_layers import (
+from infra_gap.analysis.pipeline import place_and_cover
+from infra_gap.maps import folium_maps as maps
+from infra_gap.maps.layers import (
     add_backbone,
     add_coverage,
     add_msme_density,
@@ -14,7 +15,6 @@ from infra_gap.map_layers import (
     add_speed_tiers,
     add_towers,
 )
-from infra_gap.pipeline import place_and_cover
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +114,7 @@ def test_speed_tiers_and_coverage_colours(demo_layers):
 
 def test_prepared_layers_render_the_same_and_can_be_shown(demo_layers):
     """Overlays and heat cells made once (the app caches them) add to any number of maps."""
-    from infra_gap.map_layers import Overlay, coverage_overlay, msme_cells, speed_overlay
+    from infra_gap.maps.layers import Overlay, coverage_overlay, msme_cells, speed_overlay
 
     L = demo_layers
     cov = coverage_overlay(L.coverage, covered_min=1)

@@ -11,9 +11,9 @@ import pytest
 from pypdf import PdfReader
 from shapely.geometry import LineString, Point, box
 
-from infra_gap.i18n import fmt_num
-from infra_gap.map_labels import label_points
-from infra_gap.map_print import PrintLayers, print_map
+from infra_gap.maps.labels import label_points
+from infra_gap.outputs.map_print import PrintLayers, print_map
+from infra_gap.text.i18n import fmt_num
 
 UTM = "EPSG:32647"
 X0, Y0 = 460_000.0, 395_000.0

@@ -15,10 +15,10 @@ import shapely
 from folium.plugins import Fullscreen, HeatMap, MarkerCluster
 from shapely.geometry import Polygon, box
 
-from infra_gap import maps
 from infra_gap.config import WORK_CRS
 from infra_gap.errors import SchemaError
-from infra_gap.score_map import area_shapes, decode_outlines
+from infra_gap.maps import folium_maps as maps
+from infra_gap.maps.score_map import area_shapes, decode_outlines
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 HOSTILE = "<img src=x onerror=alert(1)>"

@@ -22,7 +22,7 @@ from shapely.geometry import box
 from typer.testing import CliRunner
 
 from infra_gap import io
-from infra_gap.cli import app
+from infra_gap.cli.main import app
 from infra_gap.point_frames import as_points, is_lean, point_xy
 
 UTM = "EPSG:32647"
@@ -233,7 +233,7 @@ def test_speed_tiles_in_chunks_of_7_equal_whole_and_name_a_bad_line(tmp_path, mo
 
 
 def test_running_out_of_memory_is_e_limit_not_a_traceback(office, tmp_path, monkeypatch, capsys):
-    from infra_gap import cli
+    from infra_gap.cli import main as cli
 
     def exhausted(*args, **kwargs):
         raise MemoryError

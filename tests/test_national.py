@@ -18,18 +18,18 @@ from shapely.geometry import box
 from typer.testing import CliRunner
 
 from infra_gap import io
-from infra_gap.cli_national import national_app
+from infra_gap.analysis.coverage import point_coverage, sample_raster
+from infra_gap.cli.national import national_app
 from infra_gap.config import WORK_CRS
-from infra_gap.coverage import point_coverage, sample_raster
-from infra_gap.engine import engine_spec
 from infra_gap.errors import DataError, InputFileError, SchemaError
-from infra_gap.export import bare_column
 from infra_gap.io import partitioned
 from infra_gap.layers import Layers, Raster, Source
-from infra_gap.national import NATIONAL_CRS, PROVINCES, NationalParams
-from infra_gap.partitions import workload_table
+from infra_gap.national.engine import engine_spec
+from infra_gap.national.generate import NATIONAL_CRS, PROVINCES, NationalParams
+from infra_gap.national.partitions import workload_table
+from infra_gap.national.workload import Workload, read_workload, split_layers
+from infra_gap.outputs.export import bare_column
 from infra_gap.runs import national_workload
-from infra_gap.workload import Workload, read_workload, split_layers
 
 ROOT = Path(__file__).resolve().parents[1]
 SCALE = 0.002

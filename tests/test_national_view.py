@@ -12,21 +12,21 @@ import shapely
 from shapely.geometry import Polygon, box
 
 from infra_gap.config import ScoringParams
-from infra_gap.engine import engine_spec
 from infra_gap.errors import DataError
-from infra_gap.export import bare_column, ranked_csv
 from infra_gap.io import partitioned
-from infra_gap.national import NationalParams
-from infra_gap.national_view import (
+from infra_gap.national.engine import engine_spec
+from infra_gap.national.generate import NationalParams
+from infra_gap.national.partitions import workload_table
+from infra_gap.national.view import (
     coarse_outlines,
     national_display,
     province_subset,
     workload_provinces,
 )
-from infra_gap.partitions import workload_table
+from infra_gap.national.workload import Workload
+from infra_gap.outputs.export import bare_column, ranked_csv
+from infra_gap.ranking.scoring import rank_areas
 from infra_gap.runs import national_workload
-from infra_gap.scoring import rank_areas
-from infra_gap.workload import Workload
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -106,7 +106,7 @@ def test_national_rank_takes_a_preset_and_a_province_and_writes_xlsx(
     from openpyxl import load_workbook
     from typer.testing import CliRunner
 
-    from infra_gap.cli_national import national_app
+    from infra_gap.cli.national import national_app
 
     province = workload_provinces(small)[2]
     out = tmp_path / "p.xlsx"
@@ -127,7 +127,7 @@ def test_national_rank_single_weight_orders_by_it_and_refuses_a_pdf(
 ) -> None:
     from typer.testing import CliRunner
 
-    from infra_gap.cli_national import national_app
+    from infra_gap.cli.national import national_app
 
     out = tmp_path / "r.csv"
     base = ["rank", "--workload", str(small.root), "--engine", "local", "--level", "kabupaten"]
@@ -149,7 +149,7 @@ def test_rank_on_a_workload_takes_a_preset_and_refuses_own_files(
 ) -> None:
     from typer.testing import CliRunner
 
-    from infra_gap.cli import app
+    from infra_gap.cli.main import app
 
     out = tmp_path / "w.csv"
     args = ["rank", "--workload", str(small.root), "--engine", "local", "--level", "kabupaten"]

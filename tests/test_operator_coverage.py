@@ -21,7 +21,7 @@ import rasterio
 from affine import Affine
 from typer.testing import CliRunner
 
-from infra_gap.cli import app
+from infra_gap.cli.main import app
 from tests.own_files import UTM, X0, Y0, OwnFiles, build
 
 Files = tuple[OwnFiles, Path, Path]

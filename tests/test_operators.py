@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from infra_gap.cli import app
-from infra_gap.operators import msme_no_operator, operator_reach, operators_per_group
-from infra_gap.reach import ReachParams
+from infra_gap.analysis.operators import msme_no_operator, operator_reach, operators_per_group
+from infra_gap.analysis.reach import ReachParams
+from infra_gap.cli.main import app
 from tests.evidence_files import EvidenceFiles, build_evidence
 
 

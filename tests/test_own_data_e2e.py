@@ -19,8 +19,8 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from infra_gap.cli import app
-from infra_gap.export import bare_column
+from infra_gap.cli.main import app
+from infra_gap.outputs.export import bare_column
 from tests.own_files import KEC, OwnFiles, build
 
 LEVELS = ["kecamatan", "desa"]

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 from infra_gap import io
+from infra_gap.analysis.inputs import InputPaths, load_layers
+from infra_gap.analysis.pipeline import indicator_table, place_and_cover
 from infra_gap.codes import code_level, infer_level
 from infra_gap.errors import DataError, LevelError
-from infra_gap.export import bare_column
-from infra_gap.inputs import InputPaths, load_layers
-from infra_gap.pipeline import indicator_table, place_and_cover
+from infra_gap.outputs.export import bare_column
 from tests import office_files as office
 
 

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from infra_gap.analysis.tiles import quadkey_to_tile, tile_to_quadkey
 from infra_gap.errors import InfraGapError, SecurityError
 from infra_gap.hardening import ZipLimits, guard_zip
 from infra_gap.io import parse_coordinate, read_msme_table
-from infra_gap.tiles import quadkey_to_tile, tile_to_quadkey
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

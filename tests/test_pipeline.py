@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 import rasterio.sample  # noqa: F401  (the independent coverage path)
 
+from infra_gap.analysis.pipeline import indicator_table, place_and_cover
 from infra_gap.config import ScoringParams
-from infra_gap.pipeline import indicator_table, place_and_cover, rank_level
+from infra_gap.ranking.levels import rank_level
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED_ROWS = {"desa": 6110, "kecamatan": 455, "kabupaten": 33}
@@ -34,7 +35,7 @@ def test_levels_agree_on_totals(demo_layers, facts, level):
 
 
 def test_threshold_change_keeps_the_placement(demo_layers, facts):
-    from infra_gap.pipeline import with_coverage
+    from infra_gap.analysis.pipeline import with_coverage
 
     strict = with_coverage(demo_layers, facts, covered_min=2)  # binary raster: nothing covered
     assert strict.area_index is facts.area_index  # the point-to-desa assignment is reused

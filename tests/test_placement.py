@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
+from infra_gap.analysis.placement import place_points
 from infra_gap.errors import DataError
-from infra_gap.placement import place_points
 
 
 def test_each_point_in_exactly_one_area_lowest_code_wins(squares):
@@ -42,7 +42,7 @@ def _stress_points(areas, rng):
 
 @pytest.mark.parametrize("cell_m", [1000.0, 333.3, 7.0])
 def test_label_grid_agrees_with_exact_test_on_edges_and_corners(squares, cell_m):
-    from infra_gap.placement import build_label_grid, place_points_indexed
+    from infra_gap.analysis.placement import build_label_grid, place_points_indexed
 
     grid = build_label_grid(squares, cell_m=cell_m)
     rng = np.random.default_rng(1)
@@ -56,7 +56,7 @@ def test_label_grid_agrees_with_exact_test_on_edges_and_corners(squares, cell_m)
 
 
 def test_label_grid_agrees_with_exact_test_on_demo_boundaries(demo_layers):
-    from infra_gap.placement import label_grid, place_points_indexed
+    from infra_gap.analysis.placement import label_grid, place_points_indexed
 
     desa = demo_layers.areas["desa"]
     x, y = _stress_points(desa, np.random.default_rng(2))
@@ -67,7 +67,7 @@ def test_label_grid_agrees_with_exact_test_on_demo_boundaries(demo_layers):
 
 
 def test_label_grid_is_kept_per_boundary_layer(squares):
-    from infra_gap.placement import label_grid
+    from infra_gap.analysis.placement import label_grid
 
     first = label_grid(squares)
     assert label_grid(squares.copy()) is first  # same content: the same grid
@@ -77,7 +77,7 @@ def test_label_grid_is_kept_per_boundary_layer(squares):
     assert label_grid(moved) is not first  # an edited layer gets its own
     x, y = np.array([-0.5]), np.array([5_000.0])
     assert place_points(x, y, moved).tolist() == [0]
-    from infra_gap.placement import place_points_indexed
+    from infra_gap.analysis.placement import place_points_indexed
 
     assert place_points_indexed(x, y, label_grid(moved)).tolist() == [0]
     assert place_points_indexed(x, y, first).tolist() == [-1]

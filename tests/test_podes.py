@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from infra_gap.cli import app
+from infra_gap.cli.main import app
 from infra_gap.errors import LimitError, SchemaError
 from infra_gap.io import read_podes
 from tests.evidence_files import EvidenceFiles, build_evidence

@@ -3,12 +3,12 @@ import pytest
 
 from infra_gap.config import ScoringParams
 from infra_gap.errors import ScoringError
-from infra_gap.i18n import LANGS, TEXT
-from infra_gap.presets import CUSTOM, DEFAULT_PRESET, PRESETS, preset_weights
+from infra_gap.ranking.presets import CUSTOM, DEFAULT_PRESET, PRESETS, preset_weights
+from infra_gap.ranking.scenario import Scenario, run_scenario
 from infra_gap.registry import INDICATORS
-from infra_gap.scenario import Scenario, run_scenario
-from infra_gap.siteplan import with_cost_efficiency
-from infra_gap.siting import siting_problem
+from infra_gap.siting.plan import with_cost_efficiency
+from infra_gap.siting.problem import siting_problem
+from infra_gap.text.i18n import LANGS, TEXT
 
 
 def test_the_four_presets_of_the_issue():
@@ -90,7 +90,7 @@ def test_absent_preset_indicators_are_dropped_reported_and_rebalanced():
 
 
 def test_every_available_preset_runs_on_the_demo(demo_layers):
-    from infra_gap.pipeline import indicator_table, place_and_cover
+    from infra_gap.analysis.pipeline import indicator_table, place_and_cover
 
     facts = place_and_cover(demo_layers, covered_min=1.0)
     table = indicator_table(demo_layers, facts, level="kabupaten")

@@ -16,10 +16,10 @@ from pypdf import PdfReader
 from shapely.geometry import box
 from typer.testing import CliRunner
 
-from infra_gap import cli
-from infra_gap.dossier import dossier_pdf
+from infra_gap.cli import main as cli
 from infra_gap.io import read_sources
 from infra_gap.layers import Layers, Source
+from infra_gap.outputs.dossier.document import dossier_pdf
 from infra_gap.provenance import (
     MAX_SOURCES_BYTES,
     UNKNOWN,

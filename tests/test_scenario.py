@@ -5,8 +5,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infra_gap.errors import DataError, ScoringError
-from infra_gap.presets import PRESETS
-from infra_gap.scenario import (
+from infra_gap.outputs.views import compare_view, contribution_view, reason, with_reasons
+from infra_gap.ranking.presets import PRESETS
+from infra_gap.ranking.scenario import (
     MAX_SCENARIO_BYTES,
     Scenario,
     compare_rankings,
@@ -17,8 +18,7 @@ from infra_gap.scenario import (
     scenario_from_toml,
     scenario_to_toml,
 )
-from infra_gap.stability import StabilityParams
-from infra_gap.views import compare_view, contribution_view, reason, with_reasons
+from infra_gap.ranking.stability import StabilityParams
 
 CUSTOM_TOML = """
 name = "Uji"
@@ -275,7 +275,7 @@ def test_map_tooltip_shows_tier_range_and_top_share():
     import geopandas as gpd
     from shapely.geometry import box
 
-    from infra_gap.views import TOOLTIP_COLUMNS, map_frame
+    from infra_gap.outputs.views import TOOLTIP_COLUMNS, map_frame
 
     result = run_scenario(
         _table(),

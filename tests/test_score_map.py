@@ -17,9 +17,9 @@ import pytest
 import shapely
 from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Polygon, box
 
-from infra_gap import maps
 from infra_gap.errors import DataError, SchemaError
-from infra_gap.score_map import (
+from infra_gap.maps import folium_maps as maps
+from infra_gap.maps.score_map import (
     AreaShapes,
     _encode_rings,
     add_score_layer,

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infra_gap.errors import DataError, ScoringError
-from infra_gap.scoring import (
+from infra_gap.ranking.scoring import (
     need_matrix,
     normalise,
     normalised_weights,

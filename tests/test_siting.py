@@ -12,22 +12,22 @@ from scipy import sparse
 from shapely.geometry import box
 from typer.testing import CliRunner
 
-from infra_gap.cli_sites import sites
+from infra_gap.analysis.indicators import desa_counts
+from infra_gap.analysis.pipeline import place_and_cover
+from infra_gap.cli.sites import sites
 from infra_gap.config import WORK_CRS
-from infra_gap.costs import CostParams
 from infra_gap.errors import DataError, SchemaError
-from infra_gap.export import bare_column
-from infra_gap.indicators import desa_counts
 from infra_gap.layers import Layers, Raster
-from infra_gap.mclp import _substitute, exact_mclp, greedy_mclp, lazy_greedy, order_by_gain
-from infra_gap.pipeline import place_and_cover
-from infra_gap.siteplan import (
+from infra_gap.outputs.export import bare_column
+from infra_gap.siting.costs import CostParams
+from infra_gap.siting.mclp import _substitute, exact_mclp, greedy_mclp, lazy_greedy, order_by_gain
+from infra_gap.siting.plan import (
     SITE_COLUMNS,
     area_site_needs,
     msme_new_per_billion_idr,
     suggest_sites,
 )
-from infra_gap.siting import ReachParams, siting_problem
+from infra_gap.siting.problem import ReachParams, siting_problem
 
 
 def _matrix(rows, n_demand):
@@ -438,8 +438,8 @@ def test_cli_refuses_bad_options(tmp_path, args, message):
 
 
 def test_geopackage_carries_the_sites_and_their_reach(small, tmp_path):
-    from infra_gap.geopackage import ranked_geopackage
-    from infra_gap.pipeline import indicator_table
+    from infra_gap.analysis.pipeline import indicator_table
+    from infra_gap.outputs.geopackage import ranked_geopackage
 
     layers, facts = small
     plan = suggest_sites(siting_problem(layers, facts, reach=FLAT2), count=2)

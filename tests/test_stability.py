@@ -5,8 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infra_gap.errors import DataError, ScoringError
-from infra_gap.scoring import normalised_weights, rank_areas
-from infra_gap.stability import (
+from infra_gap.ranking.scoring import normalised_weights, rank_areas
+from infra_gap.ranking.stability import (
     StabilityParams,
     TierRule,
     assign_tiers,

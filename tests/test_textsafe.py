@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from infra_gap.textsafe import binary_kind, printable
+from infra_gap.text.safe import binary_kind, printable
 
 
 def test_control_bytes_are_escaped_and_long_runs_shortened():

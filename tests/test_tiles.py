@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infra_gap.tiles import lonlat_to_tile, quadkey_to_tile, tile_bounds, tile_to_quadkey
+from infra_gap.analysis.tiles import lonlat_to_tile, quadkey_to_tile, tile_bounds, tile_to_quadkey
 
 
 def test_bing_reference_example():

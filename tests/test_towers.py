@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from infra_gap import io
-from infra_gap.inputs import InputPaths, load_layers
-from infra_gap.pipeline import indicator_table, place_and_cover
-from infra_gap.towers import SiteParams, group_sites, operator_names, prepare_towers
+from infra_gap.analysis.inputs import InputPaths, load_layers
+from infra_gap.analysis.pipeline import indicator_table, place_and_cover
+from infra_gap.analysis.towers import SiteParams, group_sites, operator_names, prepare_towers
 from tests import office_files as office
 from tests.conftest import ROOT
 
@@ -106,7 +106,7 @@ def test_tower_count_counts_sites_and_cell_count_the_rows(tmp_path):
 def test_bad_site_options_stop_with_a_coded_error(tmp_path, option, value):
     from typer.testing import CliRunner
 
-    from infra_gap.cli import app
+    from infra_gap.cli.main import app
 
     kec = office.kecamatan()
     kec.to_file(tmp_path / "kec.gpkg", layer="kec")

@@ -4,12 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from infra_gap.analysis.pipeline import indicator_table, place_and_cover
 from infra_gap.errors import ScoringError
-from infra_gap.pipeline import indicator_table, place_and_cover
-from infra_gap.scenario import Scenario, run_scenario, scenario_from_toml, scenario_to_toml
-from infra_gap.scoring import need_matrix, normalise, rank_areas
-from infra_gap.stability import StabilityParams, rank_stability
-from infra_gap.uncertainty import (
+from infra_gap.ranking.scenario import Scenario, run_scenario, scenario_from_toml, scenario_to_toml
+from infra_gap.ranking.scoring import need_matrix, normalise, rank_areas
+from infra_gap.ranking.stability import StabilityParams, rank_stability
+from infra_gap.ranking.uncertainty import (
     correlated_pairs,
     correlation_warnings,
     cost_line,

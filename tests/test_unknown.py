@@ -13,12 +13,12 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from infra_gap.cli import app
+from infra_gap.analysis.unknown import presume_unknown, speed_evidence
+from infra_gap.cli.main import app
 from infra_gap.errors import ScoringError
-from infra_gap.scenario import Scenario, run_scenario, scenario_from_toml, scenario_to_toml
-from infra_gap.scoring import rank_areas
-from infra_gap.stability import StabilityParams
-from infra_gap.unknown import presume_unknown, speed_evidence
+from infra_gap.ranking.scenario import Scenario, run_scenario, scenario_from_toml, scenario_to_toml
+from infra_gap.ranking.scoring import rank_areas
+from infra_gap.ranking.stability import StabilityParams
 from tests.evidence_files import EvidenceFiles, build_evidence
 
 LEVELS = ["kecamatan", "desa"]

@@ -15,16 +15,16 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from infra_gap import pipeline
-from infra_gap.cli import app
+from infra_gap.analysis import pipeline
+from infra_gap.analysis.inputs import InputPaths, load_layers
+from infra_gap.cli.main import app
 from infra_gap.config import EvidenceParams
-from infra_gap.engine import engine_spec
-from infra_gap.inputs import InputPaths, load_layers
 from infra_gap.io.msme_lean import read_msme_points
 from infra_gap.io.msme_stream import iter_msme_chunks
-from infra_gap.partitions import workload_table
-from infra_gap.workload import is_built, read_workload
-from infra_gap.workload_build import BuildResult, build_workload, choose_partitioning
+from infra_gap.national.build import BuildResult, build_workload, choose_partitioning
+from infra_gap.national.engine import engine_spec
+from infra_gap.national.partitions import workload_table
+from infra_gap.national.workload import is_built, read_workload
 from tests.office_workload import OfficeWorkload, build
 
 NAME_COL = {"kecamatan": "NMKEC", "desa": "NAMOBJ"}
@@ -211,7 +211,7 @@ def test_without_coverage_or_towers_as_rank(office: OfficeWorkload, tmp_path: Pa
 def test_workload_on_object_storage_urls(office: OfficeWorkload, tmp_path: Path) -> None:
     """memory:// (fsspec's in-memory filesystem) and file:// workloads rank as a folder does."""
     fsspec = pytest.importorskip("fsspec")
-    from infra_gap.partitions import partition_facts, read_partition
+    from infra_gap.national.partitions import partition_facts, read_partition
 
     runner = CliRunner()
     url = f"memory://infra-gap-test-{tmp_path.name}/wl"

@@ -17,17 +17,17 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from infra_gap.cli import app
-from infra_gap.inputs import InputPaths
-from infra_gap.reach import ReachParams
-from infra_gap.workload import read_workload
-from infra_gap.workload_build import build_workload
-from infra_gap.workload_dossier import (
+from infra_gap.analysis.inputs import InputPaths
+from infra_gap.analysis.reach import ReachParams
+from infra_gap.cli.main import app
+from infra_gap.national.area_facts import (
     partitions_near,
     partitions_of,
     reach_limit_m,
     workload_area_facts,
 )
+from infra_gap.national.build import build_workload
+from infra_gap.national.workload import read_workload
 from tests.office_workload import OfficeWorkload, build
 
 

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
+from infra_gap.analysis.placement import PLACEMENT_RULE
 from infra_gap.config import WORK_CRS
-from infra_gap.placement import PLACEMENT_RULE
+from infra_gap.outputs.xlsx import SHEETS, ranked_xlsx
+from infra_gap.ranking.stability import StabilityParams
 from infra_gap.registry import INDICATORS
-from infra_gap.stability import StabilityParams
-from infra_gap.xlsx import SHEETS, ranked_xlsx
 from tests.test_export import HOSTILE, MIXED, X0, Y0, toy_facts, toy_layers, toy_meta, toy_ranked
 
 

@@ -21,30 +21,33 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from infra_gap import io, map_labels, map_layers, maps
+from infra_gap import io
+from infra_gap.analysis.inputs import InputPaths, Loaded, load_layers
+from infra_gap.analysis.pipeline import PointFacts, indicator_table, place_and_cover, with_coverage
 from infra_gap.config import GEO_CRS, CoverageParams
-from infra_gap.demo import load_demo
-from infra_gap.eligibility import EligibilityRules, load_rules, with_eligibility
-from infra_gap.formats import export_bytes, meta_for
-from infra_gap.inputs import InputPaths, Loaded, load_layers
 from infra_gap.io.budget import current_limits
 from infra_gap.layers import Layers
-from infra_gap.national_view import national_display, province_subset
-from infra_gap.pipeline import PointFacts, indicator_table, place_and_cover, with_coverage
-from infra_gap.registry import uses_siting
-from infra_gap.runs import EngineRun, engine_table
-from infra_gap.scenario import (
+from infra_gap.maps import folium_maps as maps
+from infra_gap.maps import labels as map_labels
+from infra_gap.maps import layers as map_layers
+from infra_gap.maps.score_map import AreaShapes, area_shapes
+from infra_gap.national.view import national_display, province_subset
+from infra_gap.national.workload import Workload
+from infra_gap.outputs.formats import export_bytes, meta_for
+from infra_gap.outputs.views import indicator_tips, map_frame
+from infra_gap.ranking.eligibility import EligibilityRules, load_rules, with_eligibility
+from infra_gap.ranking.scenario import (
     Scenario,
     ScenarioResult,
     run_scenario,
     scenario_from_toml,
     scenario_to_toml,
 )
-from infra_gap.score_map import AreaShapes, area_shapes
-from infra_gap.siteplan import SitePlan, suggest_sites, with_cost_efficiency
-from infra_gap.siting import ReachParams, SitingProblem, siting_problem
-from infra_gap.views import indicator_tips, map_frame
-from infra_gap.workload import Workload
+from infra_gap.registry import uses_siting
+from infra_gap.runs import EngineRun, engine_table
+from infra_gap.siting.plan import SitePlan, suggest_sites, with_cost_efficiency
+from infra_gap.siting.problem import ReachParams, SitingProblem, siting_problem
+from infra_gap.synthetic.demo import load_demo
 from ui.common import priority_map
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -219,7 +222,7 @@ def label_tiers(
     key: str, layers: Layers, prefix: str, codes: set[str] | None
 ) -> list[map_labels.LabelTier]:
     """Place-name tiers of the areas shown: kabupaten names when zoomed out, kecamatan names
-    from :data:`~infra_gap.map_labels.KECAMATAN_MIN_ZOOM` (at every zoom without kabupaten).
+    from :data:`~infra_gap.maps.labels.KECAMATAN_MIN_ZOOM` (at every zoom without kabupaten).
 
     `prefix` keeps one kabupaten's areas; `codes` (kabupaten codes) a filter's.
     """

@@ -11,15 +11,15 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from infra_gap import maps
 from infra_gap.errors import InfraGapError
-from infra_gap.i18n import DEFAULT_LANG, LANGS, TEXT, fmt_num, t
-from infra_gap.numfmt import fmt_value, is_share
-from infra_gap.scenario import Scenario
-from infra_gap.score_map import AreaShapes
-from infra_gap.stability import StabilityParams
-from infra_gap.textsafe import printable
-from infra_gap.views import md_escape, table_view, tooltip_fields
+from infra_gap.maps import folium_maps as maps
+from infra_gap.maps.score_map import AreaShapes
+from infra_gap.outputs.views import md_escape, table_view, tooltip_fields
+from infra_gap.ranking.scenario import Scenario
+from infra_gap.ranking.stability import StabilityParams
+from infra_gap.text.i18n import DEFAULT_LANG, LANGS, TEXT, fmt_num, t
+from infra_gap.text.numfmt import fmt_value, is_share
+from infra_gap.text.safe import printable
 
 #: The hover tooltip: name, code, rank, score and three key figures (the rest is in the
 #: detail panel); 30 rows were taller than the map and hid the name.
@@ -97,7 +97,7 @@ def ranked_table(
 
 
 def styled(view: pd.DataFrame, quantity: Mapping[str, str], lang: str) -> Styler:
-    """`view` shown with each quantity in its one format (:mod:`infra_gap.numfmt`): the
+    """`view` shown with each quantity in its one format (:mod:`infra_gap.text.numfmt`): the
     page's figures read as in the PDF and the XLSX (``96,3%``, ``4.894``, ``0,817``); the
     cells keep their numbers, so a click on a heading still sorts by value."""
 

@@ -9,13 +9,10 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from infra_gap.dossier import CHECKLIST_FIELDS
-from infra_gap.i18n import fmt_int, t
+from infra_gap.analysis.pipeline import PointFacts
 from infra_gap.layers import Layers
-from infra_gap.numfmt import fmt_value
-from infra_gap.pipeline import PointFacts
-from infra_gap.scenario import ScenarioResult
-from infra_gap.views import (
+from infra_gap.outputs.dossier.document import CHECKLIST_FIELDS
+from infra_gap.outputs.views import (
     checklist_view,
     contribution_view,
     indicator_view,
@@ -23,6 +20,9 @@ from infra_gap.views import (
     rank_range,
     reason,
 )
+from infra_gap.ranking.scenario import ScenarioResult
+from infra_gap.text.i18n import fmt_int, t
+from infra_gap.text.numfmt import fmt_value
 from infra_gap.workspace import Store
 from ui.downloads import dossier_button
 from ui.filter import Selection

@@ -15,13 +15,13 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from infra_gap.analysis.pipeline import PointFacts
 from infra_gap.errors import InfraGapError
-from infra_gap.formats import FORMATS, export_bytes, meta_for
 from infra_gap.hardening import safe_label
-from infra_gap.i18n import fmt_int, t
 from infra_gap.layers import Layers
-from infra_gap.pipeline import PointFacts
-from infra_gap.scenario import ScenarioResult
+from infra_gap.outputs.formats import FORMATS, export_bytes, meta_for
+from infra_gap.ranking.scenario import ScenarioResult
+from infra_gap.text.i18n import fmt_int, t
 from ui.cached import ranked_csv_bytes
 from ui.common import error_text
 from ui.filter import Selection

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from infra_gap.i18n import fmt_int, t
 from infra_gap.layers import Layers
-from infra_gap.views import code_path, indicator_label, join_names, md_escape, search_areas
+from infra_gap.outputs.views import code_path, indicator_label, join_names, md_escape, search_areas
+from infra_gap.text.i18n import fmt_int, t
 from ui.cached import area_names
 from ui.common import forget, index_of, sync
 from ui.state import dd_changed, search_label, search_picked

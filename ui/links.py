@@ -14,9 +14,9 @@ from urllib.parse import parse_qsl, urlencode
 import streamlit as st
 
 from infra_gap.config import LEVELS
-from infra_gap.i18n import LANGS
-from infra_gap.presets import CUSTOM, preset_weights
+from infra_gap.ranking.presets import CUSTOM, preset_weights
 from infra_gap.registry import INDICATORS
+from infra_gap.text.i18n import LANGS
 from infra_gap.workspace import ConflictError, Store, WorkspaceError
 from ui.common import forget
 from ui.filter import SORTS, Selection

@@ -12,12 +12,14 @@ import streamlit as st
 from folium.template import Template
 from streamlit_folium import st_folium
 
-from infra_gap import map_labels, map_layers, maps
 from infra_gap.errors import InfraGapError
-from infra_gap.folium_text import TextMacro
-from infra_gap.i18n import fmt_num, t
 from infra_gap.layers import Layers
-from infra_gap.views import code_path, map_frame, md_escape
+from infra_gap.maps import folium_maps as maps
+from infra_gap.maps import labels as map_labels
+from infra_gap.maps import layers as map_layers
+from infra_gap.maps.folium_text import TextMacro
+from infra_gap.outputs.views import code_path, map_frame, md_escape
+from infra_gap.text.i18n import fmt_num, t
 from ui.cached import display_areas, evidence, label_tiers, map_shapes, province_map_bytes
 from ui.common import priority_map
 from ui.filter import Selection

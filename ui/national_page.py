@@ -9,23 +9,23 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from infra_gap.errors import InfraGapError
-from infra_gap.formats import FORMATS, export_bytes, meta_for
 from infra_gap.hardening import safe_label
-from infra_gap.i18n import PROVINCE_NAMES, fmt_int, fmt_num, t
-from infra_gap.national import NationalParams
-from infra_gap.national_view import (
+from infra_gap.national.generate import NationalParams
+from infra_gap.national.view import (
     WorkloadEntry,
     built_workloads,
     national_workloads,
     workload_layers,
     workload_provinces,
 )
-from infra_gap.numfmt import fmt_value
+from infra_gap.national.workload import Workload, read_workload
+from infra_gap.outputs.formats import FORMATS, export_bytes, meta_for
+from infra_gap.outputs.views import indicator_label, indicator_tips, map_frame, md_escape
+from infra_gap.ranking.scenario import ScenarioResult, scenario_to_toml
 from infra_gap.registry import uses_siting
 from infra_gap.runs import EngineRun, national_dir, national_workload
-from infra_gap.scenario import ScenarioResult, scenario_to_toml
-from infra_gap.views import indicator_label, indicator_tips, map_frame, md_escape
-from infra_gap.workload import Workload, read_workload
+from infra_gap.text.i18n import PROVINCE_NAMES, fmt_int, fmt_num, t
+from infra_gap.text.numfmt import fmt_value
 from ui.cached import (
     cache_dir,
     data_dir,

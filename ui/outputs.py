@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from infra_gap.export import ExportMeta
-from infra_gap.formats import FORMATS, export_bytes
-from infra_gap.i18n import t
 from infra_gap.layers import Layers
+from infra_gap.outputs.export import ExportMeta
+from infra_gap.outputs.formats import FORMATS, export_bytes
+from infra_gap.text.i18n import t
 from ui.sizes import fmt_size
 
 

@@ -6,23 +6,23 @@ import hashlib
 
 import streamlit as st
 
+from infra_gap.analysis.inputs import InputPaths
+from infra_gap.analysis.pipeline import PointFacts
 from infra_gap.config import LEVELS
 from infra_gap.errors import InfraGapError
-from infra_gap.export import rejected_csv, rejected_rows, row_accounts
 from infra_gap.hardening import safe_label
-from infra_gap.i18n import fmt_int, fmt_num, t
-from infra_gap.inputs import InputPaths
 from infra_gap.layers import Layers
-from infra_gap.pipeline import PointFacts
-from infra_gap.scenario import Scenario
-from infra_gap.views import accounts_view, md_escape, rejected_view
+from infra_gap.outputs.export import rejected_csv, rejected_rows, row_accounts
+from infra_gap.outputs.views import accounts_view, md_escape, rejected_view
+from infra_gap.ranking.scenario import Scenario
+from infra_gap.text.i18n import fmt_int, fmt_num, t
 from ui.cached import boundary_measures, own_data
 from ui.common import error_text, forget, index_of, sync
 from ui.provenance_panel import provenance_fields, with_provenance
 from ui.state import reset_selection
 
 DEMO = "demo"
-AUTO_LEVEL = "auto"  # the level read from the codes (infra_gap.inputs)
+AUTO_LEVEL = "auto"  # the level read from the codes (infra_gap.analysis.inputs)
 UPLOADS = ("areas", "msme", "coverage", "towers", "speed_tiles", "backbone", "podes")
 
 

@@ -10,19 +10,19 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from infra_gap.analysis.pipeline import PointFacts
 from infra_gap.config import LEVELS
-from infra_gap.eligibility import with_eligibility
 from infra_gap.errors import InfraGapError
 from infra_gap.hardening import check_environment
-from infra_gap.i18n import DEFAULT_LANG, LANGS, fmt_int, t
 from infra_gap.layers import Layers
-from infra_gap.numfmt import fmt_value
-from infra_gap.pipeline import PointFacts
+from infra_gap.outputs.views import indicator_label, md_escape
+from infra_gap.ranking.eligibility import with_eligibility
+from infra_gap.ranking.scenario import ScenarioResult, scenario_to_toml
+from infra_gap.ranking.uncertainty import correlation_warnings, cost_line
 from infra_gap.registry import uses_siting
-from infra_gap.scenario import ScenarioResult, scenario_to_toml
-from infra_gap.siteplan import SitePlan
-from infra_gap.uncertainty import correlation_warnings, cost_line
-from infra_gap.views import indicator_label, md_escape
+from infra_gap.siting.plan import SitePlan
+from infra_gap.text.i18n import DEFAULT_LANG, LANGS, fmt_int, t
+from infra_gap.text.numfmt import fmt_value
 from infra_gap.workspace import Store
 from ui.cached import (
     candidate_plots,

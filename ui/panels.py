@@ -7,21 +7,21 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from infra_gap.costs import cost_table, fmt_idr
 from infra_gap.errors import InfraGapError
-from infra_gap.export import sites_csv
 from infra_gap.hardening import safe_label
-from infra_gap.i18n import fmt_int, t
 from infra_gap.layers import Layers
-from infra_gap.scenario import (
+from infra_gap.outputs.export import sites_csv
+from infra_gap.outputs.views import compare_view, md_escape
+from infra_gap.ranking.scenario import (
     Scenario,
     compare_rankings,
     scenario_from_bytes,
     scenario_from_toml,
     scenario_to_toml,
 )
-from infra_gap.siteplan import SitePlan
-from infra_gap.views import compare_view, md_escape
+from infra_gap.siting.costs import cost_table, fmt_idr
+from infra_gap.siting.plan import SitePlan
+from infra_gap.text.i18n import fmt_int, t
 from infra_gap.workspace import Store
 from ui.cached import scenario_run, siting
 from ui.common import error_text, office_tiles

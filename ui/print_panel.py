@@ -1,5 +1,6 @@
 """Cetak peta (issue #19, item 7): the current map view as PNG and PDF, drawn on the server
-from the same layers (:mod:`infra_gap.map_print`), made on request and offered with sizes."""
+from the same layers (:mod:`infra_gap.outputs.map_print`), made on request and offered with
+sizes."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from infra_gap.hardening import safe_label
-from infra_gap.i18n import fmt_num, t
 from infra_gap.layers import Layers
-from infra_gap.map_print import PrintLayers, print_map
+from infra_gap.outputs.map_print import PrintLayers, print_map
+from infra_gap.text.i18n import fmt_num, t
 from ui.cached import label_points
 from ui.downloads import make_safely
 from ui.filter import Selection

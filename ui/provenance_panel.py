@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import streamlit as st
 
-from infra_gap.i18n import t
-from infra_gap.inputs import Loaded
+from infra_gap.analysis.inputs import Loaded
 from infra_gap.layers import Layers
+from infra_gap.outputs.views import md_escape
 from infra_gap.provenance import (
     SOURCE_KEYS,
     SOURCE_LAYERS,
@@ -19,7 +19,7 @@ from infra_gap.provenance import (
     layer_label,
     provenance_from,
 )
-from infra_gap.views import md_escape
+from infra_gap.text.i18n import t
 
 __all__ = ["provenance_fields", "sources_list", "with_provenance"]
 

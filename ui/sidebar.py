@@ -9,13 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from infra_gap.errors import InfraGapError
-from infra_gap.i18n import DEFAULT_LANG, LANGS, t
 from infra_gap.layers import Layers
-from infra_gap.presets import PRESETS
+from infra_gap.outputs.views import EVIDENCE_LAYERS, indicator_label
+from infra_gap.ranking.presets import PRESETS
+from infra_gap.ranking.scoring import NORMALISATIONS
+from infra_gap.ranking.stability import MAX_DRAWS
 from infra_gap.registry import INDICATORS, SITING_INDICATORS
-from infra_gap.scoring import NORMALISATIONS
-from infra_gap.stability import MAX_DRAWS
-from infra_gap.views import EVIDENCE_LAYERS, indicator_label
+from infra_gap.text.i18n import DEFAULT_LANG, LANGS, t
 from ui.cached import indicators
 from ui.common import index_of, sync
 from ui.national_page import (

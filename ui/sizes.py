@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from infra_gap.i18n import fmt_int, fmt_num
+from infra_gap.text.i18n import fmt_int, fmt_num
 
 
 def fmt_size(n: int, lang: str) -> str:

@@ -9,13 +9,13 @@ import streamlit as st
 
 from infra_gap.config import LEVELS
 from infra_gap.errors import InfraGapError
-from infra_gap.i18n import DEFAULT_LANG, t
-from infra_gap.presets import CUSTOM, PRESETS, preset_weights
+from infra_gap.outputs.views import code_path
+from infra_gap.ranking.presets import CUSTOM, PRESETS, preset_weights
+from infra_gap.ranking.scenario import Scenario, scenario_from_bytes
+from infra_gap.ranking.scoring import normalised_weights
 from infra_gap.registry import INDICATORS
-from infra_gap.scenario import Scenario, scenario_from_bytes
-from infra_gap.scoring import normalised_weights
-from infra_gap.siting import ReachParams
-from infra_gap.views import code_path
+from infra_gap.siting.problem import ReachParams
+from infra_gap.text.i18n import DEFAULT_LANG, t
 from ui.cached import FLAT_KM
 from ui.common import error_text, forget, sync
 

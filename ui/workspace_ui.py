@@ -14,8 +14,8 @@ import streamlit as st
 
 from infra_gap.errors import InfraGapError
 from infra_gap.hardening import safe_label
-from infra_gap.i18n import t
-from infra_gap.views import md_escape
+from infra_gap.outputs.views import md_escape
+from infra_gap.text.i18n import t
 from infra_gap.workspace import ConflictError, Store, WorkspaceError, database_url, open_store
 from ui.cached import cache_dir
 from ui.common import error_text

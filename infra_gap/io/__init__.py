@@ -20,13 +20,13 @@ from infra_gap.io.raster import (
     write_geotiff,
 )
 from infra_gap.io.sources import read_sources
+from infra_gap.io.speed_tiles import read_speed_tiles
 from infra_gap.io.tables import (
     decode_text,
     parse_coordinate,
     read_csv_table,
     read_msme_table,
     read_opencellid,
-    read_speed_tiles,
     read_table,
 )
 from infra_gap.io.vector import (

@@ -18,7 +18,7 @@ MAX_CHECKLIST_BYTES = 1_000_000
 def read_checklist(path: Path) -> Any:
     """The parsed document of a checklist file: TOML, or JSON for a ``.json`` file.
 
-    The shape is checked by :func:`infra_gap.dossier_checklist.checklist_entries`.
+    The shape is checked by :func:`infra_gap.outputs.dossier.checklist.checklist_entries`.
 
     Raises
     ------

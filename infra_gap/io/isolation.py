@@ -86,7 +86,8 @@ def run_isolated(
     """``func(*args, **kwargs)`` in a worker process with ``limits``' memory and time caps.
 
     ``func`` and its arguments and result must pickle (a module-level function such as
-    :func:`infra_gap.inputs.load_layers` with an :class:`~infra_gap.inputs.InputPaths`).
+    :func:`infra_gap.analysis.inputs.load_layers` with an
+    :class:`~infra_gap.analysis.inputs.InputPaths`).
 
     Parameters
     ----------

@@ -1,7 +1,7 @@
 """Partitioned workloads on disk, for the national engine.
 
-Part of the io package, the only code that opens files: nothing in :mod:`infra_gap.national`
-or :mod:`infra_gap.engine` opens a file.
+Part of the io package, the only code that opens files: nothing in
+:mod:`infra_gap.national.generate` or :mod:`infra_gap.national.engine` opens a file.
 
 A *partitioned workload* is a folder laid out by administrative code (province or
 kabupaten), so that each partition can be read on its own, by any Dask worker that sees

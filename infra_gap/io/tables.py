@@ -27,7 +27,7 @@ from infra_gap.io import budget
 from infra_gap.io.files import require_file, source_name
 from infra_gap.io.vector import VECTOR_FORMATS, detect_column, read_vector
 from infra_gap.layers import REJECTED_COLUMNS
-from infra_gap.textsafe import binary_kind, printable
+from infra_gap.text.safe import binary_kind, printable
 
 __all__ = [
     "LAT_COLUMNS",
@@ -40,7 +40,6 @@ __all__ = [
     "read_csv_table",
     "read_msme_table",
     "read_opencellid",
-    "read_speed_tiles",
     "read_table",
 ]
 
@@ -424,7 +423,7 @@ def read_opencellid(source: Source, *, name: str | None = None) -> gpd.GeoDataFr
     Returns points in the work CRS with ``row``, ``operator`` and ``radio``, and
     ``network`` (``mcc-net``, e.g. ``510-11``) when the table has ``mcc`` and ``net``.
     Without an ``operator`` column, ``operator`` is the network code; names come from the
-    dated MCC/MNC table (:func:`infra_gap.towers.prepare_towers`).
+    dated MCC/MNC table (:func:`infra_gap.analysis.towers.prepare_towers`).
     """
     name = source_name(source, name)
     limits = budget.current_limits()
@@ -483,45 +482,3 @@ def _check_degrees(df: pd.DataFrame, lon_name: str, lat_name: str, name: str) ->
             )
             raise DataError(msg)
         df[col] = numbers
-
-
-#: An Ookla quadkey: digits 0-3, zoom 1-23 (Bing Maps tile system).
-_QUADKEY = r"[0-3]{1,23}"
-
-
-def read_speed_tiles(source: Source, *, name: str | None = None) -> gpd.GeoDataFrame:
-    """Read Ookla-schema tiles (Parquet, CSV, zipped Shapefile, GeoPackage); quadkeys stay text."""
-    name = source_name(source, name)
-    suffix = PurePath(name).suffix.lower()
-    if suffix in {".gpkg", ".zip", ".geojson"}:
-        gdf = read_vector(source, name=name)
-    else:
-        from infra_gap.io.tile_stream import read_tile_table  # it reads tables in chunks
-
-        gdf = read_tile_table(source, name=name)
-    missing = [c for c in TILE_COLUMNS if c not in gdf.columns]
-    if missing:
-        msg = f"{name}: not an Ookla tile table, missing column(s) {missing}"
-        raise SchemaError(msg)
-    gdf["quadkey"] = gdf["quadkey"].astype("str").str.strip()
-    rows = gdf["row"] if "row" in gdf else pd.Series(np.arange(len(gdf)) + 1).astype("str")
-    wrong_qk = ~gdf["quadkey"].str.fullmatch(_QUADKEY).to_numpy(dtype=bool)
-    if wrong_qk.any() or gdf["quadkey"].str.len().nunique() > 1:
-        i = int(np.flatnonzero(wrong_qk)[0]) if wrong_qk.any() else 0
-        msg = (
-            f"{name}: row {rows.iloc[i]}, column `quadkey`: {gdf['quadkey'].iloc[i][:40]!r} is "
-            "not an Ookla quadkey (digits 0-3, one zoom level for all tiles)"
-        )
-        raise DataError(msg)
-    for col in TILE_COLUMNS[1:]:
-        values = pd.to_numeric(gdf[col], errors="coerce")
-        wrong = values.isna().to_numpy() | (values < 0).to_numpy()
-        if wrong.any():
-            i = int(np.flatnonzero(wrong)[0])
-            msg = (
-                f"{name}: row {rows.iloc[i]}, column `{col}`: {gdf[col].iloc[i]!r} is not a "
-                "number >= 0"
-            )
-            raise DataError(msg)
-        gdf[col] = values
-    return gdf

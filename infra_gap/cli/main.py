@@ -1,0 +1,96 @@
+"""The ``infra-gap`` command: the same pipeline as the app, for reproducible batch runs.
+
+Exit codes: 0 success, 1 a failure while running, 2 a usage error (found before any work).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from infra_gap import __version__
+from infra_gap.cli.common import EXIT_RUNTIME, QuietOpt, VerboseOpt
+from infra_gap.cli.demo import demo_app
+from infra_gap.cli.dossier import dossier
+from infra_gap.cli.inputs import default_cache_dir, default_data_dir
+from infra_gap.cli.national import national_app
+from infra_gap.cli.rank import rank
+from infra_gap.cli.sites import sites
+from infra_gap.cli.workload import workload_app
+from infra_gap.errors import InfraGapError
+
+__all__ = ["app", "default_cache_dir", "default_data_dir", "main"]
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_enable=False
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"infra-gap {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Rank where small businesses lack usable internet, and write the request."""
+
+
+# The order of ``infra-gap --help``.
+app.command()(rank)
+app.command()(dossier)
+app.command("sites")(sites)
+app.add_typer(demo_app, name="demo")
+app.add_typer(national_app, name="national")
+app.add_typer(workload_app, name="workload")
+
+
+def main() -> None:
+    """Entry point of the ``infra-gap`` script.
+
+    Applies the hardened GDAL/PROJ environment before any data library loads; each command
+    checks it before reading data and refuses to run in an unsafe setup.  A failure that is
+    not a library error (a bug) prints one line, and the traceback with ``-v``.
+    """
+    from infra_gap.hardening import apply_hardened_env
+
+    apply_hardened_env()
+    try:
+        app(obj={"check_environment": True})
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except InfraGapError as err:  # raised outside a command's own handling
+        from infra_gap.text.safe import printable
+
+        typer.echo(f"error [{err.code}]: {printable(str(err), limit=4000)}", err=True)
+        sys.exit(EXIT_RUNTIME)
+    except MemoryError:  # beyond the budgets: the machine's or the service's memory cap
+        typer.echo(
+            "error [E_LIMIT]: the run needs more memory than this process may use; give it "
+            "more, or lower the rows held at once (INFRA_GAP_LIMITS=chunk_rows=..., see the "
+            "README, 'Size limits')",
+            err=True,
+        )
+        sys.exit(EXIT_RUNTIME)
+    except Exception as err:
+        if "-v" in sys.argv or "--verbose" in sys.argv:
+            raise
+        typer.echo(
+            f"internal error: {type(err).__name__}: {err} (run again with -v for the "
+            "traceback, and please report it)",
+            err=True,
+        )
+        sys.exit(EXIT_RUNTIME)

@@ -1,0 +1,1 @@
+"""Stage 3, ranking: weights, scores, stability draws, scenarios and BAKTI eligibility."""

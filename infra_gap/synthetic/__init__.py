@@ -1,0 +1,1 @@
+"""Stage 3, synthetic data: the deterministic North Sumatra demo built on real boundaries."""
