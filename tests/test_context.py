@@ -113,7 +113,7 @@ def test_distance_ignores_missing_and_empty_targets():
 
 
 def test_zonal_shares_kept_on_disk_per_boundaries_raster_and_threshold(tmp_path):
-    from infra_gap import context
+    from infra_gap.analysis import context
 
     values = np.array([[1, 0, 255, 1]], dtype="uint8")
     t = Affine(1000, 0, 0, 0, -1000, 1000)
