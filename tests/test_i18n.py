@@ -9,9 +9,27 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _app_source() -> str:
-    """The app's code: app.py and every module in ui/."""
-    files = [ROOT / "app.py", *sorted((ROOT / "ui").glob("*.py"))]
+    """The app's code: app.py and every module under ui/ (pages included)."""
+    files = [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py"))]
     return "\n".join(f.read_text() for f in files)
+
+
+#: The catalogue's lookups in the code, and the sections (key prefixes) each searches.
+_LOOKUPS = {
+    "t": ("",),
+    "tr": ("dossier", "export"),  # infra_gap.outputs.dossier.text
+    "_t": ("xlsx", "export"),  # infra_gap.outputs.xlsx
+    "export_text": ("export",),  # infra_gap.outputs.export
+}
+
+
+def _code_files() -> list[Path]:
+    """Every Python file a user's text can come from: the library, the app, its pages."""
+    return [
+        ROOT / "app.py",
+        *sorted((ROOT / "ui").rglob("*.py")),
+        *sorted((ROOT / "infra_gap").rglob("*.py")),
+    ]
 
 
 def test_every_key_in_every_language():
@@ -26,6 +44,31 @@ def test_every_key_used_by_the_app_exists():
     used |= set(re.findall(r"""\(["'][a-z_]+["'],\s*["']([a-z_]+)["']\)""", source))
     assert used, "no catalogue keys found: the scan is broken"
     assert not used - set(TEXT)
+
+
+def test_every_literal_key_looked_up_in_the_code_exists():
+    """Every ``t("key", ...)`` (and the dossier's, workbook's and exports' lookups) in the
+    library, the app and its pages names a key of the one catalogue."""
+    lookup = re.compile(r"""(?<![\w.])(t|tr|_t|export_text)\(\s*["']([a-z][a-z0-9_.]*)["']""")
+    missing, found = [], 0
+    for path in _code_files():
+        for name, key in lookup.findall(path.read_text()):
+            found += 1
+            keys = [f"{s}.{key}" if s else key for s in _LOOKUPS[name]]
+            if not any(k in TEXT for k in keys):
+                missing.append(f"{path.relative_to(ROOT)}: {name}({key!r})")
+    assert found > 300, f"only {found} lookups found: the scan is broken"
+    assert not missing, missing
+
+
+def test_one_rule_for_a_missing_text():
+    """An unknown key or language raises, in every section: no blank, no other language."""
+    with pytest.raises(KeyError):
+        t("title", "de", sections=("dossier",))
+    with pytest.raises(KeyError):
+        t("no_such_key", "id", sections=("dossier", "export"))
+    assert t("title", "id", sections=("xlsx", "dossier")) == TEXT["xlsx.title"]["id"]
+    assert t("tiers", "en", sections=("dossier", "export")) == TEXT["export.tiers"]["en"]
 
 
 def test_missing_key_raises():

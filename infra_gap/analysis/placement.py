@@ -30,6 +30,7 @@ from infra_gap.config import Limits
 from infra_gap.errors import DataError, InfraGapError
 from infra_gap.io.cache import load_or_build
 from infra_gap.io.files import read_json, read_npy, write_json, write_npy
+from infra_gap.text.i18n import t
 
 __all__ = [
     "EXACT",
@@ -42,10 +43,8 @@ __all__ = [
     "place_points_indexed",
 ]
 
-PLACEMENT_RULE = (
-    "Each point is placed in the area that contains it or has it on its boundary; "
-    "where areas overlap, the area with the lowest code wins."
-)
+#: The placement rule in words (English; the catalogue holds it in both languages).
+PLACEMENT_RULE = t("export.placement", "en")
 
 #: Label of a grid cell that a boundary touches: its points get the exact test.
 EXACT = -2

@@ -19,11 +19,12 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from infra_gap.analysis.placement import PLACEMENT_RULE
 from infra_gap.config import EvidenceParams
 from infra_gap.layers import REJECTED_COLUMNS, Layers, RowAccount
 from infra_gap.outputs.datadict import AREA_NAME_COLUMNS, CODE_COLUMNS
 from infra_gap.registry import INDICATORS
+from infra_gap.text.exports import EXPORT_TEXT
+from infra_gap.text.i18n import TEXT, t
 
 __all__ = [
     "CSV_COLUMNS",
@@ -76,98 +77,10 @@ FLAG_COLUMNS = (
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _UNSAFE_IN_LITERAL = re.compile(r'["\r\n]')
 
-#: Labels of the columns that are not registry indicators (``contrib_*`` are derived).
-COLUMN_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {
-        "rank": ("Peringkat", "Rank"),
-        "kode": ("Kode wilayah", "Area code"),
-        "nama": ("Nama wilayah", "Area name"),
-        "score": ("Skor (0-1)", "Score (0-1)"),
-        "tier": ("Prioritas", "Priority tier"),
-        "rank_low": ("Peringkat terbaik (persentil 5)", "Best rank (5th percentile)"),
-        "rank_high": ("Peringkat terburuk (persentil 95)", "Worst rank (95th percentile)"),
-        "top_n_share": ("Porsi undian di N besar", "Share of draws in top N"),
-        "reason": ("Alasan", "Reason"),
-        "need_class": (
-            "Kelas kebutuhan: % UMKM tanpa 4G (mutlak, di samping Prioritas yang relatif)",
-            "Need class: % of MSMEs without 4G (absolute, beside the relative tier)",
-        ),
-        "speed_low_evidence": ("Bukti kecepatan lemah (< 50 tes)", "Weak speed evidence"),
-        "speed_evidence": ("Bukti kecepatan (known/unknown)", "Speed evidence (known/unknown)"),
-        "operator_class": ("Kelas operator", "Operator class"),
-        "evidence_conflict": ("Bukti bertentangan", "Conflicting evidence"),
-        "area_km2": ("Luas (km²)", "Area (km²)"),
-        "eligible": ("Memenuhi syarat BAKTI", "BAKTI-eligible"),
-        "eligible_basis": ("Dasar kelayakan", "Eligibility basis"),
-        "data_status": ("Status data", "Data status"),
-        "kode_bps": ("Kode BPS", "BPS code"),
-        "nama_kab": ("Kabupaten/kota", "Regency/city"),
-        "nama_kec": ("Kecamatan", "District (kecamatan)"),
-        "contrib_": ("Kontribusi: ", "Contribution: "),
-    }
-)
-
-
-#: Notes every export format prints, (Indonesian, English).
-EXPORT_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {
-        "synthetic": (
-            "DEMO SINTETIS: angka ini berasal dari data sintetis, bukan fakta lapangan.",
-            "SYNTHETIC DEMO: these figures come from synthetic data, not facts.",
-        ),
-        "real": ("Status data: data pengguna.", "Data status: user data."),
-        "yes": ("ya", "yes"),
-        "no": ("tidak", "no"),
-        "score": (
-            "Skor = jumlah (bobot x nilai ternormalisasi); bobot dijumlahkan menjadi 1; nilai "
-            "kosong menyumbang 0; skor sama (12 desimal) diurutkan menurut kode.",
-            "Score = sum of (weight x normalised value); weights sum to 1; a missing value "
-            "adds 0; equal scores (12 decimals) are ordered by code.",
-        ),
-        "tiers": (
-            "Prioritas 1: skor > 0, dalam {n} besar dan tetap di {n} besar pada >= 80% "
-            "undian bobot. Prioritas 2: skor > 0 dan dalam {n} besar, atau masuk {n} besar "
-            "pada >= 5% undian. Prioritas 3: lainnya.",
-            "Priority 1: score > 0, in the top {n} and in the top {n} in >= 80% of weight "
-            "draws. Priority 2: score > 0 and in the top {n}, or in the top {n} in >= 5% of "
-            "draws. Priority 3: the rest.",
-        ),
-        "placement": (
-            "Setiap titik ditempatkan di wilayah yang memuatnya atau yang batasnya "
-            "dilaluinya; bila wilayah bertumpuk, kode terendah yang menang.",
-            PLACEMENT_RULE,
-        ),
-        "ntia": (
-            "Titik di piksel tanpa data dihitung tidak tercakup (aturan NTIA) dan dilaporkan "
-            "terpisah.",
-            "A point on a no-data pixel counts as not covered (NTIA rule) and is reported "
-            "separately.",
-        ),
-        "unknown_on": (
-            "Tanpa tes kecepatan = kebutuhan (aturan NTIA BEAD, NOFO 13 Mei 2022): UMKM di ubin "
-            "tanpa tes dihitung di bawah 4G, dan wilayah tanpa tes mendapat kecepatan terburuk "
-            "yang terukur; nilai di tabel tetap hasil ukur.",
-            "No speed test counts as need (NTIA BEAD rule, NOFO of 13 May 2022): MSMEs in tiles "
-            "without tests count as below 4G, and areas without tests take the worst measured "
-            "speed; the table's values stay as measured.",
-        ),
-        "unknown_off": (
-            "Tanpa tes kecepatan bukan kebutuhan: nilai kosong menyumbang 0 (aturan NTIA "
-            "dimatikan).",
-            "No speed test is not need: a missing value adds 0 (the NTIA rule is off).",
-        ),
-        "src_head": (
-            "Lapisan|Asal|Lisensi|Versi / tanggal|Sintetis",
-            "Layer|Origin|Licence|Vintage|Synthetic",
-        ),
-        "acc_head": ("Baris dibaca|Dipakai|Ditolak", "Rows read|Used|Rejected"),
-    }
-)
-
 
 def export_text(key: str, lang: str) -> str:
-    """A shared export note in ``lang`` (``"id"``, anything else gives English)."""
-    return EXPORT_TEXT[key][0 if lang == "id" else 1]
+    """A shared export note in ``lang`` (``export.<key>`` of the catalogue)."""
+    return t(key, lang, sections=("export",))
 
 
 #: English for the registry's Indonesian units.
@@ -205,8 +118,8 @@ def column_label(col: str, lang: str) -> str:
         name = col.removeprefix("contrib_")
         found = INDICATORS.get(name)
         label = (found.label_id if pick == 0 else found.label_en) if found else name
-        return COLUMN_TEXT["contrib_"][pick] + label
-    return COLUMN_TEXT[col][pick] if col in COLUMN_TEXT else col
+        return t("col.contrib_", lang) + label
+    return t(f"col.{col}", lang) if f"col.{col}" in TEXT else col
 
 
 def export_columns(ranked: pd.DataFrame, extra_columns: Sequence[str] = ()) -> list[str]:

@@ -14,53 +14,11 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from infra_gap.maps.folium_maps import _CLASS_EDGES, _COLORS, _NODATA_COLOR
+from infra_gap.text.exports import LAYER_TEXT
+from infra_gap.text.i18n import TEXT, t
 
 __all__ = ["LAYER_TEXT", "describe_layer", "layer_qml"]
 
-#: Description of each layer (``gpkg_contents.description``), (Indonesian, English).
-LAYER_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {
-        "ranked": (
-            "Wilayah {level} yang diberi peringkat: skor (0-1), peringkat, prioritas, semua "
-            "indikator dan data_status. Kolom dan satuan: docs/data-dictionary.md.",
-            "Ranked {level} areas: score (0-1), rank, tier, every indicator and data_status. "
-            "Columns and units: docs/data-dictionary.md.",
-        ),
-        "msme_uncovered": (
-            "Titik UMKM tanpa sinyal 4G di wilayah yang diekspor (tanpa data cakupan dihitung "
-            "tidak tercakup, lihat coverage_unknown).",
-            "MSME points without 4G in the exported areas (no coverage data counts as not "
-            "covered, see coverage_unknown).",
-        ),
-        "towers": ("Titik menara di wilayah yang diekspor.", "Tower points in the exported areas."),
-        "speed_tiles": (
-            "Ubin tes kecepatan (skema Ookla) di wilayah yang diekspor.",
-            "Speed-test tiles (Ookla schema) in the exported areas.",
-        ),
-        "backbone_lines": (
-            "Jalur backbone serat optik di wilayah yang diekspor.",
-            "Fibre backbone lines in the exported areas.",
-        ),
-        "backbone_pops": (
-            "Titik PoP backbone di wilayah yang diekspor.",
-            "Backbone points of presence in the exported areas.",
-        ),
-        "proposed_sites": ("Lokasi menara usulan.", "Proposed tower sites."),
-        "proposed_sites_reach": (
-            "Jangkauan lokasi usulan (lingkaran radius_km).",
-            "Reach of the proposed sites (radius_km discs).",
-        ),
-        "sources": (
-            "Asal, tanggal, lisensi dan status sintetis tiap lapisan masukan.",
-            "Origin, date, licence and synthetic flag of each input layer.",
-        ),
-        "rejected": (
-            "Baris masukan yang ditolak, dengan alasannya.",
-            "Rejected input rows, with the reason.",
-        ),
-    }
-)
-_SYNTHETIC_NOTE = (" DEMO SINTETIS: bukan fakta.", " SYNTHETIC DEMO: not facts.")
 #: (symbol type, QGIS symbol layer class, properties) of the plain layers.
 _PLAIN: Mapping[str, tuple[str, str, dict[str, str]]] = MappingProxyType(
     {
@@ -90,9 +48,8 @@ _PLAIN: Mapping[str, tuple[str, str, dict[str, str]]] = MappingProxyType(
 def describe_layer(name: str, *, level: str, synthetic: bool, lang: str) -> str:
     """The description of a layer in ``lang``; empty for a layer not known here."""
     key = "ranked" if name.startswith("ranked_") else name
-    pick = 0 if lang == "id" else 1
-    text = LAYER_TEXT[key][pick].format(level=level) if key in LAYER_TEXT else ""
-    return text + (_SYNTHETIC_NOTE[pick] if synthetic and text else "")
+    text = t(f"gpkg.{key}", lang).format(level=level) if f"gpkg.{key}" in TEXT else ""
+    return text + (t("gpkg.synthetic_note", lang) if synthetic and text else "")
 
 
 def _rgba(hex_colour: str, alpha: int = 255) -> str:

@@ -16,9 +16,7 @@ stays text even when a user edits it.  The text itself is stored intact.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from io import BytesIO
-from types import MappingProxyType
 from typing import Any
 
 import geopandas as gpd
@@ -36,7 +34,6 @@ from infra_gap.outputs.export import (
     ExportMeta,
     column_label,
     export_columns,
-    export_text,
     rejected_rows,
     row_accounts,
     status_label,
@@ -44,6 +41,8 @@ from infra_gap.outputs.export import (
 from infra_gap.provenance import layer_label, source_fields
 from infra_gap.ranking.uncertainty import factor_lines
 from infra_gap.registry import INDICATORS
+from infra_gap.text.exports import XLSX_TEXT
+from infra_gap.text.i18n import t
 from infra_gap.text.numfmt import excel_format
 from infra_gap.text.rejections import reason_text
 
@@ -69,82 +68,10 @@ _WIDTHS = {
 }  # fmt: skip
 _WRAPPED = frozenset({"nama", "nama_kab", "nama_kec", "reason"})
 
-#: Every text the workbook prints, Indonesian and English.
-XLSX_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {
-        "title": (
-            "Daftar prioritas usulan infrastruktur 4G (BAKTI), tingkat {level}",
-            "Priority list for 4G infrastructure requests (BAKTI), {level} level",
-        ),
-        "subtitle": (
-            "Skenario: {name}. Dibuat {date} dengan infra-gap {version}. {n} wilayah.",
-            "Scenario: {name}. Made {date} with infra-gap {version}. {n} areas.",
-        ),
-        "tier_fmt": ('"Prioritas "0', '"Priority "0'),
-        "sign_known": ("Mengetahui,", "Acknowledged by,"),
-        "sign_role": ("Kepala Dinas ....................", "Head of Office ...................."),
-        "sign_name": ("(nama dan NIP) ....................", "(name and ID) ...................."),
-        "sign_date": ("Tempat, tanggal: ....................", "Place, date: ...................."),
-        "unnamed": ("(tanpa nama)", "(unnamed)"),
-        "ind_head": (
-            "Kolom|Label (ID)|Label (EN)|Definisi (ID)|Definition (EN)|Satuan / Unit|"
-            "Arah / Direction|Sumber / Source|Bobot / Weight|Ada di data ini / In this data",
-        )
-        * 2,
-        "up": ("makin tinggi makin butuh / higher = more need",) * 2,
-        "down": ("makin rendah makin butuh / lower = more need",) * 2,
-        "meth_head": ("Butir|Nilai", "Item|Value"),
-        "print_note": (
-            "Cetakan memuat kolom utama (sampai Alasan); semua kolom ada di lembar ini.",
-            "The printout holds the key columns (up to Reason); every column is in this sheet.",
-        ),
-        "page": ("Halaman &P dari &N", "Page &P of &N"),
-        "op_none": ("tidak ada", "none"),
-        "op_single": ("tunggal", "single"),
-        "op_several": ("lebih dari satu", "several"),
-        "src_head6": (
-            "Lapisan|Sumber|Lisensi|Tanggal|Operator|Teknologi|URL|Sintetis",
-            "Layer|Source|Licence|Date|Operator|Technology|URL|Synthetic",
-        ),
-        "rej_head": ("Sumber|Baris|Alasan", "Source|Row|Reason"),
-        "rej_none": ("Tidak ada baris yang ditolak.", "No rows were rejected."),
-        "rej_cut": (
-            "Dipotong: {n} baris lagi tidak muat di lembar Excel.",
-            "Cut: {n} more rows do not fit in an Excel sheet.",
-        ),
-        "m_name": ("Nama skenario", "Scenario name"),
-        "m_date": ("Tanggal", "Date"),
-        "m_level": ("Tingkat wilayah", "Area level"),
-        "m_areas": ("Jumlah wilayah", "Areas"),
-        "m_norm": ("Normalisasi", "Normalisation"),
-        "m_cov": ("Ambang cakupan (covered_min)", "Coverage threshold (covered_min)"),
-        "m_weight": ("Bobot: {label}", "Weight: {label}"),
-        "m_thr": ("Ambang bukti: {key}", "Evidence threshold: {key}"),
-        "m_dropped": (
-            "Indikator berbobot yang tidak ada di data",
-            "Weighted indicators not in data",
-        ),
-        "m_stab": ("Stabilitas: {key}", "Stability: {key}"),
-        "m_uncert": ("Faktor ketidakpastian", "Uncertainty factor"),
-        "m_nostab": ("Stabilitas peringkat", "Rank stability"),
-        "m_nostab_v": ("tidak dihitung", "not computed"),
-        "m_score": ("Rumus skor", "Score formula"),
-        "m_tiers": ("Aturan prioritas", "Tier rule"),
-        "m_place": ("Aturan penempatan titik", "Placement rule"),
-        "m_ntia": ("Tanpa data cakupan", "No coverage data"),
-        "m_unknown": (
-            "Tanpa tes kecepatan (unknown_as_need)",
-            "No speed tests (unknown_as_need)",
-        ),
-        "m_status": ("Status data", "Data status"),
-    }
-)
-
 
 def _t(key: str, lang: str) -> str:
-    if key in XLSX_TEXT:
-        return XLSX_TEXT[key][0 if lang == "id" else 1]
-    return export_text(key, lang)
+    """A workbook text in ``lang`` (``xlsx.<key>``, else the shared ``export.<key>``)."""
+    return t(key, lang, sections=("xlsx", "export"))
 
 
 def _fit(text: str) -> str:

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from infra_gap.registry import INDICATORS
+from infra_gap.text.i18n import t
 
 __all__ = [
     "CORRELATION_LIMIT",
@@ -148,41 +149,6 @@ def need_class_label(code: object, lang: str) -> str:
     return entry[1] if lang == "id" else entry[2]
 
 
-# fmt: off
-_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType({
-    "head": ("Ketidakpastian (Buku Pegangan OECD/JRC 2008): {draws} undian, tiap undian "
-             "mengubah bersama:",
-             "Uncertainty (OECD/JRC Handbook 2008): {draws} draws, each varying together:"),
-    "weights": ("bobot: Dirichlet di sekitar bobot terpilih (konsentrasi {conc})",
-                "weights: Dirichlet around the chosen weights (concentration {conc})"),
-    "normalisation": ("normalisasi: min-maks, persentil atau skor-z (masing-masing 1/3)",
-                      "normalisation: min-max, percentile or z-score (1/3 each)"),
-    "leave_one_out": ("satu indikator dikeluarkan: pemicu acak 0..{k} (0 = semua dipakai)",
-                      "one indicator left out: a trigger drawn from 0..{k} (0 = all kept)"),
-    "data_error": ("galat data: jumlah (UMKM, menara, tes) x faktor acak dalam +/-{m}% per "
-                   "wilayah, {r} salinan data",
-                   "data error: counts (MSMEs, towers, tests) x a random factor within "
-                   "+/-{m}% per area, {r} copies of the data"),
-    "off": ("{name}: tidak diubah", "{name}: not varied"),
-    "name_weights": ("bobot", "weights"),
-    "name_normalisation": ("normalisasi", "normalisation"),
-    "name_leave_one_out": ("satu indikator dikeluarkan", "leave one indicator out"),
-    "name_data_error": ("galat data", "data error"),
-    "corr": ("Peringatan: {a} dan {b} berkorelasi peringkat {rho} (> {limit}); keduanya "
-             "mengukur hal yang sama sehingga terhitung dua kali. Pertimbangkan memberi bobot "
-             "pada salah satunya saja.",
-             "Warning: {a} and {b} have a rank correlation of {rho} (> {limit}); they measure "
-             "one thing, which is counted twice. Consider weighting only one of them."),
-    "cost": ("Stabilitas: {draws} undian ({factors}) dalam {sec} detik.",
-             "Stability: {draws} draws ({factors}) in {sec} s."),
-    "result": ("Dilaporkan: peringkat persentil 5-95 dan porsi undian di {n} besar, dari "
-               "semua faktor bersama.",
-               "Reported: the 5th-95th percentile rank and the share of draws in the top "
-               "{n}, over all factors together."),
-})
-# fmt: on
-
-
 def correlation_warnings(
     pairs: Sequence[tuple[str, str, float]], lang: str, *, labels: Mapping[str, str] | None = None
 ) -> list[str]:
@@ -190,7 +156,7 @@ def correlation_warnings(
     i = 0 if lang == "id" else 1
     names = labels or {}
     return [
-        _TEXT["corr"][i].format(
+        t("unc.corr", lang).format(
             a=names.get(a, a),
             b=names.get(b, b),
             rho=f"{rho:.2f}".replace(".", "," if i == 0 else "."),
@@ -202,9 +168,8 @@ def correlation_warnings(
 
 def factor_names(stability: Mapping[str, float], lang: str) -> str:
     """The factors the draws varied, named in ``lang`` ("bobot, normalisasi, ...")."""
-    i = 0 if lang == "id" else 1
     on = [
-        _TEXT[f"name_{f}"][i]
+        t(f"unc.name_{f}", lang)
         for f in FACTORS
         if stability.get(f"factor_{f}", 1.0 if f == "weights" else 0.0) > 0
     ]
@@ -215,7 +180,7 @@ def cost_line(stability: Mapping[str, float], seconds: float, lang: str) -> str:
     """How many draws, varying what, and how long they took."""
     i = 0 if lang == "id" else 1
     draws = f"{int(stability.get('draws', 0)):,}"
-    return _TEXT["cost"][i].format(
+    return t("unc.cost", lang).format(
         draws=draws.replace(",", ".") if i == 0 else draws,
         factors=factor_names(stability, lang),
         sec=f"{seconds:.2f}".replace(".", "," if i == 0 else "."),
@@ -237,7 +202,7 @@ def factor_lines(stability: Mapping[str, float], lang: str, *, indicators: int) 
     """
     i = 0 if lang == "id" else 1
     draws = int(stability.get("draws", 0))
-    lines = [_TEXT["head"][i].format(draws=f"{draws:,}".replace(",", "." if i == 0 else ","))]
+    lines = [t("unc.head", lang).format(draws=f"{draws:,}".replace(",", "." if i == 0 else ","))]
     values = {
         "conc": f"{stability.get('concentration', 0):g}",
         "k": indicators,
@@ -249,8 +214,8 @@ def factor_lines(stability: Mapping[str, float], lang: str, *, indicators: int) 
         if factor == "leave_one_out" and indicators < 2:
             on = False
         if on:
-            lines.append("- " + _TEXT[factor][i].format(**values))
+            lines.append("- " + t(f"unc.{factor}", lang).format(**values))
         else:
-            lines.append("- " + _TEXT["off"][i].format(name=_TEXT[f"name_{factor}"][i]))
-    lines.append(_TEXT["result"][i].format(n=int(stability.get("top_n", 10))))
+            lines.append("- " + t("unc.off", lang).format(name=t(f"unc.name_{factor}", lang)))
+    lines.append(t("unc.result", lang).format(n=int(stability.get("top_n", 10))))
     return lines

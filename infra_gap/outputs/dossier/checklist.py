@@ -29,6 +29,7 @@ from types import MappingProxyType
 from typing import Any
 
 from infra_gap.errors import DataError
+from infra_gap.text.dossier import CHECKLIST_TEXT
 
 __all__ = [
     "CHECKLIST_FIELDS",
@@ -39,31 +40,6 @@ __all__ = [
     "status_3t",
 ]
 
-# fmt: off
-#: Checklist field -> (Indonesian label, English label), in the order printed.
-CHECKLIST_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType({
-    "status_3t": ("Status 3T (Perpres 63/2020) atau lokasi prioritas",
-                  "3T status (Perpres 63/2020) or priority location"),
-    "blank_spot": ("Blank spot: laporan Diskominfo / survei (tanggal, sumber)",
-                   "Blank spot: Diskominfo report / survey (date, source)"),
-    "lahan": ("Lahan 20 x 20 m: lokasi dan status (hibah / milik pemda / pinjam pakai)",
-              "Land 20 x 20 m: location and status (grant / local government / loan)"),
-    "lahan_hibah": ("Lahan: akta hibah / surat kepemilikan (nomor, tanggal)",
-                    "Land: grant deed / ownership letter (number, date)"),
-    "lahan_pbg": ("Lahan: IMB/PBG (nomor, tanggal)",
-                  "Land: IMB/PBG building permit (number, date)"),
-    "lahan_pinjam_pakai": ("Lahan: perjanjian pinjam pakai lahan (nomor, tanggal)",
-                           "Land: land-loan agreement (number, date)"),
-    "listrik": ("Listrik: PLN (daya, jarak jaringan) atau surya",
-                "Power: PLN grid (capacity, distance) or solar"),
-    "akses": ("Akses jalan / laut (kondisi, jarak dari jalan atau dermaga)",
-              "Road / sea access (condition, distance from road or jetty)"),
-    "penjaga": ("Keamanan / penjaga lokasi (nama, jabatan, kontak)",
-                "Security / site guard (name, position, contact)"),
-    "surat_usulan": ("Surat usulan Bupati/Wali Kota (nomor, tanggal)",
-                     "Request letter of the Bupati/Wali Kota (number, date)"),
-})
-# fmt: on
 #: The fields a user fills in, per area code.
 CHECKLIST_FIELDS = tuple(CHECKLIST_TEXT)
 #: The legal basis of the 3T list, as printed.

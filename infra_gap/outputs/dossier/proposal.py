@@ -20,7 +20,7 @@ from infra_gap.outputs.dossier.page import DossierPdf
 from infra_gap.outputs.dossier.text import tr
 from infra_gap.outputs.views import fmt_indicator
 from infra_gap.ranking.uncertainty import need_class_label, need_classes
-from infra_gap.text.i18n import fmt_int
+from infra_gap.text.i18n import fmt_int, t
 
 if TYPE_CHECKING:
     from infra_gap.analysis.pipeline import PointFacts
@@ -185,9 +185,8 @@ def readiness_section(
     lang = pdf.lang
     pdf.heading(tr("chk_head", lang))
     missing = tr("missing", lang)
-    pick = 0 if lang == "id" else 1
     rows: list[tuple[str, str, str]] = []
-    for field, labels in CHECKLIST_TEXT.items():
+    for field in CHECKLIST_TEXT:
         given = (entry.get(field) or "").strip()
         if field == "status_3t":
             value = status_3t(code, lang, basis=basis) + (f"\n{given}" if given else "")
@@ -198,5 +197,5 @@ def readiness_section(
         else:
             value = given or missing
             state = tr("chk_done", lang) if given else tr("chk_todo", lang)
-        rows.append((labels[pick], value, state))
+        rows.append((t(field, lang, sections=("checklist",)), value, state))
     pdf.grid([tr("chk_cols", lang).split("|"), *rows], (55, 100, 25), limit=1500)
