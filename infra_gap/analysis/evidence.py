@@ -173,9 +173,12 @@ def tile_values_at(
 
 
 def tile_centres(
-    quadkeys: np.ndarray, *, parsed: tuple[np.ndarray, np.ndarray, int] | None = None
+    quadkeys: np.ndarray,
+    *,
+    crs: str = WORK_CRS,
+    parsed: tuple[np.ndarray, np.ndarray, int] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Centres of quadkey tiles in the work CRS (from the tile grid, not the WKT).
+    """Centres of quadkey tiles in ``crs`` (the work CRS by default), from the tile grid.
 
     ``parsed``: the quadkeys already parsed (:func:`infra_gap.analysis.tiles.quadkey_to_tile`).
     """
@@ -183,6 +186,6 @@ def tile_centres(
         return np.empty(0), np.empty(0)
     tx, ty, zoom = parsed if parsed is not None else quadkey_to_tile(quadkeys)
     w, s, e, n = tile_bounds(tx, ty, zoom)
-    tr = Transformer.from_crs(GEO_CRS, WORK_CRS, always_xy=True)
+    tr = Transformer.from_crs(GEO_CRS, crs, always_xy=True)
     x, y = tr.transform((w + e) / 2.0, (s + n) / 2.0)
     return np.asarray(x), np.asarray(y)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from infra_gap.analysis.context import area_context, area_uncovered_share
 from infra_gap.analysis.coverage import PointCoverage
-from infra_gap.analysis.evidence import nearest_distance, tile_centres, tile_values_at
+from infra_gap.analysis.evidence import tile_centres
 from infra_gap.analysis.indicators import (
     add_area_context,
     area_indicators,
@@ -35,18 +35,25 @@ from infra_gap.analysis.join_crs import (
     native_join,
     shares_degrees,
 )
+from infra_gap.analysis.kernels import (
+    Groups,
+    msme_tile_down,
+    msme_tower_km,
+    operator_class,
+    tower_area_facts,
+)
 from infra_gap.analysis.operator_coverage import (
     msme_no_operator_coverage,
     operator_point_coverage,
     operators_covering,
     union_coverage,
 )
-from infra_gap.analysis.operators import msme_no_operator, operator_reach, operators_per_group
+from infra_gap.analysis.operators import msme_no_operator, operator_reach
 from infra_gap.analysis.placement import PLACEMENT_RULE, LabelGrid, place_points_indexed
-from infra_gap.analysis.point_chunks import cover_in_chunks, in_chunks, place_in_chunks
+from infra_gap.analysis.point_chunks import cover_in_chunks, place_in_chunks
 from infra_gap.analysis.reach import ReachParams
 from infra_gap.analysis.tiles import quadkey_to_tile, tile_bounds
-from infra_gap.config import GEO_CRS, LEVEL_CODE_LENGTH, LEVELS, WORK_CRS, EvidenceParams
+from infra_gap.config import GEO_CRS, LEVELS, WORK_CRS, EvidenceParams
 from infra_gap.errors import DataError
 from infra_gap.layers import REJECTED_COLUMNS, Layers, RowAccount
 from infra_gap.point_frames import point_xy
@@ -229,20 +236,6 @@ def _main_coverage(
     return cover_in_chunks(layers.coverage, x, y, xy_crs=WORK_CRS, covered_min=covered_min)
 
 
-def _tower_km(x: np.ndarray, y: np.ndarray, tx: np.ndarray, ty: np.ndarray) -> np.ndarray:
-    """Distance from each point to the nearest tower, km (NaN without coordinates)."""
-    ok = np.isfinite(x) & np.isfinite(y)
-
-    def km(px: np.ndarray, py: np.ndarray) -> np.ndarray:
-        return nearest_distance(px, py, tx, ty) / 1000.0
-
-    if ok.all():
-        return in_chunks(km, x, y)
-    out = np.full(len(x), np.nan)
-    out[ok] = in_chunks(km, x[ok], y[ok])
-    return out
-
-
 def _reach(
     x: np.ndarray,
     y: np.ndarray,
@@ -269,15 +262,7 @@ def _tile_facts(
         lon, lat = geo.x.to_numpy(), geo.y.to_numpy()
     quadkeys = tiles["quadkey"].to_numpy()
     parsed = quadkey_to_tile(quadkeys) if len(quadkeys) else None
-
-    def down(plon: np.ndarray, plat: np.ndarray) -> np.ndarray:
-        return tile_values_at(plon, plat, tiles, "avg_d_kbps", parsed=parsed)
-
-    if ok.all():
-        out = in_chunks(down, lon, lat)
-    else:
-        out = np.full(len(msme), np.nan)
-        out[ok] = in_chunks(down, lon[ok], lat[ok])
+    out = msme_tile_down(lon, lat, tiles, ok=ok, parsed=parsed)
     if degrees and parsed is not None:
         w, s, e, n = tile_bounds(*parsed)
         return out, ((w + e) / 2.0, (s + n) / 2.0)
@@ -332,7 +317,7 @@ def place_and_cover(
         job = (
             pool.submit(join_space, layers, finest, cell_m=params.cell_m) if grid is None else None
         )
-        nearest = None if tower_xy is None else pool.submit(_tower_km, x, y, *tower_xy)
+        nearest = None if tower_xy is None else pool.submit(msme_tower_km, x, y, *tower_xy)
         reach_job = (
             None
             if tower_xy is None or layers.towers is None
@@ -512,36 +497,29 @@ def _point_table(
         none = msme_no_operator_coverage(facts.operator_covered, facts.area_index, len(desa))
         parts.append(pd.DataFrame({"msme_no_operator_coverage": none}))
     table = area_indicators(desa, pd.concat(parts, axis=1), areas, level=level)
-    # Group points by an integer id of their desa's parent code: the same groups as
-    # grouping by the code text, without a string per point.
-    names, parent = np.unique(
-        desa["kode"].str.slice(0, LEVEL_CODE_LENGTH[level]).to_numpy(), return_inverse=True
-    )
-    if layers.towers is not None and facts.tower_index is not None:
-        ok = facts.tower_index >= 0
-        ops = (
-            pd.Series(layers.towers["operator"].to_numpy()[ok])
-            .groupby(parent[facts.tower_index[ok]])
-            .nunique()
+    groups = Groups.at(desa["kode"], level)
+    if (
+        layers.towers is not None
+        and facts.tower_index is not None
+        and facts.tower_km is not None
+        and facts.operator_reach is not None
+    ):
+        towers = tower_area_facts(
+            table["kode"],
+            groups,
+            area_index=facts.area_index,
+            tower_km=facts.tower_km,
+            tower_operator=layers.towers["operator"].to_numpy(),
+            tower_index=facts.tower_index,
+            reached=facts.operator_reach,
         )
-        ops.index = names[ops.index]
-        table["operator_count"] = table["kode"].map(ops).fillna(0).astype("int64").to_numpy()
-        table["operator_class"] = np.select(
-            [table["operator_count"] == 0, table["operator_count"] == 1],
-            ["none", "single"],
-            "several",
-        )
-    if facts.tower_km is not None:
-        ok = facts.area_index >= 0
-        median = pd.Series(facts.tower_km[ok]).groupby(parent[facts.area_index[ok]]).median()
-        median.index = names[median.index]
-        table["msme_tower_km"] = table["kode"].map(median).to_numpy()
-    if facts.operator_reach is not None:
-        group = np.where(facts.area_index >= 0, parent[np.maximum(facts.area_index, 0)], -1)
-        reaching = pd.Series(operators_per_group(facts.operator_reach, group, len(names)), names)
-        table["operators_reaching"] = table["kode"].map(reaching).fillna(0).astype("int64")
+        table["operator_count"] = towers["operator_count"].to_numpy()
+        table["operator_class"] = operator_class(table["operator_count"])
+        table["msme_tower_km"] = towers["msme_tower_km"].to_numpy()
+        table["operators_reaching"] = towers["operators_reaching"].to_numpy()
     if facts.operator_covered is not None:
-        group = np.where(facts.area_index >= 0, parent[np.maximum(facts.area_index, 0)], -1)
-        covering = pd.Series(operators_covering(facts.operator_covered, group, len(names)), names)
-        table["operators_covering"] = table["kode"].map(covering).fillna(0).astype("int64")
+        group = groups.of_points(facts.area_index)
+        covering = operators_covering(facts.operator_covered, group, len(groups.names))
+        by_code = pd.Series(covering, groups.names)
+        table["operators_covering"] = table["kode"].map(by_code).fillna(0).astype("int64")
     return table

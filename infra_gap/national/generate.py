@@ -24,7 +24,8 @@ every export of a run on it carries the "synthetic demo" label.  Method, at scal
    uniform in its bounding box, rounded to whole metres, and kept only when the placement
    rule puts them in their own desa (redrawn otherwise).  ``online`` as in the demo: 15 %,
    2.5x likelier in a kelurahan.
-4. **Towers, coverage, speed tiles, backbone.**  As the demo (:mod:`infra_gap.synthetic.province`):
+4. **Towers, coverage, speed tiles, backbone.**  As the demo, with its model
+   (:mod:`infra_gap.synthetic.model`: masts, online MSMEs, speed tiles, backbone):
    towers at the demo's density (3,200 over the Sumut desa area: a blob of a third of
    that area gets a third of 3,200), drawn near MSMEs, fewer far from a kota; LTE reach
    discs rasterised at 250 m into one tiled, sparse, national GeoTIFF (no data beyond
@@ -50,14 +51,12 @@ import pandas as pd
 import shapely
 from affine import Affine
 from pyproj import Transformer
-from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.spatial import cKDTree
 
 from infra_gap import io
 from infra_gap.analysis.coverage import model_coverage, point_coverage
 from infra_gap.analysis.evidence import nearest_distance
 from infra_gap.analysis.placement import build_label_grid, place_points_indexed
-from infra_gap.analysis.tiles import lonlat_to_tile, tile_bounds, tile_to_quadkey
 from infra_gap.config import GEO_CRS, DemoParams
 from infra_gap.io import partitioned
 from infra_gap.layers import Source
@@ -65,7 +64,16 @@ from infra_gap.national.workload import (
     Workload,
     workload_manifest,
 )
-from infra_gap.synthetic.province import OPERATORS, RADIOS, apportion
+from infra_gap.synthetic.model import (
+    OPERATORS,
+    RADIOS,
+    backbone_layer,
+    choice,
+    masts,
+    online_flags,
+    speed_tiles,
+)
+from infra_gap.synthetic.province import apportion
 
 __all__ = [
     "NATIONAL_CRS",
@@ -114,12 +122,6 @@ class NationalParams:
     extent_lonlat: tuple[float, float, float, float] = (95.0, -11.0, 141.0, 6.0)
     gap_m: float = 20_000.0
     demo: DemoParams = field(default_factory=DemoParams)
-
-
-def _choice(rng: np.random.Generator, table: Mapping[str, float], n: int) -> np.ndarray:
-    names = np.array(list(table))
-    p = np.array(list(table.values()))
-    return names[rng.choice(len(names), size=n, p=p / p.sum())]
 
 
 @dataclass(frozen=True)
@@ -246,49 +248,17 @@ def _towers(
     if len(xy):
         base = np.where((n_msme[at] > 0)[:, None], xy[np.minimum(pick, len(xy) - 1)], base)
     x, y = base[:, 0] + rng.normal(0, 300, n), base[:, 1] + rng.normal(0, 300, n)
-    t_urban = urban[at]
-    height = np.where(t_urban, rng.uniform(20, 35, n), rng.uniform(30, 72, n)).round(0)
+    height, reach = masts(rng, urban[at])
     return gpd.GeoDataFrame(
         {
-            "operator": _choice(rng, OPERATORS, n),
-            "radio": _choice(rng, RADIOS, n),
+            "operator": choice(rng, OPERATORS, n),
+            "radio": choice(rng, RADIOS, n),
             "height_m": height,
-            "range": np.where(t_urban, 2000.0, 120.0 * height).round(0),
+            "range": reach,
         },
         geometry=gpd.points_from_xy(x, y),
         crs=NATIONAL_CRS,
     )
-
-
-def _tiles(
-    rng: np.random.Generator, lon: np.ndarray, lat: np.ndarray, covered: np.ndarray, lte: np.ndarray
-) -> pd.DataFrame:
-    tx, ty = lonlat_to_tile(lon, lat, 16)
-    uniq, inv, count = np.unique(tx * (1 << 16) + ty, return_inverse=True, return_counts=True)
-    cov_share = np.bincount(inv, weights=covered.astype("float64")) / count
-    utx, uty = uniq // (1 << 16), uniq % (1 << 16)
-    w, s, e, n = tile_bounds(utx, uty, 16)
-    cx, cy = Transformer.from_crs(GEO_CRS, NATIONAL_CRS, always_xy=True).transform(
-        (w + e) / 2, (s + n) / 2
-    )
-    d_km = nearest_distance(np.asarray(cx), np.asarray(cy), lte[:, 0], lte[:, 1]) / 1000.0
-    d_km = np.nan_to_num(d_km, nan=100.0)
-    tests = rng.poisson(0.3 + count * np.where(cov_share > 0.5, 0.35, 0.08))
-    good = 42_000 * np.exp(-d_km / 3.5) * rng.lognormal(0, 0.35, len(d_km)) + 600
-    down = np.where(cov_share > 0.5, good, rng.uniform(150, 2_500, len(d_km)))
-    frame = pd.DataFrame(
-        {
-            "quadkey": tile_to_quadkey(utx, uty, 16),
-            "avg_d_kbps": down.round(0).astype("int64"),
-            "avg_u_kbps": (down / rng.uniform(3, 6, len(down))).round(0).astype("int64"),
-            "avg_lat_ms": (22 + 9 * d_km + rng.gamma(2.0, 6.0, len(d_km))).round(0).astype("int64"),
-            "tests": tests,
-            "devices": np.maximum(1, np.round(tests * rng.uniform(0.3, 0.9, len(tests)))),
-            "home": True,
-        }
-    )
-    frame["devices"] = frame["devices"].astype("int64")
-    return frame[tests > 0].reset_index(drop=True)
 
 
 def _province(
@@ -308,9 +278,9 @@ def _province(
     w = (desa.geometry.area.to_numpy() / 1e6) ** 0.25 * rng.lognormal(0, 0.5, len(desa)) * dens
     xy, origin = _scatter(rng, desa, rng.multinomial(plan.msme, w / w.sum()), 100.0)
     is_urban = urban[origin]
-    ratio = p.demo.online_urban_ratio
-    base = p.demo.online_share * len(xy) / max(is_urban.sum() * ratio + (~is_urban).sum(), 1)
-    online = rng.random(len(xy)) < base * np.where(is_urban, ratio, 1.0)
+    online = online_flags(
+        rng, is_urban, share=p.demo.online_share, urban_ratio=p.demo.online_urban_ratio
+    )
     towers = _towers(rng, areas, xy, origin, plan.towers, p)
     lte = towers[towers["radio"] == "LTE"]
     px = p.demo.coverage_pixel_m
@@ -332,7 +302,9 @@ def _province(
         xy[:, 0], xy[:, 1]
     )
     lte_xy = shapely.get_coordinates(lte.geometry.to_numpy())
-    tiles = _tiles(rng, np.asarray(lon), np.asarray(lat), covered, lte_xy)
+    lte_at = (lte_xy[:, 0], lte_xy[:, 1])
+    tiles, _ = speed_tiles(rng, np.asarray(lon), np.asarray(lat), covered, lte_at, crs=NATIONAL_CRS)
+    tiles["home"] = True
     for level, frame in areas.items():
         io.write_geoparquet(frame, partitioned.part_path(out, level, plan.code))
     attrs = pd.DataFrame({"online": online})
@@ -341,23 +313,6 @@ def _province(
     partitioned.write_table(tiles, partitioned.part_path(out, "speed_tiles", plan.code))
     towers["part"] = plan.code
     return (row0, col0, cov.array), towers, areas["kabupaten"], len(areas["kecamatan"])
-
-
-def _backbone(kab: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    xy = shapely.get_coordinates(kab.geometry.representative_point().to_numpy())
-    d = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(-1))
-    i, j = minimum_spanning_tree(d).nonzero()
-    lines = np.asarray(shapely.linestrings(np.stack([xy[i], xy[j]], axis=1)))
-    names = kab["nama"].to_numpy()
-    return gpd.GeoDataFrame(
-        {
-            "jenis": ["backbone"] * len(lines) + ["pop"] * len(xy),
-            "nama": [f"{names[a]} - {names[b]}" for a, b in zip(i, j, strict=True)]
-            + [f"PoP {n}" for n in names],
-        },
-        geometry=[*lines, *np.asarray(shapely.points(xy))],
-        crs=NATIONAL_CRS,
-    )
 
 
 def generate_national(
@@ -403,7 +358,7 @@ def generate_national(
     attrs = pd.DataFrame(towers.drop(columns="geometry"))
     partitioned.write_points(xy[:, 0], xy[:, 1], attrs, out / "towers.parquet", crs=NATIONAL_CRS)
     kab = pd.concat([r[2] for r in results], ignore_index=True)
-    io.write_geoparquet(_backbone(kab), out / "backbone.parquet")
+    io.write_geoparquet(backbone_layer(kab, crs=NATIONAL_CRS), out / "backbone.parquet")
     origin = _SYN.format(seed=params.seed, scale=params.scale)
     wl = Workload(
         root=out,

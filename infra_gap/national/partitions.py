@@ -22,7 +22,7 @@ from pyproj import Transformer
 
 from infra_gap.analysis.context import area_context, area_uncovered_share
 from infra_gap.analysis.coverage import point_coverage
-from infra_gap.analysis.evidence import nearest_distance, tile_values_at
+from infra_gap.analysis.evidence import tile_centres
 from infra_gap.analysis.indicators import (
     add_area_context,
     area_indicators,
@@ -30,15 +30,23 @@ from infra_gap.analysis.indicators import (
     speed_sums,
     tower_counts,
 )
-from infra_gap.analysis.operators import msme_no_operator, operator_reach, operators_per_group
+from infra_gap.analysis.kernels import (
+    TOWER_AREA_COLUMNS,
+    Groups,
+    msme_tile_down,
+    msme_tower_km,
+    operator_class,
+    tower_area_facts,
+)
+from infra_gap.analysis.operators import msme_no_operator, operator_reach
 from infra_gap.analysis.placement import LabelGrid, build_label_grid, place_points_indexed
 from infra_gap.analysis.reach import ReachParams
-from infra_gap.config import GEO_CRS, LEVEL_CODE_LENGTH, LEVELS, EvidenceParams
+from infra_gap.config import GEO_CRS, LEVELS, EvidenceParams
 from infra_gap.errors import DataError
 from infra_gap.io import partitioned
 from infra_gap.layers import Raster, RowAccount
 from infra_gap.national.engine import EngineSpec, dask_client, run_partitions
-from infra_gap.national.workload import Workload, tile_centres
+from infra_gap.national.workload import Workload
 
 __all__ = [
     "CONTEXT_META",
@@ -160,24 +168,20 @@ def _tower_facts(
         t_index = _index_of(tower["area"].to_numpy()[own], desa)
     else:
         t_index = place_points_indexed(tx[own], ty[own], grid)
-    tower_km = _nearest_km(x, y, tx, ty)
-    ok, t_ok = index >= 0, t_index >= 0
-    operators = tower["operator"].to_numpy()[own][t_ok]
+    tower_km = msme_tower_km(x, y, tx, ty)
     reached, _ = operator_reach(x, y, tower, tx=tx, ty=ty, radius_m=radius_m)
     for lv, frame in per_level.items():
-        # Group by an integer id of each desa's parent code: as the pipeline's grouping by
-        # code text, without building millions of strings.
-        parent = desa["kode"].str.slice(0, LEVEL_CODE_LENGTH[lv]).to_numpy()
-        names, parent_id = np.unique(parent, return_inverse=True)
-        median = pd.Series(tower_km[ok]).groupby(parent_id[index[ok]]).median()
-        median.index = names[median.index]
-        frame["msme_tower_km"] = frame["kode"].map(median).to_numpy()
-        ops = pd.Series(operators).groupby(parent_id[t_index[t_ok]]).nunique()
-        ops.index = names[ops.index]
-        frame["operator_count"] = frame["kode"].map(ops).fillna(0).to_numpy()
-        group = np.where(ok, parent_id[np.maximum(index, 0)], -1)
-        reaching = pd.Series(operators_per_group(reached, group, len(names)), index=names)
-        frame["operators_reaching"] = frame["kode"].map(reaching).fillna(0).to_numpy()
+        facts = tower_area_facts(
+            frame["kode"],
+            Groups.at(desa["kode"], lv),
+            area_index=index,
+            tower_km=tower_km,
+            tower_operator=tower["operator"].to_numpy()[own],
+            tower_index=t_index,
+            reached=reached,
+        )
+        for col in TOWER_AREA_COLUMNS:
+            frame[col] = facts[col].to_numpy()
     counted = tower_counts(tower[own].reset_index(drop=True), t_index, len(desa))
     counted["msme_no_operator"] = msme_no_operator(reached, index, len(desa))
     return counted
@@ -194,16 +198,6 @@ def _index_of(codes: Any, areas: gpd.GeoDataFrame) -> np.ndarray:
     else:
         found = pd.Series(codes).map(lookup).to_numpy(dtype="float64")
     return np.where(np.isnan(found), -1, found).astype("int64")
-
-
-def _nearest_km(x: np.ndarray, y: np.ndarray, tx: np.ndarray, ty: np.ndarray) -> np.ndarray:
-    """Distance from each point to the nearest tower, km (NaN without coordinates)."""
-    ok = np.isfinite(x) & np.isfinite(y)
-    if ok.all():
-        return nearest_distance(x, y, tx, ty) / 1000.0
-    out = np.full(len(x), np.nan)
-    out[ok] = nearest_distance(x[ok], y[ok], tx, ty) / 1000.0
-    return out
 
 
 def _raster(wl: Workload, bounds: tuple[float, float, float, float]) -> Raster:
@@ -224,12 +218,7 @@ def _tile_down(
     else:
         lon, lat = Transformer.from_crs(wl.crs, GEO_CRS, always_xy=True).transform(x, y)
     lon, lat = np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
-    ok = np.isfinite(lon) & np.isfinite(lat)
-    if ok.all():
-        return tile_values_at(lon, lat, tiles, "avg_d_kbps")
-    out = np.full(len(lon), np.nan)
-    out[ok] = tile_values_at(lon[ok], lat[ok], tiles, "avg_d_kbps")
-    return out
+    return msme_tile_down(lon, lat, tiles)
 
 
 def partition_facts(
@@ -279,7 +268,8 @@ def partition_facts(
         if "area" in home:
             t_idx = _index_of(home["area"].to_numpy(), desa)
         else:
-            t_idx = place_points_indexed(*tile_centres(home["quadkey"].to_numpy(), wl.crs), grid)
+            centres = tile_centres(home["quadkey"].to_numpy(), crs=wl.crs)
+            t_idx = place_points_indexed(*centres, grid)
         extra.append(speed_sums(home, t_idx, n))
         extra.append(pd.DataFrame({"_tiles_placed": np.bincount(t_idx[t_idx >= 0], minlength=n)}))
     online = attrs["online"].to_numpy(dtype=bool) if "online" in attrs else None
@@ -483,7 +473,7 @@ def workload_table(
     if "towers" in wl.layers:
         ops = table["kode"].map(extra["operator_count"]).fillna(0).astype("int64")
         table["operator_count"] = ops.to_numpy()
-        table["operator_class"] = np.select([ops == 0, ops == 1], ["none", "single"], "several")
+        table["operator_class"] = operator_class(ops)
         table["msme_tower_km"] = table["kode"].map(extra["msme_tower_km"]).to_numpy()
         reaching = table["kode"].map(extra["operators_reaching"]).fillna(0).astype("int64")
         table["operators_reaching"] = reaching.to_numpy()

@@ -19,9 +19,9 @@ import pandas as pd
 from pyproj import Transformer
 
 from infra_gap import io
-from infra_gap.analysis.evidence import tile_keys
+from infra_gap.analysis.evidence import tile_centres, tile_keys
 from infra_gap.analysis.placement import build_label_grid, place_points_indexed
-from infra_gap.analysis.tiles import lonlat_to_tile, quadkey_to_tile, tile_bounds
+from infra_gap.analysis.tiles import lonlat_to_tile, quadkey_to_tile
 from infra_gap.config import GEO_CRS, WORK_CRS
 from infra_gap.errors import DataError, SchemaError
 from infra_gap.io import partitioned
@@ -35,7 +35,6 @@ __all__ = [
     "is_built",
     "read_workload",
     "split_layers",
-    "tile_centres",
     "workload_manifest",
 ]
 
@@ -166,19 +165,6 @@ def is_built(root: partitioned.Root) -> bool:
     return "built_from" in partitioned.read_manifest(root)
 
 
-def tile_centres(quadkeys: np.ndarray, crs: str) -> tuple[np.ndarray, np.ndarray]:
-    """Centres of quadkey tiles in ``crs`` (any CRS).
-
-    As :func:`infra_gap.analysis.evidence.tile_centres`.
-    """
-    if len(quadkeys) == 0:
-        return np.empty(0), np.empty(0)
-    tx, ty, zoom = quadkey_to_tile(quadkeys)
-    w, s, e, n = tile_bounds(tx, ty, zoom)
-    x, y = Transformer.from_crs(GEO_CRS, crs, always_xy=True).transform((w + e) / 2, (s + n) / 2)
-    return np.asarray(x), np.asarray(y)
-
-
 # ---- Any Layers as a partitioned workload (the demo, for the engines' equality) ----------
 
 PartOf = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -191,7 +177,7 @@ def _tile_keys_of(
     if layers.speed_tiles is None:
         return None
     tiles = pd.DataFrame(layers.speed_tiles[list(OOKLA_COLUMNS)]).reset_index(drop=True)
-    tile_part = part_of(*tile_centres(tiles["quadkey"].to_numpy(), crs))
+    tile_part = part_of(*tile_centres(tiles["quadkey"].to_numpy(), crs=crs))
     msme = layers.msme
     if {"lon", "lat"} <= set(msme.columns):
         lon, lat = msme["lon"].to_numpy(), msme["lat"].to_numpy()

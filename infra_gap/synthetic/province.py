@@ -17,6 +17,9 @@ everything, so the same inputs always give the same demo.  Method (also in
    with distance to the nearest LTE tower.
 6. Backbone: the minimum spanning tree of the kabupaten/kota centres, with a point of
    presence at each.
+
+Masts, online MSMEs, speed tiles and the backbone are drawn by the synthetic core that the
+national generator shares (:mod:`infra_gap.synthetic.model`).
 """
 
 from __future__ import annotations
@@ -30,9 +33,18 @@ import shapely
 from pyproj import Transformer
 
 from infra_gap.analysis.coverage import model_coverage, point_coverage
-from infra_gap.analysis.tiles import lonlat_to_tile, tile_bounds, tile_to_quadkey
+from infra_gap.analysis.tiles import tile_bounds
 from infra_gap.config import GEO_CRS, WORK_CRS, DemoParams
 from infra_gap.layers import Raster
+from infra_gap.synthetic.model import (
+    OPERATORS,
+    RADIOS,
+    backbone_layer,
+    choice,
+    masts,
+    online_flags,
+    speed_tiles,
+)
 
 __all__ = ["DemoLayers", "apportion", "generate_demo", "island_mask"]
 
@@ -44,8 +56,6 @@ SECTORS = {
     "fesyen_kerajinan": 0.07,
     "lainnya": 0.05,
 }
-OPERATORS = {"Telkomsel": 0.45, "Indosat": 0.25, "XL Axiata": 0.22, "Smartfren": 0.08}
-RADIOS = {"LTE": 0.85, "UMTS": 0.10, "GSM": 0.05}
 
 
 @dataclass(frozen=True)
@@ -103,12 +113,6 @@ def _scatter(
     return out
 
 
-def _choice(rng: np.random.Generator, table: dict[str, float], n: int) -> np.ndarray:
-    names = np.array(list(table))
-    p = np.array(list(table.values()))
-    return names[rng.choice(len(names), size=n, p=p / p.sum())]
-
-
 def _msme(
     rng: np.random.Generator, desa: gpd.GeoDataFrame, kab_stats: pd.DataFrame, p: DemoParams
 ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
@@ -138,8 +142,7 @@ def _msme(
     skala = np.full(n, "mikro_kecil", dtype=object)
     skala[rng.choice(n, size=round(n * p.medium_large_share), replace=False)] = "menengah_besar"
     is_urban = urban[origin]
-    base = p.online_share * n / (is_urban.sum() * p.online_urban_ratio + (~is_urban).sum())
-    online = rng.random(n) < base * np.where(is_urban, p.online_urban_ratio, 1.0)
+    online = online_flags(rng, is_urban, share=p.online_share, urban_ratio=p.online_urban_ratio)
     lon, lat = Transformer.from_crs(WORK_CRS, GEO_CRS, always_xy=True).transform(xy[:, 0], xy[:, 1])
     frame = pd.DataFrame(
         {
@@ -147,7 +150,7 @@ def _msme(
             "lat": np.round(lat, 6),
             "lon": np.round(lon, 6),
             "skala": skala.astype("str"),
-            "sektor": _choice(rng, SECTORS, n),
+            "sektor": choice(rng, SECTORS, n),
             "online": online,
         }
     )
@@ -189,17 +192,16 @@ def _towers(
     x, y = np.concatenate(xs), np.concatenate(ys)
     desa_of = np.repeat(np.flatnonzero(per_desa), per_desa[per_desa > 0])
     t_urban = urban[desa_of]
-    height = np.where(t_urban, rng.uniform(20, 35, len(x)), rng.uniform(30, 72, len(x))).round(0)
-    reach = np.where(t_urban, 2000.0, 120.0 * height)
+    height, reach = masts(rng, t_urban)
     return gpd.GeoDataFrame(
         {
             "site_id": np.char.add(
                 "SYN-T", np.char.zfill(np.arange(1, len(x) + 1).astype("str"), 5)
             ),
-            "operator": _choice(rng, OPERATORS, len(x)),
-            "radio": _choice(rng, RADIOS, len(x)),
+            "operator": choice(rng, OPERATORS, len(x)),
+            "radio": choice(rng, RADIOS, len(x)),
             "height_m": height,
-            "range": reach.round(0),
+            "range": reach,
         },
         geometry=gpd.points_from_xy(x, y),
         crs=WORK_CRS,
@@ -209,62 +211,13 @@ def _towers(
 def _speed_tiles(
     rng: np.random.Generator, msme: gpd.GeoDataFrame, covered: np.ndarray, towers: gpd.GeoDataFrame
 ) -> gpd.GeoDataFrame:
-    tx, ty = lonlat_to_tile(msme["lon"].to_numpy(), msme["lat"].to_numpy(), 16)
-    key = tx * (1 << 16) + ty
-    uniq, inv, count = np.unique(key, return_inverse=True, return_counts=True)
-    cov_share = np.bincount(inv, weights=covered.astype("float64")) / count
-    utx, uty = uniq // (1 << 16), uniq % (1 << 16)
-    w, s, e, n = tile_bounds(utx, uty, 16)
-    cx, cy = Transformer.from_crs(GEO_CRS, WORK_CRS, always_xy=True).transform(
-        (w + e) / 2, (s + n) / 2
-    )
-    lte = towers[towers["radio"] == "LTE"].geometry
-    tree = shapely.STRtree(lte.to_numpy())
-    _, dist = tree.query_nearest(shapely.points(cx, cy), return_distance=True, all_matches=False)
-    d_km = dist / 1000.0
-    tests = rng.poisson(0.3 + count * np.where(cov_share > 0.5, 0.35, 0.08))
-    keep = tests > 0
-    good = 42_000 * np.exp(-d_km / 3.5) * rng.lognormal(0, 0.35, len(d_km)) + 600
-    poor = rng.uniform(150, 2_500, len(d_km))
-    down = np.where(cov_share > 0.5, good, poor)
-    frame = pd.DataFrame(
-        {
-            "quadkey": tile_to_quadkey(utx, uty, 16),
-            "avg_d_kbps": down.round(0).astype("int64"),
-            "avg_u_kbps": (down / rng.uniform(3, 6, len(down))).round(0).astype("int64"),
-            "avg_lat_ms": (22 + 9 * d_km + rng.gamma(2.0, 6.0, len(d_km))).round(0).astype("int64"),
-            "tests": tests,
-            "devices": np.maximum(1, np.round(tests * rng.uniform(0.3, 0.9, len(tests)))).astype(
-                "int64"
-            ),
-        }
-    )
-    geom = shapely.box(w, s, e, n)
+    """The model's speed tiles (:func:`infra_gap.synthetic.model.speed_tiles`) as polygons."""
+    lte = shapely.get_coordinates(towers[towers["radio"] == "LTE"].geometry.to_numpy())
+    lon, lat = msme["lon"].to_numpy(), msme["lat"].to_numpy()
+    frame, (tx, ty) = speed_tiles(rng, lon, lat, covered, (lte[:, 0], lte[:, 1]), crs=WORK_CRS)
+    geom = shapely.box(*tile_bounds(tx, ty, 16))
     frame["tile"] = shapely.to_wkt(geom, rounding_precision=7)
-    gdf = gpd.GeoDataFrame(frame, geometry=geom, crs=GEO_CRS)[keep]
-    return gdf.to_crs(WORK_CRS).reset_index(drop=True)
-
-
-def _backbone(kab: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    pts = kab.representative_point()
-    xy = np.column_stack([pts.x, pts.y])
-    d = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(-1))
-    in_tree, edges = {0}, []
-    while len(in_tree) < len(xy):  # Prim's minimum spanning tree
-        cand = [(d[i, j], i, j) for i in in_tree for j in range(len(xy)) if j not in in_tree]
-        _, i, j = min(cand)
-        edges.append((i, j))
-        in_tree.add(j)
-    lines = [shapely.LineString([xy[i], xy[j]]) for i, j in edges]
-    names = kab["nama"].to_numpy()
-    return gpd.GeoDataFrame(
-        {
-            "jenis": ["backbone"] * len(lines) + ["pop"] * len(xy),
-            "nama": [f"{names[i]} - {names[j]}" for i, j in edges] + [f"PoP {n}" for n in names],
-        },
-        geometry=[*lines, *(shapely.Point(x, y) for x, y in xy)],
-        crs=WORK_CRS,
-    )
+    return gpd.GeoDataFrame(frame, geometry=geom, crs=GEO_CRS).to_crs(WORK_CRS)
 
 
 def generate_demo(
@@ -316,6 +269,7 @@ def generate_demo(
         coverage, msme_xy[:, 0], msme_xy[:, 1], xy_crs=WORK_CRS, covered_min=1
     ).covered
     tiles = _speed_tiles(rng, msme, covered, towers)
+    backbone = backbone_layer(kab, crs=WORK_CRS)
     return DemoLayers(
-        msme=msme, towers=towers, coverage=coverage, speed_tiles=tiles, backbone=_backbone(kab)
+        msme=msme, towers=towers, coverage=coverage, speed_tiles=tiles, backbone=backbone
     )
