@@ -11,8 +11,9 @@ towers; ``bench/load_files.py``) and downloads the own data's CSV; the steps are
 ``bench/load_session.py``.  In the middle cycle one session uploads a hostile file from
 ``tests/hostile_corpus.py`` (``--hostile``) instead, and must see its stable error code.
 With ``--minutes`` the sessions start ``--ramp`` seconds apart and run cycles each on its own
-until the time is up (no cycle starts after it); session 0's first cycle that starts
-half-way through is the hostile one.
+until the time is up (no cycle starts after it), and one more session starts half-way
+through for one cycle whose upload is the hostile file (the others' cycles are long on a
+loaded machine: one of them might not start a cycle after half-way).
 
 Printed: per cycle the wall time, medians and p95s, errors, the server's resident memory
 (psutil: the server and its children, upload workers included) and the load average; the
@@ -39,6 +40,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -152,23 +154,24 @@ async def _round(browser, url, args, pid, res, folder, own, hostile, seed0, n_se
 
 async def _timed_round(browser, url, args, pid, res, folder, own, hostile, seed0):
     """`--minutes`: every session runs cycles on its own (started `--ramp` s apart) until the
-    time is up; session 0's first cycle that starts half-way through uploads the hostile file.
+    time is up; one more session (the last number) starts half-way through for one cycle
+    whose upload is the hostile file.
     """
     cfg = Settings(int(args.timeout * 1000), args.verbose, args.upload_mb > 0)
-    sessions = [Session(i, url, res, folder, own, cfg) for i in range(args.sessions)]
+    n_all = args.sessions + (hostile is not None)
+    sessions = [Session(i, url, res, folder, own, cfg) for i in range(n_all)]
     for s in sessions:
         await s.start(browser)
     t_start = time.monotonic()
-    end, half = t_start + args.minutes * 60, t_start + args.minutes * 30
-    pending = [hostile]
+    end = t_start + args.minutes * 60
     print(f"\nload: {args.sessions} sessions for {args.minutes:g} min (no cycle starts after)")
     print(f"{'at s':>6} {'session':>7} {'cycle':>5} {'wall s':>7} {'RSS MB':>7} {'load avg':>8}")
 
     async def loop(s: Session) -> int:
-        await asyncio.sleep(s.n * args.ramp)
+        bad = hostile if s.n == args.sessions else None
+        await asyncio.sleep(args.minutes * 30 if bad else s.n * args.ramp)
         c = 0
-        while time.monotonic() < end:
-            bad = pending.pop() if s.n == 0 and pending and time.monotonic() >= half else None
+        while time.monotonic() < end or (bad and c == 0):
             mine = [e for e in res.errors if e.startswith(f"s{s.n} ")]
             t0 = time.monotonic()
             await s.cycle(c, seed0 + 1000 * s.n + c, bad)
@@ -180,6 +183,8 @@ async def _timed_round(browser, url, args, pid, res, folder, own, hostile, seed0
             for e in [e for e in res.errors if e.startswith(f"s{s.n} ")][len(mine) :]:
                 print(f"      error: {e}", flush=True)
             c += 1
+            if bad:
+                break
         return c
 
     counts = await asyncio.gather(*(loop(s) for s in sessions))
@@ -257,8 +262,8 @@ def _saved_notes(db: Path, typed: dict[str, str]) -> list[str]:
     ]
 
 
-def _report_steps(res: Results, hostile_cycle: int, cycles: int) -> tuple[float, float]:
-    """p50/p95 per step of sessions 1.. without and with the hostile upload: in the hostile
+def _report_steps(res: Results, hostile_cycle: int, cycles: int, bad: int) -> tuple[float, float]:
+    """p50/p95 per step of the sessions but `bad` without and with the hostile upload: in the
     cycle against the other cycles (``--cycles``), and overlapping its time against not; the
     two p95 ratios of the interactions."""
     others = set(range(cycles)) - {hostile_cycle}
@@ -272,9 +277,9 @@ def _report_steps(res: Results, hostile_cycle: int, cycles: int) -> tuple[float,
           f"overlapping {'n':>3} {'p95':>6}  (s)")  # fmt: skip
     totals: dict[str, list[float]] = {"calm": [], "during": [], "apart": [], "over": []}
     for step in STEPS:
-        calm = res.of(step, cycles=others, skip=0)
-        during = res.of(step, cycles={hostile_cycle}, skip=0)
-        mine = [(s, t) for name, _, n, s, t in res.times if name == step and n != 0]
+        calm = res.of(step, cycles=others, skip=bad)
+        during = res.of(step, cycles={hostile_cycle}, skip=bad)
+        mine = [(s, t) for name, _, n, s, t in res.times if name == step and n != bad]
         apart = [s for s, t in mine if not overlaps(t, s)]
         over = [s for s, t in mine if overlaps(t, s)]
         if step in INTERACTIVE:
@@ -291,7 +296,7 @@ def _report_steps(res: Results, hostile_cycle: int, cycles: int) -> tuple[float,
     by_cycle = p["during"] / p["calm"] if totals["calm"] and totals["during"] else float("nan")
     by_time = p["over"] / p["apart"] if totals["apart"] and totals["over"] else float("nan")
     print(
-        f"interactions ({', '.join(INTERACTIVE)}) of sessions 1..: p95 {p['calm']:.1f} s in "
+        f"interactions ({', '.join(INTERACTIVE)}) of the other sessions: p95 {p['calm']:.1f} s in "
         f"the other cycles, {p['during']:.1f} s in the hostile cycle (x{by_cycle:.2f}); "
         f"{p['apart']:.1f} s apart from the hostile upload, {p['over']:.1f} s while it ran "
         f"({len(totals['over'])} steps, x{by_time:.2f})"
@@ -351,6 +356,11 @@ def main() -> int:
             tail = log.read().decode("utf-8", "replace").splitlines()[-20:]
             print("server log (last lines):", *tail, sep="\n  ")
         unsaved = _saved_notes(db, many.notes)
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    raw = {"args": vars(args), "times": many.times, "errors": many.errors, "curve": curve,
+           "memory": memory, "hostile": many.hostile, "unsaved": unsaved}  # fmt: skip
+    (out / "load-last.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
     print(f"\nsessions {args.sessions}, cycles {cycles} in all (+ {args.alone} alone); steps timed: "
           f"{len(many.times)}; server alive at the end: {alive}")  # fmt: skip
     print(
@@ -363,7 +373,8 @@ def main() -> int:
           f"{len(unsaved)} {unsaved[:3]}")  # fmt: skip
     stray = sorted({u.split("?")[0] for u in many.blocked + alone.blocked})
     print(f"non-loopback requests blocked: {len(many.blocked) + len(alone.blocked)} {stray[:5]}")
-    by_cycle, by_time = _report_steps(many, hostile_cycle, cycles)
+    bad = args.sessions if args.minutes else 0  # the session that uploads the hostile file
+    by_cycle, by_time = _report_steps(many, hostile_cycle, cycles, bad)
     ratio = by_time if args.minutes else by_cycle
     if memory:
         print("server RSS after each cycle (MB): " + ", ".join(f"{m:.0f}" for m in memory))
