@@ -18,14 +18,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from infra_gap.analysis.coverage import point_coverage
 from infra_gap.analysis.pipeline import PointFacts
 from infra_gap.analysis.reach import ReachParams
-from infra_gap.config import GEO_CRS
 from infra_gap.errors import DataError
 from infra_gap.io import partitioned
 from infra_gap.layers import REJECTED_COLUMNS, Layers, RowAccount
-from infra_gap.national.partitions import _index_of, _part_areas, _raster
+from infra_gap.national.partitions import _coverage, _index_of, _part_areas, _raster
 from infra_gap.national.workload import Workload
 
 __all__ = ["partitions_near", "partitions_of", "reach_limit_m", "workload_area_facts"]
@@ -160,11 +158,7 @@ def workload_area_facts(
     read = finest[finest["kode"].astype("str").str.startswith(parts).to_numpy()]
     x0, y0, x1, y1 = (float(v) for v in read.total_bounds)
     raster = _raster(wl, (x0, y0, x1, y1))
-    if wl.coverage_degrees and {"lon", "lat"} <= set(attr.columns):
-        lon, lat = attr["lon"].to_numpy(), attr["lat"].to_numpy()
-        cov = point_coverage(raster, lon, lat, xy_crs=GEO_CRS, covered_min=covered_min)
-    else:
-        cov = point_coverage(raster, x, y, xy_crs=wl.crs, covered_min=covered_min)
+    cov = _coverage(wl, raster, x, y, attr, covered_min=covered_min)
     msme = pd.DataFrame({"x": x, "y": y})
     if "online" in attr:
         msme["online"] = attr["online"].to_numpy(dtype=bool)

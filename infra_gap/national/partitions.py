@@ -21,7 +21,7 @@ import pandas as pd
 from pyproj import Transformer
 
 from infra_gap.analysis.context import area_context, area_uncovered_share
-from infra_gap.analysis.coverage import point_coverage
+from infra_gap.analysis.coverage import PointCoverage, point_coverage
 from infra_gap.analysis.evidence import tile_centres
 from infra_gap.analysis.indicators import (
     add_area_context,
@@ -209,6 +209,22 @@ def _raster(wl: Workload, bounds: tuple[float, float, float, float]) -> Raster:
     return raster
 
 
+def _coverage(
+    wl: Workload,
+    raster: Raster,
+    x: np.ndarray,
+    y: np.ndarray,
+    attrs: pd.DataFrame,
+    *,
+    covered_min: float,
+) -> PointCoverage:
+    """Coverage under each MSME (from its degrees when the raster is in degrees too)."""
+    if wl.coverage_degrees and {"lon", "lat"} <= set(attrs.columns):
+        lon, lat = attrs["lon"].to_numpy(), attrs["lat"].to_numpy()
+        return point_coverage(raster, lon, lat, xy_crs=GEO_CRS, covered_min=covered_min)
+    return point_coverage(raster, x, y, xy_crs=wl.crs, covered_min=covered_min)
+
+
 def _tile_down(
     wl: Workload, x: np.ndarray, y: np.ndarray, attrs: pd.DataFrame, tiles: pd.DataFrame
 ) -> np.ndarray:
@@ -255,11 +271,7 @@ def partition_facts(
     b = np.array([desa.total_bounds, *(a.total_bounds for a in areas.values() if len(a))])
     bounds = (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
     raster = _raster(wl, bounds)
-    if wl.coverage_degrees and {"lon", "lat"} <= set(attrs.columns):
-        lon, lat = attrs["lon"].to_numpy(), attrs["lat"].to_numpy()
-        cov = point_coverage(raster, lon, lat, xy_crs=GEO_CRS, covered_min=covered_min)
-    else:
-        cov = point_coverage(raster, x, y, xy_crs=wl.crs, covered_min=covered_min)
+    cov = _coverage(wl, raster, x, y, attrs, covered_min=covered_min)
     extra, tile_down = [], None
     if "speed_tiles" in wl.layers:
         tiles = partitioned.read_columns(partitioned.part_path(root, "speed_tiles", code))
