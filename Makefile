@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench demo clean wheel-check
+.PHONY: run test test-fast lint bench demo clean wheel-check
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ test: lint
 	.ci/debian-deps
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser"
 	$(BIN)/python -m pytest -m browser
+
+# The quick loop while coding: unit and property tests, no app, no CLI run, no whole demo
+# (tests marked `full` in tests/conftest.py are left to `make test`).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q -m "not full and not browser and not slow"
 
 # A plain (not editable) install of the wheel in a fresh venv ranks the demo from elsewhere.
 wheel-check: $(STAMP)

@@ -24,6 +24,29 @@ from tests.browser_fixtures import browser, server  # noqa: F401  (session fixtu
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 
+#: Test modules that run the app (AppTest), the CLI or other processes end to end, or the
+#: whole demo: ``make test`` runs them, ``make test-fast`` (unit and property tests) does not.
+END_TO_END = frozenset({
+    "test_app", "test_app_display", "test_app_map", "test_app_national", "test_app_planner",
+    "test_app_uploads", "test_app_workloads", "test_boundary_cache", "test_browser",
+    "test_browser_bomb", "test_cache", "test_cli_conventions", "test_cli_inputs",
+    "test_cli_scenario", "test_cost_efficiency", "test_csv_contract", "test_dossier",
+    "test_dossier_proposal", "test_eligibility", "test_engine", "test_gpkg_gis",
+    "test_hostile_inputs", "test_isolation", "test_maps", "test_msme_chunks", "test_national",
+    "test_national_view", "test_operator_coverage", "test_operators", "test_own_data_e2e",
+    "test_own_files", "test_pipeline", "test_podes", "test_provenance", "test_score_map",
+    "test_session_isolation", "test_siting", "test_towers", "test_unknown",
+    "test_workload_build", "test_workload_dossier", "test_workspace",
+})  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``full`` every test of an end-to-end module and every test using the demo."""
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        if module in END_TO_END or "demo_layers" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.full)
+
 
 @pytest.fixture(autouse=True)
 def _workspace_db(tmp_path, monkeypatch):

@@ -306,6 +306,7 @@ def test_shapefile_in_two_folders_is_refused(tmp_path):
         io.read_areas(buf.getvalue(), name="desa.zip")
 
 
+@pytest.mark.slow  # a register larger than one chunk, five times: make test only
 @pytest.mark.parametrize("odd_row", [None, "3,5;98,6", " 3.5 ;98.6", "abc;98.6", ";"])
 def test_large_register_points_equal_to_crs(odd_row):
     # 120,000 rows: the plain-number fast path and the two-thread point making; one odd

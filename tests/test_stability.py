@@ -201,6 +201,7 @@ weight_sets = st.dictionaries(
 )
 
 
+@pytest.mark.slow  # 50 examples of up to 40 draws each: make test, not test-fast
 @settings(max_examples=50, deadline=None)
 @given(
     tables(),
