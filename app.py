@@ -1,7 +1,9 @@
-"""infra-gap Streamlit app: the demo, own-data and national pages (`ui/`).
+"""infra-gap Streamlit app: the entry point of the pages in app_pages/ (issue #18, item 7).
 
 Text first: the title and a progress bar are sent before the library is imported (a cold
-start imports for tens of seconds), so the first page never stays blank (issue #19).
+start imports for tens of seconds), so the first page never stays blank (issue #19). Then
+every run checks the environment, starts the session, draws the language switch and runs
+the page chosen in the menu (:mod:`ui.frame`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ with _boot.container():
     st.title("infra-gap")
     st.progress(5, text="Memuat aplikasi\u2026 / Loading the app\u2026")
 
-from ui.page import page
+from ui.frame import entered, pages, start
 
-page(_boot)
+_frame = start()
+_page = st.navigation(pages(_frame.lang))
+entered(_page)
+_boot.empty()
+_page.run()

@@ -310,7 +310,19 @@ MSME_CSV = "id;lat;lon\n1;3,05;98,05\n2;3,06;98,15\n3;3,07;98,16\n4;abc;98,1\n5;
 TOWERS_CSV = "radio,lon,lat,range,operator\nLTE,98.05,3.05,3000,Telkomsel\n"
 
 
+UPLOAD_PAGE = "app_pages/upload.py"
+PROVINCE_PAGE = "app_pages/province.py"
+
+
+def _upload_page(app):
+    app.switch_page(UPLOAD_PAGE).run()
+    assert not app.exception, app.exception
+    return app
+
+
 def _own_data(app, name="Desa Dua", towers=True):
+    """Load own files on the upload page; the province page shows them next."""
+    _upload_page(app)
     if towers:
         app.file_uploader(key="up_towers").set_value(
             ("menara.csv", TOWERS_CSV.encode("utf-8"), "text/csv")
@@ -321,6 +333,9 @@ def _own_data(app, name="Desa Dua", towers=True):
     app.file_uploader(key="up_msme").set_value(("umkm.csv", MSME_CSV.encode("utf-8"), "text/csv"))
     app.button(key="up_run").click().run()
     assert not app.exception, app.exception
+    # The province page is shown next; AppTest's later runs follow it only when told.
+    if "own" in app.session_state and not app.error:
+        app.switch_page(PROVINCE_PAGE)
     return app
 
 
@@ -335,6 +350,7 @@ def test_upload_without_coverage_loads_with_coverage_unknown_and_the_data_qualit
 
 
 def test_upload_with_provenance_fields_lists_the_sources(at):
+    _upload_page(at)
     at.text_input(key="prov_towers_source").input("OpenCelliD ekstrak Sumut")
     at.text_input(key="prov_towers_date").input("2025-06-30")
     at.text_input(key="prov_towers_licence").input("CC BY-SA 4.0")
@@ -344,8 +360,10 @@ def test_upload_with_provenance_fields_lists_the_sources(at):
         "Menara: OpenCelliD ekstrak Sumut, 30 Juni 2025; lisensi: CC BY-SA 4.0" in v for v in lines
     )
     assert any("Batas wilayah: file batas.geojson, tidak diketahui" in v for v in lines)
+    _upload_page(at)  # the fields typed before are still there
+    assert at.text_input(key="prov_towers_source").value == "OpenCelliD ekstrak Sumut"
     at.text_input(key="prov_towers_date").input("30/06/2025")
-    at.button(key="up_run").click().run()
+    _own_data(at)  # the files again: a file box is empty once its page was left
     assert any("[E_SOURCES_DATE]" in e.value for e in at.error)
 
 
@@ -368,6 +386,7 @@ def test_upload_own_data_shows_the_data_quality(at):
 
 
 def test_upload_error_shows_its_code(at):
+    _upload_page(at)
     at.file_uploader(key="up_areas").set_value(("batas.geojson", b"{not json", "text/plain"))
     at.file_uploader(key="up_msme").set_value(("umkm.csv", MSME_CSV.encode(), "text/csv"))
     at.button(key="up_run").click().run()
@@ -375,6 +394,7 @@ def test_upload_error_shows_its_code(at):
     assert any("[E_" in e.value for e in at.error)
     # the code's meaning in Indonesian, then the detail naming the file
     assert any("Berkas tidak dapat dibaca" in e.value and "batas" in e.value for e in at.error)
+    at.switch_page(PROVINCE_PAGE).run()
     assert len(_table(at)) == 455  # still the demo
 
 
@@ -382,11 +402,13 @@ def test_an_upload_over_a_limit_shows_e_limit_and_the_app_goes_on(at):
     # one stray vertex at longitude -0.0: the extent spans Greenwich to Sumatra (issue 22)
     stray = (BOUNDARY % "Desa Dua").replace("[98.2, 3.1],", "[-0.0, 3.1],")
     assert stray.count("-0.0") == 1
+    _upload_page(at)
     at.file_uploader(key="up_areas").set_value(("batas.geojson", stray.encode(), "text/plain"))
     at.file_uploader(key="up_msme").set_value(("umkm.csv", MSME_CSV.encode(), "text/csv"))
     at.button(key="up_run").click().run()
     assert not at.exception
     assert any("[E_LIMIT]" in e.value and "17,258" in e.value for e in at.error)
+    at.switch_page(PROVINCE_PAGE).run()
     assert len(_table(at)) == 455  # still the demo, and the session goes on
 
 
@@ -573,6 +595,7 @@ def test_unknown_as_need_toggle_changes_the_ranking_and_the_scenario(at):
 
 def test_upload_podes_gives_the_podes_columns_and_its_row_accounting(at):
     podes = "kode;sinyal\n12.01.01.2001;Tidak ada sinyal\n12.01.01.2002;kuat\n12.99.01.2001;kuat\n"
+    _upload_page(at)
     at.file_uploader(key="up_podes").set_value(("podes.csv", podes.encode("utf-8"), "text/csv"))
     _own_data(at)
     accounts = _frame(at, "Dibaca")

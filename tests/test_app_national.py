@@ -65,7 +65,7 @@ def _open(cache: Path, monkeypatch: pytest.MonkeyPatch, *, lang: str = "id") -> 
     assert not app.exception, app.exception
     if lang != "id":
         app.radio(key="lang").set_value(lang).run()
-    app.radio(key=f"source_{lang}").set_value("national").run()
+    app.switch_page("app_pages/national.py").run()
     assert not app.exception, app.exception
     return app
 
@@ -214,7 +214,7 @@ def test_english_labels(cache, wl, monkeypatch) -> None:
     assert any(c.value == TEXT["nat_no_pdf"]["en"] for c in app.caption)
     app.selectbox(key="level_en").set_value("desa").run()
     assert any(i.value == TEXT["nat_desa_pick"]["en"] for i in app.info)
-    app.radio(key="source_en").set_value("demo").run()  # back to the demo, on its labels
+    app.switch_page("app_pages/province.py").run()  # back to the demo, on its labels
     assert not app.exception, app.exception
     assert app.title[0].value == TEXT["app_title"]["en"]
     assert any("SYNTHETIC DEMO" in w.value for w in app.warning)

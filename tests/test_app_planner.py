@@ -139,6 +139,7 @@ def _own_kecamatan(at, tmp_path, monkeypatch) -> dict:
     def upload(key: str, path, mime: str) -> None:
         at.file_uploader(key=key).set_value((path.name, path.read_bytes(), mime))
 
+    at.switch_page("app_pages/upload.py").run()
     upload("up_areas", own.kec, "application/geopackage+sqlite3")
     upload("up_msme", own.msme, "text/csv")
     upload("up_coverage", own.coverage, "image/tiff")
@@ -147,6 +148,7 @@ def _own_kecamatan(at, tmp_path, monkeypatch) -> dict:
     at.button(key="up_run").click().run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
+    at.switch_page("app_pages/province.py")  # shown by the upload page; later runs stay there
     assert at.session_state["level"] == "kecamatan"
     assert sorted(at.dataframe[0].value["Kode"]) == sorted(KEC)
     return data

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from tests.own_files import KEC, build
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
+UPLOAD_PAGE = "app_pages/upload.py"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
 
 
@@ -26,6 +27,7 @@ def at(demo_layers, tmp_path, monkeypatch):
 
 def test_boundaries_and_msmes_alone_load_and_the_level_is_shown(at, tmp_path):
     own = build(tmp_path)
+    at.switch_page(UPLOAD_PAGE).run()
     at.file_uploader(key="up_areas").set_value(
         (own.kec.name, own.kec.read_bytes(), "application/geopackage+sqlite3")
     )
@@ -33,6 +35,7 @@ def test_boundaries_and_msmes_alone_load_and_the_level_is_shown(at, tmp_path):
     at.button(key="up_run").click().run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]  # no coverage, towers, tests or backbone
+    at.switch_page("app_pages/province.py")  # shown by the upload page; later runs stay there
     assert sorted(at.dataframe[0].value["Kode"]) == sorted(KEC)
     confirm = next(i.value for i in at.info if "tingkat" in i.value)
     assert "**Kecamatan**" in confirm
@@ -45,6 +48,7 @@ def test_boundaries_and_msmes_alone_load_and_the_level_is_shown(at, tmp_path):
 
 def test_a_png_renamed_csv_is_named_not_printed(at, tmp_path):
     own = build(tmp_path)
+    at.switch_page(UPLOAD_PAGE).run()
     at.file_uploader(key="up_areas").set_value(
         (own.kec.name, own.kec.read_bytes(), "application/geopackage+sqlite3")
     )

@@ -16,6 +16,8 @@ from infra_gap.national.build import build_workload
 from infra_gap.national.view import built_workloads
 from infra_gap.text.i18n import TEXT
 from tests.office_workload import build
+from ui.frame import nav_labels
+from ui.national_page import BUILT
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,7 +55,7 @@ def test_the_app_ranks_a_built_workload(folders, monkeypatch: pytest.MonkeyPatch
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     # Opened straight on the built workload (one run instead of four: the choices are the
     # session's, as the sidebar widgets keep them).
-    at.session_state["source"] = "national"
+    at.switch_page("app_pages/national.py")
     at.session_state["nat_scale"] = "built:sumut-kec"
     at.session_state["level"] = "kecamatan"
     at.run()
@@ -63,9 +65,10 @@ def test_the_app_ranks_a_built_workload(folders, monkeypatch: pytest.MonkeyPatch
     assert not at.exception, at.exception
     assert any(i.value == TEXT["nat_built_banner"]["id"] for i in at.info)
     # The data source and the title read as own data, not the synthetic national workload.
-    source = at.radio(key="source_id")
-    assert TEXT["source_national_built"]["id"] in source.options
-    assert TEXT["source_national"]["id"] not in source.options
+    # The menu names the national page as own data while a built workload is chosen.
+    assert str(at.session_state["nat_scale"]).startswith(BUILT)
+    assert nav_labels("id", built=True)["national"] == TEXT["source_national_built"]["id"]
+    assert nav_labels("id", built=False)["national"] == TEXT["source_national"]["id"]
     assert at.title[0].value == TEXT["nat_title_built"]["id"]
     table = at.dataframe[0].value
     assert sorted(table["Kode"]) == [f"12.0{k}.0{i}" for k in (1, 2) for i in (1, 2, 3)] + [

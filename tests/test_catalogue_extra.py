@@ -176,7 +176,8 @@ def test_a1_k7_upload_limit_xsrf_and_error_details_stay_set():
     assert server.get("enableCORS", True) is True
     assert conf["client"]["showErrorDetails"] == "none"
     app = "".join(
-        f.read_text(encoding="utf-8") for f in [ROOT / "app.py", *(ROOT / "ui").glob("*.py")]
+        f.read_text(encoding="utf-8")
+        for f in [ROOT / "app.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]
     )
     assert "enableXsrfProtection" not in app  # never switched off from code either
 

@@ -9,8 +9,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _app_source() -> str:
-    """The app's code: app.py and every module under ui/ (pages included)."""
-    files = [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py"))]
+    """The app's code: app.py, its pages in app_pages/ and every module under ui/."""
+    files = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py")),
+             *sorted((ROOT / "ui").rglob("*.py"))]  # fmt: skip
     return "\n".join(f.read_text() for f in files)
 
 

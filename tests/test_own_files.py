@@ -282,20 +282,24 @@ def test_app_upload_reads_the_level_and_takes_a_no_data_value(demo_layers, tmp_p
     from tests.conftest import ROOT
 
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    app.run()
     kec = office.kecamatan().to_crs("EPSG:4326").to_json().encode()
     cov = office.coverage_tif(tmp_path / "c.tif").read_bytes()
-    app.file_uploader(key="up_areas").set_value(("kec.geojson", kec, "application/geo+json"))
-    app.file_uploader(key="up_msme").set_value(
-        ("umkm.csv", office.msme_csv(tmp_path / "u.csv").read_bytes(), "text/csv")
-    )
-    app.file_uploader(key="up_coverage").set_value(("c.tif", cov, "image/tiff"))
-    app.button(key="up_run").click().run()
+    msme = office.msme_csv(tmp_path / "u.csv").read_bytes()
+
+    def files() -> None:  # on the upload page (its file boxes are empty once it was left)
+        app.switch_page("app_pages/upload.py").run()
+        app.file_uploader(key="up_areas").set_value(("kec.geojson", kec, "application/geo+json"))
+        app.file_uploader(key="up_msme").set_value(("umkm.csv", msme, "text/csv"))
+        app.file_uploader(key="up_coverage").set_value(("c.tif", cov, "image/tiff"))
+
+    files()
+    app.button(key="up_run").click().run()  # the province page is shown next
     assert not app.exception, app.exception
     assert app.selectbox(key="level_id").options == ["Kecamatan"]  # read from the codes
     assert sorted(app.dataframe[0].value["Nama"]) == sorted(office.KEC_NAMES)
     assert any("holds 255" in w.value for w in app.warning)
     assert any("level kecamatan, read from the codes" in c.value for c in app.caption)
+    files()
     app.text_input(key="up_nodata").set_value("255").run()
     app.button(key="up_run").click().run()
     assert not app.exception, app.exception

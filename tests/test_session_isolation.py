@@ -53,6 +53,7 @@ def _open() -> AppTest:
 
 def _upload(app: AppTest, boundary: bytes, *, name_col: str = "") -> AppTest:
     # Same file names in every session: only the bytes and the options differ.
+    app.switch_page("app_pages/upload.py").run()
     app.file_uploader(key="up_areas").set_value(("batas.geojson", boundary, "application/json"))
     app.file_uploader(key="up_msme").set_value(("umkm.csv", MSME, "text/csv"))
     app.file_uploader(key="up_towers").set_value(("menara.csv", TOWERS, "text/csv"))
@@ -60,6 +61,7 @@ def _upload(app: AppTest, boundary: bytes, *, name_col: str = "") -> AppTest:
     app.button(key="up_run").click().run()
     assert not app.exception, app.exception
     assert not app.error, [e.value for e in app.error]
+    app.switch_page("app_pages/province.py")  # shown by the upload page; later runs stay there
     return app
 
 

@@ -20,6 +20,7 @@ from infra_gap.ranking.stability import StabilityParams
 from infra_gap.text.i18n import DEFAULT_LANG, LANGS, TEXT, fmt_num, t
 from infra_gap.text.numfmt import fmt_value, is_share
 from infra_gap.text.safe import printable
+from ui import keys as K
 
 #: The hover tooltip: name, code, rank, score and three key figures (the rest is in the
 #: detail panel); 30 rows were taller than the map and hid the name.
@@ -97,7 +98,7 @@ def ranked_table(
 
 
 def styled(view: pd.DataFrame, quantity: Mapping[str, str], lang: str) -> Styler:
-    """`view` shown with each quantity in its one format (:mod:`infra_gap.text.numfmt`): the
+    """`view` shown with each quantity in its one format (:mod:`infra_gap.numfmt`): the
     page's figures read as in the PDF and the XLSX (``96,3%``, ``4.894``, ``0,817``); the
     cells keep their numbers, so a click on a heading still sorts by value."""
 
@@ -141,7 +142,7 @@ def scenario_of(
         stability=StabilityParams(
             top_n=int(top_n), draws=int(draws), concentration=float(concentration), seed=int(seed)
         ),
-        name=st.session_state.get("scenario_name", ""),
+        name=st.session_state.get(K.SCENARIO_NAME, ""),
         unknown_as_need=bool(unknown_as_need),
     )
 
@@ -150,7 +151,7 @@ def scenario_of(
 # under a plain key; each language has its own widget key (`level_id`, `level_en`), because a
 # select widget remembers the label it showed, and the labels change with the language.
 def sync(name: str, lang: str) -> None:
-    st.session_state[name] = st.session_state[f"{name}_{lang}"]
+    st.session_state[name] = st.session_state[K.per_lang(name, lang)]
 
 
 def forget(*names: str) -> None:
@@ -160,16 +161,16 @@ def forget(*names: str) -> None:
     showing its old value in the browser); the other languages' widgets are dropped.
     """
     ss = st.session_state
-    current = ss.get("lang", DEFAULT_LANG)
+    current = ss.get(K.LANG, DEFAULT_LANG)
     for name in names:
         for code in LANGS:
-            ss.pop(f"{name}_{code}", None)
+            ss.pop(K.per_lang(name, code), None)
         if name in ss:
-            ss[f"{name}_{current}"] = ss[name]
+            ss[K.per_lang(name, current)] = ss[name]
 
 
 def index_of(name: str, lang: str, options: list[str] | tuple[str, ...]) -> int:
     """Index for a choice widget: its own state wins when it has one (no double default)."""
-    if f"{name}_{lang}" in st.session_state:
+    if K.per_lang(name, lang) in st.session_state:
         return 0
     return list(options).index(st.session_state[name])

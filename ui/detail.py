@@ -24,6 +24,7 @@ from infra_gap.ranking.scenario import ScenarioResult
 from infra_gap.text.i18n import fmt_int, t
 from infra_gap.text.numfmt import fmt_value
 from infra_gap.workspace import Store
+from ui import keys as K
 from ui.downloads import dossier_button
 from ui.filter import Selection
 from ui.state import drill, mark_picked
@@ -62,7 +63,7 @@ def detail_panel(
     lang: str,
 ) -> str:
     """Draw the panel; return the area shown."""
-    why_key = f"why_{level}"
+    why_key = K.why(level)
     st.subheader(t("why_title", lang))
     show_conflict(lang)
     shown = sel.shown
@@ -72,7 +73,7 @@ def detail_panel(
     with why_left:
         pick = st.selectbox(
             t("why_pick", lang), list(labels), format_func=labels.get, key=why_key,
-            on_change=mark_picked, args=(why_key,),
+            on_change=mark_picked, args=(level,),
         )  # fmt: skip
         row = ranked.set_index("kode").loc[pick]
         st.markdown(f"**{reason(row, lang)}**")

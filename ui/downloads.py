@@ -22,6 +22,7 @@ from infra_gap.layers import Layers
 from infra_gap.outputs.formats import FORMATS, export_bytes, meta_for
 from infra_gap.ranking.scenario import ScenarioResult
 from infra_gap.text.i18n import fmt_int, t
+from ui import keys as K
 from ui.cached import ranked_csv_bytes
 from ui.common import error_text
 from ui.filter import Selection
@@ -83,7 +84,8 @@ def downloads(
     meta = meta_for(result)
     codes = sel.shown["kode"].astype("str").tolist() if sel.filtered else None
     where = "-".join(sel.kab_codes) if sel.kab_codes else sel.prefix
-    stem = safe_label(f"infra-gap-{level}-{where}-{ss.get('scenario_name', '')}".replace("--", "-"))
+    name = ss.get(K.SCENARIO_NAME, "")
+    stem = safe_label(f"infra-gap-{level}-{where}-{name}".replace("--", "-"))
     top_codes = sel.shown["kode"].astype("str").head(int(top_n)).tolist()
     makers: dict[str, Callable[[], bytes]] = {
         ".csv": lambda: export_bytes(
@@ -150,7 +152,7 @@ def downloads(
             )
         ).encode()
     ).hexdigest()
-    prepared: dict[str, tuple[str, bytes]] = ss.setdefault("prepared", {})
+    prepared: dict[str, tuple[str, bytes]] = ss.setdefault(K.PREPARED, {})
     for ext in MADE_ON_REQUEST:
         key = ext.lstrip(".")
         label = (
@@ -191,11 +193,11 @@ def dossier_button(
     """The selected area's dossier (PDF), made on request."""
     ss = st.session_state
     meta = meta_for(result)
-    state = hashlib.sha256(repr((pick, lang, sorted(checklist.items()), ss.get("scenario_text")))
+    state = hashlib.sha256(repr((pick, lang, sorted(checklist.items()), ss.get(K.SCENARIO_TEXT)))
                            .encode()).hexdigest()  # fmt: skip
-    ready = ss.get("prepared_dossier")
+    ready = ss.get(K.PREPARED_DOSSIER)
     if ready is None or ready[0] != state:
-        ss.pop("prepared_dossier", None)
+        ss.pop(K.PREPARED_DOSSIER, None)
         ready = None
         if st.button(t("prepare_dossier", lang), key="prepare_dossier", icon=":material/build:"):
             with st.spinner(t("dl_making", lang).format(what="PDF")):
@@ -215,7 +217,7 @@ def dossier_button(
                     lang,
                 )
             if made is not None:
-                ss["prepared_dossier"] = ready = (state, made)
+                ss[K.PREPARED_DOSSIER] = ready = (state, made)
     if ready is not None:
         st.download_button(
             t("download_dossier_sized", lang).format(size=fmt_size(len(ready[1]), lang)),

@@ -11,6 +11,7 @@ import streamlit as st
 from infra_gap.layers import Layers
 from infra_gap.outputs.views import code_path, indicator_label, join_names, md_escape, search_areas
 from infra_gap.text.i18n import fmt_int, t
+from ui import keys as K
 from ui.cached import area_names
 from ui.common import forget, index_of, sync
 from ui.state import dd_changed, search_label, search_picked
@@ -51,7 +52,7 @@ def area_filter(
     dd_levels = dd_levels if hierarchy else []
     dd_levels = dd_levels[: dd_levels.index(level) + 1] if level in dd_levels else []
     # Several kabupaten at once ("Nias and Nias Selatan"), when no single one is drilled into.
-    several = level != "kabupaten" and len(dd_levels) > 1 and not ss["dd_kabupaten"]
+    several = level != "kabupaten" and len(dd_levels) > 1 and not ss[K.drill_down("kabupaten")]
     drill_cols = st.columns([2, 4, 3] if several else [*([2] * len(dd_levels)), 3])
     parent = ""
     for col, lv in zip(drill_cols, dd_levels, strict=False):
@@ -59,18 +60,18 @@ def area_filter(
         if parent:
             codes = codes[codes.str.startswith(parent + ".")]
         options = ["", *codes.tolist()]
-        if ss[f"dd_{lv}"] not in options:
-            ss[f"dd_{lv}"] = ""
-            forget(f"dd_{lv}")
+        if ss[K.drill_down(lv)] not in options:
+            ss[K.drill_down(lv)] = ""
+            forget(K.drill_down(lv))
         with col:
             chosen_code = st.selectbox(
-                t(f"dd_{lv}", lang),
+                t(K.drill_down(lv), lang),
                 options,
-                index=index_of(f"dd_{lv}", lang, options),
+                index=index_of(K.drill_down(lv), lang, options),
                 format_func=lambda k: (
                     f"{names_by_code.get(k, k)} ({k})" if k else t("dd_all", lang)
                 ),
-                key=f"dd_{lv}_{lang}",
+                key=K.per_lang(K.drill_down(lv), lang),
                 on_change=dd_changed,
                 args=(lv, lang),
             )
@@ -84,15 +85,15 @@ def area_filter(
     kab_codes: list[str] = []
     if several:
         kab_options = layers.areas["kabupaten"]["kode"].astype("str").tolist()
-        kept = [k for k in ss.get("kab_filter", []) if k in kab_options]
-        if kept != ss.get("kab_filter", []):
-            ss["kab_filter"] = kept  # another data set: codes it lacks are dropped
+        kept = [k for k in ss.get(K.KAB_FILTER, []) if k in kab_options]
+        if kept != ss.get(K.KAB_FILTER, []):
+            ss[K.KAB_FILTER] = kept  # another data set: codes it lacks are dropped
         with drill_cols[1]:
             kab_codes = st.multiselect(
                 t("kab_filter", lang),
                 kab_options,
                 format_func=lambda k: f"{names_by_code.get(k, k)} ({k})",
-                key="kab_filter",
+                key=K.KAB_FILTER,
                 help=t("kab_filter_help", lang),
                 placeholder=t("dd_all", lang),
             )
@@ -128,7 +129,7 @@ def area_filter(
 def _search_box(
     layers: Layers, levels: list[str], names_by_code: Mapping[str, str], lang: str
 ) -> None:
-    query = st.text_input(t("search", lang), key="search")
+    query = st.text_input(t("search", lang), key=K.SEARCH)
     if query:
         found = search_areas({lv: layers.areas[lv] for lv in levels}, query)
         if found:
@@ -136,7 +137,7 @@ def _search_box(
                 t("search_pick", lang),
                 ["", *(f"{lv}:{k}" for lv, k, _ in found)],
                 format_func=lambda v: search_label(v, names_by_code, lang),
-                key=f"search_pick_{lang}",
+                key=K.search_pick(lang),
                 on_change=search_picked,
                 args=(lang,),
             )
@@ -148,9 +149,9 @@ def drilled_prefix(level: str) -> str:
     """The code the drill-down boxes narrow `level` to ("" for every area)."""
     ss = st.session_state
     if level == "kecamatan":
-        return str(ss.get("dd_kabupaten", ""))
+        return str(ss.get(K.drill_down("kabupaten"), ""))
     if level == "desa":
-        return str(ss.get("dd_kecamatan", "") or ss.get("dd_kabupaten", ""))
+        return str(ss.get(K.drill_down("kecamatan"), "") or ss.get(K.drill_down("kabupaten"), ""))
     return ""
 
 
@@ -161,18 +162,18 @@ SORTS = ("rank", "msme_uncovered", "msme_uncovered_share", "msme_total", "score"
 def sort_box(lang: str) -> str:
     """The table's order: by rank, or by a key figure (kept in the link)."""
     ss = st.session_state
-    if ss.get("sort_by") not in SORTS:
-        ss["sort_by"] = "rank"
+    if ss.get(K.SORT_BY) not in SORTS:
+        ss[K.SORT_BY] = "rank"
     labels = {"rank": t("col_rank", lang), "score": t("col_score", lang)}
     return str(
         st.selectbox(
             t("sort_by", lang),
             SORTS,
-            index=index_of("sort_by", lang, SORTS),
+            index=index_of(K.SORT_BY, lang, SORTS),
             format_func=lambda k: labels.get(k) or indicator_label(k, lang),
-            key=f"sort_by_{lang}",
+            key=K.per_lang(K.SORT_BY, lang),
             on_change=sync,
-            args=("sort_by", lang),
+            args=(K.SORT_BY, lang),
         )
     )
 
@@ -190,7 +191,7 @@ def _eligible_only(shown: pd.DataFrame, preset: str, lang: str) -> pd.DataFrame:
     if "eligible" not in shown or not st.toggle(
         t("elig_only", lang),
         value=preset == "siap_usul_bakti",
-        key=f"elig_only_{preset}",
+        key=K.eligible_only(preset),
         help=t("elig_only_help", lang),
     ):
         return shown

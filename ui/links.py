@@ -18,6 +18,7 @@ from infra_gap.ranking.presets import CUSTOM, preset_weights
 from infra_gap.registry import INDICATORS
 from infra_gap.text.i18n import LANGS
 from infra_gap.workspace import ConflictError, Store, WorkspaceError
+from ui import keys as K
 from ui.common import forget
 from ui.filter import SORTS, Selection
 from ui.state import PRESET_CHOICES
@@ -30,14 +31,14 @@ VIEW_KEYS = ("level", "preset", "w", "kab", "dd", "sel", "sort")
 def read_link(db: Store | None) -> None:
     """Once per session, before any widget: apply the URL's view (or the workspace's last)."""
     ss = st.session_state
-    if ss.get("link_read"):
+    if ss.get(K.LINK_READ):
         return
-    ss["link_read"] = True
+    ss[K.LINK_READ] = True
     q = {k: str(v) for k, v in st.query_params.to_dict().items()}
     if q.get("lang") in LANGS:
-        ss["lang"] = q["lang"]
+        ss[K.LANG] = q["lang"]
     if q.get("ws"):
-        ss["workspace"] = q["ws"][:120]
+        ss[K.WORKSPACE] = q["ws"][:120]
     if not any(k in q for k in VIEW_KEYS) and db is not None and q.get("ws"):
         try:
             item = db.get(db.workspace(q["ws"][:120]), "view", "")
@@ -52,32 +53,32 @@ def apply_view(q: Mapping[str, str]) -> None:
     """Set the session to a view (query-string fields); unknown values are ignored."""
     ss = st.session_state
     if q.get("level") in LEVELS:
-        ss["level"] = q["level"]
-        forget("level")
+        ss[K.LEVEL] = q["level"]
+        forget(K.LEVEL)
     preset = q.get("preset")
     if preset in PRESET_CHOICES:
-        ss["preset"] = preset
-        forget("preset")
+        ss[K.PRESET] = preset
+        forget(K.PRESET)
         weights = preset_weights(preset) if preset != CUSTOM else _weights(q.get("w", ""))
         for name in INDICATORS:
-            ss[f"w_{name}"] = float(weights.get(name, 0.0))
+            ss[K.weight(name)] = float(weights.get(name, 0.0))
     kab = [k for k in q.get("kab", "").split(",") if KAB.match(k)]
     if kab:
-        ss["kab_filter"] = kab
+        ss[K.KAB_FILTER] = kab
     dd = q.get("dd", "")
     if CODE.match(dd):
         parts = dd.split(".")
-        ss["dd_kabupaten"] = ".".join(parts[:2])
-        ss["dd_kecamatan"] = ".".join(parts[:3]) if len(parts) >= 3 else ""
-        forget("dd_kabupaten", "dd_kecamatan")
+        ss[K.drill_down("kabupaten")] = ".".join(parts[:2])
+        ss[K.drill_down("kecamatan")] = ".".join(parts[:3]) if len(parts) >= 3 else ""
+        forget(K.drill_down("kabupaten"), K.drill_down("kecamatan"))
     if q.get("sort") in SORTS:
-        ss["sort_by"] = q["sort"]
-        forget("sort_by")
-    level = str(ss.get("level", ""))
+        ss[K.SORT_BY] = q["sort"]
+        forget(K.SORT_BY)
+    level = str(ss.get(K.LEVEL, ""))
     sel = q.get("sel", "")
     if CODE.match(sel) and level:
-        ss[f"why_{level}"] = sel
-        ss[f"why_{level}_picked"] = True
+        ss[K.why(level)] = sel
+        ss[K.picked(level)] = True
 
 
 def _weights(text: str) -> dict[str, float]:
@@ -104,9 +105,9 @@ def view_of(
         view["kab"] = ",".join(sel.kab_codes)
     if sel.prefix:
         view["dd"] = sel.prefix
-    if st.session_state.get("sort_by", SORTS[0]) != SORTS[0]:
-        view["sort"] = str(st.session_state["sort_by"])
-    if pick and st.session_state.get(f"why_{level}_picked"):
+    if st.session_state.get(K.SORT_BY, SORTS[0]) != SORTS[0]:
+        view["sort"] = str(st.session_state[K.SORT_BY])
+    if pick and st.session_state.get(K.picked(level)):
         view["sel"] = pick
     return view
 
@@ -114,15 +115,15 @@ def view_of(
 def write_link(view: Mapping[str, str], *, lang: str, db: Store | None, ws: int | None) -> None:
     """Put the view in the URL (no rerun) and keep it as the workspace's last view."""
     ss = st.session_state
-    wanted = {"lang": lang, "ws": str(ss.get("workspace", "")), **view}
+    wanted = {"lang": lang, "ws": str(ss.get(K.WORKSPACE, "")), **view}
     if {k: str(v) for k, v in st.query_params.to_dict().items()} != wanted:
         st.query_params.from_dict(wanted)
     text = urlencode(dict(view))
-    if db is None or ws is None or ss.get("view_saved") == (ws, text):
+    if db is None or ws is None or ss.get(K.VIEW_SAVED) == (ws, text):
         return
     try:
         item = db.get(ws, "view", "")
         db.put(ws, "view", "", "", text, expected=item.version if item else 0)
     except (ConflictError, WorkspaceError):  # another editor's view at the same moment
         return
-    ss["view_saved"] = (ws, text)
+    ss[K.VIEW_SAVED] = (ws, text)

@@ -20,6 +20,7 @@ from infra_gap.maps import layers as map_layers
 from infra_gap.maps.folium_text import TextMacro
 from infra_gap.outputs.views import code_path, map_frame, md_escape
 from infra_gap.text.i18n import fmt_num, t
+from ui import keys as K
 from ui.cached import display_areas, evidence, label_tiers, map_shapes, province_map_bytes
 from ui.common import priority_map
 from ui.filter import Selection
@@ -96,7 +97,7 @@ def map_panel(
         level=level,
     )  # fmt: skip
     st.caption(t("map_hint", lang))
-    own = ss.get("own")
+    own = ss.get(K.OWN)
     print_panel(
         frame=frame, layers=layers, data_key=data_key, sel=sel,
         scope=_scope(sel, len(ranked), level, lang), on=on, sites=sites,
@@ -149,9 +150,9 @@ def _map_view(fmap: folium.Map, *, key: str, extent: str, view: dict | None, lev
         }
     drawing = out.get("last_active_drawing") or {}
     clicked = str((drawing.get("properties") or {}).get("kode") or "")
-    if clicked and clicked != ss.get("map_clicked"):
-        ss["map_clicked"] = clicked
-        ss["pending_select"] = (clicked, level)
+    if clicked and clicked != ss.get(K.MAP_CLICKED):
+        ss[K.MAP_CLICKED] = clicked
+        ss[K.PENDING_SELECT] = (clicked, level)
         st.rerun(scope="app")
 
 

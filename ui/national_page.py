@@ -26,6 +26,7 @@ from infra_gap.registry import uses_siting
 from infra_gap.runs import EngineRun, national_dir, national_workload
 from infra_gap.text.i18n import PROVINCE_NAMES, fmt_int, fmt_num, t
 from infra_gap.text.numfmt import fmt_value
+from ui import keys as K
 from ui.cached import (
     cache_dir,
     data_dir,
@@ -74,7 +75,7 @@ def _province_label(code: str, lang: str) -> str:
 
 def built_chosen() -> bool:
     """True when the workload chosen (this session) was built from the user's own files."""
-    return str(st.session_state.get("nat_scale", "")).startswith(BUILT)
+    return str(st.session_state.get(K.NAT_SCALE, "")).startswith(BUILT)
 
 
 def source_key(src: str, *, built: bool) -> str:
@@ -99,9 +100,9 @@ def national_scale(lang: str) -> tuple[WorkloadEntry, Workload] | None:
     make_name = national_dir(cache_dir(), MAKE_SCALE).name
     options = [*entries, *([MAKE] if make_name not in entries else [])]
     preferred = make_name if make_name in entries else options[0]
-    if ss.get("nat_scale") not in options:
-        ss["nat_scale"] = preferred
-        forget("nat_scale")
+    if ss.get(K.NAT_SCALE) not in options:
+        ss[K.NAT_SCALE] = preferred
+        forget(K.NAT_SCALE)
 
     def label(name: str) -> str:
         if name == MAKE:
@@ -123,12 +124,12 @@ def national_scale(lang: str) -> tuple[WorkloadEntry, Workload] | None:
     chosen = st.selectbox(
         t("nat_scale", lang),
         options,
-        index=index_of("nat_scale", lang, options),
+        index=index_of(K.NAT_SCALE, lang, options),
         format_func=label,
         help=t("nat_scale_help", lang),
-        key=f"nat_scale_{lang}",
+        key=K.per_lang(K.NAT_SCALE, lang),
         on_change=sync,
-        args=("nat_scale", lang),
+        args=(K.NAT_SCALE, lang),
     )
     if chosen == MAKE:
         return None
@@ -147,19 +148,19 @@ def national_province(wl: Workload, lang: str) -> str:
     """Sidebar: a province of the workload, or ``""`` for the whole nation."""
     ss = st.session_state
     options = ["", *workload_provinces(wl)]
-    if ss.setdefault("nat_province", "") not in options:
-        ss["nat_province"] = ""
-        forget("nat_province")
+    if ss.setdefault(K.NAT_PROVINCE, "") not in options:
+        ss[K.NAT_PROVINCE] = ""
+        forget(K.NAT_PROVINCE)
     return str(
         st.selectbox(
             t("nat_province", lang),
             options,
-            index=index_of("nat_province", lang, options),
+            index=index_of(K.NAT_PROVINCE, lang, options),
             format_func=lambda code: _province_label(code, lang),
             help=t("nat_province_help", lang),
-            key=f"nat_province_{lang}",
+            key=K.per_lang(K.NAT_PROVINCE, lang),
             on_change=sync,
-            args=("nat_province", lang),
+            args=(K.NAT_PROVINCE, lang),
         )
     )
 
@@ -203,7 +204,7 @@ def _national_make(lang: str) -> None:
             return
         made = fmt_num(seconds or 0.0, lang, decimals=1)
         status.update(label=t("nat_made", lang).format(s=made), state="complete")
-    st.session_state["nat_pending"] = folder.name  # set in the scale box before it is drawn
+    st.session_state[K.NAT_PENDING] = folder.name  # set in the scale box before it is drawn
     st.rerun()
 
 

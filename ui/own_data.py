@@ -1,4 +1,5 @@
-"""Own data: the upload panel, loading the files with the library, the data-quality panel."""
+"""Own data: the upload page's panel, loading the files with the library, the data-quality
+panel."""
 
 from __future__ import annotations
 
@@ -16,38 +17,39 @@ from infra_gap.outputs.export import rejected_csv, rejected_rows, row_accounts
 from infra_gap.outputs.views import accounts_view, md_escape, rejected_view
 from infra_gap.ranking.scenario import Scenario
 from infra_gap.text.i18n import fmt_int, fmt_num, t
+from ui import keys as K
 from ui.cached import boundary_measures, own_data
 from ui.common import error_text, forget, index_of, sync
 from ui.provenance_panel import provenance_fields, with_provenance
 from ui.state import reset_selection
 
 DEMO = "demo"
-AUTO_LEVEL = "auto"  # the level read from the codes (infra_gap.analysis.inputs)
-UPLOADS = ("areas", "msme", "coverage", "towers", "speed_tiles", "backbone", "podes")
+AUTO_LEVEL = "auto"  # the level read from the codes (infra_gap.inputs)
+UPLOADS = K.UP_FILES
 
 
 def load_own(lang: str) -> None:
     """Read the uploaded files with the library (same checks and messages as the CLI)."""
     ss = st.session_state
-    files = {k: ss.get(f"up_{k}") for k in UPLOADS}
+    files = {k: ss.get(K.upload(k)) for k in UPLOADS}
     if files["areas"] is None or files["msme"] is None:
-        ss["own_error"] = t("up_need", lang)
+        ss[K.OWN_ERROR] = t("up_need", lang)
         return
     data = {k: f.getvalue() for k, f in files.items() if f is not None}
     options = {
-        "areas_layer": ss.get("up_layer"),
-        "id_col": ss.get("up_id_col"),
-        "name_col": ss.get("up_name_col"),
-        "lat_col": ss.get("up_lat"),
-        "lon_col": ss.get("up_lon"),
+        "areas_layer": ss.get(K.UP_LAYER),
+        "id_col": ss.get(K.UP_ID_COL),
+        "name_col": ss.get(K.UP_NAME_COL),
+        "lat_col": ss.get(K.UP_LAT),
+        "lon_col": ss.get(K.UP_LON),
     }
     options = {k: (v or "").strip() or None for k, v in options.items()}
-    level = ss.get("up_level", AUTO_LEVEL)
-    nodata_text = (ss.get("up_nodata") or "").strip().replace(",", ".")
+    level = ss.get(K.UP_LEVEL, AUTO_LEVEL)
+    nodata_text = (ss.get(K.UP_NODATA) or "").strip().replace(",", ".")
     try:
         nodata = float(nodata_text) if nodata_text else None
     except ValueError:
-        ss["own_error"] = t("up_nodata_bad", lang)
+        ss[K.OWN_ERROR] = t("up_nodata_bad", lang)
         return
     digest = hashlib.sha256(f"{level}|{nodata}|{sorted(options.items())!r}".encode())
     for k in UPLOADS:
@@ -70,15 +72,16 @@ def load_own(lang: str) -> None:
     try:
         loaded = with_provenance(own_data(key, paths))
     except InfraGapError as err:
-        ss["own_error"] = error_text(err, lang)
+        ss[K.OWN_ERROR] = error_text(err, lang)
         return
-    ss["own"] = {
+    ss[K.OWN_LOADED] = True  # the upload page shows the province page next
+    ss[K.OWN] = {
         "key": key, "name": files["areas"].name, "loaded": loaded,
         "level_how": "up_level_auto" if level == AUTO_LEVEL else "up_level_given",
     }  # fmt: skip
     reset_selection()
-    ss["level"] = loaded.level
-    forget("level")
+    ss[K.LEVEL] = loaded.level
+    forget(K.LEVEL)
 
 
 def level_line(own: dict, lang: str) -> str:
@@ -94,10 +97,10 @@ def level_line(own: dict, lang: str) -> str:
 
 
 def back_to_demo() -> None:
-    st.session_state.pop("own", None)
+    st.session_state.pop(K.OWN, None)
     reset_selection()
-    st.session_state["level"] = Scenario().level
-    forget("level")
+    st.session_state[K.LEVEL] = Scenario().level
+    forget(K.LEVEL)
 
 
 def data_quality(layers: Layers, facts: PointFacts | None, own: dict | None, lang: str) -> None:
@@ -145,58 +148,62 @@ def data_quality(layers: Layers, facts: PointFacts | None, own: dict | None, lan
 
 
 def own_data_panel(own: dict | None, lang: str) -> None:
-    """The sidebar's upload boxes and the button that loads them."""
+    """The upload page: the file boxes, their options, and the button that loads them."""
     ss = st.session_state
-    with st.expander(t("own_data", lang), expanded=own is not None):
-        st.caption(t("own_help", lang))
-        st.file_uploader(
-            t("up_areas", lang),
-            type=["geojson", "json", "gpkg", "zip", "parquet"],
-            key="up_areas",
-        )
-        ss.setdefault("up_level", AUTO_LEVEL)
-        st.selectbox(
-            t("up_level", lang),
-            ("auto", *LEVELS),
-            index=index_of("up_level", lang, ("auto", *LEVELS)),
-            format_func=lambda lv: t(f"level_{lv}", lang),
-            key=f"up_level_{lang}",
-            on_change=sync,
-            args=("up_level", lang),
-        )
-        lc1, lc2, lc3 = st.columns(3)
-        lc1.text_input(t("up_layer", lang), key="up_layer")
-        lc2.text_input(t("up_id_col", lang), key="up_id_col")
-        lc3.text_input(t("up_name_col", lang), key="up_name_col")
-        st.file_uploader(
-            t("up_msme", lang), type=["csv", "txt", "xlsx", "parquet", "gpkg", "geojson"],
-            key="up_msme",
-        )  # fmt: skip
-        mc1, mc2 = st.columns(2)
-        mc1.text_input(t("up_lat", lang), key="up_lat")
-        mc2.text_input(t("up_lon", lang), key="up_lon")
-        st.file_uploader(t("up_coverage", lang), type=["tif", "tiff"], key="up_coverage")
-        st.text_input(t("up_nodata", lang), key="up_nodata")
-        st.file_uploader(t("up_towers", lang), type=["csv", "gz", "parquet"], key="up_towers")
-        st.file_uploader(
-            t("up_speed", lang), type=["parquet", "csv", "zip", "gpkg"], key="up_speed_tiles"
-        )
-        st.file_uploader(
-            t("up_backbone", lang), type=["geojson", "json", "gpkg", "zip", "parquet"],
-            key="up_backbone",
-        )  # fmt: skip
-        st.file_uploader(
-            t("up_podes", lang), type=["csv", "txt", "xlsx"], help=t("up_podes_help", lang),
-            key="up_podes",
-        )  # fmt: skip
-        provenance_fields(lang)
-        st.button(t("up_run", lang), key="up_run", on_click=load_own, args=(lang,))
-        if "own_error" in ss:
-            st.error(ss.pop("own_error"))
-        if own is not None:
-            st.caption(t("own_in_use", lang).format(name=md_escape(own["name"])))
-            st.info(level_line(own, lang))
-            for note in own["loaded"].notes:
-                shown = st.warning if note.startswith("warning:") else st.caption
-                shown(md_escape(note))
-            st.button(t("back_to_demo", lang), key="back_to_demo", on_click=back_to_demo)
+    st.caption(t("own_help", lang))
+    st.file_uploader(
+        t("up_areas", lang), type=["geojson", "json", "gpkg", "zip", "parquet"],
+        key=K.upload("areas"),
+    )  # fmt: skip
+    ss.setdefault(K.UP_LEVEL, AUTO_LEVEL)
+    st.selectbox(
+        t("up_level", lang),
+        ("auto", *LEVELS),
+        index=index_of(K.UP_LEVEL, lang, ("auto", *LEVELS)),
+        format_func=lambda lv: t(f"level_{lv}", lang),
+        key=K.per_lang(K.UP_LEVEL, lang),
+        on_change=sync,
+        args=(K.UP_LEVEL, lang),
+    )
+    lc1, lc2, lc3 = st.columns(3)
+    lc1.text_input(t("up_layer", lang), key=K.UP_LAYER)
+    lc2.text_input(t("up_id_col", lang), key=K.UP_ID_COL)
+    lc3.text_input(t("up_name_col", lang), key=K.UP_NAME_COL)
+    st.file_uploader(
+        t("up_msme", lang), type=["csv", "txt", "xlsx", "parquet", "gpkg", "geojson"],
+        key=K.upload("msme"),
+    )  # fmt: skip
+    mc1, mc2 = st.columns(2)
+    mc1.text_input(t("up_lat", lang), key=K.UP_LAT)
+    mc2.text_input(t("up_lon", lang), key=K.UP_LON)
+    st.file_uploader(t("up_coverage", lang), type=["tif", "tiff"], key=K.upload("coverage"))
+    st.text_input(t("up_nodata", lang), key=K.UP_NODATA)
+    st.file_uploader(t("up_towers", lang), type=["csv", "gz", "parquet"], key=K.upload("towers"))
+    st.file_uploader(
+        t("up_speed", lang), type=["parquet", "csv", "zip", "gpkg"], key=K.upload("speed_tiles")
+    )
+    st.file_uploader(
+        t("up_backbone", lang), type=["geojson", "json", "gpkg", "zip", "parquet"],
+        key=K.upload("backbone"),
+    )  # fmt: skip
+    st.file_uploader(
+        t("up_podes", lang), type=["csv", "txt", "xlsx"], help=t("up_podes_help", lang),
+        key=K.upload("podes"),
+    )  # fmt: skip
+    provenance_fields(lang)
+    st.button(t("up_run", lang), key="up_run", on_click=load_own, args=(lang,), type="primary")
+    if K.OWN_ERROR in ss:
+        st.error(ss.pop(K.OWN_ERROR))
+    own_status(own, lang)
+
+
+def own_status(own: dict | None, lang: str) -> None:
+    """Which own data is in use, the level it was read at, its notes, and the way back."""
+    if own is None:
+        return
+    st.caption(t("own_in_use", lang).format(name=md_escape(own["name"])))
+    st.info(level_line(own, lang))
+    for note in own["loaded"].notes:
+        shown = st.warning if note.startswith("warning:") else st.caption
+        shown(md_escape(note))
+    st.button(t("back_to_demo", lang), key="back_to_demo", on_click=back_to_demo)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import pandas as pd
@@ -9,7 +10,7 @@ import streamlit as st
 
 from infra_gap.errors import InfraGapError
 from infra_gap.hardening import safe_label
-from infra_gap.layers import Layers
+from infra_gap.layers import Layers, Source
 from infra_gap.outputs.export import sites_csv
 from infra_gap.outputs.views import compare_view, md_escape
 from infra_gap.ranking.scenario import (
@@ -23,6 +24,7 @@ from infra_gap.siting.costs import cost_table, fmt_idr
 from infra_gap.siting.plan import SitePlan
 from infra_gap.text.i18n import fmt_int, t
 from infra_gap.workspace import Store
+from ui import keys as K
 from ui.cached import scenario_run, siting
 from ui.common import error_text, office_tiles
 from ui.provenance_panel import sources_list
@@ -94,7 +96,7 @@ def scenario_panel(
     st.subheader(t("scenario", lang))
     save_col, load_col, compare_col = st.columns(3)
     with save_col:
-        st.text_input(t("scenario_name", lang), key="scenario_name")
+        st.text_input(t("scenario_name", lang), key=K.SCENARIO_NAME)
         st.download_button(
             t("scenario_save", lang),
             scenario_to_toml(scenario),
@@ -110,16 +112,16 @@ def scenario_panel(
             t("scenario_load", lang),
             type=["toml"],
             max_upload_size=1,
-            key="scenario_file",
+            key=K.SCENARIO_FILE,
             on_change=load_scenario,
         )
-        if "scenario_error" in ss:
-            st.error(ss.pop("scenario_error"))
-        elif "scenario_loaded" in ss:
-            st.success(t("scenario_loaded", lang).format(name=md_escape(ss.pop("scenario_loaded"))))
+        if K.SCENARIO_ERROR in ss:
+            st.error(ss.pop(K.SCENARIO_ERROR))
+        elif K.SCENARIO_LOADED in ss:
+            st.success(t("scenario_loaded", lang).format(name=md_escape(ss.pop(K.SCENARIO_LOADED))))
     with compare_col:
         other_file = st.file_uploader(
-            t("scenario_compare", lang), type=["toml"], max_upload_size=1, key="compare_file"
+            t("scenario_compare", lang), type=["toml"], max_upload_size=1, key=K.COMPARE_FILE
         )
     if other_file is not None:
         try:
@@ -146,7 +148,7 @@ def _saved_scenarios(scenario: Scenario, db: Store, ws: int, lang: str) -> None:
     save_col, open_col, file_col = st.columns(3)
     saved = db.items(ws, "scenario")
     with save_col:
-        name = str(ss.get("scenario_name", "")).strip() or t("scenario_unnamed", lang)
+        name = str(ss.get(K.SCENARIO_NAME, "")).strip() or t("scenario_unnamed", lang)
         if st.button(t("ws_save_scenario", lang).format(name=name), key="ws_save_scenario"):
             current = saved.get((name[:200], ""))
             try:
@@ -160,7 +162,7 @@ def _saved_scenarios(scenario: Scenario, db: Store, ws: int, lang: str) -> None:
     with open_col:
         names = [k for k, _ in saved]
         if names:
-            chosen = st.selectbox(t("ws_scenarios", lang), names, key="ws_scenario_pick")
+            chosen = st.selectbox(t("ws_scenarios", lang), names, key=K.WS_SCENARIO_PICK)
             if st.button(t("ws_open_scenario", lang), key="ws_open_scenario"):
                 try:
                     loaded = scenario_from_toml(saved[(chosen, "")].value)
@@ -175,7 +177,7 @@ def _saved_scenarios(scenario: Scenario, db: Store, ws: int, lang: str) -> None:
         workspace_files(db, ws, lang)
 
 
-def sources_panel(layers: Layers, lang: str) -> None:
+def sources_panel(sources: Sequence[Source], lang: str) -> None:
     """Where each layer comes from, and the basemap (none unless the office set one)."""
     with st.expander(t("sources", lang)):
         tiles = office_tiles()
@@ -184,4 +186,4 @@ def sources_panel(layers: Layers, lang: str) -> None:
             if tiles
             else t("about_basemap_none", lang)
         )
-        sources_list(layers, lang)
+        sources_list(sources, lang)

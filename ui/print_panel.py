@@ -1,6 +1,5 @@
 """Cetak peta (issue #19, item 7): the current map view as PNG and PDF, drawn on the server
-from the same layers (:mod:`infra_gap.outputs.map_print`), made on request and offered with
-sizes."""
+from the same layers (:mod:`infra_gap.map_print`), made on request and offered with sizes."""
 
 from __future__ import annotations
 
@@ -14,6 +13,7 @@ from infra_gap.hardening import safe_label
 from infra_gap.layers import Layers
 from infra_gap.outputs.map_print import PrintLayers, print_map
 from infra_gap.text.i18n import fmt_num, t
+from ui import keys as K
 from ui.cached import label_points
 from ui.downloads import make_safely
 from ui.filter import Selection
@@ -64,9 +64,9 @@ def print_panel(
             )
         ).encode()
     ).hexdigest()  # fmt: skip
-    ready = ss.get("prepared_print")
+    ready = ss.get(K.PREPARED_PRINT)
     if ready is None or ready[0] != state:
-        ss.pop("prepared_print", None)
+        ss.pop(K.PREPARED_PRINT, None)
         ready = None
         if st.button(t("print_map", lang), key="prepare_print", icon=":material/print:",
                      help=t("print_help", lang)):  # fmt: skip
@@ -77,7 +77,7 @@ def print_panel(
                     "PNG/PDF", lang,
                 )  # fmt: skip
             if made is not None:
-                ss["prepared_print"] = ready = (state, *made)
+                ss[K.PREPARED_PRINT] = ready = (state, *made)
     if ready is not None:
         stem = safe_label(f"infra-gap-peta-{scope}")[:80]
         c1, c2 = st.columns(2)

@@ -3,12 +3,13 @@ url]`` per layer as a ``--sources`` file, and the sources list of the data in us
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import streamlit as st
 
 from infra_gap.analysis.inputs import Loaded
-from infra_gap.layers import Layers
+from infra_gap.layers import Source
 from infra_gap.outputs.views import md_escape
 from infra_gap.provenance import (
     SOURCE_KEYS,
@@ -20,6 +21,7 @@ from infra_gap.provenance import (
     provenance_from,
 )
 from infra_gap.text.i18n import t
+from ui import keys as K
 
 __all__ = ["provenance_fields", "sources_list", "with_provenance"]
 
@@ -31,14 +33,16 @@ def provenance_fields(lang: str) -> None:
     for tab, layer in zip(tabs, SOURCE_LAYERS, strict=True):
         cols = tab.columns(3)
         for i, key in enumerate(SOURCE_KEYS):
-            cols[i % 3].text_input(t(f"prov_{key}", lang), key=f"prov_{layer}_{key}", max_chars=500)
+            cols[i % 3].text_input(
+                t(f"prov_{key}", lang), key=K.provenance(layer, key), max_chars=500
+            )
 
 
 def _given() -> dict[str, Provenance]:
     ss = st.session_state
     out = {}
     for layer in SOURCE_LAYERS:
-        values = {k: str(ss.get(f"prov_{layer}_{k}") or "") for k in SOURCE_KEYS}
+        values = {k: str(ss.get(K.provenance(layer, k)) or "") for k in SOURCE_KEYS}
         if any(v.strip() for v in values.values()):
             out[layer] = provenance_from(layer, values, where=layer)
     return out
@@ -56,8 +60,8 @@ def with_provenance(loaded: Loaded) -> Loaded:
     return replace(loaded, layers=layers)
 
 
-def sources_list(layers: Layers, lang: str) -> None:
+def sources_list(sources: Sequence[Source], lang: str) -> None:
     """The sources of the data in use, one evidence line per layer."""
-    for s, line in zip(layers.sources, evidence_lines(layers.sources, lang), strict=True):
+    for s, line in zip(sources, evidence_lines(sources, lang), strict=True):
         kind = t("synthetic_yes" if s.synthetic else "synthetic_no", lang)
         st.markdown(f"- {md_escape(line)} ({kind})")

@@ -1,5 +1,5 @@
-"""The sidebar of the demo and own-data page: language, source, level, weights, stability,
-tower siting and evidence layers."""
+"""The sidebar of the province and national pages: level, weights, stability, tower siting
+and evidence layers."""
 
 from __future__ import annotations
 
@@ -15,22 +15,12 @@ from infra_gap.ranking.presets import PRESETS
 from infra_gap.ranking.scoring import NORMALISATIONS
 from infra_gap.ranking.stability import MAX_DRAWS
 from infra_gap.registry import INDICATORS, SITING_INDICATORS
-from infra_gap.text.i18n import DEFAULT_LANG, LANGS, t
+from infra_gap.text.i18n import t
+from ui import keys as K
 from ui.cached import indicators
 from ui.common import index_of, sync
-from ui.national_page import (
-    built_chosen,
-    national_province,
-    national_scale,
-    national_table,
-    source_key,
-)
+from ui.national_page import national_province, national_scale, national_table
 from ui.state import PRESET_CHOICES, apply_preset, to_custom
-
-LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
-DEMO = "demo"
-NATIONAL = "national"  # the synthetic national workload (issue #9)
-SOURCES = (DEMO, NATIONAL)
 
 
 @dataclass
@@ -66,65 +56,46 @@ class Settings:
 
 
 def settings(
-    *, national: bool, levels: list[str], data_key: str, layers: Layers | None
+    *, national: bool, levels: list[str], data_key: str, layers: Layers | None, lang: str
 ) -> Settings:
-    """Language, source, level, normalisation, preset, weights and stability."""
+    """Level, normalisation, preset, weights and stability (the language is app.py's)."""
     ss = st.session_state
     with st.sidebar:
-        lang = st.radio(
-            "Bahasa / Language",
-            LANGS,
-            index=LANGS.index(DEFAULT_LANG),
-            format_func=LANG_NAMES.__getitem__,
-            key="lang",
-            horizontal=True,
-        )
-        built = built_chosen()
-        st.radio(
-            t("source", lang),
-            SOURCES,
-            index=index_of("source", lang, SOURCES),
-            # decided here, not in the format function: it is called outside the run too
-            format_func=lambda src: t(source_key(src, built=built), lang),
-            key=f"source_{lang}",
-            on_change=sync,
-            args=("source", lang),
-        )
         nat_chosen = national_scale(lang) if national else None
         level = st.selectbox(
             t("level", lang),
             levels,
-            index=index_of("level", lang, levels),
+            index=index_of(K.LEVEL, lang, levels),
             format_func=lambda lv: t(f"level_{lv}", lang),
-            key=f"level_{lang}",
+            key=K.per_lang(K.LEVEL, lang),
             on_change=sync,
-            args=("level", lang),
+            args=(K.LEVEL, lang),
         )
         nat_province = national_province(nat_chosen[1], lang) if nat_chosen is not None else ""
         with st.expander(t("advanced", lang)):
             method = st.radio(
                 t("normalisation", lang),
                 NORMALISATIONS,
-                index=index_of("method", lang, NORMALISATIONS),
+                index=index_of(K.METHOD, lang, NORMALISATIONS),
                 format_func=lambda m: t(f"norm_{m}", lang),
-                key=f"method_{lang}",
+                key=K.per_lang(K.METHOD, lang),
                 on_change=sync,
-                args=("method", lang),
+                args=(K.METHOD, lang),
             )
             covered_min = st.number_input(
-                t("covered_min", lang), help=t("covered_min_help", lang), key="covered_min"
+                t("covered_min", lang), help=t("covered_min_help", lang), key=K.COVERED_MIN
             )
             unknown_as_need = st.toggle(
                 t("unknown_as_need", lang),
                 help=t("unknown_as_need_help", lang),
-                key="unknown_as_need",
+                key=K.UNKNOWN_AS_NEED,
             )
         preset = st.selectbox(
             t("preset", lang),
             PRESET_CHOICES,
-            index=index_of("preset", lang, PRESET_CHOICES),
+            index=index_of(K.PRESET, lang, PRESET_CHOICES),
             format_func=lambda k: t(f"preset_{k}", lang),
-            key=f"preset_{lang}",
+            key=K.per_lang(K.PRESET, lang),
             on_change=apply_preset,
             args=(lang,),
         )
@@ -151,8 +122,8 @@ def settings(
             data_error, table = err, pd.DataFrame()
         siting_ok = not national and len(table) > 0  # a national run keeps no points to site
         computable = set(table.columns) | (set(SITING_INDICATORS) if siting_ok else set())
-        shown = [n for n in INDICATORS if n in computable or ss.get(f"w_{n}", 0.0)]
-        active = [n for n in shown if ss.get(f"w_{n}", 0.0)]
+        shown = [n for n in INDICATORS if n in computable or ss.get(K.weight(n), 0.0)]
+        active = [n for n in shown if ss.get(K.weight(n), 0.0)]
         weights = {}
         for names, label, expanded in (
             (active, "weights", True),
@@ -168,27 +139,27 @@ def settings(
                         1.0,
                         # A value given saves Streamlit a scan of the session state per slider;
                         # the state (from a preset or the slider) still wins over it.
-                        value=float(ss.get(f"w_{name}", 0.0)),
+                        value=float(ss.get(K.weight(name), 0.0)),
                         step=0.05,
-                        key=f"w_{name}",
+                        key=K.weight(name),
                         on_change=to_custom,
                         disabled=name not in computable,
                         help=None if name in computable else t("weight_absent", lang),
                     )
         with st.expander(t("stability", lang)):
-            top_n = st.number_input(t("top_n", lang), min_value=1, step=1, key="top_n")
+            top_n = st.number_input(t("top_n", lang), min_value=1, step=1, key=K.TOP_N)
             draws = st.number_input(
                 t("draws", lang),
                 min_value=0,
                 max_value=MAX_DRAWS,
                 step=100,
                 help=t("draws_help", lang),
-                key="draws",
+                key=K.DRAWS,
             )
             concentration = st.number_input(
-                t("concentration", lang), help=t("concentration_help", lang), key="concentration"
+                t("concentration", lang), help=t("concentration_help", lang), key=K.CONCENTRATION
             )
-            seed = st.number_input(t("seed", lang), min_value=0, step=1, key="seed")
+            seed = st.number_input(t("seed", lang), min_value=0, step=1, key=K.SEED)
     return Settings(
         lang=lang, level=level, preset=preset, method=method, covered_min=float(covered_min),
         weights=weights, top_n=int(top_n), draws=int(draws),
@@ -216,7 +187,7 @@ class Tools:
 def tools(layers: Layers, lang: str) -> Tools:
     """The sidebar's siting and evidence-layer panels."""
     ss = st.session_state
-    site_count, budget_bn = int(ss["site_count"]), float(ss["site_budget_bn"])
+    site_count, budget_bn = int(ss[K.SITE_COUNT]), float(ss[K.SITE_BUDGET_BN])
     with st.sidebar:
         available = {
             "msme": True,
@@ -225,33 +196,33 @@ def tools(layers: Layers, lang: str) -> Tools:
             "speed": layers.speed_tiles is not None and len(layers.speed_tiles) > 0,
             "backbone": layers.backbone is not None and len(layers.backbone) > 0,
         }
-        with st.expander(t("sites_title", lang), expanded=bool(ss["sites_on"])):
-            sites_on = st.toggle(t("sites_on", lang), key="sites_on", help=t("sites_on_help", lang))
-            by_count = st.toggle(t("sites_by_count", lang), key="site_by_count")
+        with st.expander(t("sites_title", lang), expanded=bool(ss[K.SITES_ON])):
+            sites_on = st.toggle(t("sites_on", lang), key=K.SITES_ON, help=t("sites_on_help", lang))
+            by_count = st.toggle(t("sites_by_count", lang), key=K.SITE_BY_COUNT)
             if by_count:
                 site_count = st.number_input(
-                    t("sites_count", lang), min_value=1, max_value=2000, step=1, key="site_count"
+                    t("sites_count", lang), min_value=1, max_value=2000, step=1, key=K.SITE_COUNT
                 )
             else:
-                budget_bn = st.slider(t("sites_budget", lang), 5, 500, step=5, key="site_budget_bn")
+                budget_bn = st.slider(t("sites_budget", lang), 5, 500, step=5, key=K.SITE_BUDGET_BN)
             site_radius = st.slider(
-                t("sites_radius", lang), 2.0, 15.0, step=0.5, key="site_radius_km",
+                t("sites_radius", lang), 2.0, 15.0, step=0.5, key=K.SITE_RADIUS_KM,
                 help=t("sites_radius_help", lang),
             )  # fmt: skip
-            hilly = st.toggle(t("sites_hilly", lang), key="site_hilly")
+            hilly = st.toggle(t("sites_hilly", lang), key=K.SITE_HILLY)
             site_terrain = "hilly" if hilly else "flat"
             plots_file = st.file_uploader(
                 t("sites_plots", lang), type=["geojson", "gpkg", "zip", "parquet"],
-                key="site_plots", help=t("sites_plots_help", lang),
+                key=K.SITE_PLOTS, help=t("sites_plots_help", lang),
             )  # fmt: skip
             only_plots = plots_file is not None and st.toggle(
-                t("sites_only_plots", lang), key="site_only_plots"
+                t("sites_only_plots", lang), key=K.SITE_ONLY_PLOTS
             )
         with st.expander(t("layers_title", lang)):
             on = {}
             for name in EVIDENCE_LAYERS:
                 shown_on = st.toggle(
-                    t(f"layer_{name}", lang), key=f"lyr_{name}", disabled=not available[name]
+                    t(f"layer_{name}", lang), key=K.layer_on(name), disabled=not available[name]
                 )
                 on[name] = shown_on and available[name]
     return Tools(

@@ -17,6 +17,7 @@ from infra_gap.hardening import safe_label
 from infra_gap.outputs.views import md_escape
 from infra_gap.text.i18n import t
 from infra_gap.workspace import ConflictError, Store, WorkspaceError, database_url, open_store
+from ui import keys as K
 from ui.cached import cache_dir
 from ui.common import error_text
 
@@ -34,23 +35,23 @@ def store() -> Store | None:
     try:
         return _store(database_url(cache_dir()))
     except InfraGapError as err:
-        st.session_state["ws_error"] = err
+        st.session_state[K.WS_ERROR] = err
         return None
 
 
 def workspace_box(db: Store | None, lang: str) -> int | None:
     """The sidebar's workspace name; the workspace's id (made on first use)."""
     ss = st.session_state
-    ss.setdefault("workspace", DEFAULT_WORKSPACE)
+    ss.setdefault(K.WORKSPACE, DEFAULT_WORKSPACE)
     with st.sidebar:
-        st.text_input(t("ws_name", lang), key="workspace", help=t("ws_help", lang), max_chars=120)
+        st.text_input(t("ws_name", lang), key=K.WORKSPACE, help=t("ws_help", lang), max_chars=120)
         if db is None:
-            err = ss.get("ws_error")
+            err = ss.get(K.WS_ERROR)
             if isinstance(err, InfraGapError):
                 st.error(error_text(err, lang))
             return None
         try:
-            ws = db.workspace(ss["workspace"])
+            ws = db.workspace(ss[K.WORKSPACE])
         except WorkspaceError as err:
             st.error(error_text(err, lang))
             return None
@@ -60,7 +61,7 @@ def workspace_box(db: Store | None, lang: str) -> int | None:
 
 
 def _known() -> dict[tuple[int, str, str, str], tuple[int, str]]:
-    return st.session_state.setdefault("ws_known", {})
+    return st.session_state.setdefault(K.WS_KNOWN, {})
 
 
 def sync_field(db: Store, ws: int, kind: str, key: str, field: str, widget: str) -> None:
@@ -88,22 +89,22 @@ def save_field(db: Store, ws: int, kind: str, key: str, field: str, widget: str)
         theirs = current.value if current is not None else ""
         _known()[k] = (current.version if current is not None else 0, theirs)
         ss[widget] = theirs
-        ss["ws_conflict"] = {"field": field, "kind": kind, "mine": mine, "theirs": theirs,
+        ss[K.WS_CONFLICT] = {"field": field, "kind": kind, "mine": mine, "theirs": theirs,
                              "when": current.updated_at if current else ""}  # fmt: skip
     except InfraGapError as err:
-        ss["ws_save_error"] = err
+        ss[K.WS_SAVE_ERROR] = err
     else:
         _known()[k] = (item.version, mine)
 
 
 def _editor() -> str:
-    return str(st.session_state.get("editor_id", ""))
+    return str(st.session_state.get(K.EDITOR_ID, ""))
 
 
 def show_conflict(lang: str) -> None:
     """The warning of a write refused because another editor saved first (once)."""
     ss = st.session_state
-    c = ss.pop("ws_conflict", None)
+    c = ss.pop(K.WS_CONFLICT, None)
     if c is not None:
         label = t(f"ck_{c['field']}", lang) if c["kind"] == "checklist" else t("note", lang)
         st.warning(
@@ -114,7 +115,7 @@ def show_conflict(lang: str) -> None:
                 when=md_escape(c["when"]),
             )
         )
-    err = ss.pop("ws_save_error", None)
+    err = ss.pop(K.WS_SAVE_ERROR, None)
     if isinstance(err, InfraGapError):
         st.error(error_text(err, lang))
 
@@ -122,7 +123,7 @@ def show_conflict(lang: str) -> None:
 def checklists(db: Store | None, ws: int | None) -> dict[str, dict[str, str]]:
     """Every area's checklist in the workspace (the session's own when there is no store)."""
     if db is None or ws is None:
-        return {k: dict(v) for k, v in st.session_state.get("checklist", {}).items()}
+        return {k: dict(v) for k, v in st.session_state.get(K.CHECKLIST, {}).items()}
     out: dict[str, dict[str, str]] = {}
     for (kode, field), item in db.items(ws, "checklist").items():
         if item.value:
@@ -136,7 +137,7 @@ def field_widgets(
     """The checklist fields and the note of one area, saved to the workspace as typed."""
     ss = st.session_state
     for field in fields:
-        widget = f"ck_{field}_{pick}"
+        widget = K.checklist_field(field, pick)
         if db is not None and ws is not None:
             sync_field(db, ws, "checklist", pick, field, widget)
             st.text_input(
@@ -145,13 +146,13 @@ def field_widgets(
                 max_chars=300,
             )  # fmt: skip
         else:  # no database: kept in this session only
-            ss.setdefault(widget, ss["checklist"].get(pick, {}).get(field, ""))
+            ss.setdefault(widget, ss[K.CHECKLIST].get(pick, {}).get(field, ""))
             st.text_input(
                 t(f"ck_{field}", lang), key=widget, placeholder=t("ck_unfilled", lang),
                 on_change=_store_in_session, args=(pick, field), max_chars=300,
             )  # fmt: skip
     if db is not None and ws is not None:
-        widget = f"note_{pick}"
+        widget = K.note(pick)
         sync_field(db, ws, "note", pick, "", widget)
         st.text_area(
             t("note", lang), key=widget, height=90, max_chars=4000,
@@ -160,14 +161,14 @@ def field_widgets(
 
 
 def _store_in_session(kode: str, name: str) -> None:
-    entries = st.session_state.setdefault("checklist", {})
-    entries.setdefault(kode, {})[name] = st.session_state[f"ck_{name}_{kode}"]
+    entries = st.session_state.setdefault(K.CHECKLIST, {})
+    entries.setdefault(kode, {})[name] = st.session_state[K.checklist_field(name, kode)]
 
 
 def workspace_files(db: Store, ws: int, lang: str) -> None:
     """Download the workspace as a file; add a workspace file's items to it."""
     ss = st.session_state
-    name = str(ss.get("workspace", DEFAULT_WORKSPACE))
+    name = str(ss.get(K.WORKSPACE, DEFAULT_WORKSPACE))
     data = db.export_workspace(ws)
     st.download_button(
         t("ws_export", lang),
@@ -177,7 +178,7 @@ def workspace_files(db: Store, ws: int, lang: str) -> None:
         key="download_workspace",
         on_click="ignore",
     )
-    up = st.file_uploader(t("ws_import", lang), type=["json"], key="ws_import_file",
+    up = st.file_uploader(t("ws_import", lang), type=["json"], key=K.WS_IMPORT_FILE,
                           max_upload_size=5)  # fmt: skip
     if up is not None and st.button(t("ws_import_run", lang), key="ws_import_run"):
         try:

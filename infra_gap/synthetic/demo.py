@@ -20,7 +20,14 @@ from infra_gap.config import GEO_CRS, DemoParams
 from infra_gap.layers import Layers, Raster, Source
 from infra_gap.synthetic.province import DemoLayers, generate_demo
 
-__all__ = ["BOUNDARY_FILES", "DEMO_REGION", "DEMO_SOURCES", "export_demo", "load_demo"]
+__all__ = [
+    "BOUNDARY_FILES",
+    "DEMO_REGION",
+    "DEMO_SOURCES",
+    "demo_sources",
+    "export_demo",
+    "load_demo",
+]
 
 #: Region printed on the demo's dossier cover (the CLI and the app).
 DEMO_REGION = "Provinsi Sumatera Utara"
@@ -90,6 +97,15 @@ def _generate_or_read(
     return io.load_or_build(cache, files, read=read, build=build)
 
 
+def demo_sources(params: DemoParams | None = None) -> tuple[Source, ...]:
+    """The demo's sources, without loading the demo.
+
+    Each synthetic layer names the seed it was drawn with.
+    """
+    seed = (params or DemoParams()).seed
+    return tuple(replace(s, origin=s.origin.format(seed=seed)) for s in DEMO_SOURCES)
+
+
 def load_demo(data_dir: Path, cache_dir: Path, *, params: DemoParams | None = None) -> Layers:
     """Load the real boundaries and the (cached) synthetic layers.
 
@@ -109,7 +125,7 @@ def load_demo(data_dir: Path, cache_dir: Path, *, params: DemoParams | None = No
     demo = _generate_or_read(data_dir, cache, areas, stats, params)
     msme = demo.msme.copy()
     msme["row"] = (np.arange(len(msme)) + 2).astype("str")  # CSV line numbers of the export
-    sources = tuple(replace(s, origin=s.origin.format(seed=params.seed)) for s in DEMO_SOURCES)
+    sources = demo_sources(params)
     return Layers(
         areas={k: v for k, v in areas.items() if k != "provinsi"},
         msme=msme,

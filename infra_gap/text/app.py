@@ -102,5 +102,41 @@ APP_TEXT: dict[str, Mapping[str, str]] = {
                         "en": "The workspace cannot be used"},
     "err_E_CONFLICT": {"id": "Sudah diubah oleh penyunting lain",
                        "en": "Changed by another editor"},
+    # Pages (issue #18, item 7): the menu and the about-and-method page.
+    "nav_province": {"id": "Peringkat provinsi", "en": "Province ranking"},
+    "nav_about": {"id": "Tentang & metode", "en": "About & method"},
+    "about_method": {
+        "id": "**Cara kerja.** Setiap titik UMKM dimasukkan ke wilayah yang memuatnya dan "
+              "diperiksa terhadap peta cakupan 4G; dari situ dihitung indikator per wilayah "
+              "(UMKM, UMKM tanpa sinyal, porsinya, operator, kecepatan, jarak ke menara dan "
+              "jaringan). Setiap indikator yang diberi bobot dinormalkan (min-maks atau "
+              "persentil; nilai kosong menyumbang 0), bobot diseimbangkan ulang agar berjumlah 1, "
+              "dan skor adalah jumlah terbobotnya; peringkat mengikuti skor (skor sama diurutkan "
+              "menurut kode).\n\n**Seberapa pasti.** Mengikuti *Handbook on Constructing "
+              "Composite Indicators* OECD/JRC (2008): setiap undian (bawaan 1.000) mengubah "
+              "bersama-sama bobot (Dirichlet di sekitar pilihan Anda), cara normalisasi, "
+              "indikator yang ditinggalkan dan jumlah yang dihitung (±10%). Setiap wilayah "
+              "mendapat rentang peringkat (persentil 5-95) dan porsi undian yang menempatkannya "
+              "di N teratas.",
+        "en": "**How it works.** Each MSME point goes to the area that contains it and is looked "
+              "up on the 4G coverage map; from that come the indicators per area (MSMEs, MSMEs "
+              "without signal, their share, operators, speeds, distance to towers and the "
+              "network). Each weighted indicator is normalised (min-max or percentile; a missing "
+              "value contributes 0), the weights are re-balanced to sum to 1, and the score is "
+              "their weighted sum; the rank follows the score (equal scores are ordered by "
+              "code).\n\n**How sure.** Following the OECD/JRC *Handbook on Constructing Composite "
+              "Indicators* (2008): each draw (1,000 by default) varies, together, the weights "
+              "(Dirichlet around your choice), the normalisation, the indicator left out and the "
+              "counts (±10%). Each area gets a rank range (5th-95th percentile) and the share of "
+              "draws that put it in the top N.",
+    },
+    "about_indicators": {"id": "Indikator", "en": "Indicators"},
+    "about_tiers": {"id": "Tingkat prioritas", "en": "Priority tiers"},
+    "about_col_indicator": {"id": "Indikator (satuan)", "en": "Indicator (unit)"},
+    "about_col_direction": {"id": "Arah", "en": "Direction"},
+    "about_col_definition": {"id": "Definisi", "en": "Definition"},
+    "about_col_source": {"id": "Sumber", "en": "Source"},
+    "about_need_higher": {"id": "lebih tinggi = lebih butuh", "en": "higher = more need"},
+    "about_need_lower": {"id": "lebih rendah = lebih butuh", "en": "lower = more need"},
 }
 # fmt: on

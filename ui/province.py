@@ -1,4 +1,5 @@
-"""The demo and own-data page, composed of the panels in `ui/` (run by app.py)."""
+"""The province page (app_pages/province.py): the demo or own data, composed of the panels
+in `ui/`."""
 
 from __future__ import annotations
 
@@ -8,12 +9,10 @@ from dataclasses import replace
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from infra_gap.analysis.pipeline import PointFacts
 from infra_gap.config import LEVELS
 from infra_gap.errors import InfraGapError
-from infra_gap.hardening import check_environment
 from infra_gap.layers import Layers
 from infra_gap.outputs.views import indicator_label, md_escape
 from infra_gap.ranking.eligibility import with_eligibility
@@ -21,9 +20,10 @@ from infra_gap.ranking.scenario import ScenarioResult, scenario_to_toml
 from infra_gap.ranking.uncertainty import correlation_warnings, cost_line
 from infra_gap.registry import uses_siting
 from infra_gap.siting.plan import SitePlan
-from infra_gap.text.i18n import DEFAULT_LANG, LANGS, fmt_int, t
+from infra_gap.text.i18n import fmt_int, t
 from infra_gap.text.numfmt import fmt_value
 from infra_gap.workspace import Store
+from ui import keys as K
 from ui.cached import (
     candidate_plots,
     demo_layers,
@@ -36,61 +36,30 @@ from ui.common import error_text, forget, ranked_table, scenario_of
 from ui.detail import detail_panel
 from ui.downloads import downloads
 from ui.filter import Selection, area_filter, sort_box, sorted_by
-from ui.links import read_link, view_of, write_link
+from ui.frame import frame
+from ui.links import view_of, write_link
 from ui.map_panel import map_panel
-from ui.national_page import national_page, title_keys
-from ui.own_data import DEMO, data_quality, own_data_panel
+from ui.own_data import DEMO, data_quality, own_status
 from ui.panels import scenario_panel, sites_panel, sources_panel
-from ui.sidebar import NATIONAL, Settings, Tools, settings, tools
-from ui.state import start_session
-from ui.workspace_ui import checklists, store, workspace_box
+from ui.sidebar import Settings, Tools, settings, tools
+from ui.workspace_ui import checklists, workspace_box
 
 
-def page(boot: DeltaGenerator) -> None:
-    """The page; `boot` is the placeholder app.py filled before the imports."""
-    st.markdown(
-        "<style>h1 {font-size: 1.9rem !important; padding-top: 0 !important;}"
-        ' .block-container, [data-testid="stMainBlockContainer"] {padding-top: 3.4rem !important;}'
-        "</style>",
-        unsafe_allow_html=True,
-    )
-    try:
-        check_environment()
-    except InfraGapError as env_err:
-        st.error(error_text(env_err, DEFAULT_LANG))
-        st.stop()
+def province_page() -> None:
+    """The province's ranking: the demo, or the user's own files once loaded."""
+    fr = frame()
+    lang, db = fr.lang, fr.db
     ss = st.session_state
-    db = store()
-    start_session()
-    read_link(db)  # a link (or the workspace's last view) reopens the same view, once per session
-    _lang0 = ss.get("lang", DEFAULT_LANG) if ss.get("lang") in LANGS else DEFAULT_LANG
-
-    national = ss.setdefault("source", DEMO) == NATIONAL
-    own = None if national else ss.get("own")
-    # Text first: the title and what is loading show before the data (cold start, issue #19).
-    head = boot
-    with head.container():
-        st.title(t(title_keys(national)[0], _lang0))
-        st.caption(t(title_keys(national)[1], _lang0))
-    data_key, layers, levels = _data(own, national=national, lang=_lang0)
-
-    cfg = settings(national=national, levels=levels, data_key=data_key, layers=layers)
-    lang = cfg.lang
-    with head.container():
-        st.title(t(title_keys(national)[0], lang))
-        st.caption(t(title_keys(national)[1], lang))
-    if national or layers is None:
-        if cfg.data_error is not None:
-            st.error(error_text(cfg.data_error, lang))
-        else:
-            national_page(cfg.nat_chosen, cfg.choices(), cfg.nat_province, lang)
-        st.stop()
-
+    own = ss.get(K.OWN)
+    # Text first: the title shows before the data loads (cold start, issue #19).
+    st.title(t("app_title", lang))
+    st.caption(t("app_caption", lang))
+    data_key, layers, levels = _data(own, lang=lang)
+    cfg = settings(national=False, levels=levels, data_key=data_key, layers=layers, lang=lang)
     tl = tools(layers, lang)
     with st.sidebar:
-        own_data_panel(own, lang)
+        own_status(own, lang)
     ws = workspace_box(db, lang)
-
     _demo_page(
         db=db, ws=ws, cfg=cfg, tl=tl, own=own, data_key=data_key, layers=layers, levels=levels
     )
@@ -135,13 +104,13 @@ def _demo_page(
     sel = area_filter(ranked, layers, levels, level, data_key, lang, preset=cfg.preset)
     shown = sel.shown
     # The detail area: picked in the detail box, on the map, in the drill-down or by search.
-    why_key = f"why_{level}"
-    if not ss.get(f"{why_key}_picked") or ss.get(why_key) not in set(shown["kode"]):
+    why_key = K.why(level)
+    if not ss.get(K.picked(level)) or ss.get(why_key) not in set(shown["kode"]):
         ss[why_key] = shown["kode"].iloc[0]  # follow rank 1 (of the shown list) until a pick
-        ss.pop(f"{why_key}_picked", None)
+        ss.pop(K.picked(level), None)
     pick = str(ss[why_key])
     checklist = checklists(db, ws)
-    ss["checklist"] = checklist
+    ss[K.CHECKLIST] = checklist
 
     _headline(sel, lang)
 
@@ -159,29 +128,26 @@ def _demo_page(
     )  # fmt: skip
     data_quality(layers, facts, own, lang)
     scenario_panel(scenario, ranked, layers, data_key, level, top_n, db, ws, lang)
-    sources_panel(layers, lang)
+    sources_panel(layers.sources, lang)
     write_link(
         view_of(level=level, preset=cfg.preset, weights=cfg.weights, sel=sel, pick=pick),
         lang=lang, db=db, ws=ws,
     )  # fmt: skip
 
 
-def _data(own: dict | None, *, national: bool, lang: str) -> tuple[str, Layers | None, list[str]]:
-    """The data set's key, its layers (None for a national run) and its levels."""
+def _data(own: dict | None, *, lang: str) -> tuple[str, Layers, list[str]]:
+    """The data set's key, its layers and its levels."""
     ss = st.session_state
-    layers = None
     data_key = DEMO
     if own is not None:
         data_key, layers = own["key"], own["loaded"].layers
-    elif not national:  # a national run never loads the demo
+    else:
         with st.spinner(t("loading_demo", lang)):
             layers = demo_layers()
-    levels = (
-        list(LEVELS) if national or layers is None else [lv for lv in LEVELS if lv in layers.areas]
-    )
-    if ss["level"] not in levels:
-        ss["level"] = levels[-1]
-        forget("level")
+    levels = [lv for lv in LEVELS if lv in layers.areas]
+    if ss[K.LEVEL] not in levels:
+        ss[K.LEVEL] = levels[-1]
+        forget(K.LEVEL)
     return data_key, layers, levels
 
 
@@ -244,7 +210,7 @@ def _map_and_table(
         sort_col, every_col = st.columns([3, 2])
         with sort_col:
             sort_by = sort_box(lang)
-        every = every_col.toggle(t("table_every_indicator", lang), key="table_every_indicator")
+        every = every_col.toggle(t("table_every_indicator", lang), key=K.TABLE_EVERY_INDICATOR)
         in_sel = pd.Series(range(1, len(shown) + 1), index=shown.index) if sel.filtered else None
         ranked_table(
             sorted_by(shown, sort_by), lang, top_n=top_n, weights=result.weights,

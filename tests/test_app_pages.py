@@ -1,0 +1,94 @@
+"""AppTest: the app as pages (issue #18, item 7): the menu's pages, choices kept from page to
+page, and every session-state key named in ui/keys.py.
+
+Cheap on purpose: the national page without a workload and the about page load no ranking.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from infra_gap.registry import INDICATORS
+from infra_gap.synthetic.demo import demo_sources
+from infra_gap.text.i18n import TEXT
+from ui.frame import PAGE_FILES, nav_labels
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+NATIONAL, ABOUT = "app_pages/national.py", "app_pages/about.py"
+
+
+@pytest.fixture
+def at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The app opened on the national page, with no workload made (nothing to rank)."""
+    monkeypatch.setenv("INFRA_GAP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("INFRA_GAP_DB", f"sqlite:///{tmp_path / 'ws.sqlite'}")
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.switch_page(NATIONAL).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_every_page_is_a_file_named_in_the_menu_in_both_languages() -> None:
+    for name in PAGE_FILES:
+        assert (ROOT / "app_pages" / f"{name}.py").is_file()
+    for lang in ("id", "en"):
+        labels = nav_labels(lang, built=False)
+        assert set(labels) == set(PAGE_FILES)
+        assert len(set(labels.values())) == len(PAGE_FILES)  # no two pages read the same
+    assert nav_labels("en", built=False)["about"] == "About & method"
+
+
+def test_sidebar_choices_survive_a_visit_to_another_page(at: AppTest) -> None:
+    at.selectbox(key="level_id").set_value("kabupaten").run()
+    at.number_input(key="top_n").set_value(7).run()
+    at.toggle(key="unknown_as_need").set_value(False).run()
+    at.selectbox(key="preset_id").set_value("daerah_terpencil").run()
+    at.switch_page(ABOUT).run()
+    assert not at.exception, at.exception
+    assert not at.get("number_input")  # the about page draws no sidebar choices
+    at.switch_page(NATIONAL).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="level_id").value == "kabupaten"
+    assert at.number_input(key="top_n").value == 7
+    assert at.toggle(key="unknown_as_need").value is False
+    assert at.selectbox(key="preset_id").value == "daerah_terpencil"
+
+
+def test_the_language_is_kept_across_pages_and_the_about_page_lists_every_indicator(
+    at: AppTest,
+) -> None:
+    at.radio(key="lang").set_value("en").run()
+    assert at.title[0].value == TEXT["nat_title"]["en"]
+    at.switch_page(ABOUT).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "About & method"
+    table = at.dataframe[0].value
+    assert len(table) == len(INDICATORS)
+    assert table.columns[0] == TEXT["about_col_indicator"]["en"]
+    assert any(TEXT["tier_rule"]["en"].format(n=10) == m.value for m in at.markdown)
+    # The demo's sources, named without loading the demo (nothing was ranked in this session).
+    lines = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert len(lines) == len(demo_sources())
+    assert any("seed 20231231" in line for line in lines), lines
+
+
+def test_session_state_keys_are_named_in_one_module() -> None:
+    """No page or panel indexes the session state with a literal: the keys are ui/keys.py's."""
+    literal = re.compile(r"""(?:\bss|session_state)(?:\.get|\.pop|\.setdefault)?\(?\[?f?["']""")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in [
+            *(ROOT / "ui").glob("*.py"),
+            *(ROOT / "app_pages").glob("*.py"),
+            ROOT / "app.py",
+        ]
+        if path.name != "keys.py"
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if literal.search(line)
+    ]
+    assert not offenders, offenders
