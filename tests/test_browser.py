@@ -266,10 +266,12 @@ def test_hostile_area_name_shows_as_text(session, tmp_path):
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
     page = session.page
-    page.get_by_text("Data sendiri").first.click()
+    page.get_by_text("Data sendiri").first.click()  # the menu's own-data page
 
     def upload(label: str, name: str) -> None:
-        boxes = page.locator("[data-testid='stSidebar'] [data-testid='stFileUploader']")
+        boxes = page.locator(
+            "[data-testid='stMain'] [data-testid='stFileUploader']"
+        )  # the upload page
         box = boxes.filter(has_text=label).first
         box.locator("input[type='file']").set_input_files(str(tmp_path / name))
         box.get_by_text(name).first.wait_for(timeout=60_000)  # uploaded, shown in its box

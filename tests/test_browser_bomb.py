@@ -53,8 +53,10 @@ def test_memory_bomb_upload_leaves_the_other_session_working(browser, server, tm
         a.open()
         print(f"both sessions open after {time.monotonic() - t0:.1f} s")
         page = a.page
-        page.get_by_text("Data sendiri").first.click()
-        boxes = page.locator("[data-testid='stSidebar'] [data-testid='stFileUploader']")
+        page.get_by_text("Data sendiri").first.click()  # the menu's own-data page
+        boxes = page.locator(
+            "[data-testid='stMain'] [data-testid='stFileUploader']"
+        )  # the upload page
         for label, path in files.items():
             box = boxes.filter(has_text=label).first
             box.locator("input[type='file']").set_input_files(str(path))
