@@ -200,13 +200,30 @@ _MAP_STATE_JS = """() => {
   return frames.map((f) => {
     const w = f.contentWindow;
     if (!w || !w.map) return {ready: false};
-    const n = Object.values(w.map._layers).filter((l) => l.feature && l.feature.id).length;
-    return {ready: true, old: !!w.__bench_old, areas: n};
+    // painted: outlines drawn and coloured (none still waiting for its scores)
+    const areas = Object.values(w.map._layers).filter((l) => l.feature && l.feature.id);
+    const waiting = areas.some((l) => l.options && l.options.fillColor === "#d9d9d9");
+    return {ready: !waiting, old: !!w.__bench_old, areas: areas.length};
   });
 }"""
 _ZOOM_JS = """() => {
   const w = [...document.querySelectorAll("iframe[title*='streamlit_folium']")].pop();
   return w && w.contentWindow && w.contentWindow.map ? w.contentWindow.map.getZoom() : -1;
+}"""
+# Every area's fill colour and tooltip text in the newest map: it changes when a weight change
+# has repainted the map, whether the map was drawn anew or recoloured in place.
+_PAINT_JS = """() => {
+  const f = [...document.querySelectorAll("iframe[title*='streamlit_folium']")].pop();
+  const w = f && f.contentWindow;
+  if (!w || !w.map) return {sig: "", old: false};
+  const out = [];
+  Object.values(w.map._layers).forEach((l) => {
+    if (!l.feature || !l.feature.id || !l.options) return;
+    const tip = l.getTooltip && l.getTooltip();
+    out.push(l.feature.id + ":" + l.options.fillColor + ":" + (tip ? tip.getContent() : ""));
+  });
+  out.sort();
+  return {sig: out.join("|"), old: !!w.__bench_old};
 }"""
 _MARK_JS = """() => document.querySelectorAll("iframe[title*='streamlit_folium']")
   .forEach((f) => { if (f.contentWindow) f.contentWindow.__bench_old = true; })"""
@@ -220,6 +237,17 @@ def _wait_new_map(page, t0: float, *, min_areas: int = 1, timeout: float = 300.0
             return time.monotonic() - t0
         page.wait_for_timeout(50)
     return float("nan")
+
+
+def _wait_repaint(page, t0: float, before: str, *, timeout: float = 300.0) -> tuple[float, bool]:
+    """Seconds from `t0` until the newest map shows other colours or tooltips than `before`
+    (none still waiting for its scores), and whether that map is a new one (re-mounted)."""
+    while time.monotonic() - t0 < timeout:
+        state = page.evaluate(_PAINT_JS)
+        if state["sig"] and state["sig"] != before and "#d9d9d9" not in state["sig"]:
+            return time.monotonic() - t0, not state["old"]
+        page.wait_for_timeout(20)
+    return float("nan"), False
 
 
 def _map_shot(page, path: Path) -> None:
@@ -310,11 +338,13 @@ def browser_times(shots: Path) -> dict[str, float]:
             idle()
             out["zoom_before"] = float(page.evaluate(_ZOOM_JS))
             page.evaluate(_MARK_JS)
+            before = page.evaluate(_PAINT_JS)["sig"]
             thumb = page.locator("[data-testid='stSidebar'] input[type='range']").first
             thumb.focus()
             t0 = time.monotonic()
             thumb.press("ArrowLeft")
-            out["weight_map"] = _wait_new_map(page, t0)
+            out["weight_map"], remounted = _wait_repaint(page, t0, before)
+            out["weight_remounted"] = float(remounted)
             idle()
             page.wait_for_timeout(500)
             out["zoom_after"] = float(page.evaluate(_ZOOM_JS))
@@ -347,8 +377,9 @@ def print_browser(times: dict[str, float]) -> None:
         print(f"   {visit} server: first text {times[f'{visit}_text']:6.2f} s, page content "
               f"{times[f'{visit}_content']:6.2f} s, first painted map "
               f"{times[f'{visit}_map']:6.2f} s")  # fmt: skip
+    how = "map drawn anew" if times["weight_remounted"] else "recoloured in place"
     print(f"   weight change -> map repainted              {times['weight_map']:7.2f} s"
-          f"  (zoom {times['zoom_before']:g} before, {times['zoom_after']:g} after)")  # fmt: skip
+          f"  ({how}; zoom {times['zoom_before']:g} before, {times['zoom_after']:g} after)")  # fmt: skip
     print(f"   level -> kabupaten (33 painted)             {times['level_kab']:7.2f} s")
     print(f"   level -> desa, whole province (6,110)       {times['level_desa']:7.2f} s")
     print(f"   level -> kecamatan (455)                    {times['level_kec']:7.2f} s")

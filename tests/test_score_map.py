@@ -372,3 +372,35 @@ def test_a_tooltip_column_may_be_shown_twice() -> None:
     add_score_layer(m, shapes, fill=fill, tooltips=tips, labels=["one", "two"], layer_name="L")
     data, _ = page_parts(m.get_root().render())
     assert data["tips"] == [["z", "y"], ["z", "y"]]  # the last row of a code wins
+
+
+def test_scores_apart_leave_the_map_text_unchanged_when_only_the_scores_change() -> None:
+    """With ``scores_to`` a weight change (other colours, tooltips and selection) gives the
+    same map text, so streamlit-folium keeps the map drawn and only runs the new group."""
+    from streamlit_folium import _get_feature_group_string, _get_map_string, generate_js_hash
+
+    frame = gpd.GeoDataFrame(
+        {"kode": ["12.01", "12.02"]}, geometry=[box(98, 3, 98.1, 3.1), box(98.1, 3, 98.2, 3.1)],
+        crs="EPSG:4326",
+    )  # fmt: skip
+    shapes = area_shapes(frame)
+
+    def drawn(fill: dict[str, str], tip: str, selected: list[str]) -> tuple[str, str]:
+        m, scores = folium.Map(), folium.FeatureGroup(name="scores", control=False)
+        tips = pd.DataFrame({"kode": ["12.01", "12.02"], "t": [tip, tip]})
+        add_score_layer(m, shapes, fill=fill, tooltips=tips, labels=["Skor"], layer_name="P",
+                        selected=selected, scores_to=scores)  # fmt: skip
+        m.render()
+        script = _get_map_string(m)
+        return generate_js_hash(script, "map"), _get_feature_group_string(scores, map=m)
+
+    one, one_scores = drawn({"12.01": "#aa0000", "12.02": "#00aa00"}, "0,512", ["12.01"])
+    two, two_scores = drawn({"12.01": "#00aa00", "12.02": "#0000aa"}, "0,498", ["12.02"])
+    assert one == two  # the same map: not drawn again
+    assert "#aa0000" in one_scores
+    assert "#aa0000" not in two_scores
+    assert "0,498" in two_scores
+    assert "infraGapScores" in two_scores
+    # an area left out is another map (its outline is not drawn)
+    three, _ = drawn({"12.01": "#aa0000"}, "0,512", [])
+    assert three != one

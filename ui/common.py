@@ -38,9 +38,16 @@ def office_tiles() -> str:
 
 
 def priority_map(
-    frame: gpd.GeoDataFrame, shapes: AreaShapes, lang: str, *, top_n: int, pick: str = ""
+    frame: gpd.GeoDataFrame,
+    shapes: AreaShapes,
+    lang: str,
+    *,
+    top_n: int,
+    pick: str = "",
+    scores_to: folium.FeatureGroup | None = None,
 ) -> folium.Map:
-    """The priority choropleth of a map frame, labelled in `lang` (demo and national)."""
+    """The priority choropleth of a map frame, labelled in `lang` (demo and national); with
+    `scores_to`, the colours, tooltips and highlight go there (see :mod:`ui.map_panel`)."""
     fields = [f for f in tooltip_fields(frame, lang, top_n=top_n) if f[0] in COMPACT_TOOLTIP]
     return maps.priority_choropleth(
         frame,
@@ -54,6 +61,7 @@ def priority_map(
         nodata_label=t("no_data", lang),
         highlight_codes=[pick] if pick else [],
         shapes=shapes,
+        scores_to=scores_to,
     )
 
 

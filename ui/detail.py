@@ -28,7 +28,7 @@ from ui import keys as K
 from ui.downloads import dossier_button
 from ui.filter import Selection
 from ui.state import drill, mark_picked
-from ui.workspace_ui import field_widgets, show_conflict
+from ui.workspace_ui import checklists, field_widgets, show_conflict
 
 
 def how_sure(row: Mapping[str, object], top_n: int, lang: str) -> str:
@@ -65,7 +65,6 @@ def detail_panel(
     """Draw the panel; return the area shown."""
     why_key = K.why(level)
     st.subheader(t("why_title", lang))
-    show_conflict(lang)
     shown = sel.shown
     # Labels carry no rank, so the chosen area stays chosen when the weights reorder the list.
     labels = {k: f"{n} ({k})" for k, n in zip(shown["kode"], shown["nama"], strict=True)}
@@ -128,16 +127,35 @@ def detail_panel(
         st.markdown(f"##### {t('indicators_title', lang)}")
         st.dataframe(indicator_view(row, lang), hide_index=True, key="why_indicators", height=280)
     with ck_col:
-        st.markdown(f"##### {t('checklist_title', lang)}")
-        field_widgets(db, ws, pick, CHECKLIST_FIELDS, lang)
-        pick_checklist = {pick: dict(checklist.get(pick, {}))}
-        st.dataframe(
-            checklist_view(pick_checklist[pick], CHECKLIST_FIELDS, lang),
-            hide_index=True,
-            key="why_checklist",
-        )
-        dossier_button(
+        checklist_section(
             ranked=ranked, result=result, layers=layers, facts=facts, sites=sites, pick=pick,
-            nama=str(row["nama"]), checklist=pick_checklist, lang=lang,
+            nama=str(row["nama"]), db=db, ws=ws, page_checklist=checklist, lang=lang,
         )  # fmt: skip
     return str(pick)
+
+
+@st.fragment
+def checklist_section(
+    *, ranked: pd.DataFrame, result: ScenarioResult, layers: Layers, facts: PointFacts,
+    sites: gpd.GeoDataFrame | None, pick: str, nama: str, db: Store | None, ws: int | None,
+    page_checklist: Mapping[str, Mapping[str, str]], lang: str,
+) -> None:  # fmt: skip
+    """The area's BAKTI checklist, its note and its dossier.
+
+    A fragment: a field saved reruns this section alone, not the map and the list. The whole
+    page follows only when a top-N PDF made beside the list holds the checklist as it was.
+    """
+    show_conflict(lang)
+    st.markdown(f"##### {t('checklist_title', lang)}")
+    field_widgets(db, ws, pick, CHECKLIST_FIELDS, lang)
+    checklist = checklists(db, ws)
+    if checklist != page_checklist and ".pdf" in st.session_state.get(K.PREPARED, {}):
+        st.rerun()  # that PDF is offered again once made with the checklist as it is now
+    mine = {pick: dict(checklist.get(pick, {}))}
+    st.dataframe(
+        checklist_view(mine[pick], CHECKLIST_FIELDS, lang), hide_index=True, key="why_checklist"
+    )
+    dossier_button(
+        ranked=ranked, result=result, layers=layers, facts=facts, sites=sites, pick=pick,
+        nama=nama, checklist=mine, lang=lang,
+    )  # fmt: skip

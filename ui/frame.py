@@ -55,6 +55,7 @@ def start() -> Frame:
         st.error(error_text(env_err, DEFAULT_LANG))
         st.stop()
     ss = st.session_state
+    ss.pop(K.FULL_RUN, None)  # this run is the whole page already
     K.keep_widgets(ss)
     db = store()
     start_session()

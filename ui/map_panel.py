@@ -76,9 +76,12 @@ def map_panel(
     elif kab_codes:
         display = display[display["kode"].isin(shown_ranked["kode"])]
     frame = map_frame(display, ranked, lang)
+    # The scores travel apart from the map: a weight change or a new pick leaves the map's
+    # text as it was, so the browser keeps the map and only recolours it (issue #20).
+    scores = folium.FeatureGroup(name="scores", control=False)
     fmap = priority_map(
-        frame,
-        map_shapes(data_key, level, map_prefix, layers), lang, top_n=int(top_n), pick=pick,
+        frame, map_shapes(data_key, level, map_prefix, layers), lang, top_n=int(top_n),
+        pick=pick, scores_to=scores,
     )  # fmt: skip
     legend = _evidence_layers(fmap, layers, data_key, covered_min, on, sites, lang)
     if legend:
@@ -93,8 +96,8 @@ def map_panel(
     view = ss.get(VIEW_KEY)
     view = view if isinstance(view, dict) and view.get("extent") == extent else None
     _map_view(
-        fmap, key=f"map_{data_key[:16]}_{level}_{map_prefix}", extent=extent, view=view,
-        level=level,
+        fmap, scores, key=f"map_{data_key[:16]}_{level}_{map_prefix}", extent=extent,
+        view=view, level=level,
     )  # fmt: skip
     st.caption(t("map_hint", lang))
     own = ss.get(K.OWN)
@@ -115,12 +118,20 @@ def _scope(sel: Selection, n_all: int, level: str, lang: str) -> str:
     return t("print_scope_all", lang).format(n=fmt_num(n_all, lang), level=level)
 
 
-VIEW_KEY = "map_view"
+VIEW_KEY = K.MAP_VIEW
 RETURNED = ["last_active_drawing", "center", "zoom", "bounds"]
 
 
 @st.fragment
-def _map_view(fmap: folium.Map, *, key: str, extent: str, view: dict | None, level: str) -> None:
+def _map_view(
+    fmap: folium.Map,
+    scores: folium.FeatureGroup,
+    *,
+    key: str,
+    extent: str,
+    view: dict | None,
+    level: str,
+) -> None:
     """The map, in `view` when the map is new; panning and zooming rerun only this fragment.
 
     `view` is the one of the last full run: a rerun of this fragment passes the same centre
@@ -132,6 +143,7 @@ def _map_view(fmap: folium.Map, *, key: str, extent: str, view: dict | None, lev
     _QuietStart().add_to(shown)
     out = st_folium(
         shown,
+        feature_group_to_add=copy.deepcopy(scores),
         returned_objects=RETURNED,
         height=480,
         use_container_width=True,

@@ -29,7 +29,7 @@ from ui.cached import scenario_run, siting
 from ui.common import error_text, office_tiles
 from ui.provenance_panel import sources_list
 from ui.sidebar import Tools
-from ui.state import apply_scenario, load_scenario
+from ui.state import apply_scenario, full_run, load_scenario
 from ui.workspace_ui import workspace_files
 
 SITE_TABLE_COLUMNS = (
@@ -87,16 +87,23 @@ def sites_panel(
             st.dataframe(figures, hide_index=True, key="sites_cost_table")
 
 
+@st.fragment
 def scenario_panel(
     scenario: Scenario, ranked: pd.DataFrame, layers: Layers, data_key: str, level: str,
     top_n: int, db: Store | None, ws: int | None, lang: str,
 ) -> None:  # fmt: skip
-    """Save, load and compare scenarios (files, and by name in the workspace)."""
+    """Save, load and compare scenarios (files, and by name in the workspace).
+
+    A fragment: comparing with a file or saving in the workspace reruns this panel alone; a
+    new name or a scenario loaded changes the sidebar and the downloads, so the page follows.
+    """
     ss = st.session_state
+    if ss.pop(K.FULL_RUN, False):
+        st.rerun()
     st.subheader(t("scenario", lang))
     save_col, load_col, compare_col = st.columns(3)
     with save_col:
-        st.text_input(t("scenario_name", lang), key=K.SCENARIO_NAME)
+        st.text_input(t("scenario_name", lang), key=K.SCENARIO_NAME, on_change=full_run)
         st.download_button(
             t("scenario_save", lang),
             scenario_to_toml(scenario),

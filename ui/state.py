@@ -94,6 +94,11 @@ def apply_scenario(loaded: Scenario) -> None:
     forget(K.LEVEL, K.PRESET, K.METHOD)
 
 
+def full_run() -> None:
+    """A fragment's widget changed what the whole page shows: the fragment reruns the page."""
+    st.session_state[K.FULL_RUN] = True
+
+
 def load_scenario() -> None:
     upload = st.session_state.get(K.SCENARIO_FILE)
     if upload is None:
@@ -106,6 +111,7 @@ def load_scenario() -> None:
         return
     apply_scenario(loaded)
     st.session_state[K.SCENARIO_LOADED] = loaded.name or upload.name
+    full_run()
 
 
 def pick_only(kode: str, level: str) -> None:

@@ -136,6 +136,7 @@ def priority_choropleth(
     nodata_label: str = "No data",
     shapes: AreaShapes | None = None,
     prefer_canvas: bool | None = None,
+    scores_to: folium.FeatureGroup | None = None,
 ) -> folium.Map:
     """Map a score in [0, 1] in five equal classes, with tooltips and a legend.
 
@@ -164,6 +165,9 @@ def priority_choropleth(
         the caller); areas of `areas` that are not in it are not drawn.
     prefer_canvas
         As in :func:`offline_map`; by default on from :data:`CANVAS_FROM` areas drawn.
+    scores_to
+        As in :func:`infra_gap.score_map.add_score_layer`: the colours, tooltips and
+        highlight go into this group, the map holds the outlines.
 
     Returns
     -------
@@ -203,6 +207,7 @@ def priority_choropleth(
         selected=[k for k in highlight_codes if k in fill],
         edge_color=_EDGE_COLOR,
         selected_color=_SELECTED_COLOR,
+        scores_to=scores_to,
     )
     limits = itertools.pairwise(_CLASS_EDGES)
     entries = [

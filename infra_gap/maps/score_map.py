@@ -43,6 +43,7 @@ _PRECISION = 4  # decimals of a degree kept in the outlines: about 11 m
 _SCALE = 10**_PRECISION
 _COLLECTIONS = (4, 5, 6, 7)  # shapely type ids of multi-part geometries and collections
 _POLYGON = 3
+_WAITING = "#d9d9d9"  # the fill of outlines drawn before their scores arrive
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 
 
@@ -292,24 +293,34 @@ class _ScoreLayer(folium.map.Layer, TextMacro):
                                geometry: {type: "MultiPolygon", coordinates: shapes.polygons[n].map(
                                    function (polygon) { return polygon.map(ring); })}});
             });
+            var style = function (f) {
+                var chosen = d.selected.indexOf(f.id) >= 0;
+                return {fillColor: d.palette[d.fill[row.get(f.id)]], fillOpacity: 0.75,
+                        color: chosen ? d.selected_color : d.edge_color,
+                        weight: chosen ? 3 : d.edge_weight};
+            };
+            var tip = function (part) {
+                var n = row.get(part.feature.id);
+                part.unbindTooltip();
+                if (d.tips.length && cell(d.tips[0], n) !== null) {
+                    var rows = d.tips.map(function (column, i) {  // values arrive HTML-escaped
+                        return "<tr><th>" + d.labels[i] + "</th><td>" + cell(column, n)
+                            + "</td></tr>";
+                    });
+                    part.bindTooltip(
+                        '<table class="infra-gap-tip">' + rows.join("") + "</table>",
+                        {sticky: true});
+                }
+            };
+            var front = function () {
+                shown.eachLayer(function (layer) {
+                    if (d.selected.indexOf(layer.feature.id) >= 0) { layer.bringToFront(); }
+                });
+            };
             var shown = L.geoJson({type: "FeatureCollection", features: features}, {
-                style: function (f) {
-                    var chosen = d.selected.indexOf(f.id) >= 0;
-                    return {fillColor: d.palette[d.fill[row.get(f.id)]], fillOpacity: 0.75,
-                            color: chosen ? d.selected_color : d.edge_color,
-                            weight: chosen ? 3 : d.edge_weight};
-                },
+                style: style,
                 onEachFeature: function (f, part) {
-                    var n = row.get(f.id);
-                    if (d.tips.length && cell(d.tips[0], n) !== null) {
-                        var rows = d.tips.map(function (column, i) {  // values arrive HTML-escaped
-                            return "<tr><th>" + d.labels[i] + "</th><td>" + cell(column, n)
-                                + "</td></tr>";
-                        });
-                        part.bindTooltip(
-                            '<table class="infra-gap-tip">' + rows.join("") + "</table>",
-                            {sticky: true});
-                    }
+                    tip(part);
                     part.on({
                         mouseover: function (e) {
                             e.target.setStyle({weight: 2.5, fillOpacity: 0.9});
@@ -318,9 +329,18 @@ class _ScoreLayer(folium.map.Layer, TextMacro):
                     });
                 }
             });
-            shown.eachLayer(function (layer) {
-                if (d.selected.indexOf(layer.feature.id) >= 0) { layer.bringToFront(); }
-            });
+            front();
+            // New scores (a weight change): colours, tooltips and the selected area change
+            // on the outlines already drawn (see add_score_layer's `scores_to`).
+            window.infraGapScores = function (scores) {
+                d.palette = scores.palette;
+                d.fill = scores.fill;
+                d.tips = scores.tips;
+                d.selected = scores.selected;
+                shown.setStyle(style);
+                shown.eachLayer(tip);
+                front();
+            };
             return shown;
         })({{ this.get_name() }}_data, {{ this.get_name() }}_shapes);
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -332,6 +352,23 @@ class _ScoreLayer(folium.map.Layer, TextMacro):
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "ScoreLayer"
         self.shapes_js = shapes_js
+        self.data_js = data_js
+
+
+class _Scores(TextMacro):
+    """The colours, tooltips and selection of a score layer, applied to its outlines."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        if (window.infraGapScores) { window.infraGapScores({{ this.data_js }}); }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, data_js: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Scores"
         self.data_js = data_js
 
 
@@ -379,6 +416,7 @@ def add_score_layer(
     edge_color: str = "#666666",
     selected_color: str = "#1f4e9c",
     edge_weight: float | None = None,
+    scores_to: folium.FeatureGroup | None = None,
 ) -> None:
     """Add the outlines of ``shapes`` to ``m``, coloured by code.
 
@@ -408,13 +446,19 @@ def add_score_layer(
     edge_weight
         Outline width in pixels; by default 0.5, thinner with many areas (0.2 from 1,500
         areas, 0 from 4,000), so that the fills of a national map are not hidden by borders.
+    scores_to
+        A feature group for the colours, tooltips and selection: ``m`` then holds the
+        outlines alone (grey until the group is added) and stays the same text when only
+        the scores change, so a page that adds the group to a map already drawn (the app's
+        ``st_folium(feature_group_to_add=...)``) recolours it without sending it again.
     """
     tips = [] if tooltips is None else _tip_columns(tooltips, labels, shapes.kodes)
     palette = sorted(set(fill.values()))
     colour = {c: i for i, c in enumerate(palette)}
-    data = {
+    fills = [colour[fill[k]] if k in fill else -1 for k in shapes.kodes]
+    data: dict[str, object] = {
         "palette": palette,
-        "fill": [colour[fill[k]] if k in fill else -1 for k in shapes.kodes],
+        "fill": fills,
         "tips": tips,
         "labels": [html.escape(label) for label in labels],
         "selected": [str(k) for k in selected],
@@ -422,6 +466,11 @@ def add_score_layer(
         "edge_weight": _edge_weight(len(fill)) if edge_weight is None else edge_weight,
         "selected_color": selected_color,
     }
+    if scores_to is not None:
+        scores = {k: data[k] for k in ("palette", "fill", "tips", "selected")}
+        _Scores(data_js=safe_json(scores)).add_to(scores_to)
+        drawn = [0 if k >= 0 else -1 for k in fills]  # which areas, not their scores
+        data |= {"palette": [_WAITING], "fill": drawn, "tips": [], "selected": []}
     _ScoreLayer(
         name=html.escape(layer_name), shapes_js=shapes.encoded, data_js=safe_json(data)
     ).add_to(m)
