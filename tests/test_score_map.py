@@ -308,6 +308,7 @@ def test_borders_thin_out_when_there_are_many_areas(n: int, weight: float) -> No
 
 _STUB_LEAFLET = """
 var captured = {styles: {}, tips: {}};
+var window = {};  // the page's global object
 var L = {geoJson: function (collection, options) {
     captured.collection = collection;
     collection.features.forEach(function (f) {

@@ -22,14 +22,9 @@ from ui.workspace_ui import store
 
 LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 PAGES_DIR = Path(__file__).resolve().parents[1] / "app_pages"
-#: The pages, by file in app_pages/: the first is the default (the province's ranking).
+#: The pages, by file in app_pages/: the first is the default (the province's ranking). No
+#: icons: Streamlit fetches the menu's Material icons from Google's font server.
 PAGE_FILES = ("province", "national", "upload", "about")
-PAGE_ICONS = {
-    "province": ":material/map:",
-    "national": ":material/public:",
-    "upload": ":material/upload_file:",
-    "about": ":material/info:",
-}
 STYLE = (
     "<style>h1 {font-size: 1.9rem !important; padding-top: 0 !important;}"
     ' .block-container, [data-testid="stMainBlockContainer"] {padding-top: 3.4rem !important;}'
@@ -97,12 +92,7 @@ def pages(lang: str) -> list[StreamlitPage]:
     """The pages of the menu, named in `lang`."""
     labels = nav_labels(lang, built=built_chosen())
     return [
-        st.Page(
-            PAGES_DIR / f"{name}.py",
-            title=labels[name],
-            icon=PAGE_ICONS[name],
-            default=name == PAGE_FILES[0],
-        )
+        st.Page(PAGES_DIR / f"{name}.py", title=labels[name], default=name == PAGE_FILES[0])
         for name in PAGE_FILES
     ]
 

@@ -299,9 +299,8 @@ class _ScoreLayer(folium.map.Layer, TextMacro):
                         color: chosen ? d.selected_color : d.edge_color,
                         weight: chosen ? 3 : d.edge_weight};
             };
-            var tip = function (part) {
-                var n = row.get(part.feature.id);
-                part.unbindTooltip();
+            var tip = function (f, part) {
+                var n = row.get(f.id);
                 if (d.tips.length && cell(d.tips[0], n) !== null) {
                     var rows = d.tips.map(function (column, i) {  // values arrive HTML-escaped
                         return "<tr><th>" + d.labels[i] + "</th><td>" + cell(column, n)
@@ -320,7 +319,7 @@ class _ScoreLayer(folium.map.Layer, TextMacro):
             var shown = L.geoJson({type: "FeatureCollection", features: features}, {
                 style: style,
                 onEachFeature: function (f, part) {
-                    tip(part);
+                    tip(f, part);
                     part.on({
                         mouseover: function (e) {
                             e.target.setStyle({weight: 2.5, fillOpacity: 0.9});
@@ -338,7 +337,10 @@ class _ScoreLayer(folium.map.Layer, TextMacro):
                 d.tips = scores.tips;
                 d.selected = scores.selected;
                 shown.setStyle(style);
-                shown.eachLayer(tip);
+                shown.eachLayer(function (part) {
+                    part.unbindTooltip();
+                    tip(part.feature, part);
+                });
                 front();
             };
             return shown;
