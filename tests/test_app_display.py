@@ -43,8 +43,9 @@ def test_table_tooltip_and_headline_follow_the_language(at):
         row = numbers.index[numbers[t("col_kode", lang)] == "12.22.04"][0]
         assert set(one) <= set(shown.loc[row].tolist()), shown.loc[row].tolist()
         assert numbers.loc[row, t("col_score", lang)] == pytest.approx(0.8169, abs=1e-3)
-        script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
-        assert all(text in script for text in one)  # the map's tooltip: the same texts
+        args = json.loads(at.get("component_instance")[0].proto.json_args)
+        scores = args["feature_group"]  # the map's colours and tooltips, beside the outlines
+        assert all(text in scores for text in one)  # the map's tooltip: the same texts
         assert at.metric[2].value == headline
 
 
