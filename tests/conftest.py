@@ -27,8 +27,9 @@ DATA = ROOT / "data"
 #: Test modules that run the app (AppTest), the CLI or other processes end to end, or the
 #: whole demo: ``make test`` runs them, ``make test-fast`` (unit and property tests) does not.
 END_TO_END = frozenset({
-    "test_app", "test_app_display", "test_app_map", "test_app_national", "test_app_planner",
-    "test_app_uploads", "test_app_workloads", "test_boundary_cache", "test_browser",
+    "test_app", "test_app_display", "test_app_map", "test_app_national", "test_app_pages",
+    "test_app_planner", "test_app_uploads", "test_app_workloads", "test_boundary_cache",
+    "test_browser",
     "test_browser_bomb", "test_cache", "test_cli_conventions", "test_cli_inputs",
     "test_cli_scenario", "test_cost_efficiency", "test_csv_contract", "test_dossier",
     "test_dossier_proposal", "test_eligibility", "test_engine", "test_gpkg_gis",
