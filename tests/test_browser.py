@@ -266,7 +266,7 @@ def test_hostile_area_name_shows_as_text(session, tmp_path):
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
     page = session.page
-    page.get_by_text("Data sendiri").first.click()  # the menu's own-data page
+    page.get_by_role("link", name="Data sendiri", exact=True).click()  # the menu's page
 
     def upload(label: str, name: str) -> None:
         boxes = page.locator(

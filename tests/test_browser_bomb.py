@@ -53,7 +53,7 @@ def test_memory_bomb_upload_leaves_the_other_session_working(browser, server, tm
         a.open()
         print(f"both sessions open after {time.monotonic() - t0:.1f} s")
         page = a.page
-        page.get_by_text("Data sendiri").first.click()  # the menu's own-data page
+        page.get_by_role("link", name="Data sendiri", exact=True).click()  # the menu's page
         boxes = page.locator(
             "[data-testid='stMain'] [data-testid='stFileUploader']"
         )  # the upload page
