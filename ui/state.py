@@ -52,6 +52,11 @@ def start_session() -> None:
     preset_w = {} if ss[K.PRESET] == CUSTOM else preset_weights(ss[K.PRESET])
     for name in INDICATORS:
         ss.setdefault(K.weight(name), float(preset_w.get(name, 0.0)))
+    # Any other sidebar box that lost its state (a page without the sidebar, a switch_page
+    # mid-run) gets the default scenario's value, never the widget's bare default: a
+    # stability concentration of 0.0 stopped the ranking with E_SCORING after own data loaded.
+    for key, value in state_from(Scenario()).items():
+        ss.setdefault(key, value)
     for lv in LEVELS:
         ss.setdefault(K.drill_down(lv), "")
     ss.setdefault(K.CHECKLIST, {})
