@@ -46,8 +46,9 @@ def state_from(scenario: Scenario) -> dict[str, object]:
 def start_session() -> None:
     """Defaults of a new session, and of sliders or boxes not shown in the last run."""
     ss = st.session_state
+    defaults = state_from(Scenario())
     if K.PRESET not in ss:  # a new session starts on the default scenario
-        ss.update(state_from(Scenario()))
+        ss.update(defaults)
     # A slider that was not shown in the last run lost its state: it gets the preset's weight.
     preset_w = {} if ss[K.PRESET] == CUSTOM else preset_weights(ss[K.PRESET])
     for name in INDICATORS:
@@ -55,12 +56,11 @@ def start_session() -> None:
     # Any other sidebar box that lost its state (a page without the sidebar, a switch_page
     # mid-run) gets the default scenario's value, never the widget's bare default: a
     # stability concentration of 0.0 stopped the ranking with E_SCORING after own data loaded.
-    for key, value in state_from(Scenario()).items():
+    for key, value in defaults.items():
         ss.setdefault(key, value)
     for lv in LEVELS:
         ss.setdefault(K.drill_down(lv), "")
     ss.setdefault(K.CHECKLIST, {})
-    ss.setdefault(K.UNKNOWN_AS_NEED, Scenario().unknown_as_need)
     for key, value in (
         (K.SITES_ON, False), (K.SITE_BY_COUNT, False), (K.SITE_COUNT, 20),
         (K.SITE_BUDGET_BN, 50), (K.SITE_RADIUS_KM, FLAT_KM),
