@@ -38,8 +38,8 @@ from infra_gap.analysis.inputs import (
     _split_native,
 )
 from infra_gap.analysis.join_crs import JoinSpace, degrees_of, join_space, shares_degrees
-from infra_gap.analysis.pipeline import OUTSIDE, _account, _place_msme, _xy
 from infra_gap.analysis.placement import place_points_indexed
+from infra_gap.analysis.row_placement import OUTSIDE, account_rows, place_msme
 from infra_gap.analysis.tiles import lonlat_to_tile, quadkey_to_tile, tile_bounds
 from infra_gap.analysis.validate import BoundaryReport, check_boundaries
 from infra_gap.codes import infer_level
@@ -49,6 +49,7 @@ from infra_gap.io import partitioned
 from infra_gap.io.msme_stream import iter_msme_chunks
 from infra_gap.layers import REJECTED_COLUMNS, Layers, Raster, RowAccount, Source
 from infra_gap.national.workload import OOKLA_COLUMNS, Workload, workload_manifest
+from infra_gap.point_frames import point_xy
 from infra_gap.provenance import UNKNOWN, Provenance, apply_provenance
 
 __all__ = ["PARTITION_BYTES", "BuildResult", "build_workload", "choose_partitioning"]
@@ -163,10 +164,10 @@ def _stream_msme(
         layers = replace(skeleton, msme=pts)
         if space is None:
             space = join_space(layers, areas, cell_m=EvidenceParams().cell_m)
-        x, y = _xy(pts)
+        x, y = point_xy(pts)
         jx, jy = degrees_of(pts) if space.native else (x, y)
-        index, reasons = _place_msme(layers, areas, space, jx, jy)
-        _, outside = _account("msme", pts, index, reasons, 0)
+        index, reasons = place_msme(layers, areas, space, jx, jy)
+        _, outside = account_rows("msme", pts, index, reasons, 0)
         state.refused.append(chunk.rejected)
         state.outside.append(outside)
         ok = index >= 0
@@ -207,9 +208,9 @@ def _add_keys(keys: dict[str, np.ndarray], code: str, lon: np.ndarray, lat: np.n
 def _place_towers(
     towers: gpd.GeoDataFrame, space: JoinSpace, kode: np.ndarray
 ) -> tuple[np.ndarray, RowAccount, pd.DataFrame]:
-    txy = degrees_of(towers) if space.native else _xy(towers)
+    txy = degrees_of(towers) if space.native else point_xy(towers)
     index = place_points_indexed(*txy, space.grid)
-    account, rejected = _account("towers", towers, index, OUTSIDE, 0)
+    account, rejected = account_rows("towers", towers, index, OUTSIDE, 0)
     return index, account, rejected
 
 
@@ -224,7 +225,7 @@ def _tile_index(
         index = place_points_indexed((w + e) / 2.0, (s + n) / 2.0, space.grid)
     else:
         index = place_points_indexed(*work_tile_centres(quadkeys), space.grid)
-    account, rejected = _account("speed_tiles", tiles, index, OUTSIDE, 0)
+    account, rejected = account_rows("speed_tiles", tiles, index, OUTSIDE, 0)
     return index, account, rejected
 
 
@@ -354,7 +355,7 @@ def _write_others(
         attrs = pd.DataFrame(t[kept]).reset_index(drop=True)
         attrs["part"] = np.where(placed, prefix[np.maximum(t_index, 0)], parts[0]).astype("str")
         attrs["area"] = np.where(placed, kode[np.maximum(t_index, 0)], "").astype("str")
-        tx, ty = _xy(t)
+        tx, ty = point_xy(t)
         partitioned.write_points(tx, ty, attrs, out / "towers.parquet", crs=WORK_CRS)
         present.append("towers")
     if layers.speed_tiles is not None:
