@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench demo clean wheel-check
+.PHONY: run test test-fast lint bench demo clean wheel-check catalogue
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: lint
 # (tests marked `full` in tests/conftest.py are left to `make test`).
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q -m "not full and not browser and not slow"
+
+# tests/catalogue_cases.md from the tests' catalogue marks (tests/test_catalogue_table.py checks it).
+catalogue: $(STAMP)
+	$(BIN)/python -m tests.gen_catalogue
 
 # A plain (not editable) install of the wheel in a fresh venv ranks the demo from elsewhere.
 wheel-check: $(STAMP)

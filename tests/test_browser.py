@@ -254,6 +254,7 @@ def test_csv_download_has_every_kecamatan(session):
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
+@pytest.mark.catalogue("H1")
 def test_hostile_area_name_shows_as_text(session, tmp_path):
     from tests.test_app import BOUNDARY, MSME_CSV, TOWERS_CSV
 

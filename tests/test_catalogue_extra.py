@@ -1,6 +1,7 @@
 """Catalogue cases (shared/reference/reliability.md section 3) not covered by the other tests.
 
-`tests/catalogue_cases.md` maps every case to its tests.  Each test here builds its hostile
+Each test names its cases with ``@pytest.mark.catalogue``; ``make catalogue`` writes
+`tests/catalogue_cases.md` from those marks.  Each test here builds its hostile
 input in code and asserts the clear error with its stable code, or the correct result, and
 that no row was lost.
 
@@ -167,6 +168,7 @@ def _conserved(facts, rows: int) -> None:
 # --- A. Upload envelope and archives ------------------------------------------------------
 
 
+@pytest.mark.catalogue("A1", "K7")
 def test_a1_k7_upload_limit_xsrf_and_error_details_stay_set():
     """The deployment settings the README says never to turn off (A1 budget, K7 XSRF)."""
     conf = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
@@ -182,6 +184,7 @@ def test_a1_k7_upload_limit_xsrf_and_error_details_stay_set():
     assert "enableXsrfProtection" not in app  # never switched off from code either
 
 
+@pytest.mark.catalogue("A2")
 @pytest.mark.parametrize(
     ("data", "name"),
     [
@@ -199,6 +202,7 @@ def test_a2_content_decides_not_the_name(data, name):
     assert _code(err) == "E_INPUT_FILE"
 
 
+@pytest.mark.catalogue("A4")
 def test_a4_zip_understating_its_size_is_a_coded_error():
     lying = _patch_single_entry(_zip({"a.shp": b"\0" * (5 << 20)}), size=100)
     with pytest.raises(InfraGapError) as err:
@@ -206,6 +210,7 @@ def test_a4_zip_understating_its_size_is_a_coded_error():
     assert _code(err) == "E_SECURITY"
 
 
+@pytest.mark.catalogue("A7")
 @pytest.mark.parametrize(("flags", "method"), [(1, None), (0, 9)], ids=["encrypted", "deflate64"])
 def test_a7_encrypted_or_unsupported_compression_is_a_coded_error(flags, method):
     data = _patch_single_entry(_zip({"a.shp": b"x" * 10}, zipfile.ZIP_STORED), flags=flags,
@@ -214,6 +219,7 @@ def test_a7_encrypted_or_unsupported_compression_is_a_coded_error(flags, method)
         guard_zip(data, name="odd.zip")
 
 
+@pytest.mark.catalogue("A8")
 def test_a8_zip_with_two_shapefiles_asks_to_choose(tmp_path):
     TWO.to_file(tmp_path / "a.shp")
     TWO.iloc[:1].to_file(tmp_path / "b.shp")
@@ -226,6 +232,7 @@ def test_a8_zip_with_two_shapefiles_asks_to_choose(tmp_path):
     assert len(io.read_areas(_zip(entries), name="two.zip", layer="b")) == 1
 
 
+@pytest.mark.catalogue("A9")
 def test_a9_apple_double_files_are_ignored(tmp_path):
     data = _shapefile_zip(tmp_path, ("shp", "shx", "dbf", "prj"))
     with zipfile.ZipFile(stdio.BytesIO(data), "a") as z:
@@ -236,11 +243,13 @@ def test_a9_apple_double_files_are_ignored(tmp_path):
     assert areas["kode"].tolist() == TWO["kode"].tolist()
 
 
+@pytest.mark.catalogue("A9")
 def test_a9_shapefile_in_a_subfolder_loads(tmp_path):
     data = _shapefile_zip(tmp_path, ("shp", "shx", "dbf", "prj"), prefix="peta/desa/")
     assert len(io.read_areas(data, name="desa.zip")) == 2
 
 
+@pytest.mark.catalogue("A10")
 @pytest.mark.parametrize(
     ("data", "name"),
     [
@@ -264,6 +273,7 @@ def test_a10_empty_and_truncated_files_are_clear_errors(data, name):
 # --- B. GDAL paths, drivers and side effects ----------------------------------------------
 
 
+@pytest.mark.catalogue("B1")
 def test_b1_user_text_never_reaches_gdal_as_a_path(canary, tmp_path):
     path = tmp_path / "desa.gpkg"
     path.write_bytes(_gpkg(TWO))
@@ -278,6 +288,7 @@ def test_b1_user_text_never_reaches_gdal_as_a_path(canary, tmp_path):
     assert canary.hits == []
 
 
+@pytest.mark.catalogue("B3")
 def test_b3_vrt_raw_raster_band_reading_a_local_file(tmp_path):
     """OSGeo/gdal#12645: a VRTRawRasterBand returns any file's bytes as pixels."""
     secret = tmp_path / "secret.bin"
@@ -299,6 +310,7 @@ def test_b3_vrt_raw_raster_band_reading_a_local_file(tmp_path):
             io.raster_info(source, name=name)
 
 
+@pytest.mark.catalogue("B4")
 def test_b4_mrf_disguised_as_tif_fetches_and_writes_nothing(canary, tmp_path):
     """OSGeo/gdal#14739: an MRF can pull a remote source into a local data file."""
     before = sorted(p.name for p in tmp_path.iterdir())
@@ -324,12 +336,14 @@ def _linked_crs_geojson(href: str) -> bytes:
     return json.dumps({"type": "FeatureCollection", "crs": crs, "features": [feature]}).encode()
 
 
+@pytest.mark.catalogue("B5")
 def test_b5_geojson_with_a_linked_crs_fetches_nothing(canary):
     with contextlib.suppress(InfraGapError):
         io.read_areas(_linked_crs_geojson(f"{canary.url}/crs.proj4"), name="desa.geojson")
     assert canary.hits == []
 
 
+@pytest.mark.catalogue("B7")
 def test_b7_geopackage_with_triggers_views_and_tables_is_only_read(tmp_path):
     path = tmp_path / "desa.gpkg"
     path.write_bytes(_gpkg(TWO))
@@ -347,6 +361,7 @@ def test_b7_geopackage_with_triggers_views_and_tables_is_only_read(tmp_path):
     assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
 
 
+@pytest.mark.catalogue("B8")
 def test_b8_xml_entity_bomb_is_refused():
     bomb = (
         '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
@@ -376,6 +391,7 @@ def _geotiff(array: np.ndarray, transform: Affine, **kw) -> bytes:
         return bytes(mem.read())
 
 
+@pytest.mark.catalogue("C2")
 def test_c2_ten_thousand_bands_are_over_the_band_limit(tmp_path):
     path = tmp_path / "bands.tif"
     with rasterio.open(path, "w", driver="GTiff", width=2, height=2, count=10_000, dtype="uint8",
@@ -387,6 +403,7 @@ def test_c2_ten_thousand_bands_are_over_the_band_limit(tmp_path):
     assert found == ("E_LIMIT", "max_raster_bands", 10_000)
 
 
+@pytest.mark.catalogue("C4")
 def test_c4_corrupt_compressed_tile_is_a_clear_error():
     rng = np.random.default_rng(0)
     data = bytearray(
@@ -406,6 +423,7 @@ def test_c4_corrupt_compressed_tile_is_a_clear_error():
     assert _code(err) == "E_INPUT_FILE"
 
 
+@pytest.mark.catalogue("C7")
 def test_c7_nan_and_fill_pixels_are_unknown_never_covered():
     array = np.array([[1.0, np.nan, -9999.0, 0.0]], dtype="float32")
     raster = Raster(array=array, transform=Affine(10, 0, 0, 0, -10, 10), crs=WORK_CRS,
@@ -416,6 +434,7 @@ def test_c7_nan_and_fill_pixels_are_unknown_never_covered():
     assert cov.unknown.tolist() == [False, True, True, False, True]  # NaN, fill, outside
 
 
+@pytest.mark.catalogue("C9")
 def test_c9_south_up_raster_is_not_mirrored():
     """Row 0 is the southern row when the pixel height is positive: a known answer."""
     array = np.array([[1], [0]], dtype="uint8")
@@ -430,6 +449,7 @@ def test_c9_south_up_raster_is_not_mirrored():
 # --- D. Vector geometry ---------------------------------------------------------------------
 
 
+@pytest.mark.catalogue("D2")
 def test_d2_spike_and_duplicate_vertices_are_repaired_and_reported():
     spike = Polygon([(98.60, 3.50), (98.61, 3.50), (98.61, 3.50), (98.61, 3.51), (98.61, 3.52),
                      (98.61, 3.51), (98.60, 3.51), (98.60, 3.50)])  # fmt: skip
@@ -443,6 +463,7 @@ def test_d2_spike_and_duplicate_vertices_are_repaired_and_reported():
     assert report.repairs["area_change_pct"].abs().iloc[0] < 1  # the square is kept
 
 
+@pytest.mark.catalogue("D4")
 def test_d4_empty_and_null_geometries_are_listed_not_lost():
     features = json.loads(TWO.to_json())["features"]
     features.append({"type": "Feature", "properties": {"kode": "12.71.01.1003", "nama": "Kosong"},
@@ -458,6 +479,7 @@ def test_d4_empty_and_null_geometries_are_listed_not_lost():
     assert sorted(report.dropped_empty["row"]) == ["3", "4"]
 
 
+@pytest.mark.catalogue("D5")
 def test_d5_point_in_a_boundary_layer_is_listed():
     gdf = pd.concat(
         [
@@ -475,6 +497,7 @@ def test_d5_point_in_a_boundary_layer_is_listed():
     assert "12.71.01.1009" not in fixed["kode"].tolist()
 
 
+@pytest.mark.catalogue("D6")
 def test_d6_z_coordinates_keep_every_area_and_point():
     z_areas = TWO.copy()
     z_areas["geometry"] = [
@@ -487,6 +510,7 @@ def test_d6_z_coordinates_keep_every_area_and_point():
     assert facts.account.used == 2
 
 
+@pytest.mark.catalogue("D8")
 def test_d8_overlapping_and_invalid_polygons_count_each_msme_once():
     """The issue's must-have: overlaps reported, invalid repaired, each MSME counted once."""
     bowtie = Polygon([(98.62, 3.50), (98.63, 3.51), (98.63, 3.50), (98.62, 3.51), (98.62, 3.50)])
@@ -517,6 +541,7 @@ def test_d8_overlapping_and_invalid_polygons_count_each_msme_once():
     assert table["msme_total"].sum() == 4
 
 
+@pytest.mark.catalogue("D10", "E1")
 def test_d10_shapefile_without_prj_or_dbf_says_what_is_missing(tmp_path):
     with pytest.raises(SchemaError, match="no CRS") as err:
         io.read_areas(_shapefile_zip(tmp_path, ("shp", "shx", "dbf")), name="desa.zip")
@@ -526,17 +551,20 @@ def test_d10_shapefile_without_prj_or_dbf_says_what_is_missing(tmp_path):
     assert _code(err) == "E_SCHEMA"
 
 
+@pytest.mark.catalogue("D10")
 def test_d10_shapefile_without_shx_is_a_coded_error(tmp_path):
     with pytest.raises(InputFileError):
         io.read_areas(_shapefile_zip(tmp_path, ("shp", "dbf", "prj")), name="desa.zip")
 
 
+@pytest.mark.catalogue("D12")
 def test_d12_float_codes_are_kept_as_whole_numbers():
     gdf = TWO.assign(kode=[1271011001.0, 1271011002.0])
     areas = io.read_areas(_gpkg(gdf), name="desa.gpkg")
     assert areas["kode"].tolist() == ["1271011001", "1271011002"]
 
 
+@pytest.mark.catalogue("D12")
 def test_d12_name_column_override_beside_a_nama_column():
     gdf = TWO.assign(alias=["Kampung Satu", "Kampung Dua"])
     areas = io.read_areas(gdf.to_json().encode(), name="desa.geojson", name_col="alias")
@@ -547,6 +575,7 @@ def test_d12_name_column_override_beside_a_nama_column():
 # --- E. CRS and coordinates -----------------------------------------------------------------
 
 
+@pytest.mark.catalogue("E2")
 def test_e2_metres_labelled_as_degrees_are_refused():
     wrong = gpd.GeoDataFrame(
         {"kode": ["1"], "nama": ["a"]}, geometry=[box(700_000, 300_000, 710_000, 310_000)],
@@ -556,6 +585,7 @@ def test_e2_metres_labelled_as_degrees_are_refused():
         io.read_areas(wrong.to_json().encode(), name="desa.geojson")
 
 
+@pytest.mark.catalogue("E4", "E5", "E6", "E9")
 def test_e5_e6_e9_placeholder_wrapped_and_dms_coordinates_are_rejected_with_reasons():
     msme = (
         "lat;lon\n"
@@ -575,6 +605,7 @@ def test_e5_e6_e9_placeholder_wrapped_and_dms_coordinates_are_rejected_with_reas
     assert reasons["6"] == reasons["7"] == "non-numeric coordinate"
 
 
+@pytest.mark.catalogue("E5")
 def test_e5_null_island_is_rejected_without_a_warning():
     _, facts = _load(TWO.to_json().encode(), "lat;lon\n3,505;98,605\n0;0\n")
     _conserved(facts, 2)
@@ -584,6 +615,7 @@ def test_e5_null_island_is_rejected_without_a_warning():
 # --- F. Business tables ---------------------------------------------------------------------
 
 
+@pytest.mark.catalogue("F1", "F4")
 def test_f1_f4_missing_markers_rejected_and_duplicate_ids_kept():
     msme = "id;lat;lon\n1;3,505;98,605\n1;3,505;98,615\n2;-;98,6\n3;NA;98,6\n4; ;98,6\n5;;\n"
     _, facts = _load(TWO.to_json().encode(), msme)
@@ -597,6 +629,7 @@ def test_f1_f4_missing_markers_rejected_and_duplicate_ids_kept():
     assert reasons["7"] == "missing coordinate"
 
 
+@pytest.mark.catalogue("F3")
 def test_f3_utf16_csv_is_read_or_refused_never_garbled():
     data = "lat,lon\n3.505,98.605\n".encode("utf-16")
     code, result = "", None
@@ -612,6 +645,7 @@ def test_f3_utf16_csv_is_read_or_refused_never_garbled():
         assert gdf["lat"].tolist() == [3.505]
 
 
+@pytest.mark.catalogue("F9")
 def test_f9_xlsx_formula_and_date_in_coordinates_are_rejected_not_run(tmp_path):
     import datetime
 
@@ -633,6 +667,7 @@ def test_f9_xlsx_formula_and_date_in_coordinates_are_rejected_not_run(tmp_path):
     }  # fmt: skip
 
 
+@pytest.mark.catalogue("F10")
 def test_f10_xlsx_zip_bomb_is_refused():
     buf = stdio.BytesIO()
     pd.DataFrame({"lat": [3.505], "lon": [98.605]}).to_excel(buf, index=False)
@@ -652,6 +687,7 @@ def test_f10_xlsx_zip_bomb_is_refused():
 # --- G. Connectivity layers -------------------------------------------------------------------
 
 
+@pytest.mark.catalogue("G5")
 def test_g5_gzipped_opencellid_is_read_or_refused():
     import gzip
 
@@ -669,6 +705,7 @@ _TILE_HEADER = "quadkey,tile,avg_d_kbps,avg_u_kbps,avg_lat_ms,tests,devices\n"
 _SQUARE = '"POLYGON((98.6 3.5,98.61 3.5,98.61 3.51,98.6 3.51,98.6 3.5))"'
 
 
+@pytest.mark.catalogue("G1")
 def test_g1_quadkeys_with_leading_zeros_stay_text_in_a_csv():
     data = f"{_TILE_HEADER}0031001100121203,{_SQUARE},25000,5000,20,40,10\n".encode()
     tiles = io.read_speed_tiles(data, name="tiles.csv")
@@ -676,6 +713,7 @@ def test_g1_quadkeys_with_leading_zeros_stay_text_in_a_csv():
     assert tiles["tests"].tolist() == [40]
 
 
+@pytest.mark.catalogue("G3")
 @pytest.mark.parametrize(
     "bad",
     [f"3100110012120321,{_SQUARE},25000,5000,20,-5,10",
@@ -706,6 +744,7 @@ PAYLOADS = [
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
+@pytest.mark.catalogue("H2", "H3", "H4")
 @pytest.mark.parametrize("payload", PAYLOADS, ids=["template", "script", "controls", "long"])
 def test_h2_h3_h4_payloads_live_only_inside_json_and_show_as_text(payload):
     """The name reaches the page only inside JSON strings, HTML-escaped, with its text intact."""
@@ -737,11 +776,13 @@ def test_h2_h3_h4_payloads_live_only_inside_json_and_show_as_text(payload):
 # --- J. Exports -----------------------------------------------------------------------------
 
 
+@pytest.mark.catalogue("J1")
 def test_j1_cell_starting_with_a_line_feed_is_neutralised():
     out = neutralise_formulas(pd.DataFrame({"nama": ["\n=cmd|' /C calc'!A0"]}))
     assert out["nama"][0].startswith("'")
 
 
+@pytest.mark.catalogue("J9")
 def test_j9_rejected_csv_of_a_clean_upload():
     empty = pd.DataFrame({c: pd.Series([], dtype="str") for c in ("source", "row", "reason")})
     data = rejected_csv(empty)
@@ -762,6 +803,7 @@ def formula_exports() -> dict[str, bytes]:
     }
 
 
+@pytest.mark.catalogue("J1")
 def test_j_formula_strings_in_every_export(formula_exports, tmp_path):
     """CSV neutralised, XLSX text (no formula cell), GeoPackage and PDF intact; both areas."""
     csv = pd.read_csv(stdio.BytesIO(formula_exports[".csv"]), encoding="utf-8-sig").rename(
@@ -783,6 +825,7 @@ def test_j_formula_strings_in_every_export(formula_exports, tmp_path):
     assert all("".join(f.split()) in flat for f in FORMULAS)
 
 
+@pytest.mark.catalogue("J2")
 def test_j2_array_formula_text_stays_text_in_xlsx():
     ranked = toy_ranked()
     ranked["nama"] = ["{=1+1}", "{=SUM(A1:A9)}"]
@@ -793,6 +836,7 @@ def test_j2_array_formula_text_stays_text_in_xlsx():
     assert {"{=1+1}", "{=SUM(A1:A9)}"} <= {c.value for c in cells}
 
 
+@pytest.mark.catalogue("J5")
 def test_j5_pdf_markup_in_names_fetches_nothing_and_shows_as_text(canary):
     names = [f'<img src="{canary.url}/x.png"/>', f'<link href="{canary.url}/y">&amp;</link>']
     ranked = toy_ranked()
@@ -861,6 +905,7 @@ def _shadowed(fn: ast.AST, name: str) -> bool:
     )
 
 
+@pytest.mark.catalogue("K3")
 def test_k3_no_module_level_state_is_written_at_run_time(tmp_path):
     """Module globals are shared by every session of the server: none may be written."""
     files = [ROOT / "app.py", *sorted((ROOT / "infra_gap").rglob("*.py"))]

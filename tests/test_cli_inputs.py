@@ -129,6 +129,7 @@ def test_xlsx_output_by_extension(tmp_path):
     assert wb["Data ditolak"].max_row == 3  # header + 2 rejected rows
 
 
+@pytest.mark.catalogue("B9")
 def test_cli_refuses_an_unsafe_environment(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     code = (

@@ -7,6 +7,7 @@ from infra_gap.config import WORK_CRS
 from infra_gap.errors import DataError
 
 
+@pytest.mark.catalogue("C6", "C7")
 def test_covered_unknown_and_outside(half_covered):
     # bottom-left covered, bottom-right 0, top-right no data, outside the raster
     x = np.array([5_000, 15_000, 15_000, 25_000])
@@ -22,6 +23,7 @@ def test_threshold_applies_to_signal_strength(half_covered):
     assert cov.covered.tolist() == [False, False]
 
 
+@pytest.mark.catalogue("C8")
 def test_points_in_other_crs_are_reprojected(half_covered):
     lon, lat = Transformer.from_crs(WORK_CRS, "EPSG:4326", always_xy=True).transform(
         [5_000.0, 15_000.0], [5_000.0, 5_000.0]

@@ -62,6 +62,7 @@ def toy_pdf() -> bytes:
     return _toy(checklist=CHECK, region="Provinsi Uji")
 
 
+@pytest.mark.catalogue("J5")
 def test_cover_summary_and_sections(toy_pdf):
     pages = _pages(toy_pdf)
     cover = pages[0]
@@ -112,6 +113,7 @@ def test_sectors_by_hand_and_stability(toy_pdf):
     assert _flat("masuk 1 besar pada 25% undian") in flat
 
 
+@pytest.mark.catalogue("J6")
 def test_fonts_are_embedded(toy_pdf):
     reader = PdfReader(io.BytesIO(toy_pdf))
     fonts = reader.pages[0]["/Resources"]["/Font"]
@@ -180,6 +182,7 @@ def test_bad_requests(kw, match):
     assert "lahan" in CHECKLIST_FIELDS
 
 
+@pytest.mark.catalogue("J6")
 @given(text=st.text(), limit=st.one_of(st.none(), st.integers(min_value=1, max_value=50)))
 def test_safe_text_draws_only_known_glyphs(text, limit):
     charset = frozenset(range(32, 127))

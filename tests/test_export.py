@@ -179,6 +179,7 @@ def _ranked():
     )
 
 
+@pytest.mark.catalogue("J1", "J3")
 def test_csv_has_bom_and_reads_back():
     data = ranked_csv(_ranked(), synthetic=True)
     assert data.startswith(b"\xef\xbb\xbf")
@@ -202,6 +203,7 @@ def test_semicolon_decimal_comma_for_indonesian_excel():
     assert back["data_status"].str.contains("user data").all()
 
 
+@pytest.mark.catalogue("F12", "J1")
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1+1", "@SUM(A1)", "\tx", "\rx", "\n=1+1"])
 def test_formula_starts_neutralised(cell):
     out = neutralise_formulas(pd.DataFrame({"nama": [cell], "n": [-1]}))
@@ -256,6 +258,7 @@ def test_column_labels_in_both_languages():
     assert all(len(v) == 2 and all(v) for v in EXPORT_TEXT.values())
 
 
+@pytest.mark.catalogue("J9")
 def test_rejected_rows_and_accounts_join_reading_and_placement():
     layers, facts = toy_layers(), toy_facts()
     rows = rejected_rows(layers, facts.rejected)
@@ -278,6 +281,7 @@ _TEXT = st.text(
 )
 
 
+@pytest.mark.catalogue("J1")
 @settings(deadline=None, max_examples=80)
 @given(name=_TEXT, value=st.floats(allow_nan=False, allow_infinity=False, width=32))
 def test_any_name_reads_back_intact_or_quoted(name, value):

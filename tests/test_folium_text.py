@@ -1,6 +1,7 @@
 """Rendered map output is never evaluated as a template a second time."""
 
 import folium
+import pytest
 from branca.element import MacroElement
 from folium.template import Template
 
@@ -14,6 +15,7 @@ def _map() -> folium.Map:
     return maps.offline_map(bounds=(98.0, 2.0, 99.0, 3.0), basemap=False)
 
 
+@pytest.mark.catalogue("H2b")
 def test_template_syntax_in_a_folium_tooltip_stays_text() -> None:
     m = _map()
     folium.CircleMarker([2.5, 98.5], tooltip=f"XX{PAYLOAD}YY").add_to(m)
@@ -22,6 +24,7 @@ def test_template_syntax_in_a_folium_tooltip_stays_text() -> None:
     assert "XX49" not in page
 
 
+@pytest.mark.catalogue("H2b")
 def test_template_syntax_in_a_legend_stays_text() -> None:
     m = _map()
     maps.add_legend(m, "Legend {{ 6*6 }}", [("#ff0000", PAYLOAD)])

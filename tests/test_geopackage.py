@@ -19,6 +19,7 @@ def _write(tmp_path, **kw):
     return path
 
 
+@pytest.mark.catalogue("J7")
 def test_layers_crs_and_ranked_areas(tmp_path):
     path = _write(tmp_path, facts=toy_facts())
     assert pyogrio.list_layers(path).tolist() == [
@@ -57,6 +58,7 @@ def test_uncovered_msme_points_by_hand(tmp_path):
     assert x.round().tolist() == [3_000, 4_000, 11_000, 12_000, 13_000, 17_000]
 
 
+@pytest.mark.catalogue("J9")
 def test_sources_and_rejected_tables(tmp_path):
     path = _write(tmp_path, facts=toy_facts())
     src = pyogrio.read_dataframe(path, layer="sources", read_geometry=False)

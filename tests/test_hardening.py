@@ -32,6 +32,7 @@ def _vrt(source: str) -> bytes:
   </VRTRasterBand></VRTDataset>""".encode()
 
 
+@pytest.mark.catalogue("B6")
 def test_environment_is_hardened_and_checked():
     check_environment()  # conftest applied it first, as the CLI and the app do
     for key, value in HARDENED_ENV.items():
@@ -41,12 +42,14 @@ def test_environment_is_hardened_and_checked():
         assert "GTiff" in env.drivers()
 
 
+@pytest.mark.catalogue("B9")
 def test_check_fails_closed_when_a_value_changes(monkeypatch):
     monkeypatch.setenv("PROJ_NETWORK", "ON")
     with pytest.raises(SecurityError, match="PROJ_NETWORK"):
         check_environment()
 
 
+@pytest.mark.catalogue("B3")
 def test_vrt_disguised_as_tif_reading_a_local_file(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET * 100)
@@ -73,6 +76,7 @@ class _Counter(http.server.BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.catalogue("B2")
 def test_vrt_pointing_at_a_loopback_server_sends_nothing(tmp_path):
     server = http.server.HTTPServer(("127.0.0.1", 0), _Counter)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -104,6 +108,7 @@ def _zip(entries: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
+@pytest.mark.catalogue("A3")
 def test_zip_bomb_is_refused_while_streaming():
     bomb = _zip({"a.shp": b"\0" * (40 << 20)})
     assert len(bomb) < 100_000
@@ -113,6 +118,7 @@ def test_zip_bomb_is_refused_while_streaming():
         io.read_areas(bomb, name="bomb.zip")
 
 
+@pytest.mark.catalogue("A5")
 @pytest.mark.parametrize(
     "entry", ["../evil.shp", "/etc/evil.shp", "a/../../evil.shp", "C:/evil.shp", "a\\..\\b.shp"]
 )
@@ -121,6 +127,7 @@ def test_zip_unsafe_paths(entry):
         guard_zip(_zip({entry: b"x"}), name="u.zip")
 
 
+@pytest.mark.catalogue("A6")
 def test_zip_nested_and_too_many_entries():
     with pytest.raises(SecurityError, match="nested archive"):
         guard_zip(_zip({"inner.zip": b"PK"}), name="n.zip")
@@ -131,6 +138,7 @@ def test_zip_nested_and_too_many_entries():
         guard_zip(b"not a zip", name="x.zip")
 
 
+@pytest.mark.catalogue("C1")
 def test_tiny_geotiff_declaring_a_trillion_pixels(tmp_path):
     path = tmp_path / "huge.tif"
     with rasterio.open(
@@ -156,6 +164,7 @@ def test_tiny_geotiff_declaring_a_trillion_pixels(tmp_path):
     assert (err.value.code, err.value.value) == ("E_LIMIT", 10**12)
 
 
+@pytest.mark.catalogue("C5")
 @pytest.mark.filterwarnings("ignore::rasterio.errors.NotGeoreferencedWarning")
 def test_raster_without_crs(tmp_path):
     path = tmp_path / "nocrs.tif"
@@ -165,6 +174,7 @@ def test_raster_without_crs(tmp_path):
         io.read_geotiff(path)
 
 
+@pytest.mark.catalogue("A10", "E1")
 @pytest.mark.filterwarnings("ignore:'crs' was not provided")
 def test_vector_without_crs_and_garbage():
     with pytest.raises(SchemaError, match="no CRS"):
@@ -186,6 +196,7 @@ def _no_crs_gpkg() -> bytes:
     return buf.getvalue()
 
 
+@pytest.mark.catalogue("F3")
 def test_mixed_encoding_csv_keeps_every_row():
     data = (
         b"nama,lat,lon\n" + "Kedai Sé,3.5,98.6\n".encode() + "Toko Bö,3.6,98.7\n".encode("latin-1")
@@ -195,6 +206,7 @@ def test_mixed_encoding_csv_keeps_every_row():
     assert len(gdf) == 2
 
 
+@pytest.mark.catalogue("E6", "F1")
 @pytest.mark.parametrize(
     ("value", "reason"),
     [
@@ -212,6 +224,7 @@ def test_hostile_coordinates(value, reason):
     assert reason in rejected["reason"].iloc[0]
 
 
+@pytest.mark.catalogue("A2", "B1", "J8")
 def test_user_names_never_become_paths(tmp_path):
     with pytest.raises(InputFileError, match="not an allowed"):
         io.read_areas(b"x", name="/etc/passwd")

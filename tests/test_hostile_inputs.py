@@ -28,6 +28,7 @@ from infra_gap.ranking.scenario import scenario_from_bytes
 from tests.hostile_corpus import CASES, run_case
 
 
+@pytest.mark.catalogue("C1", "D7", "F11")
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_each_hostile_input_gives_a_stable_code(case, monkeypatch):
     for key, value in case.env.items():

@@ -46,6 +46,7 @@ MESSY_CSV = (
 )
 
 
+@pytest.mark.catalogue("E3", "E4", "F2", "F3", "F6", "F7")
 @pytest.mark.parametrize(
     ("encoding", "bom"), [("utf-8", False), ("utf-8", True), ("latin-1", False)]
 )
@@ -83,6 +84,7 @@ def test_messy_msme_csv_every_row_accounted(encoding, bom):
     assert table["msme_coverage_unknown"].to_dict() == {"12.71.01.1001": 1, "12.71.01.1002": 2}
 
 
+@pytest.mark.catalogue("F2", "F9")
 def test_decimal_point_comma_separated_and_xlsx(tmp_path):
     csv = "id,lat,lon\n1,3.505,98.605\n2,3.505,98.615\n"
     gdf, rejected = io.read_msme_table(csv.encode(), name="u.csv")
@@ -106,6 +108,7 @@ def test_lat_lon_override_and_missing_columns():
         io.read_msme_table(csv, name="u.csv")
 
 
+@pytest.mark.catalogue("A9")
 def test_zipped_shapefile_upper_case_extensions(tmp_path):
     shp = tmp_path / "kec.shp"
     DESA.rename(columns={"KODE_DESA": "KDKEC", "NAMA_DESA": "NMKEC"}).to_file(shp)
@@ -126,6 +129,7 @@ def test_geoparquet_in_another_crs(tmp_path):
     np.testing.assert_allclose(areas.geometry.area, DESA.to_crs(WORK_CRS).geometry.area, rtol=1e-9)
 
 
+@pytest.mark.catalogue("A8")
 def test_gpkg_layer_choice(tmp_path):
     path = tmp_path / "two.gpkg"
     DESA.to_file(path, layer="desa")
@@ -135,11 +139,13 @@ def test_gpkg_layer_choice(tmp_path):
     assert len(io.read_areas(path, layer="copy")) == 2
 
 
+@pytest.mark.catalogue("B8")
 def test_unknown_format_refused():
     with pytest.raises(InputFileError, match="not an allowed vector format"):
         io.read_areas(b"<kml/>", name="x.kml")
 
 
+@pytest.mark.catalogue("D9")
 def test_duplicate_codes_stop_with_the_list():
     areas = io.read_areas(_gpkg_bytes(pd.concat([DESA, DESA.iloc[:1]])), name="d.gpkg")
     with pytest.raises(
@@ -148,6 +154,7 @@ def test_duplicate_codes_stop_with_the_list():
         check_boundaries(areas, name="d.gpkg")
 
 
+@pytest.mark.catalogue("D1")
 def test_invalid_geometry_repaired_and_reported():
     bowtie = Polygon([(98.60, 3.50), (98.61, 3.51), (98.61, 3.50), (98.60, 3.51), (98.60, 3.50)])
     gdf = DESA.copy()
@@ -160,6 +167,7 @@ def test_invalid_geometry_repaired_and_reported():
     assert report.repairs["area_after_km2"].iloc[0] > 0
 
 
+@pytest.mark.catalogue("D8")
 def test_real_boundaries_overlap_report():
     areas = io.read_areas(DATA / "sumut_kecamatan.geojson")
     _, report = check_boundaries(areas, name="kec")
@@ -180,6 +188,7 @@ def test_real_opencellid_sample():
     assert inside == 234  # SOURCES.md: 234 inside the province (2 km buffer), 9 outside
 
 
+@pytest.mark.catalogue("G1")
 def test_hand_made_ookla_sample_keeps_quadkeys():
     tiles = io.read_speed_tiles(TESTDATA / "ookla_sample.csv")
     assert tiles["quadkey"].tolist()[-1] == "0002231120233302"  # leading zeros kept
@@ -220,6 +229,7 @@ def test_exported_demo_reads_back_to_the_same_ranking(demo_layers, tmp_path):
     assert mine["msme_total"].sum() == 1_166_918
 
 
+@pytest.mark.catalogue("C3")
 def test_windowed_sampling_equals_in_memory(demo_layers, tmp_path):
     from infra_gap.analysis.coverage import sample_raster
 

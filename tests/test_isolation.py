@@ -48,6 +48,7 @@ def _sleep(seconds: float) -> None:
     time.sleep(seconds)
 
 
+@pytest.mark.catalogue("C4")
 def test_a_memory_bomb_parse_gives_e_limit_and_the_parent_lives():
     data = _sparse_float_raster()
     assert len(data) < 100_000
@@ -58,6 +59,7 @@ def test_a_memory_bomb_parse_gives_e_limit_and_the_parent_lives():
     assert io.run_isolated(_allocate, 1000, limits=SMALL) == 1000
 
 
+@pytest.mark.catalogue("C4")
 def test_a_native_crash_kills_only_the_worker():
     with pytest.raises(LimitError) as err:
         io.run_isolated(_abort, limits=SMALL)

@@ -79,6 +79,7 @@ def test_every_layer_in_the_control_and_legend(full_map):
     assert "markerClusterGroup" in page
 
 
+@pytest.mark.catalogue("H1")
 def test_offline_and_escaped(full_map):
     page, _ = full_map
     srcs = re.findall(r'<script src="([^"]+)"', page) + re.findall(
@@ -91,6 +92,7 @@ def test_offline_and_escaped(full_map):
     assert "&lt;img src=x onerror=alert(1)&gt;" in decoded
 
 
+@pytest.mark.catalogue("H6")
 def test_payload_stays_light(full_map):
     page, _ = full_map
     assert len(page.encode()) < 3_000_000, len(page.encode())

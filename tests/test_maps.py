@@ -215,6 +215,7 @@ def test_a_filtered_map_fits_the_areas_drawn(areas: gpd.GeoDataFrame) -> None:
     assert (west, south, east, north) == pytest.approx(BOUNDS, abs=1e-4)
 
 
+@pytest.mark.catalogue("F12", "H1", "H5")
 def test_hostile_text_appears_only_escaped(areas: gpd.GeoDataFrame) -> None:
     page = maps.map_html(
         choropleth(
@@ -281,6 +282,7 @@ def test_no_highlight_by_default(areas: gpd.GeoDataFrame) -> None:
     assert {s["weight"] for s in style.values()} == {0.5}
 
 
+@pytest.mark.catalogue("D7", "H6")
 def test_payload_is_small_and_rounded(areas: gpd.GeoDataFrame) -> None:
     page = maps.map_html(choropleth(areas))
     data = geojson(page)
@@ -375,6 +377,7 @@ def test_fixture_breaks_under_independent_simplification(wiggly_pair: gpd.GeoDat
     assert gap > 10_000
 
 
+@pytest.mark.catalogue("D7")
 def test_display_geometry_keeps_shared_edge_shared(wiggly_pair: gpd.GeoDataFrame) -> None:
     out = maps.display_geometry(wiggly_pair, tolerance_m=100.0)
     assert out.crs == wiggly_pair.crs
@@ -415,6 +418,7 @@ def test_display_geometry_repairs_overlaps_and_invalid_input() -> None:
     assert gap == pytest.approx(0.0, abs=50.0)
 
 
+@pytest.mark.catalogue("D4")
 def test_display_geometry_passes_missing_and_empty_through() -> None:
     areas = gpd.GeoDataFrame(
         geometry=[box(98.0, 2.0, 98.1, 2.1), None, Polygon()], crs="EPSG:4326", index=[5, 6, 7]

@@ -17,6 +17,7 @@ from infra_gap.io import parse_coordinate, read_msme_table
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.catalogue("F2")
 @FAST
 @given(st.floats(-180, 180, allow_nan=False), st.integers(0, 8), st.booleans())
 def test_decimal_comma_and_point_parse_the_same(value, decimals, comma):
@@ -49,6 +50,7 @@ def test_every_msme_row_is_kept_or_rejected(rows):
     assert set(gdf["row"]).isdisjoint(set(rejected["row"]))
 
 
+@pytest.mark.catalogue("G1")
 @FAST
 @given(st.text(alphabet="0123", min_size=1, max_size=23))
 def test_quadkey_text_round_trip(qk):
@@ -56,6 +58,7 @@ def test_quadkey_text_round_trip(qk):
     assert tile_to_quadkey(tx, ty, zoom).tolist() == [qk]
 
 
+@pytest.mark.catalogue("D12", "F7")
 @FAST
 @given(st.text(alphabet="0123456789.", min_size=1, max_size=16))
 def test_village_codes_stay_text(code):
@@ -71,6 +74,7 @@ names = st.text(
 )
 
 
+@pytest.mark.catalogue("A3", "A5")
 @FAST
 @given(
     st.lists(

@@ -185,6 +185,7 @@ def test_nias_is_island_and_medan_is_capital(demo_layers, facts):
     assert kab["island"].sum() == 5
 
 
+@pytest.mark.catalogue("C8")
 def test_coverage_matches_rasterio_sample(demo_layers, facts):
     """Independent coverage path: rasterio's own sample() on a GTiff of the raster."""
     import rasterio

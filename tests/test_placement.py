@@ -5,6 +5,7 @@ from infra_gap.analysis.placement import place_points
 from infra_gap.errors import DataError
 
 
+@pytest.mark.catalogue("D8", "F5")
 def test_each_point_in_exactly_one_area_lowest_code_wins(squares):
     # inside A, inside B only, in the B/C overlap, inside C only, on the A|B edge, outside
     x = np.array([5_000, 12_000, 17_000, 22_000, 10_000, 30_000])
@@ -40,6 +41,7 @@ def _stress_points(areas, rng):
     return pts[:, 0], pts[:, 1]
 
 
+@pytest.mark.catalogue("F5")
 @pytest.mark.parametrize("cell_m", [1000.0, 333.3, 7.0])
 def test_label_grid_agrees_with_exact_test_on_edges_and_corners(squares, cell_m):
     from infra_gap.analysis.placement import build_label_grid, place_points_indexed

@@ -90,6 +90,7 @@ def _map_html(app: AppTest) -> str:
     return "".join(e.proto.json_args for e in app.get("component_instance"))
 
 
+@pytest.mark.catalogue("K1")
 @pytest.mark.usefixtures("demo_layers")  # the demo cache exists before the sessions start
 def test_an_upload_never_appears_in_another_session():
     a = _upload(_open(), _boundary(SECRET_A))
@@ -116,6 +117,7 @@ def test_an_upload_never_appears_in_another_session():
     assert SECRET_B not in _everything(a)
 
 
+@pytest.mark.catalogue("K2")
 @pytest.mark.usefixtures("demo_layers")
 def test_same_bytes_with_other_options_are_not_served_from_the_cache():
     """K2: the cache key holds the reading options, not only the bytes."""

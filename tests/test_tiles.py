@@ -13,6 +13,7 @@ def test_bing_reference_example():
     assert (tx.tolist(), ty.tolist(), zoom) == ([3], [5], 3)
 
 
+@pytest.mark.catalogue("G1")
 def test_leading_zero_kept_and_bounds_contain_point():
     tx, ty = lonlat_to_tile(np.array([-170.0]), np.array([80.0]), 16)
     qk = tile_to_quadkey(tx, ty, 16)[0]
@@ -23,6 +24,7 @@ def test_leading_zero_kept_and_bounds_contain_point():
     assert s[0] <= 80.0 < n[0]
 
 
+@pytest.mark.catalogue("G1")
 def test_non_quadkey_digits_rejected():
     with pytest.raises(ValueError, match="0-3"):
         quadkey_to_tile(np.array(["0124"]))

@@ -38,6 +38,7 @@ def _header(ws):
     return {v: i for i, v in enumerate(_rows(ws)[4]) if v is not None}
 
 
+@pytest.mark.catalogue("J2")
 def test_sheets_and_no_cell_is_a_formula():
     wb = _book()
     assert wb.sheetnames == list(SHEETS)
@@ -58,6 +59,7 @@ def test_prioritas_has_title_status_frozen_header_and_filter():
     assert ws.print_title_rows == "$5:$5"
 
 
+@pytest.mark.catalogue("J2")
 def test_hostile_names_are_intact_text_and_stay_text_when_edited():
     ws = _book()["Prioritas"]
     col = _header(ws)["Nama wilayah"] + 1
@@ -133,6 +135,7 @@ def test_metodologi_holds_weights_stability_rules_and_date():
     assert "Tier rule" not in rows
 
 
+@pytest.mark.catalogue("J9")
 def test_sumber_data_and_rejected_rows():
     wb = _book()
     src = _rows(wb["Sumber data"])
@@ -164,6 +167,7 @@ def test_real_data_has_no_synthetic_notice():
     assert _rows(ws)[2][0] == "Status data: data pengguna."
 
 
+@pytest.mark.catalogue("J4")
 @pytest.mark.parametrize(
     ("name", "stored"),
     [
