@@ -13,8 +13,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -c 'from infra_gap.synthetic.demo import load_demo; from ui.cached import cache_dir, data_dir; load_demo(data_dir(), cache_dir())'
-	$(BIN)/streamlit run app.py --server.headless true --server.port $(PORT)
+	$(BIN)/python -c 'from infra_gap.synthetic.demo import load_demo; from infra_gap.app.ui.cached import cache_dir, data_dir; load_demo(data_dir(), cache_dir())'
+	$(BIN)/streamlit run infra_gap/app/main.py --server.headless true --server.port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

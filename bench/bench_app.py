@@ -118,7 +118,7 @@ def direct_rerun(level: str = "kecamatan", repeats: int = 5) -> float:
 def apptest_rerun(repeats: int = 7, *, server_cache: bool) -> tuple[float, float]:
     """Median AppTest rerun after a weight change (warm caches), and the first (cold) run.
 
-    AppTest gives every run a new ``ScriptCache``, so it compiles app.py (and rewrites its
+    AppTest gives every run a new ``ScriptCache``, so it compiles the main script (and rewrites its
     AST for Streamlit's magic) on each rerun; the server keeps one cache per process and
     compiles the script once. With ``server_cache`` the runs share one cache, as on the
     server: that is the server's time to rebuild the page.
@@ -131,7 +131,7 @@ def apptest_rerun(repeats: int = 7, *, server_cache: bool) -> tuple[float, float
         shared = ScriptCache()
         app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
     try:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+        at = AppTest.from_file(str(ROOT / "infra_gap" / "app" / "main.py"), default_timeout=600)
         t0 = time.perf_counter()
         at.run()
         first = time.perf_counter() - t0
@@ -258,7 +258,7 @@ def _map_shot(page, path: Path) -> None:
 
 
 def _start_server(port: int, db: Path) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "infra_gap" / "app" / "main.py"), "--server.headless",
            "true", "--server.port", str(port), "--server.address", "127.0.0.1",
            "--browser.gatherUsageStats", "false"]  # fmt: skip
     env = {**os.environ, "INFRA_GAP_DB": f"sqlite:///{db}"}

@@ -1,6 +1,6 @@
 """Many planners on one server: concurrent browser sessions through a planner's day, one hostile.
 
-Issue #22 item 6.  Starts the real app (``streamlit run app.py`` with the project's
+Issue #22 item 6.  Starts the real app (``streamlit run infra_gap/app/main.py`` with the project's
 ``.streamlit/config.toml``, its workspace database a fresh SQLite file in a temporary folder)
 on loopback at a free port, then drives N concurrent sessions (one headless Debian Chromium,
 one Playwright browser context per session; every request that does not go to the local
@@ -66,7 +66,7 @@ CHROME_ARGS = [
 PLATEAU_MB = 150.0
 SLOWDOWN = 2.0  # the hostile cycle's p95 may be at most this many times the others'
 INTERACTIVE = ("filter", "weight", "note", "download")
-WORKSPACE = "Usulan BAKTI 2026"  # the app's default workspace (ui/workspace_ui.py)
+WORKSPACE = "Usulan BAKTI 2026"  # the app's default workspace (infra_gap/app/ui/workspace_ui.py)
 
 
 def _free_port() -> int:
@@ -221,7 +221,7 @@ async def _run(url: str, args: argparse.Namespace, pid: int, own: OwnFiles, host
 
 def _start_server(port: int, log, db: Path) -> subprocess.Popen:
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "infra_gap" / "app" / "main.py"),
         "--server.headless", "true", "--server.port", str(port),
         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
         # As in production: no reloading of modules edited while the server runs.

@@ -8,8 +8,8 @@ import-linter checks it, see ``[tool.importlinter]`` in pyproject.toml and DESIG
 3. ``analysis``: placement -> coverage -> evidence -> indicators (``analysis.pipeline``);
 4. ``ranking``, ``siting`` and ``synthetic`` (the demo), side by side;
 5. ``maps``; then ``outputs`` (CSV, XLSX, GeoPackage, PDF) and ``national`` (the Dask engine);
-6. ``runs`` (what both front ends run) and the front ends: ``cli`` and, outside the
-   package, the Streamlit app (``app.py``, ``ui/``), with ``workspace`` (its saved work).
+6. ``runs`` (what both front ends run) and the front ends: ``cli`` and ``workspace`` (the
+   app's saved work); on top, ``app``, the Streamlit app (``infra-gap app`` starts it).
 
 The library never imports streamlit.
 

@@ -2,10 +2,11 @@
 
 GDAL reads its driver list when drivers register, at the first import of rasterio or
 pyogrio, so the front ends call :func:`apply_hardened_env` first thing: the CLI in its
-entry point (:func:`infra_gap.cli.main.main`), the app on the first line of ``app.py``.  Both then
-call :func:`check_environment` and refuse to run (fail closed) when anything differs.
-Importing the library changes nothing: a notebook keeps its own GDAL setup (VRT, SQLite,
-proxies).  Library users who read untrusted files use :func:`hardened_env`.
+entry point (:func:`infra_gap.cli.main.main`), the app on the first line of its main script
+(``infra_gap/app/main.py``).  Both then call :func:`check_environment` and refuse to run (fail
+closed) when anything differs.  Importing the library changes nothing: a notebook keeps its
+own GDAL setup (VRT, SQLite, proxies).  Library users who read untrusted files use
+:func:`hardened_env`.
 Catalogue: ``shared/reference/reliability.md`` §2 and §3 A-B.
 """
 

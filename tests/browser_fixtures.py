@@ -56,7 +56,7 @@ def server(demo_layers, tmp_path_factory) -> Iterator[str]:
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "app.py"),
+        str(ROOT / "infra_gap" / "app" / "main.py"),
         "--server.headless",
         "true",
         "--server.port",

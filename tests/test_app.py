@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from infra_gap.outputs.views import indicator_label
 from infra_gap.text.i18n import TEXT
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[1] / "infra_gap" / "app" / "main.py")
 
 
 @pytest.fixture
@@ -203,14 +203,14 @@ def test_compare_with_another_level_is_an_error(at):
 
 
 def test_absent_weighted_indicator_is_dropped_with_a_warning(at, monkeypatch):
-    import ui.cached  # the app's cached calls, imported once
+    import infra_gap.app.ui.cached  # the app's cached calls, imported once
 
-    real = ui.cached.indicator_table
+    real = infra_gap.app.ui.cached.indicator_table
 
     def without_backbone(*args, **kwargs):
         return real(*args, **kwargs).drop(columns="backbone_km")
 
-    monkeypatch.setattr(ui.cached, "indicator_table", without_backbone)
+    monkeypatch.setattr(infra_gap.app.ui.cached, "indicator_table", without_backbone)
     at.number_input(key="covered_min").set_value(0.25).run()  # a threshold no other test caches
     at.selectbox(key="preset_id").set_value("daerah_terpencil").run()
     assert not at.exception

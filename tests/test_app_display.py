@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from infra_gap.text.i18n import t
 from infra_gap.text.numfmt import excel_format, fmt_value
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[1] / "infra_gap" / "app" / "main.py")
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.map_panel import VIEW_KEY
+from infra_gap.app.ui.map_panel import VIEW_KEY
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[1] / "infra_gap" / "app" / "main.py")
 
 
 @pytest.fixture

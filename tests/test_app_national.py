@@ -27,7 +27,7 @@ from infra_gap.runs import national_workload
 from infra_gap.text.i18n import PROVINCE_NAMES, TEXT, fmt_int
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
+APP = str(ROOT / "infra_gap" / "app" / "main.py")
 SCALE = 0.002
 NAME = f"national-{SCALE:g}"
 

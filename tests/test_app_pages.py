@@ -15,10 +15,11 @@ from streamlit.testing.v1 import AppTest
 from infra_gap.registry import INDICATORS
 from infra_gap.synthetic.demo import demo_sources
 from infra_gap.text.i18n import TEXT
-from ui.frame import PAGE_FILES, nav_labels
+
+from infra_gap.app.ui.frame import PAGE_FILES, nav_labels
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
+APP = str(ROOT / "infra_gap" / "app" / "main.py")
 NATIONAL, ABOUT = "app_pages/national.py", "app_pages/about.py"
 
 
@@ -35,7 +36,7 @@ def at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 
 def test_every_page_is_a_file_named_in_the_menu_in_both_languages() -> None:
     for name in PAGE_FILES:
-        assert (ROOT / "app_pages" / f"{name}.py").is_file()
+        assert (ROOT / "infra_gap" / "app" / "app_pages" / f"{name}.py").is_file()
     for lang in ("id", "en"):
         labels = nav_labels(lang, built=False)
         assert set(labels) == set(PAGE_FILES)
@@ -83,9 +84,9 @@ def test_session_state_keys_are_named_in_one_module() -> None:
     offenders = [
         f"{path.relative_to(ROOT)}:{n}"
         for path in [
-            *(ROOT / "ui").glob("*.py"),
-            *(ROOT / "app_pages").glob("*.py"),
-            ROOT / "app.py",
+            *(ROOT / "infra_gap" / "app" / "ui").glob("*.py"),
+            *(ROOT / "infra_gap" / "app" / "app_pages").glob("*.py"),
+            ROOT / "infra_gap" / "app" / "main.py",
         ]
         if path.name != "keys.py"
         for n, line in enumerate(path.read_text().splitlines(), 1)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.own_files import KEC, build
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[1] / "infra_gap" / "app" / "main.py")
 UPLOAD_PAGE = "app_pages/upload.py"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
 

@@ -16,8 +16,9 @@ from infra_gap.national.build import build_workload
 from infra_gap.national.view import built_workloads
 from infra_gap.text.i18n import TEXT
 from tests.office_workload import build
-from ui.frame import nav_labels
-from ui.national_page import BUILT
+
+from infra_gap.app.ui.frame import nav_labels
+from infra_gap.app.ui.national_page import BUILT
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,7 +53,7 @@ def test_the_app_ranks_a_built_workload(folders, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("INFRA_GAP_CACHE", str(cache))
     monkeypatch.setenv("INFRA_GAP_WORKLOADS", str(workloads))
     monkeypatch.setenv("INFRA_GAP_SCHEDULER", "synchronous")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at = AppTest.from_file(str(ROOT / "infra_gap" / "app" / "main.py"), default_timeout=300)
     # Opened straight on the built workload (one run instead of four: the choices are the
     # session's, as the sidebar widgets keep them).
     at.switch_page("app_pages/national.py")

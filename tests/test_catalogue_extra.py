@@ -177,10 +177,7 @@ def test_a1_k7_upload_limit_xsrf_and_error_details_stay_set():
     assert server.get("enableXsrfProtection", True) is True
     assert server.get("enableCORS", True) is True
     assert conf["client"]["showErrorDetails"] == "none"
-    app = "".join(
-        f.read_text(encoding="utf-8")
-        for f in [ROOT / "app.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]
-    )
+    app = "".join(f.read_text(encoding="utf-8") for f in (ROOT / "infra_gap" / "app").rglob("*.py"))
     assert "enableXsrfProtection" not in app  # never switched off from code either
 
 
@@ -908,8 +905,7 @@ def _shadowed(fn: ast.AST, name: str) -> bool:
 @pytest.mark.catalogue("K3")
 def test_k3_no_module_level_state_is_written_at_run_time(tmp_path):
     """Module globals are shared by every session of the server: none may be written."""
-    files = [ROOT / "app.py", *sorted((ROOT / "infra_gap").rglob("*.py"))]
-    files += sorted((ROOT / "ui").glob("*.py"))
+    files = sorted((ROOT / "infra_gap").rglob("*.py"))  # the app (infra_gap/app/) included
     found = [w for f in files for w in _module_state_writes(f)]
     assert found == []
     # the check does find a write (so the empty list above means something)

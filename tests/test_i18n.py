@@ -9,9 +9,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _app_source() -> str:
-    """The app's code: app.py, its pages in app_pages/ and every module under ui/."""
-    files = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py")),
-             *sorted((ROOT / "ui").rglob("*.py"))]  # fmt: skip
+    """The app's code: main.py, its pages in app_pages/ and every module under ui/."""
+    files = sorted((ROOT / "infra_gap" / "app").rglob("*.py"))
     return "\n".join(f.read_text() for f in files)
 
 
@@ -27,8 +26,6 @@ _LOOKUPS = {
 def _code_files() -> list[Path]:
     """Every Python file a user's text can come from: the library, the app, its pages."""
     return [
-        ROOT / "app.py",
-        *sorted((ROOT / "ui").rglob("*.py")),
         *sorted((ROOT / "infra_gap").rglob("*.py")),
     ]
 
@@ -121,7 +118,7 @@ def test_every_dynamic_key_prefix_in_the_app_has_keys():
 
 # Widgets and text elements whose first argument is a literal: the only allowed ones.
 _ALLOWED_LITERALS = ('"Bahasa / Language', '"<style>')
-# The product's name alone, shown before the catalogue is imported (app.py).
+# The product's name alone, shown before the catalogue is imported (infra_gap/app/main.py).
 _ALLOWED_EXACT = ('"infra-gap',)
 
 

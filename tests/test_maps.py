@@ -20,7 +20,7 @@ from infra_gap.errors import SchemaError
 from infra_gap.maps import folium_maps as maps
 from infra_gap.maps.score_map import area_shapes, decode_outlines
 
-STATIC = Path(__file__).resolve().parents[1] / "static"
+STATIC = Path(__file__).resolve().parents[1] / "infra_gap" / "app" / "static"
 HOSTILE = "<img src=x onerror=alert(1)>"
 BOUNDS = (98.0, 2.0, 99.0, 3.0)
 TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

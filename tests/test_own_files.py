@@ -281,7 +281,7 @@ def test_app_upload_reads_the_level_and_takes_a_no_data_value(demo_layers, tmp_p
 
     from tests.conftest import ROOT
 
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    app = AppTest.from_file(str(ROOT / "infra_gap" / "app" / "main.py"), default_timeout=300)
     kec = office.kecamatan().to_crs("EPSG:4326").to_json().encode()
     cov = office.coverage_tif(tmp_path / "c.tif").read_bytes()
     msme = office.msme_csv(tmp_path / "u.csv").read_bytes()

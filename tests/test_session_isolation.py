@@ -1,6 +1,6 @@
 """One user's upload never appears in another user's session (reliability.md K1, K2).
 
-Two AppTest sessions of app.py in one process share every ``st.cache_resource`` /
+Two AppTest sessions of the app in one process share every ``st.cache_resource`` /
 ``st.cache_data`` cache and every module, as two browser tabs on one server do.  Session A
 uploads boundaries with a distinctive area name; session B, opened afterwards, must show the
 demo and no trace of A's data anywhere it renders: tables, text, options, the map's HTML.
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[1] / "infra_gap" / "app" / "main.py")
 SECRET_A = "Desa Rahasia A"
 SECRET_B = "Desa Rahasia B"
 ALIAS = "Kampung Alias Z"

@@ -1,9 +1,9 @@
-"""infra-gap Streamlit app: the entry point of the pages in app_pages/ (issue #18, item 7).
+"""infra-gap Streamlit app: the main script, the entry point of the pages in app_pages/ (#18).
 
 Text first: the title and a progress bar are sent before the library is imported (a cold
 start imports for tens of seconds), so the first page never stays blank (issue #19). Then
 every run checks the environment, starts the session, draws the language switch and runs
-the page chosen in the menu (:mod:`ui.frame`).
+the page chosen in the menu (:mod:`infra_gap.app.ui.frame`).  ``infra-gap app`` starts it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ with _boot.container():
     st.title("infra-gap")
     st.progress(5, text="Memuat aplikasi\u2026 / Loading the app\u2026")
 
-from ui.frame import entered, pages, start
+from infra_gap.app.ui.frame import entered, pages, start
 
 _frame = start()
 _page = st.navigation(pages(_frame.lang))

@@ -3,9 +3,10 @@
 import streamlit as st
 
 from infra_gap.text.i18n import t
-from ui import keys as K
-from ui.frame import PAGES_DIR, frame
-from ui.own_data import own_data_panel
+
+from infra_gap.app.ui import keys as K
+from infra_gap.app.ui.frame import PAGES_DIR, frame
+from infra_gap.app.ui.own_data import own_data_panel
 
 if st.session_state.pop(K.OWN_LOADED, False):
     st.switch_page(PAGES_DIR / "province.py")

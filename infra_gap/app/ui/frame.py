@@ -1,4 +1,4 @@
-"""What every page shares (run by app.py before the page): the checked environment, the
+"""What every page shares (run by main.py before the page): the checked environment, the
 session's start, the link it was opened with, the language and the list of pages."""
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from infra_gap.errors import InfraGapError
 from infra_gap.hardening import check_environment
 from infra_gap.text.i18n import DEFAULT_LANG, LANGS, t
 from infra_gap.workspace import Store
-from ui import keys as K
-from ui.common import error_text, forget
-from ui.links import read_link
-from ui.national_page import built_chosen, source_key
-from ui.state import start_session
-from ui.workspace_ui import store
+
+from infra_gap.app.ui import keys as K
+from infra_gap.app.ui.common import error_text, forget
+from infra_gap.app.ui.links import read_link
+from infra_gap.app.ui.national_page import built_chosen, source_key
+from infra_gap.app.ui.state import start_session
+from infra_gap.app.ui.workspace_ui import store
 
 LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 PAGES_DIR = Path(__file__).resolve().parents[1] / "app_pages"
@@ -98,6 +99,6 @@ def pages(lang: str) -> list[StreamlitPage]:
 
 
 def frame() -> Frame:
-    """The frame of the current run, for a page (the language drawn by app.py)."""
+    """The frame of the current run, for a page (the language drawn by main.py)."""
     lang = st.session_state.get(K.LANG, DEFAULT_LANG)
     return Frame(db=store(), lang=lang if lang in LANGS else DEFAULT_LANG)

@@ -20,7 +20,8 @@ from infra_gap.ranking.stability import StabilityParams
 from infra_gap.text.i18n import DEFAULT_LANG, LANGS, TEXT, fmt_num, t
 from infra_gap.text.numfmt import fmt_value, is_share
 from infra_gap.text.safe import printable
-from ui import keys as K
+
+from infra_gap.app.ui import keys as K
 
 #: The hover tooltip: name, code, rank, score and three key figures (the rest is in the
 #: detail panel); 30 rows were taller than the map and hid the name.
@@ -47,7 +48,8 @@ def priority_map(
     scores_to: folium.FeatureGroup | None = None,
 ) -> folium.Map:
     """The priority choropleth of a map frame, labelled in `lang` (demo and national); with
-    `scores_to`, the colours, tooltips and highlight go there (see :mod:`ui.map_panel`)."""
+    `scores_to`, the colours, tooltips and highlight go there (see
+    :mod:`infra_gap.app.ui.map_panel`)."""
     fields = [f for f in tooltip_fields(frame, lang, top_n=top_n) if f[0] in COMPACT_TOOLTIP]
     return maps.priority_choropleth(
         frame,

@@ -9,8 +9,9 @@ import streamlit as st
 from infra_gap.registry import INDICATORS
 from infra_gap.synthetic.demo import demo_sources
 from infra_gap.text.i18n import t
-from ui import keys as K
-from ui.panels import sources_panel
+
+from infra_gap.app.ui import keys as K
+from infra_gap.app.ui.panels import sources_panel
 
 
 def indicator_definitions(lang: str) -> pd.DataFrame:

@@ -16,11 +16,12 @@ from infra_gap.ranking.scoring import NORMALISATIONS
 from infra_gap.ranking.stability import MAX_DRAWS
 from infra_gap.registry import INDICATORS, SITING_INDICATORS
 from infra_gap.text.i18n import t
-from ui import keys as K
-from ui.cached import indicators
-from ui.common import index_of, sync
-from ui.national_page import national_province, national_scale, national_table
-from ui.state import PRESET_CHOICES, apply_preset, to_custom
+
+from infra_gap.app.ui import keys as K
+from infra_gap.app.ui.cached import indicators
+from infra_gap.app.ui.common import index_of, sync
+from infra_gap.app.ui.national_page import national_province, national_scale, national_table
+from infra_gap.app.ui.state import PRESET_CHOICES, apply_preset, to_custom
 
 
 @dataclass
@@ -45,7 +46,7 @@ class Settings:
     extra: dict[str, object] = field(default_factory=dict)
 
     def choices(self) -> dict[str, object]:
-        """Keyword arguments of :func:`ui.common.scenario_of`."""
+        """Keyword arguments of :func:`infra_gap.app.ui.common.scenario_of`."""
         return {
             "level": self.level, "preset": self.preset, "weights": self.weights,
             "method": self.method, "covered_min": float(self.covered_min),
@@ -58,7 +59,7 @@ class Settings:
 def settings(
     *, national: bool, levels: list[str], data_key: str, layers: Layers | None, lang: str
 ) -> Settings:
-    """Level, normalisation, preset, weights and stability (the language is app.py's)."""
+    """Level, normalisation, preset, weights and stability (the language is main.py's)."""
     ss = st.session_state
     with st.sidebar:
         nat_chosen = national_scale(lang) if national else None

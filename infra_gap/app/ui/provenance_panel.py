@@ -21,7 +21,8 @@ from infra_gap.provenance import (
     provenance_from,
 )
 from infra_gap.text.i18n import t
-from ui import keys as K
+
+from infra_gap.app.ui import keys as K
 
 __all__ = ["provenance_fields", "sources_list", "with_provenance"]
 

@@ -1,5 +1,5 @@
 """The province page (app_pages/province.py): the demo or own data, composed of the panels
-in `ui/`."""
+in `infra_gap/app/ui/`."""
 
 from __future__ import annotations
 
@@ -23,8 +23,9 @@ from infra_gap.siting.plan import SitePlan
 from infra_gap.text.i18n import fmt_int, t
 from infra_gap.text.numfmt import fmt_value
 from infra_gap.workspace import Store
-from ui import keys as K
-from ui.cached import (
+
+from infra_gap.app.ui import keys as K
+from infra_gap.app.ui.cached import (
     candidate_plots,
     demo_layers,
     eligibility_rules,
@@ -32,17 +33,17 @@ from ui.cached import (
     scenario_run,
     site_plan,
 )
-from ui.common import error_text, forget, ranked_table, scenario_of
-from ui.detail import detail_panel
-from ui.downloads import downloads
-from ui.filter import Selection, area_filter, sort_box, sorted_by
-from ui.frame import frame
-from ui.links import view_of, write_link
-from ui.map_panel import map_panel
-from ui.own_data import DEMO, data_quality, own_status
-from ui.panels import scenario_panel, sites_panel, sources_panel
-from ui.sidebar import Settings, Tools, settings, tools
-from ui.workspace_ui import checklists, workspace_box
+from infra_gap.app.ui.common import error_text, forget, ranked_table, scenario_of
+from infra_gap.app.ui.detail import detail_panel
+from infra_gap.app.ui.downloads import downloads
+from infra_gap.app.ui.filter import Selection, area_filter, sort_box, sorted_by
+from infra_gap.app.ui.frame import frame
+from infra_gap.app.ui.links import view_of, write_link
+from infra_gap.app.ui.map_panel import map_panel
+from infra_gap.app.ui.own_data import DEMO, data_quality, own_status
+from infra_gap.app.ui.panels import scenario_panel, sites_panel, sources_panel
+from infra_gap.app.ui.sidebar import Settings, Tools, settings, tools
+from infra_gap.app.ui.workspace_ui import checklists, workspace_box
 
 
 def province_page() -> None:

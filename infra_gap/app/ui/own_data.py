@@ -17,11 +17,12 @@ from infra_gap.outputs.export import rejected_csv, rejected_rows, row_accounts
 from infra_gap.outputs.views import accounts_view, md_escape, rejected_view
 from infra_gap.ranking.scenario import Scenario
 from infra_gap.text.i18n import fmt_int, fmt_num, t
-from ui import keys as K
-from ui.cached import boundary_measures, own_data
-from ui.common import error_text, forget, index_of, sync
-from ui.provenance_panel import provenance_fields, with_provenance
-from ui.state import reset_selection
+
+from infra_gap.app.ui import keys as K
+from infra_gap.app.ui.cached import boundary_measures, own_data
+from infra_gap.app.ui.common import error_text, forget, index_of, sync
+from infra_gap.app.ui.provenance_panel import provenance_fields, with_provenance
+from infra_gap.app.ui.state import reset_selection
 
 DEMO = "demo"
 AUTO_LEVEL = "auto"  # the level read from the codes (infra_gap.inputs)

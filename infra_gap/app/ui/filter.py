@@ -11,10 +11,11 @@ import streamlit as st
 from infra_gap.layers import Layers
 from infra_gap.outputs.views import code_path, indicator_label, join_names, md_escape, search_areas
 from infra_gap.text.i18n import fmt_int, t
-from ui import keys as K
-from ui.cached import area_names
-from ui.common import forget, index_of, sync
-from ui.state import dd_changed, search_label, search_picked
+
+from infra_gap.app.ui import keys as K
+from infra_gap.app.ui.cached import area_names
+from infra_gap.app.ui.common import forget, index_of, sync
+from infra_gap.app.ui.state import dd_changed, search_label, search_picked
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,10 @@ from infra_gap.hardening import safe_label
 from infra_gap.outputs.views import md_escape
 from infra_gap.text.i18n import t
 from infra_gap.workspace import ConflictError, Store, WorkspaceError, database_url, open_store
-from ui import keys as K
-from ui.cached import cache_dir
-from ui.common import error_text
+
+from infra_gap.app.ui import keys as K
+from infra_gap.app.ui.cached import cache_dir
+from infra_gap.app.ui.common import error_text
 
 DEFAULT_WORKSPACE = "Usulan BAKTI 2026"
 

@@ -24,11 +24,12 @@ from infra_gap.ranking.scenario import ScenarioResult
 from infra_gap.text.i18n import fmt_int, t
 from infra_gap.text.numfmt import fmt_value
 from infra_gap.workspace import Store
-from ui import keys as K
-from ui.downloads import dossier_button
-from ui.filter import Selection
-from ui.state import drill, mark_picked
-from ui.workspace_ui import checklists, field_widgets, show_conflict
+
+from infra_gap.app.ui import keys as K
+from infra_gap.app.ui.downloads import dossier_button
+from infra_gap.app.ui.filter import Selection
+from infra_gap.app.ui.state import drill, mark_picked
+from infra_gap.app.ui.workspace_ui import checklists, field_widgets, show_conflict
 
 
 def how_sure(row: Mapping[str, object], top_n: int, lang: str) -> str:

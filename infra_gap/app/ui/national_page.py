@@ -26,8 +26,9 @@ from infra_gap.registry import uses_siting
 from infra_gap.runs import EngineRun, national_dir, national_workload
 from infra_gap.text.i18n import PROVINCE_NAMES, fmt_int, fmt_num, t
 from infra_gap.text.numfmt import fmt_value
-from ui import keys as K
-from ui.cached import (
+
+from infra_gap.app.ui import keys as K
+from infra_gap.app.ui.cached import (
     cache_dir,
     data_dir,
     generation_lock,
@@ -37,7 +38,7 @@ from ui.cached import (
     national_shapes,
     workloads_dir,
 )
-from ui.common import (
+from infra_gap.app.ui.common import (
     error_text,
     forget,
     index_of,

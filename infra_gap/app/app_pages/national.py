@@ -4,11 +4,12 @@ import streamlit as st
 
 from infra_gap.config import LEVELS
 from infra_gap.text.i18n import t
-from ui.common import error_text
-from ui.frame import frame
-from ui.national_page import national_page, title_keys
-from ui.own_data import DEMO
-from ui.sidebar import settings
+
+from infra_gap.app.ui.common import error_text
+from infra_gap.app.ui.frame import frame
+from infra_gap.app.ui.national_page import national_page, title_keys
+from infra_gap.app.ui.own_data import DEMO
+from infra_gap.app.ui.sidebar import settings
 
 lang = frame().lang
 head = st.empty()

@@ -20,11 +20,18 @@ from infra_gap.maps import layers as map_layers
 from infra_gap.maps.folium_text import TextMacro
 from infra_gap.outputs.views import code_path, map_frame, md_escape
 from infra_gap.text.i18n import fmt_num, t
-from ui import keys as K
-from ui.cached import display_areas, evidence, label_tiers, map_shapes, province_map_bytes
-from ui.common import priority_map
-from ui.filter import Selection
-from ui.print_panel import print_panel
+
+from infra_gap.app.ui import keys as K
+from infra_gap.app.ui.cached import (
+    display_areas,
+    evidence,
+    label_tiers,
+    map_shapes,
+    province_map_bytes,
+)
+from infra_gap.app.ui.common import priority_map
+from infra_gap.app.ui.filter import Selection
+from infra_gap.app.ui.print_panel import print_panel
 
 MAP_BUDGET = 3_000_000  # bytes of map HTML at most; above it, desa one kabupaten at a time
 

@@ -16,9 +16,10 @@ from infra_gap.ranking.scoring import normalised_weights
 from infra_gap.registry import INDICATORS
 from infra_gap.siting.problem import ReachParams
 from infra_gap.text.i18n import DEFAULT_LANG, t
-from ui import keys as K
-from ui.cached import FLAT_KM
-from ui.common import error_text, forget, sync
+
+from infra_gap.app.ui import keys as K
+from infra_gap.app.ui.cached import FLAT_KM
+from infra_gap.app.ui.common import error_text, forget, sync
 
 PRESET_CHOICES = [*(k for k, p in PRESETS.items() if p.available), CUSTOM]
 

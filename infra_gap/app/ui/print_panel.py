@@ -13,11 +13,12 @@ from infra_gap.hardening import safe_label
 from infra_gap.layers import Layers
 from infra_gap.outputs.map_print import PrintLayers, print_map
 from infra_gap.text.i18n import fmt_num, t
-from ui import keys as K
-from ui.cached import label_points
-from ui.downloads import make_safely
-from ui.filter import Selection
-from ui.sizes import fmt_size
+
+from infra_gap.app.ui import keys as K
+from infra_gap.app.ui.cached import label_points
+from infra_gap.app.ui.downloads import make_safely
+from infra_gap.app.ui.filter import Selection
+from infra_gap.app.ui.sizes import fmt_size
 
 WIDE_VIEW_DEG = 1.2  # wider than this (about 130 km), kabupaten names; else kecamatan names
 

@@ -24,13 +24,14 @@ from infra_gap.siting.costs import cost_table, fmt_idr
 from infra_gap.siting.plan import SitePlan
 from infra_gap.text.i18n import fmt_int, t
 from infra_gap.workspace import Store
-from ui import keys as K
-from ui.cached import scenario_run, siting
-from ui.common import error_text, office_tiles
-from ui.provenance_panel import sources_list
-from ui.sidebar import Tools
-from ui.state import apply_scenario, full_run, load_scenario
-from ui.workspace_ui import workspace_files
+
+from infra_gap.app.ui import keys as K
+from infra_gap.app.ui.cached import scenario_run, siting
+from infra_gap.app.ui.common import error_text, office_tiles
+from infra_gap.app.ui.provenance_panel import sources_list
+from infra_gap.app.ui.sidebar import Tools
+from infra_gap.app.ui.state import apply_scenario, full_run, load_scenario
+from infra_gap.app.ui.workspace_ui import workspace_files
 
 SITE_TABLE_COLUMNS = (
     "site_id", "kode_desa", "kode_kec", "lon", "lat", "msme_new", "capex_idr", "backhaul",

@@ -9,7 +9,8 @@ from infra_gap.layers import Layers
 from infra_gap.outputs.export import ExportMeta
 from infra_gap.outputs.formats import FORMATS, export_bytes
 from infra_gap.text.i18n import t
-from ui.sizes import fmt_size
+
+from infra_gap.app.ui.sizes import fmt_size
 
 
 def excel_csv_button(

@@ -18,10 +18,11 @@ from infra_gap.ranking.presets import CUSTOM, preset_weights
 from infra_gap.registry import INDICATORS
 from infra_gap.text.i18n import LANGS
 from infra_gap.workspace import ConflictError, Store, WorkspaceError
-from ui import keys as K
-from ui.common import forget
-from ui.filter import SORTS, Selection
-from ui.state import PRESET_CHOICES
+
+from infra_gap.app.ui import keys as K
+from infra_gap.app.ui.common import forget
+from infra_gap.app.ui.filter import SORTS, Selection
+from infra_gap.app.ui.state import PRESET_CHOICES
 
 CODE = re.compile(r"^\d{2}(\.\d{2}){0,2}(\.\d{4})?$")  # Kemendagri: 12, 12.04, 12.04.10.2001
 KAB = re.compile(r"^\d{2}\.\d{2}$")

@@ -1,6 +1,6 @@
 """The app's cached library calls: one definition, made when the module is first imported.
 
-Defined in app.py, every decorator ran again on each rerun (Streamlit re-executes the
+Defined in the main script, every decorator ran again on each rerun (Streamlit re-executes the
 script), and Streamlit read each function's source to key its cache: tens of milliseconds
 per rerun. Everything derived from data is keyed by the data's key: "demo", or the SHA-256
 of the uploaded bytes and options. Arguments starting with ``_`` are not hashed; the key
@@ -35,6 +35,7 @@ from infra_gap.national.view import national_display, province_subset
 from infra_gap.national.workload import Workload
 from infra_gap.outputs.formats import export_bytes, meta_for
 from infra_gap.outputs.views import indicator_tips, map_frame
+from infra_gap.paths import default_cache_dir, default_data_dir
 from infra_gap.ranking.eligibility import EligibilityRules, load_rules, with_eligibility
 from infra_gap.ranking.scenario import (
     Scenario,
@@ -48,14 +49,13 @@ from infra_gap.runs import EngineRun, engine_table
 from infra_gap.siting.plan import SitePlan, suggest_sites, with_cost_efficiency
 from infra_gap.siting.problem import ReachParams, SitingProblem, siting_problem
 from infra_gap.synthetic.demo import load_demo
-from ui.common import priority_map
 
-ROOT = Path(__file__).resolve().parents[1]
+from infra_gap.app.ui.common import priority_map
 
 
 def data_dir() -> Path:
-    """The data folder: ``INFRA_GAP_DATA``, else ``data/`` (read per call, not at import)."""
-    return Path(os.environ.get("INFRA_GAP_DATA", ROOT / "data"))
+    """The data folder, as the CLI's (:func:`infra_gap.paths.default_data_dir`, read per call)."""
+    return default_data_dir()
 
 
 def workloads_dir() -> Path | None:
@@ -70,8 +70,8 @@ def scheduler() -> str | None:
 
 
 def cache_dir() -> Path:
-    """The cache folder: ``INFRA_GAP_CACHE``, else ``.cache/`` (read per call)."""
-    return Path(os.environ.get("INFRA_GAP_CACHE", ROOT / ".cache"))
+    """The cache folder, as the CLI's (:func:`infra_gap.paths.default_cache_dir`, per call)."""
+    return default_cache_dir()
 
 
 TTL = 3600  # seconds an uploaded data set's results stay cached

@@ -22,12 +22,13 @@ from infra_gap.layers import Layers
 from infra_gap.outputs.formats import FORMATS, export_bytes, meta_for
 from infra_gap.ranking.scenario import ScenarioResult
 from infra_gap.text.i18n import fmt_int, t
-from ui import keys as K
-from ui.cached import ranked_csv_bytes
-from ui.common import error_text
-from ui.filter import Selection
-from ui.outputs import excel_csv_button
-from ui.sizes import fmt_size
+
+from infra_gap.app.ui import keys as K
+from infra_gap.app.ui.cached import ranked_csv_bytes
+from infra_gap.app.ui.common import error_text
+from infra_gap.app.ui.filter import Selection
+from infra_gap.app.ui.outputs import excel_csv_button
+from infra_gap.app.ui.sizes import fmt_size
 
 LOG = logging.getLogger(__name__)
 MADE_ON_REQUEST = (".xlsx", ".gpkg", ".pdf")

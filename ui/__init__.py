@@ -1,1 +1,0 @@
-"""Streamlit code of app.py that is imported once, not run on every rerun."""
