@@ -180,8 +180,12 @@ class Limits:
         Rows x columns of an XLSX sheet: 30 million (Excel's own sheet holds at most
         1,048,576 rows x 16,384 columns; openpyxl parses about 1 million cells a second).
     max_features
-        Features of one vector layer: 200,000.  Indonesia has 84,276 desa/kelurahan
-        (Kepmendagri 100.1.1-6117/2022); Ookla tiles of one province stay under 200,000.
+        Features of one vector layer read whole (boundaries, speed tiles, a backbone, an
+        MSME GeoJSON): 200,000.  Indonesia has 84,276 desa/kelurahan (Kepmendagri
+        100.1.1-6117/2022); Ookla tiles of one province stay under 200,000.  An MSME point
+        layer in a GeoPackage or zipped Shapefile is read in chunks of ``chunk_rows``
+        features instead (:mod:`infra_gap.io.point_layer`), so its features count against
+        ``max_table_rows``, as a table's rows.
     max_vertices
         Vertices of one vector layer: 30 million (the BIG 1:10,000 desa boundaries of a
         province hold a few million).
@@ -211,7 +215,8 @@ class Limits:
         Uncompressed bytes of one Parquet row group: 1 GiB (Ookla's open-data files use
         row groups of about 100 MB; pyarrow's writer defaults to 1 million rows).
     chunk_rows
-        Rows read at once by the chunked table readers (MSME registers, speed-tile tables),
+        Rows read at once by the chunked table readers (MSME registers and point layers,
+        speed-tile tables),
         and points placed and looked up at once: 1 million (working arrays of a few hundred
         MB; results do not depend on it).
     worker_memory_bytes

@@ -197,6 +197,23 @@ def _gpkg_view(view: str, sql: str) -> bytes:
     ))  # fmt: skip
 
 
+def _points(geoms: list[shapely.Geometry] | None = None) -> gpd.GeoDataFrame:
+    geoms = geoms or [shapely.Point(98.05, 2.05), shapely.Point(98.15, 2.05)]
+    return gpd.GeoDataFrame({"NAMA_USAHA": [f"U{i}" for i in range(len(geoms))]}, geometry=geoms, crs="EPSG:4326")  # fmt: skip
+
+
+def _gpkg_points_view() -> bytes:
+    """An MSME GeoPackage whose only layer is a recursive SQL view (its table dropped)."""
+    return _gpkg(_points(), (
+        "DROP TABLE rtree_kec_geom", "DROP TABLE kec",
+        "DELETE FROM gpkg_contents", "DELETE FROM gpkg_geometry_columns",
+        "DELETE FROM gpkg_extensions", "DELETE FROM gpkg_ogr_contents",
+        "CREATE VIEW loop AS WITH RECURSIVE c(fid) AS (SELECT 1 UNION ALL SELECT fid + 1 FROM c) SELECT fid, NULL AS geom FROM c",
+        "INSERT INTO gpkg_contents(table_name, data_type, identifier, srs_id) VALUES ('loop', 'features', 'loop', 4326)",
+        "INSERT INTO gpkg_geometry_columns VALUES ('loop', 'geom', 'POINT', 4326, 0, 0)",
+    ))  # fmt: skip
+
+
 _RECURSIVE = (
     "WITH RECURSIVE r(fid, geom, KDKEC, NMKEC) AS (SELECT fid, geom, KDKEC, NMKEC FROM kec "
     "UNION ALL SELECT fid + 2, geom, KDKEC, NMKEC FROM r) SELECT * FROM r"
@@ -243,6 +260,15 @@ CASES: tuple[Case, ...] = (
     Case("tiles quadkey of letters", "tiles", "tiles.csv", lambda: _tiles_csv("abc"), ("E_DATA",)),
     Case("tiles WKT at 1e308", "tiles", "tiles.csv", lambda: _tiles_csv(tile="POLYGON((1e308 0,1e308 1,0 1,1e308 0))"), ("E_DATA",)),
     Case("tiles truncated Parquet", "tiles", "tiles.parquet", lambda: _truncated(_parquet_table(pa.table({"quadkey": ["3002103"], "tile": [_TILE]}))), ("E_INPUT_FILE",)),
+    # MSME point layers read in chunks (read_msme_points)
+    Case("msme points GPKG recursive view", "msme points", "umkm.gpkg", _gpkg_points_view, ("E_LIMIT",)),
+    Case("msme points GPKG srs +init=/etc/passwd", "msme points", "umkm.gpkg", lambda: _gpkg(_points(), (_GPKG_CRS.format("+init=/etc/passwd"),)), ("ok", "E_SCHEMA", "E_INPUT_FILE")),
+    Case("msme points GPKG 100,000-char CRS", "msme points", "umkm.gpkg", lambda: _gpkg(_points(), (_GPKG_CRS.format('GEOGCS["' + "x" * 100_000 + '"]'),)), ("ok", "E_LIMIT", "E_SCHEMA", "E_INPUT_FILE")),
+    Case("msme points GPKG of polygons", "msme points", "umkm.gpkg", lambda: _gpkg(_areas()), ("E_SCHEMA",)),
+    Case("msme points GPKG metres labelled degrees", "msme points", "umkm.gpkg", lambda: _gpkg(_points([shapely.Point(440_000, 380_000)])), ("E_SCHEMA",)),
+    Case("msme points GPKG over max_table_rows", "msme points", "umkm.gpkg", lambda: _gpkg(_points()), ("E_LIMIT",), {"INFRA_GAP_LIMITS": "max_table_rows=1"}),
+    Case("msme points truncated GPKG", "msme points", "umkm.gpkg", lambda: _truncated(_gpkg(_points())), ("E_INPUT_FILE",)),
+    Case("msme points truncated zipped Shapefile", "msme points", "umkm.zip", lambda: _truncated(_shapefile_zip(_points())), ("E_SECURITY", "E_INPUT_FILE")),
     # boundaries (read_areas)
     Case("areas stray vertex at lon -0.0", "areas", "kec.geojson", lambda: _geojson(_areas(_STRAY)), ("E_LIMIT",)),
     Case("areas 1e308 coordinate", "areas", "kec.geojson", lambda: _geojson(_areas([[(98.0, 2.0), (1e308, 2.0), (98.0, 2.1)]])), ("E_SCHEMA",)),
@@ -300,6 +326,9 @@ def read(case: Case, data: bytes) -> None:
     if case.reader == "msme":
         points, rejected = io.read_msme_table(data, name=name)
         assert len(points) + len(rejected) >= 1
+    elif case.reader == "msme points":
+        lean, rejected = io.read_msme_points(data, name=name)
+        assert len(lean) + len(rejected) >= 1
     elif case.reader == "towers":
         io.read_opencellid(data, name=name)
     elif case.reader == "tiles":

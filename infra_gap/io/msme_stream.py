@@ -8,8 +8,9 @@ optional columns, without point objects.
 
 CSV is read with Arrow's streaming reader (the separator and encoding sniffed from the
 first 64 KiB, as :func:`infra_gap.io.tables.read_table` does; every column as text) and
-Parquet by row groups.  Other formats (XLSX, point layers) cannot be streamed: they are
-read whole and handed out in chunks, under the usual size limits.
+Parquet by row groups, a GeoPackage or zipped Shapefile point layer by GDAL's Arrow
+batches (:mod:`infra_gap.io.point_layer`).  Other formats (XLSX, GeoJSON) cannot be
+streamed: they are read whole and handed out in chunks, under the usual size limits.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from pyproj import Transformer
 
 from infra_gap.config import GEO_CRS, WORK_CRS
 from infra_gap.errors import InputFileError
+from infra_gap.io import budget
 from infra_gap.io.files import require_file
+from infra_gap.io.point_layer import open_point_layer
 from infra_gap.io.tables import decode_text, msme_columns, msme_rows, read_msme_table
 from infra_gap.point_frames import point_xy
 
@@ -97,13 +100,15 @@ def iter_msme_chunks(
     Parameters
     ----------
     path
-        The register (CSV, Parquet; XLSX and point layers are read whole, then chunked).
+        The register (CSV, Parquet, GeoPackage, zipped Shapefile; XLSX and GeoJSON are
+        read whole, then chunked).
     name
         File name for messages (default: the path's).
     lat_col, lon_col
         Column overrides, as ``--lat-col``/``--lon-col``.
     chunk_bytes
-        About this many bytes of CSV per chunk (Arrow's block size).
+        About this many bytes of CSV per chunk (Arrow's block size); a 64th of it is the
+        rows of a Parquet or point-layer chunk.
 
     Raises
     ------
@@ -113,12 +118,15 @@ def iter_msme_chunks(
     require_file(path)
     name = name or path.name
     suffix = PurePath(name).suffix.lower()
+    rows = max(chunk_bytes // 64, 1024)
+    layer = open_point_layer(path, name, budget.current_limits(), chunk_rows=rows)
     if suffix in {".csv", ".txt"}:
-        batches: Iterator[pa.RecordBatch] = _csv_batches(path, name, chunk_bytes)
-        first_line = 2
+        frames = _frames(_csv_batches(path, name, chunk_bytes), 2)
     elif suffix == ".parquet":
-        batches = pq.ParquetFile(path).iter_batches(batch_size=max(chunk_bytes // 64, 1024))
-        first_line = 1
+        frames = _frames(pq.ParquetFile(path).iter_batches(batch_size=rows), 1)
+    elif layer is not None:  # a point layer's coordinates are its geometry's
+        frames = layer.chunks(layer.names)
+        lat_col, lon_col = "lat", "lon"
     else:
         whole, rejected = read_msme_table(path, name=name, lat_col=lat_col, lon_col=lon_col)
         x, y = point_xy(whole)
@@ -127,12 +135,11 @@ def iter_msme_chunks(
         yield MsmeChunk(gpd.GeoDataFrame(points), rejected, len(points) + len(rejected))
         return
     to_work = Transformer.from_crs(GEO_CRS, WORK_CRS, always_xy=True)
-    done, columns = 0, None
-    for batch in batches:
-        frame = batch.to_pandas()  # Parquet keeps its types, as read_table reads it
+    columns = None
+    for line, frame in frames:
         if columns is None:
             columns = msme_columns(frame.columns, name=name, lat_col=lat_col, lon_col=lon_col)
-        lines = np.arange(len(frame), dtype="int64") + first_line + done
+        lines = np.arange(len(frame), dtype="int64") + line
         kept, rejected = msme_rows(frame, columns, name=name, lines=lines)
         lon, lat = kept["lon"].to_numpy(), kept["lat"].to_numpy()
         ok = np.isfinite(lon) & np.isfinite(lat)
@@ -140,5 +147,14 @@ def iter_msme_chunks(
         if ok.any():
             x[ok], y[ok] = to_work.transform(lon[ok], lat[ok])
         points = gpd.GeoDataFrame(kept.assign(x=x, y=y))
-        done += len(frame)
         yield MsmeChunk(points, rejected, len(frame))
+
+
+def _frames(
+    batches: Iterator[pa.RecordBatch], first_line: int
+) -> Iterator[tuple[int, pd.DataFrame]]:
+    """``(file line of the first row, frame)`` of each batch."""
+    line = first_line
+    for batch in batches:
+        yield line, batch.to_pandas()  # Parquet keeps its types, as read_table reads it
+        line += batch.num_rows

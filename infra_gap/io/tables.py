@@ -343,6 +343,11 @@ def msme_rows(
     return out, rejected
 
 
+def _stripped(values: pd.Series) -> pd.Series:
+    """Values as trimmed text; a missing value (null, NaN: a number column) is ``""``."""
+    return values.astype("str").fillna("").str.strip()
+
+
 def _blank_rows(
     df: pd.DataFrame,
     lat_name: str | None,
@@ -363,11 +368,11 @@ def _blank_rows(
         return blank, by_code, codes
     sub = df.iloc[rows]
     empty = pd.Series("", index=sub.index)
-    raw_lat = sub[lat_name].astype("str").str.strip() if lat_name else empty
-    raw_lon = sub[lon_name].astype("str").str.strip() if lon_name else empty
+    raw_lat = _stripped(sub[lat_name]) if lat_name else empty
+    raw_lon = _stripped(sub[lon_name]) if lon_name else empty
     blank[rows] = ((raw_lat == "") | (raw_lon == "") | raw_lat.isin(["nan", "None"])).to_numpy(bool)
     if code_name:
-        code = sub[code_name].astype("str").str.strip()
+        code = _stripped(sub[code_name])
         by_code[rows] = blank[rows] & (code != "").to_numpy(bool)
         codes[rows] = np.where(by_code[rows], code.to_numpy(dtype=object), "")
     return blank, by_code, codes

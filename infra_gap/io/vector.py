@@ -36,6 +36,7 @@ __all__ = [
     "VECTOR_FORMATS",
     "detect_column",
     "guard_geojson",
+    "layer_handle",
     "list_layers",
     "read_areas",
     "read_areas_explained",
@@ -109,7 +110,9 @@ def _shapefile_zip(data: bytes, *, name: str) -> bytes:
 
 
 @contextmanager
-def _handle(source: Source, name: str) -> Iterator[tuple[Path | BytesIO, tuple[int, int] | None]]:
+def layer_handle(
+    source: Source, name: str
+) -> Iterator[tuple[Path | BytesIO, tuple[int, int] | None]]:
     """A path or buffer GDAL can read, and a GeoJSON's size when the guard found it.
 
     Uploaded GeoPackages go to a server-chosen temporary name with the right suffix (GDAL
@@ -163,7 +166,7 @@ def list_layers(source: Source, *, name: str | None = None) -> list[str]:
     if _format(name) == "Parquet":
         return [PurePath(name).stem]
     try:
-        with _handle(source, name) as (handle, _):
+        with layer_handle(source, name) as (handle, _):
             return [str(n) for n, _ in pyogrio.list_layers(handle)]
     except pyogrio.errors.DataSourceError as err:
         msg = f"{name}: cannot be read ({err})"
@@ -206,7 +209,7 @@ def read_vector(
             if layer is not None and layer not in layers:
                 msg = f"{name}: no layer {layer!r}; layers are {layers}"
                 raise InputFileError(msg)
-            with _handle(source, name) as (handle, size), budget.reading(name, fmt):
+            with layer_handle(source, name) as (handle, size), budget.reading(name, fmt):
                 if isinstance(handle, Path) and fmt == "GPKG":
                     budget.check_gpkg_layer(handle, layer or layers[0], name, limits)
                 _check_size(handle, size, layer, name, limits)
