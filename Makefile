@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
+ADDRESS ?= 127.0.0.1
 STAMP  := $(VENV)/.installed
 
 .PHONY: run test test-fast lint bench demo clean wheel-check catalogue
@@ -12,9 +13,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
+# `infra-gap app` builds the demo's layers, then serves the app (its settings: the package's
+# infra_gap/app/.streamlit/config.toml) on this machine; ADDRESS=0.0.0.0 serves the network.
 run: $(STAMP)
-	$(BIN)/python -c 'from infra_gap.synthetic.demo import load_demo; from infra_gap.app.ui.cached import cache_dir, data_dir; load_demo(data_dir(), cache_dir())'
-	$(BIN)/streamlit run infra_gap/app/main.py --server.headless true --server.port $(PORT)
+	$(BIN)/infra-gap app --port $(PORT) --address $(ADDRESS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

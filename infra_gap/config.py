@@ -169,7 +169,8 @@ class Limits:
     ----------
     max_file_bytes
         Bytes of one input file: 2 GiB (a 20-million-row MSME CSV is about 1.2 GB; uploads
-        are capped lower by ``server.maxUploadSize`` = 200 MB in ``.streamlit/config.toml``).
+        are capped lower by ``server.maxUploadSize`` = 200 MB in the app's Streamlit settings,
+        ``infra_gap/app/.streamlit/config.toml``).
     max_table_rows
         Rows of one table: 30 million.  Indonesia counts about 65 million MSMEs (Kemenkop
         UKM 2019 via BPS); the largest province (Jawa Timur) about 10 million; Sumatera

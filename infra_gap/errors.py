@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "DataError",
     "EngineError",
+    "ExtraError",
     "InfraGapError",
     "InputFileError",
     "LevelError",
@@ -86,6 +87,12 @@ class UsageError(InfraGapError, ValueError):
     """A command-line option is wrong: checked before any work, exit code 2."""
 
     code = "E_USAGE"
+
+
+class ExtraError(InfraGapError, ImportError):
+    """A part of infra-gap needs an optional dependency (an extra) that is not installed."""
+
+    code = "E_EXTRA"
 
 
 class LimitError(InfraGapError, ValueError):

@@ -69,3 +69,19 @@ def test_an_installed_package_caches_in_the_user_cache(
     monkeypatch.setattr(paths, "source_root", lambda: None)  # no pyproject.toml beside it
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert paths.default_cache_dir() == tmp_path / "xdg" / "infra-gap"
+
+
+def test_the_app_and_its_files_go_into_the_wheel() -> None:
+    """`infra-gap app` needs the main script, the pages, the static files and the settings."""
+    setuptools = PYPROJECT["tool"]["setuptools"]
+    assert {"infra_gap.app", "infra_gap.app.ui", "infra_gap.app.app_pages"} <= set(
+        setuptools["packages"]
+    )
+    app_dir = ROOT / "infra_gap" / "app"
+    shipped = {
+        p for pattern in setuptools["package-data"]["infra_gap.app"] for p in app_dir.glob(pattern)
+    }
+    needed = {p for p in (app_dir / "static").rglob("*") if p.is_file()}
+    needed.add(app_dir / ".streamlit" / "config.toml")
+    assert needed - shipped == set()
+    assert (app_dir / "static" / "vendor" / "leaflet@1.9.4" / "leaflet.js") in needed

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from infra_gap import __version__
+from infra_gap.cli.app import app_command
 from infra_gap.cli.common import EXIT_RUNTIME, QuietOpt, VerboseOpt
 from infra_gap.cli.demo import demo_app
 from infra_gap.cli.dossier import dossier
@@ -55,6 +56,7 @@ app.command("sites")(sites)
 app.add_typer(demo_app, name="demo")
 app.add_typer(national_app, name="national")
 app.add_typer(workload_app, name="workload")
+app.command("app")(app_command)
 
 
 def main() -> None:

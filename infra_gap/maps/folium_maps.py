@@ -1,8 +1,8 @@
 """Folium maps that paint with no internet.
 
 folium and streamlit-folium load Leaflet and its plugins from CDNs, so offline their maps
-never paint. Maps built here link only to the copies in ``static/vendor`` (listed in
-``static/README.md``), which Streamlit serves at ``/app/static/vendor`` when
+never paint. Maps built here link only to the copies in the app's ``static/vendor`` (listed
+in ``infra_gap/app/static/README.md``), which Streamlit serves at ``/app/static/vendor`` when
 ``server.enableStaticServing`` is on. Leaflet inserts tooltip, legend and layer names as
 HTML, so all text is HTML-escaped here.
 """
@@ -378,8 +378,8 @@ class _OfflineMap(folium.Map, TextMacro):
             local = f"{self.asset_base_url}/{_VENDORED[name]}" if name in _VENDORED else url
             if not local.startswith(f"{self.asset_base_url}/"):
                 msg = (
-                    f"{type(element).__name__} needs {url!r}, which is not vendored; add it "
-                    "under static/vendor and to `infra_gap.maps.folium_maps._VENDORED`"
+                    f"{type(element).__name__} needs {url!r}, which is not vendored; add it under "
+                    "infra_gap/app/static/vendor and to `infra_gap.maps.folium_maps._VENDORED`"
                 )
                 raise ValueError(msg)
             out.append((name, local))

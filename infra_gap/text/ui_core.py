@@ -129,6 +129,10 @@ UI_CORE_TEXT: dict[str, Mapping[str, str]] = {
         "id": "Opsi perintah tidak sesuai",
         "en": "A command option is wrong",
     },
+    "err_E_EXTRA": {
+        "id": "Paket tambahan yang diperlukan belum dipasang",
+        "en": "An optional package that is needed is not installed",
+    },
     "err_E_INFRA_GAP": {
         "id": "Terjadi galat",
         "en": "Something went wrong",
