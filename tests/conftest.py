@@ -8,6 +8,7 @@ from infra_gap.hardening import apply_hardened_env
 # before anything loads GDAL (importing the library no longer applies it).
 apply_hardened_env()
 
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -39,6 +40,28 @@ END_TO_END = frozenset({
     "test_session_isolation", "test_siting", "test_towers", "test_unknown",
     "test_workload_build", "test_workload_dossier", "test_workspace",
 })  # fmt: skip
+
+
+def _deselects_full(config: pytest.Config) -> bool:
+    """True when ``-m`` is a plain conjunction with ``not full`` (as ``make test-fast``'s).
+
+    Every test of an end-to-end module is marked ``full``, so such a run selects none of
+    them; anything else (``or``, brackets, no ``-m``) may select some.
+    """
+    expr = config.getoption("markexpr", "") or ""
+    terms = [term.strip() for term in expr.split(" and ")]
+    return "not full" in terms and not re.search(r"\bor\b|[()]", expr)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Do not even import an end-to-end module when ``-m`` leaves out every ``full`` test.
+
+    Importing them (Streamlit, the CLI, the dossier, the Dask engine) was a third of the
+    quick loop's time, in each worker.
+    """
+    if collection_path.stem in END_TO_END and _deselects_full(config):
+        return True
+    return None
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -185,18 +185,18 @@ def render(covers: dict[str, list[Cover]], cases: Sequence[Case] = CASES) -> str
     return "\n".join(out) + "\n"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, folder: Path = TESTS, table: Path = TABLE) -> int:
     """Write the table, or with ``--check`` say whether the committed one is current."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the table is stale")
     args = parser.parse_args(argv)
-    text = render(scan())
+    text = render(scan(folder))
     if args.check:
-        current = TABLE.read_text(encoding="utf-8") == text
-        print(f"{TABLE.name}: {'current' if current else 'stale: run make catalogue'}")
+        current = table.is_file() and table.read_text(encoding="utf-8") == text
+        print(f"{table.name}: {'current' if current else 'stale: run make catalogue'}")
         return 0 if current else 1
-    TABLE.write_text(text, encoding="utf-8")
-    print(f"{TABLE.name} written")
+    table.write_text(text, encoding="utf-8")
+    print(f"{table.name} written")
     return 0
 
 

@@ -800,6 +800,7 @@ def formula_exports() -> dict[str, bytes]:
     }
 
 
+@pytest.mark.full  # renders every export, the PDF dossier too: make test
 @pytest.mark.catalogue("J1")
 def test_j_formula_strings_in_every_export(formula_exports, tmp_path):
     """CSV neutralised, XLSX text (no formula cell), GeoPackage and PDF intact; both areas."""
@@ -833,6 +834,7 @@ def test_j2_array_formula_text_stays_text_in_xlsx():
     assert {"{=1+1}", "{=SUM(A1:A9)}"} <= {c.value for c in cells}
 
 
+@pytest.mark.full  # renders a PDF dossier: make test
 @pytest.mark.catalogue("J5")
 def test_j5_pdf_markup_in_names_fetches_nothing_and_shows_as_text(canary):
     names = [f'<img src="{canary.url}/x.png"/>', f'<link href="{canary.url}/y">&amp;</link>']

@@ -79,6 +79,12 @@ def test_a_bad_mark_stops_the_generator(tmp_path, source, error):
         scan(tmp_path, CASES)
 
 
-def test_check_says_current(capsys):
-    assert main(["--check"]) == 0
+def test_check_says_stale_until_the_table_is_written(tmp_path, capsys):
+    (tmp_path / "test_one.py").write_text(f'{MARK}"A1")\ndef test_a():\n    pass\n')
+    table = tmp_path / "cases.md"
+    assert main(["--check"], folder=tmp_path, table=table) == 1
+    assert "stale" in capsys.readouterr().out
+    assert main([], folder=tmp_path, table=table) == 0
+    assert "| A1 file over the upload budget | test_one::test_a |" in table.read_text()
+    assert main(["--check"], folder=tmp_path, table=table) == 0
     assert "current" in capsys.readouterr().out

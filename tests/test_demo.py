@@ -69,6 +69,7 @@ def test_layers_are_plausible(demo_layers):
     assert set(demo_layers.backbone["jenis"]) == {"backbone", "pop"}
 
 
+@pytest.mark.full  # reads the province's 6,110 desa, generates twice: make test
 def test_generation_is_deterministic_and_scatters_inside_polygons():
     desa = io.read_areas(DATA / "sumut_desa.geojson")
     kab = io.read_areas(DATA / "sumut_kabkota.geojson")
