@@ -23,7 +23,7 @@ from infra_gap.analysis.reach import ReachParams
 from infra_gap.errors import DataError
 from infra_gap.io import partitioned
 from infra_gap.layers import REJECTED_COLUMNS, Layers, RowAccount
-from infra_gap.national.partitions import _coverage, _index_of, _part_areas, _raster
+from infra_gap.national.partition_reads import index_of, msme_coverage, part_areas, raster_window
 from infra_gap.national.workload import Workload
 
 __all__ = ["partitions_near", "partitions_of", "reach_limit_m", "workload_area_facts"]
@@ -78,7 +78,7 @@ def partitions_near(
 
 
 def _areas(wl: Workload, level: str, parts: Sequence[str]) -> gpd.GeoDataFrame:
-    frames = [_part_areas(wl, level, p) for p in parts]
+    frames = [part_areas(wl, level, p) for p in parts]
     areas = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=wl.crs)
     return areas.sort_values("kode", kind="stable").reset_index(drop=True)
 
@@ -154,11 +154,11 @@ def workload_area_facts(
     if "area" not in attr:
         msg = f"{wl.root}: the MSME files carry no placed area (build it with workload build)"
         raise DataError(msg)
-    index = _index_of(attr["area"].array, finest)
+    index = index_of(attr["area"].array, finest)
     read = finest[finest["kode"].astype("str").str.startswith(parts).to_numpy()]
     x0, y0, x1, y1 = (float(v) for v in read.total_bounds)
-    raster = _raster(wl, (x0, y0, x1, y1))
-    cov = _coverage(wl, raster, x, y, attr, covered_min=covered_min)
+    raster = raster_window(wl, (x0, y0, x1, y1))
+    cov = msme_coverage(wl, raster, x, y, attr, covered_min=covered_min)
     msme = pd.DataFrame({"x": x, "y": y})
     if "online" in attr:
         msme["online"] = attr["online"].to_numpy(dtype=bool)
