@@ -144,7 +144,7 @@ CASES = (
     Case("J9", "counts in every export", "clean upload: fixed (bool mask; empty frame returned early)"),
     Case("K1", "same file names, different bytes", "issue must-have"),
     Case("K2", "same bytes, different options"),
-    Case("K3", "module-level mutable state", "AST check of app.py and infra_gap"),
+    Case("K3", "module-level mutable state", "AST check of infra_gap, the app included"),
     Case("K4", "memory plateau", "no timing in tests; the benchmark covers page loads, weight changes, downloads; no uploads", elsewhere="`bench/bench_load.py`"),
     Case("K5", "tab closed mid-run", "not covered"),
     Case("K6", "double click", "not covered"),

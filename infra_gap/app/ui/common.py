@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from typing import Any, TypedDict
 
 import folium
 import geopandas as gpd
@@ -112,7 +113,7 @@ def styled(view: pd.DataFrame, quantity: Mapping[str, str], lang: str) -> Styler
     page's figures read as in the PDF and the XLSX (``96,3%``, ``4.894``, ``0,817``); the
     cells keep their numbers, so a click on a heading still sorts by value."""
 
-    def one(name: str) -> Callable[[float], str]:
+    def one(name: str) -> Callable[[Any], str]:
         if is_share(name):  # the view holds shares in percent points
             return lambda v: fmt_value(name, v / 100.0, lang)
         return lambda v: fmt_value(name, v, lang)
@@ -127,6 +128,21 @@ def error_text(err: InfraGapError, lang: str) -> str:
     meaning = t(key if key in TEXT else "err_E_INFRA_GAP", lang)
     detail = md_escape(printable(str(err), limit=800))  # no file bytes reach the page
     return f"{t('error', lang)} [{err.code}]: {meaning}. {detail}"
+
+
+class ScenarioChoices(TypedDict):
+    """The sidebar's choices, as keyword arguments of :func:`scenario_of`."""
+
+    level: str
+    preset: str
+    weights: dict[str, float]
+    method: str
+    covered_min: float
+    top_n: int
+    draws: int
+    concentration: float
+    seed: int
+    unknown_as_need: bool
 
 
 def scenario_of(

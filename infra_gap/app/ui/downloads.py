@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 import geopandas as gpd
 import pandas as pd
@@ -31,6 +32,7 @@ from infra_gap.app.ui.outputs import excel_csv_button
 from infra_gap.app.ui.sizes import fmt_size
 
 LOG = logging.getLogger(__name__)
+T = TypeVar("T")  # what an export makes (bytes, or PNG and PDF bytes together)
 MADE_ON_REQUEST = (".xlsx", ".gpkg", ".pdf")
 FORMAT_NAMES = {".csv": "CSV", ".xlsx": "XLSX", ".gpkg": "GeoPackage", ".pdf": "PDF"}
 
@@ -51,7 +53,7 @@ def pdf_title(sel: Selection, top_n: int, lang: str) -> str:
     return t("pdf_top_all", lang).format(n=top_n)
 
 
-def make_safely(make: Callable[[], bytes], what: str, lang: str) -> bytes | None:
+def make_safely(make: Callable[[], T], what: str, lang: str) -> T | None:
     """Run an export; a failure is shown (in the UI language) and logged, never raised."""
     try:
         return make()

@@ -17,6 +17,7 @@ are written where the element is drawn.
 from __future__ import annotations
 
 from collections.abc import Iterable, MutableMapping
+from typing import Any
 
 from infra_gap.config import LEVELS
 from infra_gap.outputs.views import EVIDENCE_LAYERS
@@ -174,7 +175,7 @@ def choices() -> tuple[str, ...]:
     )  # fmt: skip
 
 
-def keep_widgets(state: MutableMapping[str, object], names: Iterable[str] = ()) -> None:
+def keep_widgets(state: MutableMapping[Any, Any], names: Iterable[str] = ()) -> None:
     """Keep widget values across pages: Streamlit drops a widget's state at the end of a run
     that does not draw it; a value written back at the start of the run is kept as the
     session's own (the documented way to keep widget state across pages)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
@@ -39,6 +40,7 @@ from infra_gap.app.ui.cached import (
     workloads_dir,
 )
 from infra_gap.app.ui.common import (
+    ScenarioChoices,
     error_text,
     forget,
     index_of,
@@ -224,19 +226,23 @@ def _national_downloads(
     meta = meta_for(result)
     stem = safe_label(f"infra-gap-{entry.name}-{level}-{province or 'indonesia'}")
     columns = st.columns(3)
-    # Bytes are built only when clicked; the layers hold only the areas shown.
+
+    def made(ext: str) -> Callable[[], bytes]:
+        """Bytes built only when clicked; the layers hold only the areas shown."""
+        return lambda: export_bytes(
+            ranked,
+            workload_layers(wl, level=level, province=province or None, accounts=run.accounts),
+            fmt=ext,
+            meta=meta,
+            lang=lang,
+        )
+
     for col, (ext, key) in zip(
         columns, ((".csv", "csv"), (".xlsx", "xlsx"), (".gpkg", "gpkg")), strict=True
     ):
         col.download_button(
             t(f"download_{key}", lang),
-            lambda ext=ext: export_bytes(
-                ranked,
-                workload_layers(wl, level=level, province=province or None, accounts=run.accounts),
-                fmt=ext,
-                meta=meta,
-                lang=lang,
-            ),
+            made(ext),
             file_name=f"{stem}{ext}",
             mime=FORMATS[ext],
             key=f"nat_download_{key}",
@@ -283,7 +289,7 @@ def _national_figures(
 
 def national_page(
     chosen: tuple[WorkloadEntry, Workload] | None,
-    choices: dict[str, object],
+    choices: ScenarioChoices,
     province: str,
     lang: str,
 ) -> None:
@@ -296,14 +302,14 @@ def national_page(
         _national_make(lang)
         return
     entry, wl = chosen
-    level = str(choices["level"])
+    level = choices["level"]
     if level not in wl.levels:
         st.info(t("nat_built_level", lang).format(level=t(f"level_{wl.finest}", lang)))
         return
     if level == "desa" and not province:
         st.info(t("nat_desa_pick", lang))
         return
-    if uses_siting(choices["weights"]):  # type: ignore[arg-type]
+    if uses_siting(choices["weights"]):
         st.info(t("nat_no_siting", lang))
     try:
         scenario = scenario_of(**choices)

@@ -4,6 +4,7 @@ panel."""
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import streamlit as st
 
@@ -54,7 +55,8 @@ def load_own(lang: str) -> None:
         return
     digest = hashlib.sha256(f"{level}|{nodata}|{sorted(options.items())!r}".encode())
     for k in UPLOADS:
-        digest.update(f"|{k}|{files[k].name if files[k] else ''}|".encode())
+        upload = files[k]
+        digest.update(f"|{k}|{upload.name if upload else ''}|".encode())
         digest.update(hashlib.sha256(data.get(k, b"")).digest())
     key = f"own-{digest.hexdigest()}"
     paths = InputPaths(
@@ -85,7 +87,7 @@ def load_own(lang: str) -> None:
     forget(K.LEVEL)
 
 
-def level_line(own: dict, lang: str) -> str:
+def level_line(own: dict[str, Any], lang: str) -> str:
     """The level the uploaded boundaries were read at, how, and an example, to confirm."""
     loaded = own["loaded"]
     codes = loaded.layers.areas[loaded.level]["kode"]
@@ -104,7 +106,9 @@ def back_to_demo() -> None:
     forget(K.LEVEL)
 
 
-def data_quality(layers: Layers, facts: PointFacts | None, own: dict | None, lang: str) -> None:
+def data_quality(
+    layers: Layers, facts: PointFacts | None, own: dict[str, Any] | None, lang: str
+) -> None:
     """The "Kualitas data" panel: rows read/placed/rejected per source, rejected rows,
     boundary repairs, overlaps and gaps."""
     data_key = own["key"] if own is not None else DEMO
@@ -148,7 +152,7 @@ def data_quality(layers: Layers, facts: PointFacts | None, own: dict | None, lan
         )
 
 
-def own_data_panel(own: dict | None, lang: str) -> None:
+def own_data_panel(own: dict[str, Any] | None, lang: str) -> None:
     """The upload page: the file boxes, their options, and the button that loads them."""
     ss = st.session_state
     st.caption(t("own_help", lang))
@@ -198,7 +202,7 @@ def own_data_panel(own: dict | None, lang: str) -> None:
     own_status(own, lang)
 
 
-def own_status(own: dict | None, lang: str) -> None:
+def own_status(own: dict[str, Any] | None, lang: str) -> None:
     """Which own data is in use, the level it was read at, its notes, and the way back."""
     if own is None:
         return

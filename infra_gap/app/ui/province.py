@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -67,7 +68,7 @@ def province_page() -> None:
 
 
 def _demo_page(
-    *, db: Store | None, ws: int | None, cfg: Settings, tl: Tools, own: dict | None,
+    *, db: Store | None, ws: int | None, cfg: Settings, tl: Tools, own: dict[str, Any] | None,
     data_key: str, layers: Layers, levels: list[str],
 ) -> None:  # fmt: skip
     """The demo or own-data page below the title."""
@@ -136,7 +137,7 @@ def _demo_page(
     )  # fmt: skip
 
 
-def _data(own: dict | None, *, lang: str) -> tuple[str, Layers, list[str]]:
+def _data(own: dict[str, Any] | None, *, lang: str) -> tuple[str, Layers, list[str]]:
     """The data set's key, its layers and its levels."""
     ss = st.session_state
     data_key = DEMO

@@ -4,6 +4,7 @@ and evidence layers."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -19,9 +20,13 @@ from infra_gap.text.i18n import t
 
 from infra_gap.app.ui import keys as K
 from infra_gap.app.ui.cached import indicators
-from infra_gap.app.ui.common import index_of, sync
+from infra_gap.app.ui.common import ScenarioChoices, index_of, sync
 from infra_gap.app.ui.national_page import national_province, national_scale, national_table
 from infra_gap.app.ui.state import PRESET_CHOICES, apply_preset, to_custom
+
+if TYPE_CHECKING:
+    from infra_gap.national.view import WorkloadEntry
+    from infra_gap.national.workload import Workload
 
 
 @dataclass
@@ -41,11 +46,11 @@ class Settings:
     table: pd.DataFrame
     unknown_as_need: bool = True
     data_error: InfraGapError | None = None
-    nat_chosen: tuple[str, str] | None = None
+    nat_chosen: tuple[WorkloadEntry, Workload] | None = None
     nat_province: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
-    def choices(self) -> dict[str, object]:
+    def choices(self) -> ScenarioChoices:
         """Keyword arguments of :func:`infra_gap.app.ui.common.scenario_of`."""
         return {
             "level": self.level, "preset": self.preset, "weights": self.weights,
@@ -116,6 +121,8 @@ def settings(
         try:
             if national:
                 table = national_table(nat_chosen, level, nat_province, float(covered_min), lang)
+            elif layers is None:  # no data to rank (the province page always gives its layers)
+                table = pd.DataFrame()
             else:
                 with st.spinner(t("loading", lang)):
                     table = indicators(data_key, level, float(covered_min), layers)

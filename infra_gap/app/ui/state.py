@@ -5,6 +5,8 @@ Callbacks run before the script reruns, so they may set widget state.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import streamlit as st
 
 from infra_gap.config import LEVELS
@@ -166,7 +168,7 @@ def search_picked(lang: str) -> None:
         select(kode, level)
 
 
-def search_label(value: str, names: dict[str, str], lang: str) -> str:
+def search_label(value: str, names: Mapping[str, str], lang: str) -> str:
     if not value:
         return "\u2026"
     level, _, kode = value.partition(":")
