@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path, PurePath
 
 import numpy as np
@@ -34,7 +35,7 @@ from pyproj import CRS, Transformer
 from infra_gap.config import GEO_CRS, Limits
 from infra_gap.errors import InputFileError, SchemaError
 from infra_gap.io import budget
-from infra_gap.io.vector import VECTOR_FORMATS, layer_handle, list_layers
+from infra_gap.io.vector import VECTOR_FORMATS, layer_handle
 
 __all__ = ["STREAMED_FORMATS", "PointLayer", "open_point_layer"]
 
@@ -63,12 +64,14 @@ class PointLayer:
     chunks: Callable[[list[str]], Iterator[tuple[int, pd.DataFrame]]]
 
 
-def _layer(source: Path | bytes, name: str) -> str:
-    layers = list_layers(source, name=name)
+def _one_layer(handle: Path | BytesIO, name: str) -> str:
+    layers = [str(n) for n, _ in pyogrio.list_layers(handle)]
     if len(layers) != 1:
         found = f"several layers {layers}" if layers else "no layer"
         msg = f"{name}: has {found}; save the MSME points as a file with one point layer"
         raise InputFileError(msg)
+    if isinstance(handle, BytesIO):
+        handle.seek(0)
     return layers[0]
 
 
@@ -110,8 +113,9 @@ def open_point_layer(
     size = chunk_rows or limits.chunk_rows
     budget.check_file(source, name, limits)
     nbytes = len(source) if isinstance(source, bytes) else source.stat().st_size
-    layer = _layer(source, name)
-    with layer_handle(source, name) as (handle, _):
+    with layer_handle(source, name) as (handle, _):  # an upload is written out once here
+        with budget.reading(name, fmt):
+            layer = _one_layer(handle, name)
         if isinstance(handle, Path) and fmt == "GPKG":
             budget.check_gpkg_layer(handle, layer, name, limits)
         with budget.reading(name, fmt):
