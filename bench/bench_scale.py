@@ -1,6 +1,6 @@
 """Scale curve of the whole ``infra-gap rank`` command: 1.17 M, 5 M and 20 M MSMEs.
 
-``python bench/bench_scale.py [SIZES] [--format csv|parquet] [--cap-gb G]`` (SIZES in
+``python bench/bench_scale.py [SIZES] [--format csv|parquet|gpkg] [--cap-gb G]`` (SIZES in
 millions, comma separated; ``1.166918,5,20`` by default; ``--cap-gb 4`` runs each command
 under ``prlimit --as``, an address-space limit, so a size that needs more fails) writes
 each register once under ``bench/out/scale/`` as an ordinary file (the demo's 1,166,918 MSMEs, replicated and
@@ -66,12 +66,31 @@ def register(n: int, fmt: str) -> Path:
         }
     )
     tmp = path.with_suffix(".tmp")
+    if fmt == "gpkg":
+        _gpkg(table, path)
+        return path
     if fmt == "parquet":
         pq.write_table(table, tmp)
     else:
         pacsv.write_csv(table, tmp)
     tmp.replace(path)
     return path
+
+
+def _gpkg(table: pa.Table, path: Path) -> None:
+    """The register as a GeoPackage point layer in EPSG:4326, written 1 M rows at a time."""
+    import geopandas as gpd  # only this format needs them
+    import pyogrio
+
+    tmp = path.with_name(f"{path.stem}.tmp.gpkg")
+    tmp.unlink(missing_ok=True)
+    for start in range(0, table.num_rows, 1_000_000):
+        part = table.slice(start, 1_000_000)
+        frame = part.drop(["lat", "lon"]).to_pandas()
+        points = gpd.points_from_xy(part["lon"].to_numpy(), part["lat"].to_numpy())
+        layer = gpd.GeoDataFrame(frame, geometry=points, crs="EPSG:4326")
+        pyogrio.write_dataframe(layer, tmp, layer="umkm", append=start > 0)
+    tmp.replace(path)
 
 
 def made(n: int, fmt: str) -> Path:

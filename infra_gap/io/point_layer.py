@@ -148,9 +148,8 @@ def open_point_layer(
         ):
             geometry = meta["geometry_name"] or "wkb_geometry"
             for batch in reader:
-                if line - 1 + batch.num_rows > limits.max_table_rows:
-                    read = line - 1 + batch.num_rows
-                    budget.check(name, "the number of features", read, "max_table_rows", limits)
+                read = line - 1 + batch.num_rows  # a declared count can lie: count them
+                budget.check(name, "the number of features", read, "max_table_rows", limits)
                 frame = _frame(batch, wanted)
                 lon, lat = _degrees(batch, geometry, line, name, to_degrees, geographic=geographic)
                 frame["lat"], frame["lon"] = lat, lon
