@@ -19,9 +19,9 @@ from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Polyg
 
 from infra_gap.errors import DataError, SchemaError
 from infra_gap.maps import folium_maps as maps
+from infra_gap.maps.outlines import _encode_rings
 from infra_gap.maps.score_map import (
     AreaShapes,
-    _encode_rings,
     add_score_layer,
     area_shapes,
     decode_outlines,

@@ -23,7 +23,7 @@ from folium.template import Template
 
 from infra_gap.config import GEO_CRS, WORK_CRS
 from infra_gap.maps.folium_text import TextMacro
-from infra_gap.maps.score_map import safe_json
+from infra_gap.maps.safe_json import safe_json
 
 __all__ = ["KECAMATAN_MIN_ZOOM", "LabelTier", "add_place_labels", "label_points"]
 
