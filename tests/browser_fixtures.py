@@ -1,7 +1,8 @@
 """The real app on a loopback port and one headless Debian Chromium, shared by the browser tests.
 
-Session fixtures (imported by ``tests/conftest.py``): the app server starts once for every
-``-m browser`` test file, so a second file does not pay for a cold start again.
+Session fixtures (imported by ``tests/conftest.py``): the app server, started as a user starts
+it (``infra-gap app``), starts once for every ``-m browser`` test file, so a second file does
+not pay for a cold start again.
 
 The server's upload worker is capped at :data:`WORKER_CAP` of memory (``INFRA_GAP_LIMITS``)
 instead of the default 2 GiB, so that ``tests/test_browser_bomb.py``'s few-kilobyte memory
@@ -51,21 +52,9 @@ def server(demo_layers, tmp_path_factory) -> Iterator[str]:
             pytest.fail("chromium is missing in CI: .ci/debian-deps should have installed it")
         pytest.skip("Debian chromium is not installed (run .ci/debian-deps as root)")
     port = _free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "infra_gap" / "app" / "main.py"),
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    # As a user starts it: `infra-gap app` (the packaged settings; this process becomes
+    # Streamlit's, so terminating it stops the server).
+    cmd = [sys.executable, "-m", "infra_gap", "-q", "app", "--port", str(port)]
     server_dir = tmp_path_factory.mktemp("server")
     log_path = server_dir / "streamlit.log"
     log = open(log_path, "wb")  # noqa: SIM115  (closed at teardown)
