@@ -137,6 +137,7 @@ def test_workload_build_streams_the_same_rows(office, monkeypatch):
     assert kept + len(rejected) == N
 
 
+@pytest.mark.full  # runs the CLI rank twice: make test
 def test_rank_of_a_point_layer_in_chunks_equals_one_chunk(office, tmp_path, monkeypatch):
     said = {}
     for label, limits in (("whole", ""), ("chunked", "chunk_rows=7")):
