@@ -3,14 +3,16 @@
 Registers come from Excel with Indonesian regional settings, so CSVs may use ``;``, a
 decimal comma, a BOM, or Latin-1.  Every row is either returned or listed as rejected with
 its reason: rows in = rows out + rows rejected.
+
+The parts live in modules named by what they do: :mod:`.table_read` (any table as text
+columns), :mod:`.coordinates` (numbers from coordinate text) and :mod:`.opencellid` (towers);
+this module reads MSME registers and keeps every public name importable from here.
 """
 
 from __future__ import annotations
 
-import csv
 from concurrent.futures import ThreadPoolExecutor
-from io import BytesIO, StringIO
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 import geopandas as gpd
 import numpy as np
@@ -20,18 +22,20 @@ import pyarrow.compute as pc
 import shapely
 from pyproj import Transformer
 
-from infra_gap.config import GEO_CRS, WORK_CRS, Limits
-from infra_gap.errors import DataError, InputFileError, SchemaError
-from infra_gap.hardening import guard_zip
+from infra_gap.config import GEO_CRS, WORK_CRS
+from infra_gap.errors import SchemaError
 from infra_gap.io import budget
-from infra_gap.io.files import require_file, source_name
+from infra_gap.io.coordinates import LAT_COLUMNS, LON_COLUMNS, coordinate_array, parse_coordinate
+from infra_gap.io.files import source_name
+from infra_gap.io.opencellid import read_opencellid
+from infra_gap.io.table_read import Source, decode_text, read_csv_table, read_table
 from infra_gap.io.vector import VECTOR_FORMATS, detect_column, read_vector
 from infra_gap.layers import REJECTED_COLUMNS
-from infra_gap.text.safe import binary_kind, printable
 
 __all__ = [
     "LAT_COLUMNS",
     "LON_COLUMNS",
+    "Source",
     "decode_text",
     "msme_columns",
     "msme_frame",
@@ -43,157 +47,18 @@ __all__ = [
     "read_table",
 ]
 
-LAT_COLUMNS = ("lat", "latitude", "lintang", "y")
-LON_COLUMNS = ("lon", "lng", "long", "longitude", "bujur", "x")
 AREA_CODE_COLUMNS = ("kode_desa", "kode_wilayah", "kddesa", "kdepum", "kode")
-OPENCELLID_COLUMNS = (
-    "radio", "mcc", "net", "area", "cell", "unit", "lon", "lat", "range", "samples",
-    "changeable", "created", "updated", "averageSignal",
-)  # fmt: skip
 SWAPPED = "latitude and longitude look swapped: swap the columns or pass --lat-col/--lon-col"
 TILE_COLUMNS = ("quadkey", "avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "tests", "devices")
-#: Plain decimal text (after trimming and a decimal comma made a point): parsed in Arrow.
-_PLAIN_NUMBER = r"^[+-]?(?:[0-9]+[.]?[0-9]*|[.][0-9]+)(?:[eE][+-]?[0-9]+)?$"
 #: Registers with at least twice this many points are made into points on two threads.
 _PARALLEL_POINTS = 50_000
 _TRUE = {"1", "true", "ya", "y", "yes", "benar", "t"}
 _FALSE = {"0", "false", "tidak", "n", "no", "salah", "f", ""}
 
-Source = Path | bytes
-
-
-def _read_bytes(source: Source) -> bytes:
-    if isinstance(source, bytes):
-        return source
-    require_file(source)
-    return source.read_bytes()
-
-
-def decode_text(data: bytes) -> tuple[str, str]:
-    """Text of a CSV and the encoding used: UTF-8 (with or without BOM), else Latin-1."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "latin-1/cp1252"
-
-
-def parse_coordinate(values: pd.Series) -> pd.Series:
-    """Numbers from text with a decimal point or comma; NaN where the text is not a number.
-
-    ``"3,5912"`` and ``"3.5912"`` both give 3.5912.  Text with both separators (thousands
-    grouping), words, ``inf`` or ``nan`` give NaN, so the row is rejected, never guessed.
-    """
-    text = values.astype("str").str.strip().str.replace(",", ".", regex=False)
-    numbers = pd.to_numeric(text, errors="coerce")
-    return numbers.where(np.isfinite(numbers))
-
-
-def _coordinates(values: pd.Series) -> np.ndarray:
-    """:func:`parse_coordinate` as an array, fast for columns of plain decimals.
-
-    Text that is a plain decimal number (the usual case) is parsed in Arrow, which rounds
-    exactly as :func:`pandas.to_numeric`; any other text goes through
-    :func:`parse_coordinate` itself, so the two paths cannot disagree on what is a number.
-    A float64 column (Parquet) is taken as it is: its text (the shortest repr) would parse
-    back to the same numbers, and inf or NaN to NaN.
-    """
-    if values.dtype == np.float64:
-        numbers = values.to_numpy(dtype="float64", copy=True)
-        numbers[~np.isfinite(numbers)] = np.nan
-        return numbers
-    raw = pa.array(values.astype("str").array)
-    plain = pc.fill_null(pc.match_substring_regex(raw, _PLAIN_NUMBER), False)
-    every = bool(pc.all(plain).as_py()) if len(raw) else True
-    if every:  # plain numbers have no blank and no comma: trimming would change nothing
-        text = raw
-    else:
-        text = pc.replace_substring(pc.utf8_trim_whitespace(raw), ",", ".")
-        plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN_NUMBER), False)
-    plain_np = np.asarray(plain.to_numpy(zero_copy_only=False), dtype=bool)
-    out = np.full(len(values), np.nan)
-    try:
-        numbers = pc.cast(text if every else pc.filter(text, plain), pa.float64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # e.g. out of float range
-        plain_np[:] = False
-    else:
-        out[plain_np] = numbers.to_numpy(zero_copy_only=False)
-    if not plain_np.all():
-        rest = ~plain_np
-        out[rest] = parse_coordinate(values[rest]).to_numpy(dtype="float64")
-    out[~np.isfinite(out)] = np.nan
-    return out
-
 
 def _row_ids(numbers: np.ndarray) -> pd.Series:
     """File line numbers as a text column (built in Arrow, not one Python string each)."""
     return pd.Series(pc.cast(pa.array(numbers, type=pa.int64()), pa.string()), dtype="str")
-
-
-def read_table(
-    source: Source, *, name: str | None = None, limits: Limits | None = None
-) -> pd.DataFrame:
-    """Any tabular upload as text columns: CSV (sniffed), XLSX or Parquet.
-
-    Rows, columns (and XLSX cells, Parquet row groups) are checked against ``limits``
-    (:func:`infra_gap.io.budget.current_limits` when None) before the table is parsed.
-    """
-    name = source_name(source, name)
-    suffix = PurePath(name).suffix.lower()
-    limits = limits or budget.current_limits()
-    if isinstance(source, Path):
-        require_file(source)
-    budget.check_file(source, name, limits)
-    data = _read_bytes(source)
-    if suffix == ".xlsx":
-        guard_zip(data, name=name)  # an XLSX is a zip: no decompression bomb reaches openpyxl
-        budget.check_xlsx(data, name, limits)
-    elif suffix == ".parquet":
-        budget.check_parquet(data, name, limits)
-    elif suffix in {".csv", ".txt"}:
-        budget.check_csv(data, name, limits)
-    with budget.reading(name, "a table"):
-        return _parse_table(data, suffix, name)
-
-
-def _parse_table(data: bytes, suffix: str, name: str) -> pd.DataFrame:
-    if suffix in {".csv", ".txt"} and (kind := binary_kind(data)) is not None:
-        msg = f"{name}: not a text table: the file holds {kind}, not CSV text"
-        raise InputFileError(msg)
-    try:
-        if suffix in {".csv", ".txt"}:
-            text, encoding = decode_text(data)
-            sample = text[:65536]
-            try:
-                sep = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-            except csv.Error:
-                sep = ","
-            utf8 = {"utf-8": data, "utf-8-sig": data[3:]}.get(encoding)  # no copy to re-encode
-            return pd.read_csv(
-                BytesIO(text.encode("utf-8") if utf8 is None else utf8),
-                sep=sep,
-                dtype="str",
-                keep_default_na=False,
-                engine="pyarrow",
-            )
-        if suffix == ".xlsx":
-            return pd.read_excel(
-                BytesIO(data), dtype="str", keep_default_na=False, engine="openpyxl"
-            )
-        if suffix == ".parquet":
-            return pd.read_parquet(BytesIO(data))
-    except (ValueError, OSError, pd.errors.ParserError) as err:
-        msg = f"{name}: cannot be read as a table ({printable(str(err), limit=200)})"
-        raise InputFileError(msg) from err
-    msg = f"{name}: not an allowed table format (.csv, .xlsx, .parquet or a point layer)"
-    raise InputFileError(msg)
-
-
-def read_csv_table(path: Path, *, dtype: dict[str, str] | None = None) -> pd.DataFrame:
-    """Read a shipped UTF-8 reference table."""
-    require_file(path)
-    return pd.read_csv(path, dtype=dtype, keep_default_na=True)
 
 
 def _flag(values: pd.Series, name: str, column: str, lines: np.ndarray) -> pd.Series:
@@ -311,8 +176,8 @@ def msme_rows(
     lat_name, lon_name, code_name = columns
     n = len(df)
     nan = np.full(n, np.nan)
-    lat = _coordinates(df[lat_name]) if lat_name else nan
-    lon = _coordinates(df[lon_name]) if lon_name else nan
+    lat = coordinate_array(df[lat_name]) if lat_name else nan
+    lon = coordinate_array(df[lon_name]) if lon_name else nan
     blank, by_code, codes = _blank_rows(
         df, lat_name, lon_name, code_name, np.isnan(lat) | np.isnan(lon)
     )
@@ -419,71 +284,3 @@ def _work_points(lon: np.ndarray, lat: np.ndarray) -> gpd.GeoSeries:
     geoms = np.full(len(ok), None, dtype=object)
     geoms[ok] = made
     return gpd.GeoSeries(geoms, crs=WORK_CRS)
-
-
-def read_opencellid(source: Source, *, name: str | None = None) -> gpd.GeoDataFrame:
-    """Read towers: an OpenCelliD CSV (``lon`` before ``lat``; header optional).
-
-    Any point table with ``lon``/``lat`` and a ``range`` or ``height`` column also works.
-    Returns points in the work CRS with ``row``, ``operator`` and ``radio``, and
-    ``network`` (``mcc-net``, e.g. ``510-11``) when the table has ``mcc`` and ``net``.
-    Without an ``operator`` column, ``operator`` is the network code; names come from the
-    dated MCC/MNC table (:func:`infra_gap.analysis.towers.prepare_towers`).
-    """
-    name = source_name(source, name)
-    limits = budget.current_limits()
-    if isinstance(source, Path):
-        require_file(source)
-    budget.check_file(source, name, limits)
-    data = _read_bytes(source)
-    if data[:2] == b"\x1f\x8b":
-        msg = f"{name}: a gzip-compressed file; decompress it (cell_towers.csv.gz -> .csv) first"
-        raise InputFileError(msg)
-    budget.check_csv(data, name, limits)
-    text, _ = decode_text(data)
-    has_header = text.lstrip().lower().startswith(("radio", "lon", "lat", "operator", "site"))
-    with budget.reading(name, "a tower CSV"):
-        if has_header:
-            df = pd.read_csv(StringIO(text), dtype={"radio": "str"})
-        else:
-            df = pd.read_csv(
-                StringIO(text), header=None, names=list(OPENCELLID_COLUMNS), dtype={"radio": "str"}
-            )
-    lat_name = detect_column(df.columns, LAT_COLUMNS, None)
-    lon_name = detect_column(df.columns, LON_COLUMNS, None)
-    if (
-        lat_name is None
-        or lon_name is None
-        or not ({"range", "height_m", "height"} & set(df.columns))
-    ):
-        msg = f"{name}: need lon, lat and range or height columns; found {list(df.columns)}"
-        raise SchemaError(msg)
-    df["row"] = (np.arange(len(df)) + (2 if has_header else 1)).astype("str")
-    if {"mcc", "net"} <= set(df.columns):
-        mcc = pd.to_numeric(df["mcc"], errors="coerce").astype("Int64").astype("str")
-        net = pd.to_numeric(df["net"], errors="coerce").astype("Int64").astype("str")
-        df["network"] = mcc + "-" + net
-    if "operator" not in df:
-        net = df["net"] if "net" in df else pd.Series("?", index=df.index)
-        df["operator"] = df["network"] if "network" in df else "MNC " + net.astype("str")
-    if "radio" not in df:
-        df["radio"] = "LTE"
-    _check_degrees(df, lon_name, lat_name, name)
-    pts = gpd.points_from_xy(df[lon_name], df[lat_name], crs="EPSG:4326")
-    return gpd.GeoDataFrame(df, geometry=pts).to_crs(WORK_CRS)
-
-
-def _check_degrees(df: pd.DataFrame, lon_name: str, lat_name: str, name: str) -> None:
-    """Make lon/lat numbers; stop at the first that is not a finite degree (E_DATA)."""
-    for col, bound in ((lon_name, 180.0), (lat_name, 90.0)):
-        values = parse_coordinate(df[col]) if df[col].dtype == object else df[col]
-        numbers = pd.to_numeric(values, errors="coerce").astype("float64")
-        bad = ~(np.isfinite(numbers.to_numpy()) & (numbers.abs() <= bound).to_numpy())
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            msg = (
-                f"{name}: row {df['row'].iloc[i]}, column {col!r}: {df[col].iloc[i]!r} is not a "
-                f"number of degrees in [-{bound:g}, {bound:g}]"
-            )
-            raise DataError(msg)
-        df[col] = numbers
