@@ -5,6 +5,7 @@ import re
 from io import BytesIO
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -601,3 +602,51 @@ def test_upload_podes_gives_the_podes_columns_and_its_row_accounting(at):
     accounts = _frame(at, "Dibaca")
     row = accounts[accounts["Sumber"].str.contains("podes", case=False)].iloc[0]
     assert (row["Dibaca"], row["Ditempatkan"], row["Ditolak"]) == ("3", "2", "1")
+
+
+def _defaults_apart(app) -> list[str]:
+    """Widgets whose default (what a browser shows when it missed the message that set the
+    value) is not the value the server holds."""
+    apart = []
+    for kind in ("text_input", "text_area", "number_input", "toggle", "checkbox"):
+        for w in app.get(kind):
+            if w.proto.default != w.value:
+                apart.append(f"{kind} {w.key}: default {w.proto.default!r}, value {w.value!r}")
+    for kind in ("selectbox", "radio"):
+        for w in app.get(kind):
+            if w.proto.default != w.index:
+                apart.append(f"{kind} {w.key}: default {w.proto.default}, index {w.index}")
+    for w in app.multiselect:
+        if list(w.proto.default) != list(w.indices):
+            apart.append(f"multiselect {w.key}: default {list(w.proto.default)}, {w.indices}")
+    for w in app.slider:
+        if list(w.proto.default) != [float(v) for v in np.atleast_1d(w.value)]:
+            apart.append(f"slider {w.key}: default {list(w.proto.default)}, value {w.value}")
+    return apart
+
+
+def test_a_reloaded_page_gives_every_widget_the_held_value_as_its_default(at):
+    """A reload (a new session from the link and the workspace) restores the filter, the
+    pick and the checklist, and each widget carries that value as its default: a browser
+    that missed the message which set it still shows it (the planner's-day browser test saw
+    empty checklist fields after a reload on a busy machine, the server holding the text)."""
+    at.multiselect(key="kab_filter").set_value(["12.04"]).run()
+    at.selectbox(key="sort_by_id").set_value("msme_uncovered").run()
+    pick = at.selectbox(key="why_kecamatan").options[2]
+    pick = pick.rsplit("(", 1)[1].rstrip(")")
+    at.selectbox(key="why_kecamatan").set_value(pick).run()
+    at.text_input(key=f"ck_status_3t_{pick}").set_value("3T (Perpres 63/2020)").run()
+    at.text_area(key=f"note_{pick}").set_value("Survei 12 Mei").run()
+    at.number_input(key="top_n").set_value(7).run()
+    assert not at.exception, at.exception
+    again = AppTest.from_file(APP, default_timeout=300)
+    for name, value in at.query_params.items():
+        again.query_params[name] = value
+    again.run()
+    assert not again.exception, again.exception
+    assert again.multiselect(key="kab_filter").value == ["12.04"]
+    assert again.selectbox(key="why_kecamatan").value == pick
+    assert again.text_input(key=f"ck_status_3t_{pick}").proto.default == "3T (Perpres 63/2020)"
+    assert again.text_area(key=f"note_{pick}").proto.default == "Survei 12 Mei"
+    assert not _defaults_apart(again)
+    assert not _defaults_apart(at)  # and in the session that set them

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import Any, TypedDict
+from typing import Any, TypedDict, TypeVar, cast
 
 import folium
 import geopandas as gpd
@@ -23,6 +23,8 @@ from infra_gap.text.numfmt import fmt_value, is_share
 from infra_gap.text.safe import printable
 
 from infra_gap.app.ui import keys as K
+
+T = TypeVar("T")
 
 #: The hover tooltip: name, code, rank, score and three key figures (the rest is in the
 #: detail panel); 30 rows were taller than the map and hid the name.
@@ -196,7 +198,20 @@ def forget(*names: str) -> None:
 
 
 def index_of(name: str, lang: str, options: list[str] | tuple[str, ...]) -> int:
-    """Index for a choice widget: its own state wins when it has one (no double default)."""
-    if K.per_lang(name, lang) in st.session_state:
-        return 0
-    return list(options).index(st.session_state[name])
+    """Index for a choice widget: the value the session holds (see :func:`held`)."""
+    ss = st.session_state
+    options = list(options)
+    value = ss.get(K.per_lang(name, lang), ss[name])
+    return options.index(value) if value in options else options.index(ss[name])
+
+
+def held(key: str, fallback: T) -> T:
+    """The value the session holds for the widget `key`, to give that widget as its default.
+
+    A value set in code (from the link, a preset, the workspace) reaches the browser only in
+    the message that draws the widget; when a rerun interrupts the run that set it, that
+    message is dropped and the browser shows the widget's default, while the server keeps
+    the value (seen with restored checklist fields after a reload on a busy machine). A
+    default equal to the held value shows the same thing in both places.
+    """
+    return cast("T", st.session_state.get(key, fallback))

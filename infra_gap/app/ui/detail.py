@@ -26,6 +26,7 @@ from infra_gap.text.numfmt import fmt_value
 from infra_gap.workspace import Store
 
 from infra_gap.app.ui import keys as K
+from infra_gap.app.ui.common import held
 from infra_gap.app.ui.downloads import dossier_button
 from infra_gap.app.ui.filter import Selection
 from infra_gap.app.ui.state import drill, mark_picked
@@ -71,8 +72,10 @@ def detail_panel(
     labels = {k: f"{n} ({k})" for k, n in zip(shown["kode"], shown["nama"], strict=True)}
     why_left, why_right = st.columns([2, 3])
     with why_left:
+        held_pick = held(why_key, "")
         pick = st.selectbox(
             t("why_pick", lang), list(labels), format_func=labels.get, key=why_key,
+            index=list(labels).index(held_pick) if held_pick in labels else 0,
             on_change=mark_picked, args=(level,),
         )  # fmt: skip
         row = ranked.set_index("kode").loc[pick]

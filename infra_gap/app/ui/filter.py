@@ -14,7 +14,7 @@ from infra_gap.text.i18n import fmt_int, t
 
 from infra_gap.app.ui import keys as K
 from infra_gap.app.ui.cached import area_names
-from infra_gap.app.ui.common import forget, index_of, sync
+from infra_gap.app.ui.common import forget, held, index_of, sync
 from infra_gap.app.ui.state import dd_changed, search_label, search_picked
 
 
@@ -93,6 +93,7 @@ def area_filter(
             kab_codes = st.multiselect(
                 t("kab_filter", lang),
                 kab_options,
+                default=held(K.KAB_FILTER, []),
                 format_func=lambda k: f"{names_by_code.get(k, k)} ({k})",
                 key=K.KAB_FILTER,
                 help=t("kab_filter_help", lang),
@@ -130,7 +131,7 @@ def area_filter(
 def _search_box(
     layers: Layers, levels: list[str], names_by_code: Mapping[str, str], lang: str
 ) -> None:
-    query = st.text_input(t("search", lang), key=K.SEARCH)
+    query = st.text_input(t("search", lang), value=held(K.SEARCH, ""), key=K.SEARCH)
     if query:
         found = search_areas({lv: layers.areas[lv] for lv in levels}, query)
         if found:

@@ -27,7 +27,7 @@ from infra_gap.workspace import Store
 
 from infra_gap.app.ui import keys as K
 from infra_gap.app.ui.cached import scenario_run, siting
-from infra_gap.app.ui.common import error_text, office_tiles
+from infra_gap.app.ui.common import error_text, held, office_tiles
 from infra_gap.app.ui.provenance_panel import sources_list
 from infra_gap.app.ui.sidebar import Tools
 from infra_gap.app.ui.state import apply_scenario, full_run, load_scenario
@@ -104,7 +104,10 @@ def scenario_panel(
     st.subheader(t("scenario", lang))
     save_col, load_col, compare_col = st.columns(3)
     with save_col:
-        st.text_input(t("scenario_name", lang), key=K.SCENARIO_NAME, on_change=full_run)
+        st.text_input(
+            t("scenario_name", lang), value=held(K.SCENARIO_NAME, ""), key=K.SCENARIO_NAME,
+            on_change=full_run,
+        )  # fmt: skip
         st.download_button(
             t("scenario_save", lang),
             scenario_to_toml(scenario),

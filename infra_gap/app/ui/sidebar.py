@@ -20,7 +20,7 @@ from infra_gap.text.i18n import t
 
 from infra_gap.app.ui import keys as K
 from infra_gap.app.ui.cached import indicators
-from infra_gap.app.ui.common import ScenarioChoices, index_of, sync
+from infra_gap.app.ui.common import ScenarioChoices, held, index_of, sync
 from infra_gap.app.ui.national_page import national_province, national_scale, national_table
 from infra_gap.app.ui.state import PRESET_CHOICES, apply_preset, to_custom
 
@@ -89,10 +89,12 @@ def settings(
                 args=(K.METHOD, lang),
             )
             covered_min = st.number_input(
-                t("covered_min", lang), help=t("covered_min_help", lang), key=K.COVERED_MIN
-            )
+                t("covered_min", lang), value=held(K.COVERED_MIN, 0.0),
+                help=t("covered_min_help", lang), key=K.COVERED_MIN,
+            )  # fmt: skip
             unknown_as_need = st.toggle(
                 t("unknown_as_need", lang),
+                value=held(K.UNKNOWN_AS_NEED, False),
                 help=t("unknown_as_need_help", lang),
                 key=K.UNKNOWN_AS_NEED,
             )
@@ -155,9 +157,12 @@ def settings(
                         help=None if name in computable else t("weight_absent", lang),
                     )
         with st.expander(t("stability", lang)):
-            top_n = st.number_input(t("top_n", lang), min_value=1, step=1, key=K.TOP_N)
+            top_n = st.number_input(
+                t("top_n", lang), value=held(K.TOP_N, 10), min_value=1, step=1, key=K.TOP_N
+            )
             draws = st.number_input(
                 t("draws", lang),
+                value=held(K.DRAWS, 0),
                 min_value=0,
                 max_value=MAX_DRAWS,
                 step=100,
@@ -165,9 +170,12 @@ def settings(
                 key=K.DRAWS,
             )
             concentration = st.number_input(
-                t("concentration", lang), help=t("concentration_help", lang), key=K.CONCENTRATION
+                t("concentration", lang), value=held(K.CONCENTRATION, 1.0),
+                help=t("concentration_help", lang), key=K.CONCENTRATION,
+            )  # fmt: skip
+            seed = st.number_input(
+                t("seed", lang), value=held(K.SEED, 0), min_value=0, step=1, key=K.SEED
             )
-            seed = st.number_input(t("seed", lang), min_value=0, step=1, key=K.SEED)
     return Settings(
         lang=lang, level=level, preset=preset, method=method, covered_min=float(covered_min),
         weights=weights, top_n=int(top_n), draws=int(draws),
@@ -205,33 +213,46 @@ def tools(layers: Layers, lang: str) -> Tools:
             "backbone": layers.backbone is not None and len(layers.backbone) > 0,
         }
         with st.expander(t("sites_title", lang), expanded=bool(ss[K.SITES_ON])):
-            sites_on = st.toggle(t("sites_on", lang), key=K.SITES_ON, help=t("sites_on_help", lang))
-            by_count = st.toggle(t("sites_by_count", lang), key=K.SITE_BY_COUNT)
+            sites_on = st.toggle(
+                t("sites_on", lang), value=held(K.SITES_ON, False), key=K.SITES_ON,
+                help=t("sites_on_help", lang),
+            )  # fmt: skip
+            by_count = st.toggle(
+                t("sites_by_count", lang), value=held(K.SITE_BY_COUNT, False), key=K.SITE_BY_COUNT
+            )
             if by_count:
                 site_count = st.number_input(
-                    t("sites_count", lang), min_value=1, max_value=2000, step=1, key=K.SITE_COUNT
-                )
+                    t("sites_count", lang), value=held(K.SITE_COUNT, 20), min_value=1,
+                    max_value=2000, step=1, key=K.SITE_COUNT,
+                )  # fmt: skip
             else:
-                budget_bn = st.slider(t("sites_budget", lang), 5, 500, step=5, key=K.SITE_BUDGET_BN)
+                budget_bn = st.slider(
+                    t("sites_budget", lang), 5, 500, value=held(K.SITE_BUDGET_BN, 50), step=5,
+                    key=K.SITE_BUDGET_BN,
+                )  # fmt: skip
             site_radius = st.slider(
-                t("sites_radius", lang), 2.0, 15.0, step=0.5, key=K.SITE_RADIUS_KM,
-                help=t("sites_radius_help", lang),
+                t("sites_radius", lang), 2.0, 15.0, value=float(held(K.SITE_RADIUS_KM, 5.0)),
+                step=0.5, key=K.SITE_RADIUS_KM, help=t("sites_radius_help", lang),
             )  # fmt: skip
-            hilly = st.toggle(t("sites_hilly", lang), key=K.SITE_HILLY)
+            hilly = st.toggle(
+                t("sites_hilly", lang), value=held(K.SITE_HILLY, False), key=K.SITE_HILLY
+            )
             site_terrain = "hilly" if hilly else "flat"
             plots_file = st.file_uploader(
                 t("sites_plots", lang), type=["geojson", "gpkg", "zip", "parquet"],
                 key=K.SITE_PLOTS, help=t("sites_plots_help", lang),
             )  # fmt: skip
             only_plots = plots_file is not None and st.toggle(
-                t("sites_only_plots", lang), key=K.SITE_ONLY_PLOTS
-            )
+                t("sites_only_plots", lang), value=held(K.SITE_ONLY_PLOTS, False),
+                key=K.SITE_ONLY_PLOTS,
+            )  # fmt: skip
         with st.expander(t("layers_title", lang)):
             on = {}
             for name in EVIDENCE_LAYERS:
                 shown_on = st.toggle(
-                    t(f"layer_{name}", lang), key=K.layer_on(name), disabled=not available[name]
-                )
+                    t(f"layer_{name}", lang), value=held(K.layer_on(name), False),
+                    key=K.layer_on(name), disabled=not available[name],
+                )  # fmt: skip
                 on[name] = shown_on and available[name]
     return Tools(
         sites_on=bool(sites_on), by_count=bool(by_count), site_count=int(site_count),

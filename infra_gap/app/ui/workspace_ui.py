@@ -20,7 +20,7 @@ from infra_gap.workspace import ConflictError, Store, WorkspaceError, database_u
 
 from infra_gap.app.ui import keys as K
 from infra_gap.app.ui.cached import cache_dir
-from infra_gap.app.ui.common import error_text
+from infra_gap.app.ui.common import error_text, held
 
 DEFAULT_WORKSPACE = "Usulan BAKTI 2026"
 
@@ -45,7 +45,13 @@ def workspace_box(db: Store | None, lang: str) -> int | None:
     ss = st.session_state
     ss.setdefault(K.WORKSPACE, DEFAULT_WORKSPACE)
     with st.sidebar:
-        st.text_input(t("ws_name", lang), key=K.WORKSPACE, help=t("ws_help", lang), max_chars=120)
+        st.text_input(
+            t("ws_name", lang),
+            value=held(K.WORKSPACE, ""),
+            key=K.WORKSPACE,
+            help=t("ws_help", lang),
+            max_chars=120,
+        )
         if db is None:
             err = ss.get(K.WS_ERROR)
             if isinstance(err, InfraGapError):
@@ -142,21 +148,22 @@ def field_widgets(
         if db is not None and ws is not None:
             sync_field(db, ws, "checklist", pick, field, widget)
             st.text_input(
-                t(f"ck_{field}", lang), key=widget, placeholder=t("ck_unfilled", lang),
-                on_change=save_field, args=(db, ws, "checklist", pick, field, widget),
-                max_chars=300,
+                t(f"ck_{field}", lang), value=held(widget, ""), key=widget,
+                placeholder=t("ck_unfilled", lang), on_change=save_field,
+                args=(db, ws, "checklist", pick, field, widget), max_chars=300,
             )  # fmt: skip
         else:  # no database: kept in this session only
             ss.setdefault(widget, ss[K.CHECKLIST].get(pick, {}).get(field, ""))
             st.text_input(
-                t(f"ck_{field}", lang), key=widget, placeholder=t("ck_unfilled", lang),
-                on_change=_store_in_session, args=(pick, field), max_chars=300,
+                t(f"ck_{field}", lang), value=held(widget, ""), key=widget,
+                placeholder=t("ck_unfilled", lang), on_change=_store_in_session,
+                args=(pick, field), max_chars=300,
             )  # fmt: skip
     if db is not None and ws is not None:
         widget = K.note(pick)
         sync_field(db, ws, "note", pick, "", widget)
         st.text_area(
-            t("note", lang), key=widget, height=90, max_chars=4000,
+            t("note", lang), value=held(widget, ""), key=widget, height=90, max_chars=4000,
             on_change=save_field, args=(db, ws, "note", pick, "", widget),
         )  # fmt: skip
 
