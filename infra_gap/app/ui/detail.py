@@ -4,6 +4,7 @@ the BAKTI checklist and a note (saved in the workspace), and its dossier."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -74,11 +75,12 @@ def detail_panel(
     with why_left:
         held_pick = held(why_key, "")
         pick = st.selectbox(
-            t("why_pick", lang), list(labels), format_func=labels.get, key=why_key,
+            t("why_pick", lang), list(labels), format_func=lambda k: labels.get(k, k), key=why_key,
             index=list(labels).index(held_pick) if held_pick in labels else 0,
             on_change=mark_picked, args=(level,),
         )  # fmt: skip
-        row = ranked.set_index("kode").loc[pick]
+        pick = str(pick)
+        row: dict[Any, Any] = ranked.set_index("kode").loc[pick].to_dict()
         st.markdown(f"**{reason(row, lang)}**")
         if sel.filtered:
             within = shown["kode"].tolist().index(pick) + 1

@@ -4,6 +4,7 @@ opens an area's detail (it never changes the filter)."""
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -136,7 +137,7 @@ def _map_view(
     *,
     key: str,
     extent: str,
-    view: dict | None,
+    view: dict[str, Any] | None,
     level: str,
 ) -> None:
     """The map, in `view` when the map is new; panning and zooming rerun only this fragment.

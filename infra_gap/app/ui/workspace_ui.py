@@ -99,9 +99,41 @@ def save_field(db: Store, ws: int, kind: str, key: str, field: str, widget: str)
         ss[K.WS_CONFLICT] = {"field": field, "kind": kind, "mine": mine, "theirs": theirs,
                              "when": current.updated_at if current else ""}  # fmt: skip
     except InfraGapError as err:
+        _known()[k] = (version, mine)  # not tried again by save_missed in this run
         ss[K.WS_SAVE_ERROR] = err
     else:
         _known()[k] = (item.version, mine)
+
+
+def save_missed(db: Store, ws: int, kind: str, key: str, field: str, value: str, lang: str) -> None:
+    """After the widget is drawn: save a text the browser sent whose callback never ran.
+
+    Streamlit runs a widget's callback only when it still knows the widget from the run
+    before; a rerun that met a fragment no longer registered (the map's, under heavy load)
+    dropped it, and four typed fields were never saved in the 20-session load run. The text
+    is saved here on top of the version it was read at; a conflict shows the stored text on
+    the next run, with the same warning as in the callback.
+    """
+    ss = st.session_state
+    k = (ws, kind, key, field)
+    known = _known()
+    if k not in known or known[k][1] == value:
+        return  # saved already (the callback ran) or never read
+    version = known[k][0]
+    try:
+        item = db.put(ws, kind, key, field, value, expected=version, editor=_editor())
+    except ConflictError as err:
+        current = err.current
+        known[k] = (-1, value)  # the next run's sync_field shows the stored text
+        ss[K.WS_CONFLICT] = {"field": field, "kind": kind, "mine": value,
+                             "theirs": current.value if current is not None else "",
+                             "when": current.updated_at if current else ""}  # fmt: skip
+        st.rerun()
+    except InfraGapError as err:
+        known[k] = (version, value)  # shown once, not retried on every run
+        st.error(error_text(err, lang))
+    else:
+        known[k] = (item.version, value)
 
 
 def _editor() -> str:
@@ -147,11 +179,12 @@ def field_widgets(
         widget = K.checklist_field(field, pick)
         if db is not None and ws is not None:
             sync_field(db, ws, "checklist", pick, field, widget)
-            st.text_input(
+            text = st.text_input(
                 t(f"ck_{field}", lang), value=held(widget, ""), key=widget,
                 placeholder=t("ck_unfilled", lang), on_change=save_field,
                 args=(db, ws, "checklist", pick, field, widget), max_chars=300,
             )  # fmt: skip
+            save_missed(db, ws, "checklist", pick, field, text, lang)
         else:  # no database: kept in this session only
             ss.setdefault(widget, ss[K.CHECKLIST].get(pick, {}).get(field, ""))
             st.text_input(
@@ -162,10 +195,11 @@ def field_widgets(
     if db is not None and ws is not None:
         widget = K.note(pick)
         sync_field(db, ws, "note", pick, "", widget)
-        st.text_area(
+        text = st.text_area(
             t("note", lang), value=held(widget, ""), key=widget, height=90, max_chars=4000,
             on_change=save_field, args=(db, ws, "note", pick, "", widget),
         )  # fmt: skip
+        save_missed(db, ws, "note", pick, "", text, lang)
 
 
 def _store_in_session(kode: str, name: str) -> None:
