@@ -18,7 +18,8 @@ from shapely.geometry import Polygon, box
 from infra_gap.config import WORK_CRS
 from infra_gap.errors import SchemaError
 from infra_gap.maps import folium_maps as maps
-from infra_gap.maps.score_map import area_shapes, decode_outlines
+from infra_gap.maps.score_map import area_shapes
+from tests.leaflet_page import run_score_layer
 
 STATIC = Path(__file__).resolve().parents[1] / "infra_gap" / "app" / "static"
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -76,8 +77,8 @@ def _shipped(page: str, part: str) -> dict[str, Any]:
 
 
 def geojson(page: str) -> dict[str, Any]:
-    """The outlines the page ships, decoded to GeoJSON as the page does before ``L.geoJson``."""
-    return decode_outlines(json.dumps(_shipped(page, "shapes")))
+    """The outlines the page's own script decodes and hands to ``L.geoJson``."""
+    return run_score_layer(page)["collection"]  # type: ignore[no-any-return]
 
 
 def layer_data(page: str) -> dict[str, Any]:
@@ -100,18 +101,8 @@ def layer_data(page: str) -> dict[str, Any]:
 
 
 def styles(page: str) -> dict[str, dict[str, Any]]:
-    """Feature id -> style, as the layer's style function computes it in the browser."""
-    data = layer_data(page)
-    out = {}
-    for feature in geojson(page)["features"]:
-        kode = feature["id"]
-        chosen = kode in data["selected"]
-        out[kode] = {
-            "fillColor": data["fill"][kode],
-            "color": data["selected_color"] if chosen else data["edge_color"],
-            "weight": 3 if chosen else 0.5,
-        }
-    return out
+    """Feature id -> style, from the layer's own style function (run in node)."""
+    return run_score_layer(page)["styles"]  # type: ignore[no-any-return]
 
 
 def static_file(url: str) -> Path:
