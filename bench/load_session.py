@@ -322,8 +322,8 @@ class Session:
             files[hostile.box] = hostile.path
         self._say(f"c{c} upload{' HOSTILE ' + hostile.name if hostile else ''}")
         t0 = time.monotonic()
-        await page.get_by_text("Data sendiri").first.click()
-        boxes = page.locator("[data-testid='stSidebar'] [data-testid='stFileUploader']")
+        await page.get_by_role("link", name="Data sendiri", exact=True).click()  # its page
+        boxes = page.locator("[data-testid='stMain'] [data-testid='stFileUploader']")
         for label, path in files.items():
             box = boxes.filter(has_text=label).first
             runs = await self._runs()

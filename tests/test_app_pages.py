@@ -93,3 +93,25 @@ def test_session_state_keys_are_named_in_one_module() -> None:
         if literal.search(line)
     ]
     assert not offenders, offenders
+
+
+def test_a_kept_value_that_streamlit_dropped_comes_back_and_a_dropped_one_stays_away() -> None:
+    """keep_widgets copies each kept widget's value under a plain key: a value the browser's
+    page switch dropped (the custom weights after own data loaded: E_SCORING, all zero in
+    the load run) is written back at the start of the next run; drop_kept forgets both."""
+    from infra_gap.app.ui import keys as K
+
+    state: dict[str, object] = {K.weight("msme_uncovered"): 1.0, K.TOP_N: 7}
+    K.keep_widgets(state)
+    del state[K.weight("msme_uncovered")], state[K.TOP_N]  # dropped by Streamlit
+    K.keep_widgets(state)
+    assert state[K.weight("msme_uncovered")] == 1.0
+    assert state[K.TOP_N] == 7
+    state[K.TOP_N] = 9  # the widget moved: the copy follows at the next run
+    K.keep_widgets(state)
+    del state[K.TOP_N]
+    K.keep_widgets(state)
+    assert state[K.TOP_N] == 9
+    K.drop_kept(state, K.TOP_N)  # a reset on purpose (new data: the area picked)
+    K.keep_widgets(state)
+    assert K.TOP_N not in state

@@ -60,3 +60,25 @@ def test_a_png_renamed_csv_is_named_not_printed(at, tmp_path):
     assert "PNG" in message
     assert not [c for c in message if unicodedata.category(c) == "Cc" and c not in "\n\t"]
     assert "IHDR" not in message
+
+
+def test_custom_weights_survive_loading_own_data(at, tmp_path):
+    """Weights the planner set by hand are still set once own data is shown (the sliders are
+    not drawn on the upload page). AppTest keeps them even without the copies of
+    ``keep_widgets``; the browser did not (E_SCORING in the load run): see test_app_pages."""
+    at.slider(key="w_msme_uncovered").set_value(1.0).run()
+    at.slider(key="w_msme_uncovered_share").set_value(0.0).run()
+    assert at.selectbox(key="preset_id").value == "custom"
+    own = build(tmp_path)
+    at.switch_page(UPLOAD_PAGE).run()
+    at.file_uploader(key="up_areas").set_value(
+        (own.kec.name, own.kec.read_bytes(), "application/geopackage+sqlite3")
+    )
+    at.file_uploader(key="up_msme").set_value((own.msme.name, own.msme.read_bytes(), "text/csv"))
+    at.button(key="up_run").click().run()
+    at.switch_page("app_pages/province.py").run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.slider(key="w_msme_uncovered").value == 1.0
+    assert at.slider(key="w_msme_uncovered_share").value == 0.0
+    assert sorted(at.dataframe[0].value["Kode"]) == sorted(KEC)

@@ -88,6 +88,7 @@ WS_ERROR = "ws_error"
 EDITOR_ID = "editor_id"
 
 # Bookkeeping.
+KEPT_VALUES = "kept_values"  # copies of the kept widgets' values (keep_widgets)
 LINK_READ = "link_read"  # the URL's view was applied (once per session)
 VIEW_SAVED = "view_saved"  # the last view written to the workspace
 MAP_VIEW = "map_view"  # the map's last centre and zoom
@@ -178,10 +179,25 @@ def choices() -> tuple[str, ...]:
 def keep_widgets(state: MutableMapping[Any, Any], names: Iterable[str] = ()) -> None:
     """Keep widget values across pages: Streamlit drops a widget's state at the end of a run
     that does not draw it; a value written back at the start of the run is kept as the
-    session's own (the documented way to keep widget state across pages)."""
+    session's own (the documented way to keep widget state across pages).
+
+    A copy under a plain key (:data:`KEPT_VALUES`) brings back a value Streamlit dropped all
+    the same: a ``switch_page`` from the upload page cleared the sidebar's weights in the
+    browser, and the province page then ranked with every custom weight at 0 (E_SCORING).
+    """
+    copies = state.setdefault(KEPT_VALUES, {})
     for name in (*kept(), *names):
         if name in state:
             state[name] = state[name]
+            copies[name] = state[name]
+        elif name in copies:
+            state[name] = copies[name]
+
+
+def drop_kept(state: MutableMapping[Any, Any], name: str) -> None:
+    """Forget a kept widget's value (and its copy), so the widget starts from its default."""
+    state.pop(name, None)
+    state.get(KEPT_VALUES, {}).pop(name, None)
 
 
 def provenance(layer: str, field: str) -> str:

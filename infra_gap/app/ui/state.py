@@ -189,7 +189,7 @@ def reset_selection() -> None:
     for lv in LEVELS:
         ss[K.drill_down(lv)] = ""
         ss.pop(K.picked(lv), None)
-        ss.pop(K.why(lv), None)
+        K.drop_kept(ss, K.why(lv))
     forget(K.drill_down("kabupaten"), K.drill_down("kecamatan"), K.drill_down("desa"))
     ss.pop(K.MAP_CLICKED, None)
     ss.pop(K.PENDING_SELECT, None)
