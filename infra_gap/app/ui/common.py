@@ -18,7 +18,7 @@ from infra_gap.maps.score_map import AreaShapes
 from infra_gap.outputs.views import md_escape, table_view, tooltip_fields
 from infra_gap.ranking.scenario import Scenario
 from infra_gap.ranking.stability import StabilityParams
-from infra_gap.text.i18n import DEFAULT_LANG, LANGS, TEXT, fmt_num, t
+from infra_gap.text.i18n import DEFAULT_LANG, LANGS, TEXT, fmt_int, fmt_num, t
 from infra_gap.text.numfmt import fmt_value, is_share
 from infra_gap.text.safe import printable
 
@@ -215,3 +215,15 @@ def held(key: str, fallback: T) -> T:
     default equal to the held value shows the same thing in both places.
     """
     return cast("T", st.session_state.get(key, fallback))
+
+
+def msme_metrics(frame: pd.DataFrame, lang: str) -> None:
+    """The headline: MSMEs, MSMEs without 4G and their share, over the rows of ``frame``."""
+    total, uncovered = int(frame["msme_total"].sum()), int(frame["msme_uncovered"].sum())
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("metric_msme", lang), fmt_int(total, lang))
+    c2.metric(t("metric_uncovered", lang), fmt_int(uncovered, lang))
+    c3.metric(
+        t("metric_share", lang),
+        fmt_value("msme_uncovered_share", uncovered / total if total else None, lang),
+    )

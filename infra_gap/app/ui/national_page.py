@@ -26,7 +26,6 @@ from infra_gap.ranking.scenario import ScenarioResult, scenario_to_toml
 from infra_gap.registry import uses_siting
 from infra_gap.runs import EngineRun, national_dir, national_workload
 from infra_gap.text.i18n import PROVINCE_NAMES, fmt_int, fmt_num, t
-from infra_gap.text.numfmt import fmt_value
 
 from infra_gap.app.ui import keys as K
 from infra_gap.app.ui.cached import (
@@ -44,6 +43,7 @@ from infra_gap.app.ui.common import (
     error_text,
     forget,
     index_of,
+    msme_metrics,
     priority_map,
     ranked_table,
     scenario_of,
@@ -256,14 +256,7 @@ def _national_figures(
     entry: WorkloadEntry, wl: Workload, ranked: pd.DataFrame, run: EngineRun, lang: str
 ) -> None:
     """MSME totals of the areas shown, the run's row account and timing, the sources."""
-    total, uncovered = int(ranked["msme_total"].sum()), int(ranked["msme_uncovered"].sum())
-    c1, c2, c3 = st.columns(3)
-    c1.metric(t("metric_msme", lang), fmt_int(total, lang))
-    c2.metric(t("metric_uncovered", lang), fmt_int(uncovered, lang))
-    c3.metric(
-        t("metric_share", lang),
-        fmt_value("msme_uncovered_share", uncovered / total if total else None, lang),
-    )
+    msme_metrics(ranked, lang)
     acc = run.accounts[0]
     st.caption(
         t("rows_line", lang).format(

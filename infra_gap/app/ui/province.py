@@ -22,7 +22,6 @@ from infra_gap.ranking.uncertainty import correlation_warnings, cost_line
 from infra_gap.registry import uses_siting
 from infra_gap.siting.plan import SitePlan
 from infra_gap.text.i18n import fmt_int, t
-from infra_gap.text.numfmt import fmt_value
 from infra_gap.workspace import Store
 
 from infra_gap.app.ui import keys as K
@@ -34,7 +33,7 @@ from infra_gap.app.ui.cached import (
     scenario_run,
     site_plan,
 )
-from infra_gap.app.ui.common import error_text, forget, ranked_table, scenario_of
+from infra_gap.app.ui.common import error_text, forget, msme_metrics, ranked_table, scenario_of
 from infra_gap.app.ui.detail import detail_panel
 from infra_gap.app.ui.downloads import downloads
 from infra_gap.app.ui.filter import Selection, area_filter, sort_box, sorted_by
@@ -180,15 +179,7 @@ def _site_plan(
 
 def _headline(sel: Selection, lang: str) -> None:
     """MSMEs, uncovered MSMEs and their share, of the shown areas."""
-    shown = sel.shown
-    total, uncovered = int(shown["msme_total"].sum()), int(shown["msme_uncovered"].sum())
-    c1, c2, c3 = st.columns(3)
-    c1.metric(t("metric_msme", lang), fmt_int(total, lang))
-    c2.metric(t("metric_uncovered", lang), fmt_int(uncovered, lang))
-    c3.metric(
-        t("metric_share", lang),
-        fmt_value("msme_uncovered_share", uncovered / total if total else None, lang),
-    )
+    msme_metrics(sel.shown, lang)
     if sel.filtered:
         st.caption(t("metric_in", lang).format(where=md_escape(sel.title)))
 

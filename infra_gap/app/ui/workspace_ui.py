@@ -83,26 +83,43 @@ def sync_field(db: Store, ws: int, kind: str, key: str, field: str, widget: str)
         known[k] = (version, value)
 
 
+def _put(db: Store, k: tuple[int, str, str, str], text: str) -> InfraGapError | None:
+    """Save ``text`` on top of the version it was read at; the refusal, if any.
+
+    A conflict (another editor saved first) is recorded for ``show_conflict``; any other
+    refusal is remembered as this text so that it is not tried again on every run.
+    """
+    known = _known()
+    version = known.get(k, (0, ""))[0]
+    try:
+        item = db.put(*k, text, expected=version, editor=_editor())
+    except ConflictError as err:
+        current = err.current
+        st.session_state[K.WS_CONFLICT] = {
+            "field": k[3], "kind": k[1], "mine": text,
+            "theirs": current.value if current is not None else "",
+            "when": current.updated_at if current else "",
+        }  # fmt: skip
+        return err
+    except InfraGapError as err:
+        known[k] = (version, text)
+        return err
+    known[k] = (item.version, text)
+    return None
+
+
 def save_field(db: Store, ws: int, kind: str, key: str, field: str, widget: str) -> None:
     """Callback: save the widget's text on top of the version it was read at."""
     ss = st.session_state
     k = (ws, kind, key, field)
-    version, _ = _known().get(k, (0, ""))
-    mine = str(ss.get(widget, ""))
-    try:
-        item = db.put(ws, kind, key, field, mine, expected=version, editor=_editor())
-    except ConflictError as err:
+    err = _put(db, k, str(ss.get(widget, "")))
+    if isinstance(err, ConflictError):  # the widget shows the stored text at once
         current = err.current
         theirs = current.value if current is not None else ""
         _known()[k] = (current.version if current is not None else 0, theirs)
         ss[widget] = theirs
-        ss[K.WS_CONFLICT] = {"field": field, "kind": kind, "mine": mine, "theirs": theirs,
-                             "when": current.updated_at if current else ""}  # fmt: skip
-    except InfraGapError as err:
-        _known()[k] = (version, mine)  # not tried again by save_missed in this run
+    elif err is not None:
         ss[K.WS_SAVE_ERROR] = err
-    else:
-        _known()[k] = (item.version, mine)
 
 
 def save_missed(db: Store, ws: int, kind: str, key: str, field: str, value: str, lang: str) -> None:
@@ -114,26 +131,16 @@ def save_missed(db: Store, ws: int, kind: str, key: str, field: str, value: str,
     is saved here on top of the version it was read at; a conflict shows the stored text on
     the next run, with the same warning as in the callback.
     """
-    ss = st.session_state
     k = (ws, kind, key, field)
     known = _known()
     if k not in known or known[k][1] == value:
         return  # saved already (the callback ran) or never read
-    version = known[k][0]
-    try:
-        item = db.put(ws, kind, key, field, value, expected=version, editor=_editor())
-    except ConflictError as err:
-        current = err.current
-        known[k] = (-1, value)  # the next run's sync_field shows the stored text
-        ss[K.WS_CONFLICT] = {"field": field, "kind": kind, "mine": value,
-                             "theirs": current.value if current is not None else "",
-                             "when": current.updated_at if current else ""}  # fmt: skip
+    err = _put(db, k, value)
+    if isinstance(err, ConflictError):  # the widget is drawn: the next run's sync shows it
+        known[k] = (-1, value)
         st.rerun()
-    except InfraGapError as err:
-        known[k] = (version, value)  # shown once, not retried on every run
+    elif err is not None:
         st.error(error_text(err, lang))
-    else:
-        known[k] = (item.version, value)
 
 
 def _editor() -> str:
