@@ -301,14 +301,27 @@ class Session:
         t0 = time.monotonic()
         await field.scroll_into_view_if_needed()
         await field.fill(text)
-        runs = await self._runs()
         await field.press("Enter")
-        await self._settle(runs, quiet_ms=1000)
+        await self._until(
+            "the typed note shown back in the checklist table", lambda: self._shown_back(text)
+        )
         self._took("note", c, t0)
         shown = await field.input_value()
         if shown != text:
             self.res.errors.append(f"s{self.n} c{c}: note shows {shown!r}, typed {text!r}")
         self.res.notes[code] = text
+
+    async def _shown_back(self, text: str) -> bool:
+        """The script is idle and a table (the checklist's, read back from the workspace
+        database after the save) holds ``text``.
+
+        The run counter is not the signal here: the save reruns the checklist fragment alone,
+        and under load the browser may apply its "running" and "finished" messages in one
+        render, so the attribute never shows the run (a 600 s wait in a 4-session run).
+        """
+        if await self.page.evaluate(STATE) != "notRunning":
+            return False
+        return any(text in grid for grid in await self.page.locator(GRID).all_text_contents())
 
     async def _upload(self, c: int, hostile: Hostile | None) -> bool:
         """Own files into the boxes, "Muat data sendiri"; True when the data are in use."""
