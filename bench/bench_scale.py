@@ -1,6 +1,6 @@
 """Scale curve of the whole ``infra-gap rank`` command: 1.17 M, 5 M and 20 M MSMEs.
 
-``python bench/bench_scale.py [SIZES] [--format csv|parquet|gpkg] [--cap-gb G]`` (SIZES in
+``python bench/bench_scale.py [SIZES] [--format csv|parquet|gpkg|geojson] [--cap-gb G]`` (SIZES in
 millions, comma separated; ``1.166918,5,20`` by default; ``--cap-gb 4`` runs each command
 under ``prlimit --as``, an address-space limit, so a size that needs more fails) writes
 each register once under ``bench/out/scale/`` as an ordinary file (the demo's 1,166,918 MSMEs, replicated and
@@ -69,6 +69,9 @@ def register(n: int, fmt: str) -> Path:
     if fmt == "gpkg":
         _gpkg(table, path)
         return path
+    if fmt == "geojson":
+        _geojson(table, path)
+        return path
     if fmt == "parquet":
         pq.write_table(table, tmp)
     else:
@@ -90,6 +93,27 @@ def _gpkg(table: pa.Table, path: Path) -> None:
         points = gpd.points_from_xy(part["lon"].to_numpy(), part["lat"].to_numpy())
         layer = gpd.GeoDataFrame(frame, geometry=points, crs="EPSG:4326")
         pyogrio.write_dataframe(layer, tmp, layer="umkm", append=start > 0)
+    tmp.replace(path)
+
+
+def _geojson(table: pa.Table, path: Path) -> None:
+    """The register as a GeoJSON FeatureCollection of points, written 100,000 at a time."""
+    import json
+
+    tmp = path.with_name(f"{path.stem}.tmp.geojson")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write('{"type": "FeatureCollection", "name": "umkm", "features": [\n')
+        for start in range(0, table.num_rows, 100_000):
+            part = table.slice(start, 100_000)
+            props = part.drop(["lat", "lon"]).to_pylist()
+            lon, lat = part["lon"].to_pylist(), part["lat"].to_pylist()
+            lines = (
+                json.dumps({"type": "Feature", "properties": p,
+                            "geometry": {"type": "Point", "coordinates": [x, y]}})
+                for p, x, y in zip(props, lon, lat, strict=True)
+            )  # fmt: skip
+            fh.write(("" if start == 0 else ",\n") + ",\n".join(lines))
+        fh.write("\n]}\n")
     tmp.replace(path)
 
 

@@ -181,12 +181,19 @@ class Limits:
         Rows x columns of an XLSX sheet: 30 million (Excel's own sheet holds at most
         1,048,576 rows x 16,384 columns; openpyxl parses about 1 million cells a second).
     max_features
-        Features of one vector layer read whole (boundaries, speed tiles, a backbone, an
-        MSME GeoJSON): 200,000.  Indonesia has 84,276 desa/kelurahan (Kepmendagri
+        Features of one vector layer read whole (boundaries, speed tiles, a backbone):
+        200,000.  Indonesia has 84,276 desa/kelurahan (Kepmendagri
         100.1.1-6117/2022); Ookla tiles of one province stay under 200,000.  An MSME point
-        layer in a GeoPackage or zipped Shapefile is read in chunks of ``chunk_rows``
-        features instead (:mod:`infra_gap.io.point_layer`), so its features count against
-        ``max_table_rows``, as a table's rows.
+        layer (GeoPackage, zipped Shapefile, GeoJSON) is read in chunks of ``chunk_rows``
+        features instead (:mod:`infra_gap.io.point_layer`; a GeoJSON's guard reads it one
+        feature at a time, :mod:`infra_gap.io.geojson_stream`), so its features count
+        against ``max_table_rows``, as a table's rows.
+    max_feature_bytes
+        Bytes of one JSON value of a GeoJSON read one feature at a time (a feature, or a
+        member of the top-level object other than ``features``): 1 MiB.  A point feature
+        with a few properties takes about 200 bytes; GDAL's own limit for one GeoJSON
+        feature is 200 MB (``OGR_GEOJSON_MAX_OBJ_SIZE``, GDAL GeoJSON driver documentation,
+        gdal.org/en/stable/drivers/vector/geojson.html, read 2026-12).
     max_vertices
         Vertices of one vector layer: 30 million (the BIG 1:10,000 desa boundaries of a
         province hold a few million).
@@ -238,6 +245,7 @@ class Limits:
     max_columns: int = 1_000
     max_cells: int = 30_000_000
     max_features: int = 200_000
+    max_feature_bytes: int = 1 << 20
     max_vertices: int = 30_000_000
     max_extent_km: float = 2_500.0
     max_grid_cells: int = 50_000_000

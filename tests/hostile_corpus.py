@@ -202,6 +202,20 @@ def _points(geoms: list[shapely.Geometry] | None = None) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"NAMA_USAHA": [f"U{i}" for i in range(len(geoms))]}, geometry=geoms, crs="EPSG:4326")  # fmt: skip
 
 
+def _points_geojson(*members: str) -> bytes:
+    """An MSME GeoJSON point layer, with ``members`` (JSON text) in its first feature."""
+    doc = _geojson(_points()).decode()
+    head = '{"id": "0", '
+    assert head in doc
+    return doc.replace(head, head + "".join(f"{m}, " for m in members), 1).encode()
+
+
+#: A feature whose line has 200,000 vertices (about 4 MB of text): over max_feature_bytes.
+_HUGE_LINE = shapely.LineString(
+    np.column_stack([np.linspace(98, 98.1, 200_000), np.full(200_000, 2.05)])
+)
+
+
 def _gpkg_points_view() -> bytes:
     """An MSME GeoPackage whose only layer is a recursive SQL view (its table dropped)."""
     return _gpkg(_points(), (
@@ -268,6 +282,15 @@ CASES: tuple[Case, ...] = (
     Case("msme points GPKG metres labelled degrees", "msme points", "umkm.gpkg", lambda: _gpkg(_points([shapely.Point(440_000, 380_000)])), ("E_SCHEMA",)),
     Case("msme points GPKG over max_table_rows", "msme points", "umkm.gpkg", lambda: _gpkg(_points()), ("E_LIMIT",), {"INFRA_GAP_LIMITS": "max_table_rows=1"}),
     Case("msme points truncated GPKG", "msme points", "umkm.gpkg", lambda: _truncated(_gpkg(_points())), ("E_INPUT_FILE",)),
+    Case("msme points truncated GeoJSON", "msme points", "umkm.geojson", lambda: _truncated(_geojson(_points())), ("E_INPUT_FILE",)),
+    Case("msme points GeoJSON of polygons", "msme points", "umkm.geojson", lambda: _geojson(_areas()), ("E_SCHEMA",)),
+    Case("msme points GeoJSON feature with a huge geometry", "msme points", "umkm.geojson", lambda: _geojson(_points([shapely.Point(98.05, 2.05), _HUGE_LINE])), ("E_LIMIT",)),
+    Case("msme points GeoJSON CRS URL in a feature", "msme points", "umkm.geojson", lambda: _points_geojson('"crs": {"type": "link", "properties": {"href": "http://127.0.0.1:9/crs"}}'), ("E_SECURITY",)),
+    Case("msme points GeoJSON escaped crs member", "msme points", "umkm.geojson", lambda: _points_geojson('"\\u0063rs": {"type": "name", "properties": {"name": "+init=/etc/passwd"}}'), ("E_SECURITY",)),
+    Case("msme points GeoJSON duplicate crs member", "msme points", "umkm.geojson", lambda: _points_geojson('"crs": {"type": "link", "properties": {"href": "file:///etc/passwd"}}', '"crs": null'), ("E_SECURITY",)),
+    Case("msme points GeoJSON nested 100,000 deep", "msme points", "umkm.geojson", lambda: _csv('{"type":"FeatureCollection","features":[' + "[" * _DEEP + "]" * _DEEP + "]}"), ("E_INPUT_FILE",)),
+    Case("msme points GeoJSON over max_table_rows", "msme points", "umkm.geojson", lambda: _geojson(_points()), ("E_LIMIT",), {"INFRA_GAP_LIMITS": "max_table_rows=1"}),
+    Case("msme points GeoJSON text after the object", "msme points", "umkm.geojson", lambda: _geojson(_points()) + b"{}", ("E_INPUT_FILE",)),
     Case("msme points truncated zipped Shapefile", "msme points", "umkm.zip", lambda: _truncated(_shapefile_zip(_points())), ("E_SECURITY", "E_INPUT_FILE")),
     # boundaries (read_areas)
     Case("areas stray vertex at lon -0.0", "areas", "kec.geojson", lambda: _geojson(_areas(_STRAY)), ("E_LIMIT",)),

@@ -1,4 +1,4 @@
-"""MSME point layers (GeoPackage, zipped Shapefile) are read in chunks (issue 22, item 2).
+"""MSME point layers (GeoPackage, zipped Shapefile, GeoJSON) are read in chunks (issue 22, item 2).
 
 The layer is shaped like an office's: UTM 47N, BIG-style upper-case columns, 121 features
 (not a multiple of the chunk of 7), with rows rejected in different chunks (no geometry,
@@ -26,7 +26,7 @@ from infra_gap import io
 from infra_gap.cli.main import app
 from infra_gap.config import Limits
 from infra_gap.errors import InfraGapError
-from infra_gap.io import msme_lean, msme_stream
+from infra_gap.io import geojson_stream, msme_stream, vector
 from infra_gap.io.point_layer import open_point_layer
 from tests import office_files
 
@@ -72,9 +72,11 @@ def office(tmp_path_factory):
     with zipfile.ZipFile(zipped, "w") as zf:
         for part in sorted(shp.iterdir()):
             zf.write(part, f"UMKM/{part.name}")  # zipped in a folder, as offices do
+    geojson = folder / "umkm.geojson"  # in UTM: a named CRS (urn:ogc:def:crs:EPSG::32647)
+    layer.to_file(geojson, driver="GeoJSON", engine="pyogrio")
     desa = folder / "desa.gpkg"
     office_files.desa().to_file(desa, layer="ADMINISTRASIDESA_AR", engine="pyogrio")
-    return {"gpkg": gpkg, "zip": zipped, "desa": desa, "layer": layer}
+    return {"gpkg": gpkg, "zip": zipped, "geojson": geojson, "desa": desa, "layer": layer}
 
 
 def _no_whole_read(*args, **kwargs):
@@ -82,9 +84,10 @@ def _no_whole_read(*args, **kwargs):
     raise AssertionError(msg)
 
 
-@pytest.mark.parametrize("fmt", ["gpkg", "zip"])
+@pytest.mark.parametrize("fmt", ["gpkg", "zip", "geojson"])
 def test_a_point_layer_in_chunks_of_7_equals_one_chunk(office, monkeypatch, fmt):
-    monkeypatch.setattr(msme_lean, "read_vector", _no_whole_read)
+    monkeypatch.setattr(gpd, "read_file", _no_whole_read)
+    monkeypatch.setattr(vector, "guard_geojson", _no_whole_read)  # parses the whole text
     whole, rejected = io.read_msme_points(office[fmt])
     # max_features caps layers read whole; a streamed point layer counts max_table_rows
     monkeypatch.setenv("INFRA_GAP_LIMITS", "chunk_rows=7,max_features=100")
@@ -124,7 +127,18 @@ def test_chunks_end_where_the_chunk_size_says(office):
     starts, sizes = zip(*((line, len(f)) for line, f in layer.chunks(["KDEPUM"])), strict=True)
     assert sizes == (7,) * 17 + (2,)
     assert starts == tuple(range(1, N + 1, 7))
-    assert open_point_layer(office["gpkg"], "umkm.geojson", Limits()) is None  # read whole
+    assert open_point_layer(office["gpkg"], "umkm.csv", Limits()) is None  # a table
+
+
+def test_a_geojson_layer_gives_the_frame_of_the_same_geopackage_layer(office, monkeypatch):
+    gpkg, gpkg_rejected = io.read_msme_points(office["gpkg"])
+    monkeypatch.setattr(gpd, "read_file", _no_whole_read)
+    monkeypatch.setattr(vector, "guard_geojson", _no_whole_read)
+    monkeypatch.setenv("INFRA_GAP_LIMITS", "chunk_rows=7")
+    monkeypatch.setattr(geojson_stream, "BLOCK_BYTES", 100)  # features cut across blocks
+    geojson, geojson_rejected = io.read_msme_points(office["geojson"])
+    pd.testing.assert_frame_equal(gpkg, geojson)
+    pd.testing.assert_frame_equal(gpkg_rejected, geojson_rejected)
 
 
 def test_workload_build_streams_the_same_rows(office, monkeypatch):
@@ -138,14 +152,15 @@ def test_workload_build_streams_the_same_rows(office, monkeypatch):
 
 
 @pytest.mark.full  # runs the CLI rank twice: make test
-def test_rank_of_a_point_layer_in_chunks_equals_one_chunk(office, tmp_path, monkeypatch):
+@pytest.mark.parametrize("fmt", ["gpkg", "geojson"])
+def test_rank_of_a_point_layer_in_chunks_equals_one_chunk(office, tmp_path, monkeypatch, fmt):
     said = {}
     for label, limits in (("whole", ""), ("chunked", "chunk_rows=7")):
         monkeypatch.setenv("INFRA_GAP_LIMITS", limits)
         out = tmp_path / label
         out.mkdir()
         args = ["rank", "--level", "desa", "--areas", str(office["desa"]), "--msme"]
-        args += [str(office["gpkg"]), "--stability", "20", "--out", str(out / "r.csv")]
+        args += [str(office[fmt]), "--stability", "20", "--out", str(out / "r.csv")]
         result = CliRunner().invoke(app, [*args, "--rejected", str(out / "rejected.csv")])
         assert result.exit_code == 0, result.output
         said[label] = [line for line in result.stdout.splitlines() if line.startswith("rows:")]

@@ -12,7 +12,7 @@ import re
 
 from infra_gap.errors import InputFileError, SecurityError
 
-__all__ = ["guard_geojson"]
+__all__ = ["guard_geojson", "unsafe_member"]
 
 #: CRS names GDAL resolves without a file or the network (EPSG:4326, OGC:CRS84,
 #: urn:ogc:def:crs:EPSG::32749, http://www.opengis.net/def/crs/EPSG/0/4326).
@@ -58,7 +58,7 @@ def _safe_crs_name(value: object) -> bool:
     return isinstance(value, str) and _SAFE_CRS_NAME.fullmatch(value.strip()) is not None
 
 
-def _unsafe_member(key: str, value: object) -> bool:
+def unsafe_member(key: str, value: object) -> bool:
     """Whether a JSON member could make GDAL read a URL or a file."""
     if key == "crs":
         # GeoJSON 2008: only a named CRS; "link"/"url" types are fetched by GDAL (SSRF).
@@ -115,7 +115,7 @@ def guard_geojson(data: bytes, *, name: str) -> tuple[int, int] | None:
         node = stack.pop()
         if isinstance(node, dict):
             for key, value in node.items():
-                if _unsafe_member(str(key), value):
+                if unsafe_member(str(key), value):
                     msg = (
                         f"{name}: the {key!r} member {json.dumps(value)[:200]} may point to a "
                         "URL or file and is not accepted; save the file with a named CRS "

@@ -2,9 +2,9 @@
 
 A register is read ``Limits.chunk_rows`` rows at a time: a large CSV with pyarrow's
 streaming reader, a Parquet file by record batches of the columns used, a GeoPackage or
-zipped Shapefile point layer by GDAL's Arrow batches (:mod:`infra_gap.io.point_layer`),
-an XLSX or a GeoJSON whole (both are capped well below: ``max_cells``, ``max_features``)
-and then cut.  Each chunk is validated by :func:`infra_gap.io.tables.msme_rows` (the rules of
+zipped Shapefile or GeoJSON point layer by GDAL's Arrow batches
+(:mod:`infra_gap.io.point_layer`), an XLSX whole (capped well below: ``max_cells``) and
+then cut.  Each chunk is validated by :func:`infra_gap.io.tables.msme_rows` (the rules of
 ``read_msme_table``, with the rows' own file lines), its points are projected to the
 work CRS, and only what the analysis uses is kept: the file line,
 longitude and latitude, work-CRS ``x``/``y``, the desa code of rows placed by code,
@@ -37,7 +37,7 @@ from infra_gap.io import budget
 from infra_gap.io.files import require_file, source_name
 from infra_gap.io.point_layer import open_point_layer
 from infra_gap.io.tables import msme_columns, msme_rows, read_table
-from infra_gap.io.vector import VECTOR_FORMATS, detect_column, read_vector
+from infra_gap.io.vector import VECTOR_FORMATS, detect_column
 from infra_gap.layers import REJECTED_COLUMNS
 from infra_gap.point_frames import CATEGORY_COLUMNS
 
@@ -206,22 +206,14 @@ def _is_layer(name: str) -> bool:
 
 
 def _open(source: Source, name: str, limits: Limits) -> _Register:
-    """The register, streamed unless it is a short CSV, an XLSX or a GeoJSON.
+    """The register, streamed unless it is a short CSV or an XLSX.
 
-    Parquet, a CSV file of several chunks and a GeoPackage or zipped Shapefile point layer
-    (:mod:`infra_gap.io.point_layer`) are streamed.  A GeoJSON (at most
-    ``limits.max_features``) is read whole, its coordinates as ``lat``/``lon`` text, then
-    cut.
+    Parquet, a CSV file of several chunks and a point layer (GeoPackage, zipped Shapefile,
+    GeoJSON: :mod:`infra_gap.io.point_layer`) are streamed.
     """
-    if _is_layer(name):
-        layer = open_point_layer(source, name, limits)
-        if layer is not None:
-            return _Register(layer.names, layer.rows, layer.chunks)
-        gdf = read_vector(source, name=name)
-        geo = gdf.to_crs(GEO_CRS)
-        df = pd.DataFrame(gdf.drop(columns="geometry"))
-        df["lat"], df["lon"] = geo.geometry.y.astype("str"), geo.geometry.x.astype("str")
-        return _sliced(df, 1, limits.chunk_rows)
+    layer = open_point_layer(source, name, limits) if _is_layer(name) else None
+    if layer is not None:
+        return _Register(layer.names, layer.rows, layer.chunks)
     return open_table(source, name, limits)
 
 

@@ -8,9 +8,9 @@ optional columns, without point objects.
 
 CSV is read with Arrow's streaming reader (the separator and encoding sniffed from the
 first 64 KiB, as :func:`infra_gap.io.tables.read_table` does; every column as text) and
-Parquet by row groups, a GeoPackage or zipped Shapefile point layer by GDAL's Arrow
-batches (:mod:`infra_gap.io.point_layer`).  Other formats (XLSX, GeoJSON) cannot be
-streamed: they are read whole and handed out in chunks, under the usual size limits.
+Parquet by row groups, a GeoPackage, zipped Shapefile or GeoJSON point layer by GDAL's
+Arrow batches (:mod:`infra_gap.io.point_layer`).  An XLSX cannot be streamed: it is read
+whole and handed out in one chunk, under the usual size limits.
 """
 
 from __future__ import annotations
@@ -100,8 +100,8 @@ def iter_msme_chunks(
     Parameters
     ----------
     path
-        The register (CSV, Parquet, GeoPackage, zipped Shapefile; XLSX and GeoJSON are
-        read whole, then chunked).
+        The register (CSV, Parquet, GeoPackage, zipped Shapefile, GeoJSON; an XLSX is
+        read whole).
     name
         File name for messages (default: the path's).
     lat_col, lon_col

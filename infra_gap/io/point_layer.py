@@ -14,13 +14,16 @@ and CRS definition.  A declared count is not trusted for memory: working arrays 
 from it only up to what the file's bytes can hold, and the features actually read are
 counted against ``max_table_rows`` too.
 
-A GeoJSON is not streamed (its guard parses the whole text,
-:mod:`infra_gap.io.geojson_guard`): it is read whole under ``max_features``.
+A GeoJSON point layer is streamed too (GDAL's GeoJSON driver reads a FeatureCollection
+as a stream): its guard reads the text one feature at a time
+(:mod:`infra_gap.io.geojson_stream`) before GDAL opens it, instead of parsing it whole
+(:mod:`infra_gap.io.geojson_guard`), with each feature under ``max_feature_bytes``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path, PurePath
@@ -35,12 +38,13 @@ from pyproj import CRS, Transformer
 from infra_gap.config import GEO_CRS, Limits
 from infra_gap.errors import InputFileError, SchemaError
 from infra_gap.io import budget
+from infra_gap.io.geojson_stream import scan_feature_collection
 from infra_gap.io.vector import VECTOR_FORMATS, layer_handle
 
 __all__ = ["STREAMED_FORMATS", "PointLayer", "open_point_layer"]
 
-#: Formats whose point layers are read in chunks (a GeoJSON is parsed whole by its guard).
-STREAMED_FORMATS = frozenset({"GPKG", "ESRI Shapefile"})
+#: Formats whose point layers are read in chunks.
+STREAMED_FORMATS = frozenset({"GPKG", "ESRI Shapefile", "GeoJSON"})
 #: Fewest bytes a point feature takes in the file: a GeoPackage blob header (8) and a 2-D
 #: WKB point (21); a Shapefile point record is 28.  Bounds the rows a file can hold.
 _MIN_FEATURE_BYTES = 28
@@ -62,6 +66,16 @@ class PointLayer:
     names: list[str]
     rows: int
     chunks: Callable[[list[str]], Iterator[tuple[int, pd.DataFrame]]]
+
+
+@contextmanager
+def _handle(source: Path | bytes, name: str, fmt: str) -> Iterator[Path | BytesIO]:
+    """What GDAL reads: a GeoJSON as it is (its guard, one feature at a time, ran before)."""
+    if fmt != "GeoJSON":
+        with layer_handle(source, name) as (handle, _):
+            yield handle
+    else:
+        yield BytesIO(source) if isinstance(source, bytes) else source
 
 
 def _one_layer(handle: Path | BytesIO, name: str) -> str:
@@ -86,7 +100,7 @@ def _crs(text: str | None, name: str) -> CRS:
 def open_point_layer(
     source: Path | bytes, name: str, limits: Limits, *, chunk_rows: int | None = None
 ) -> PointLayer | None:
-    """The point layer of a GeoPackage or zipped Shapefile, to read in chunks.
+    """The point layer of a GeoPackage, zipped Shapefile or GeoJSON, to read in chunks.
 
     Parameters
     ----------
@@ -99,13 +113,14 @@ def open_point_layer(
 
     Returns
     -------
-    The layer, or None for a format that is not streamed (GeoJSON).
+    The layer, or None for a format that is not a vector layer (a table).
 
     Raises
     ------
     InfraGapError
         ``E_LIMIT`` over a budget or for an SQL view; ``E_INPUT_FILE`` for a file that is
-        not readable or has several layers; ``E_SCHEMA`` without a CRS.
+        not readable or has several layers; ``E_SCHEMA`` without a CRS; ``E_SECURITY``
+        for a GeoJSON member that could fetch a URL or read a file.
     """
     fmt = VECTOR_FORMATS.get(PurePath(name).suffix.lower())
     if fmt not in STREAMED_FORMATS:
@@ -113,10 +128,13 @@ def open_point_layer(
     size = chunk_rows or limits.chunk_rows
     budget.check_file(source, name, limits)
     nbytes = len(source) if isinstance(source, bytes) else source.stat().st_size
-    with layer_handle(source, name) as (handle, _):  # an upload is written out once here
+    if fmt == "GeoJSON":  # guarded one feature at a time before GDAL sees it
+        scan_feature_collection(source, name=name, limits=limits)
+    with _handle(source, name, fmt) as handle:  # an upload is written out once here
         with budget.reading(name, fmt):
-            layer = _one_layer(handle, name)
-        if isinstance(handle, Path) and fmt == "GPKG":
+            # A GeoJSON holds one layer; GDAL would parse it once more to list it.
+            layer = _one_layer(handle, name) if fmt != "GeoJSON" else None
+        if isinstance(handle, Path) and fmt == "GPKG" and layer is not None:
             budget.check_gpkg_layer(handle, layer, name, limits)
         with budget.reading(name, fmt):
             info = pyogrio.read_info(handle, layer=layer)
@@ -136,7 +154,7 @@ def open_point_layer(
         wanted = [c for c in columns if c in fields and c not in {"lat", "lon"}]
         line = 1
         with (
-            layer_handle(source, name) as (handle, _),
+            _handle(source, name, fmt) as handle,
             budget.reading(name, fmt),
             pyogrio.open_arrow(
                 handle,
