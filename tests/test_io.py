@@ -108,6 +108,17 @@ def test_lat_lon_override_and_missing_columns():
         io.read_msme_table(csv, name="u.csv")
 
 
+def test_online_flags_read_by_their_text_and_a_bad_one_named():
+    csv = b"lat,lon,online\n3.5,98.6, Ya\n3.5,98.6,FALSE\n3.5,98.6,1\n3.5,98.6,\n"
+    gdf, _ = io.read_msme_table(csv, name="u.csv")
+    assert gdf["online"].tolist() == [True, False, True, False]
+    bad = b"lat,lon,online\n3.5,98.6,ya\n3.5,98.6,mungkin\n"
+    with pytest.raises(
+        SchemaError, match=r"u.csv: row 3, column 'online': 'mungkin' is not yes/no"
+    ):
+        io.read_msme_table(bad, name="u.csv")
+
+
 @pytest.mark.catalogue("A9")
 def test_zipped_shapefile_upper_case_extensions(tmp_path):
     shp = tmp_path / "kec.shp"

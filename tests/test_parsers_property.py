@@ -13,6 +13,7 @@ from infra_gap.analysis.tiles import quadkey_to_tile, tile_to_quadkey
 from infra_gap.errors import InfraGapError, SecurityError
 from infra_gap.hardening import ZipLimits, guard_zip
 from infra_gap.io import parse_coordinate, read_msme_table
+from infra_gap.io.coordinates import coordinate_array
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -33,6 +34,24 @@ def test_decimal_comma_and_point_parse_the_same(value, decimals, comma):
 def test_any_text_parses_to_a_finite_number_or_nan(text):
     got = parse_coordinate(pd.Series([text])).iloc[0]
     assert np.isnan(got) or np.isfinite(got)
+
+
+coordinate_texts = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.floats(-1e3, 1e3).map(lambda v: f"{v:.5f}"),
+    st.sampled_from(["nan", "NaN", "-nan", "inf", "-Infinity", "1e400", " 2.5", "2,5", "", "x"]),
+    st.text(max_size=8),
+)
+
+
+@FAST
+@given(st.lists(coordinate_texts, min_size=1, max_size=12))
+def test_a_column_parses_as_each_text_alone(texts):
+    # Whichever path a column takes (Arrow's cast of the whole column, the plain-decimal
+    # test, the rule), each value is what the rule gives for that text alone.
+    got = coordinate_array(pd.Series(texts, dtype="str"))
+    alone = [parse_coordinate(pd.Series([text], dtype="str")).iloc[0] for text in texts]
+    np.testing.assert_array_equal(got, np.array(alone, dtype="float64"))
 
 
 @FAST

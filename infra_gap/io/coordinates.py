@@ -33,9 +33,11 @@ def parse_coordinate(values: pd.Series) -> pd.Series:
 def coordinate_array(values: pd.Series) -> np.ndarray:
     """:func:`parse_coordinate` as an array, fast for columns of plain decimals.
 
-    Text that is a plain decimal number (the usual case) is parsed in Arrow, which rounds
-    exactly as :func:`pandas.to_numeric`; any other text goes through
-    :func:`parse_coordinate` itself, so the two paths cannot disagree on what is a number.
+    A column whose every text Arrow parses as a number (the usual case: plain decimals) is
+    taken from Arrow's cast whole, which rounds exactly as :func:`pandas.to_numeric`; the
+    only other spellings Arrow accepts are of nan and inf, which give NaN either way.
+    Otherwise text that is a plain decimal number is parsed in Arrow; any other text goes
+    through :func:`parse_coordinate` itself, so the paths cannot disagree on what is a number.
     A float64 column (Parquet) is taken as it is: its text (the shortest repr) would parse
     back to the same numbers, and inf or NaN to NaN.
     """
@@ -44,6 +46,14 @@ def coordinate_array(values: pd.Series) -> np.ndarray:
         numbers[~np.isfinite(numbers)] = np.nan
         return numbers
     raw = pa.array(values.astype("str").array)
+    try:  # Arrow accepts plain decimals and nan/inf spellings (NaN here, as by the rule)
+        whole = pc.cast(raw, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a blank, a comma, a word
+        pass
+    else:
+        out = np.array(whole, dtype="float64")  # writable (nulls: NaN)
+        out[~np.isfinite(out)] = np.nan
+        return out
     plain = pc.fill_null(pc.match_substring_regex(raw, _PLAIN_NUMBER), False)
     every = bool(pc.all(plain).as_py()) if len(raw) else True
     if every:  # plain numbers have no blank and no comma: trimming would change nothing

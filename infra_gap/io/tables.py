@@ -62,13 +62,18 @@ def _row_ids(numbers: np.ndarray) -> pd.Series:
 
 
 def _flag(values: pd.Series, name: str, column: str, lines: np.ndarray) -> pd.Series:
-    text = values.astype("str").str.strip().str.lower()
-    bad = ~text.isin(_TRUE | _FALSE)
+    """Yes/no text as booleans; the rule is applied to the column's distinct values."""
+    codes, uniques = pd.factorize(values.astype("str"))  # a missing value: code -1
+    text = pd.Series(uniques, dtype="str").str.strip().str.lower()
+    # The last entry stands for a missing value (code -1): neither yes nor no.
+    known = np.append(text.isin(_TRUE | _FALSE).to_numpy(bool), False)
+    yes = np.append(text.isin(_TRUE).to_numpy(bool), False)
+    bad = ~known[codes]
     if bad.any():
-        first = int(np.flatnonzero(bad.to_numpy())[0])
+        first = int(np.flatnonzero(bad)[0])
         msg = f"{name}: row {lines[first]}, column {column!r}: {values.iloc[first]!r} is not yes/no"
         raise SchemaError(msg)
-    return text.isin(_TRUE)
+    return pd.Series(yes[codes], index=values.index)
 
 
 def read_msme_table(
