@@ -201,6 +201,18 @@ def test_reason_line_by_hand():
     assert exported["reason"].iloc[0] == reason(row, "id")
 
 
+def test_exported_reasons_are_each_rows_reason_with_ties_zeros_and_gaps():
+    weights = {"msme_uncovered": 1, "msme_uncovered_share": 1, "backbone_km": 1}
+    ranked = run_scenario(_table(), Scenario(preset="custom", weights=weights)).ranked
+    contrib = ["contrib_msme_uncovered", "contrib_msme_uncovered_share", "contrib_backbone_km"]
+    ranked[contrib] = [[0.2, 0.2, 0.2], [0.0, 0.1, 0.3], [np.nan, 0.0, 0.1], [0.0, 0.0, -0.1]]
+    for lang in ("id", "en"):
+        exported = with_reasons(ranked, lang)["reason"].tolist()
+        assert exported == [reason(row, lang) for _, row in ranked.iterrows()]
+    # Ties keep registry order; two parts at most; none when nothing adds.
+    assert with_reasons(ranked, "en")["reason"].iloc[3].endswith("no weighted indicator stands out")
+
+
 def test_contribution_view_adds_up_to_the_score():
     result = run_scenario(
         _table(), Scenario(preset="custom", weights={"msme_uncovered": 3, "backbone_km": 1})

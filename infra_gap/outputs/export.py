@@ -149,10 +149,13 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
         s = out[col]
         if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
             continue
-        # A plain bool array: a ``Series.map`` mask keeps the 'str' dtype on an empty column.
-        risky = np.fromiter(
-            (isinstance(v, str) and v.startswith(_FORMULA_START) for v in s), bool, len(s)
-        )
+        if isinstance(s.dtype, pd.StringDtype):  # text only: tested at once, missing is safe
+            risky = s.str.startswith(_FORMULA_START).fillna(False).to_numpy(dtype=bool)
+        else:
+            # A plain bool array: a ``Series.map`` mask keeps the 'str' dtype on an empty column.
+            risky = np.fromiter(
+                (isinstance(v, str) and v.startswith(_FORMULA_START) for v in s), bool, len(s)
+            )
         if risky.any():
             out[col] = s.where(~risky, "'" + s.astype("str"))
     return out

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from infra_gap.config import GEO_CRS
@@ -117,9 +118,13 @@ def reason(row: Mapping[Any, Any], lang: str, *, max_parts: int = 2) -> str:
         if f"contrib_{name}" in row
     ]
     top = sorted((c for c in contrib if c[0] > 0), key=lambda c: (-c[0], c[1]))[:max_parts]
+    return _reason_line(row, [name for _, _, name in top], lang)
+
+
+def _reason_line(row: Mapping[Any, Any], names: Iterable[str], lang: str) -> str:
+    """The reason line of ``row`` naming the indicators ``names`` (in that order)."""
     parts = [
-        t(f"reason_{name}", lang).format(v=fmt_indicator(name, row[name], lang))
-        for _, _, name in top
+        t(f"reason_{name}", lang).format(v=fmt_indicator(name, row[name], lang)) for name in names
     ]
     return t("reason_line", lang).format(
         rank=fmt_int(row["rank"], lang),
@@ -127,13 +132,25 @@ def reason(row: Mapping[Any, Any], lang: str, *, max_parts: int = 2) -> str:
     )
 
 
-def with_reasons(ranked: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A copy of the ranked table with a ``reason`` column, for exports."""
+def with_reasons(ranked: pd.DataFrame, lang: str, *, max_parts: int = 2) -> pd.DataFrame:
+    """A copy of the ranked table with a ``reason`` column (:func:`reason`), for exports.
+
+    The top contributions of all rows are found at once: a stable sort of each row's
+    contributions, largest first, keeps registry order among ties, as :func:`reason`.
+    """
     out = ranked.copy()
+    names = [name for name in INDICATORS if f"contrib_{name}" in ranked.columns]
     cols = ["rank", *(c for c in ranked.columns if c.startswith("contrib_"))]
     cols += [c.removeprefix("contrib_") for c in cols[1:]]
     records = ranked[cols].to_dict("records")
-    out["reason"] = [reason(r, lang) for r in records]
+    contrib = ranked[[f"contrib_{name}" for name in names]].to_numpy(dtype="float64")
+    order = np.argsort(-contrib, axis=1, kind="stable")[:, :max_parts]
+    # NaN sorts last and zero or less after every positive: the first positives are the top.
+    positive = np.take_along_axis(contrib, order, axis=1) > 0
+    out["reason"] = [
+        _reason_line(r, [names[j] for j, p in zip(o, keep, strict=True) if p], lang)
+        for r, o, keep in zip(records, order.tolist(), positive.tolist(), strict=True)
+    ]
     return out
 
 

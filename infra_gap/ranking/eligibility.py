@@ -160,10 +160,11 @@ def eligibility(table: pd.DataFrame, rules: EligibilityRules, *, lang: str) -> p
     n = len(codes)
     reasons: list[list[str]] = [[] for _ in range(n)]
     listed = np.zeros(n, dtype=bool)
+    legal = rules.basis
     for area in rules.disadvantaged:
         hit = _inside(codes, area.kode)
         text = t("elig_3t", lang).format(
-            nama=area.nama or area.kode, basis=rules.basis, period=area.periode or "-"
+            nama=area.nama or area.kode, basis=legal, period=area.periode or "-"
         )
         for i in np.flatnonzero(hit):
             reasons[i].append(text)
@@ -184,9 +185,10 @@ def eligibility(table: pd.DataFrame, rules: EligibilityRules, *, lang: str) -> p
         need = None
     eligible = listed.copy() if need is None else listed & (need > 0)
     basis = []
+    not_listed = t("elig_not_listed", lang).format(basis=legal)
     for k in range(n):
         if not listed[k]:
-            basis.append(t("elig_not_listed", lang).format(basis=rules.basis))
+            basis.append(not_listed)
             continue
         parts = reasons[k]
         if need is not None:
