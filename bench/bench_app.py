@@ -421,6 +421,18 @@ def browser_times(shots: Path) -> dict[str, float]:
             page.wait_for_timeout(500)
             out["zoom_after"] = float(page.evaluate(_ZOOM_JS))
             _map_shot(page, shots / "weight-changed.png")
+            # again, the view unchanged since the last full run (the first change after a
+            # zoom sends the map's new view, and with it the map, once)
+            page.wait_for_timeout(1000)
+            idle()
+            before = page.evaluate(_PAINT_JS)["sig"]
+            thumb.focus()
+            t0 = time.monotonic()
+            thumb.press("ArrowLeft")
+            out["weight2_map"], _ = _wait_repaint(page, t0, before)
+            idle()
+            _wire_out(out, "weight2", wire.since(t0))
+            _map_shot(page, shots / "weight-changed-again.png")
             box = page.locator("[data-testid='stSelectbox']").filter(has_text="Tingkat wilayah")
             # each level twice: the first visit fills the level's caches, the second is warm
             for option, key, n in (("Kabupaten/kota", "level_kab", 33),
@@ -480,6 +492,8 @@ def print_browser(times: dict[str, float]) -> None:
     print(f"   weight change -> map repainted              {times['weight_map']:7.2f} s"
           f"  ({how}; zoom {times['zoom_before']:g} before, {times['zoom_after']:g} after)")  # fmt: skip
     print(_wire_line(times, "weight"))
+    print(f"   weight change again, view unchanged         {times['weight2_map']:7.2f} s")
+    print(_wire_line(times, "weight2"))
     for visit, prefix in (("first visit", "level"), ("warm, again", "warm")):
         for name, what in (("kab", "kabupaten (33 painted)      "),
                            ("desa", "desa, whole province (6,110)"),

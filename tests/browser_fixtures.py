@@ -62,6 +62,7 @@ def server(demo_layers, tmp_path_factory) -> Iterator[str]:
         **os.environ,
         "INFRA_GAP_DB": f"sqlite:///{server_dir / 'workspaces.sqlite'}",
         "INFRA_GAP_LIMITS": f"worker_memory_bytes={WORKER_CAP}",
+        "INFRA_GAP_WARMUP": "0",  # no background build of every level: CI's two cores
     }
     env.pop("INFRA_GAP_TILES", None)  # no basemap: nothing may leave localhost
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)

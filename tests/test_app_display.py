@@ -44,7 +44,9 @@ def test_table_tooltip_and_headline_follow_the_language(at):
         assert set(one) <= set(shown.loc[row].tolist()), shown.loc[row].tolist()
         assert numbers.loc[row, t("col_score", lang)] == pytest.approx(0.8169, abs=1e-3)
         args = json.loads(at.get("component_instance")[0].proto.json_args)
-        scores = args["feature_group"]  # the map's colours and tooltips, beside the outlines
+        assert all(text not in args["script"] for text in one)  # the map: outlines alone
+        # the map's colours and tooltips, in a script beside it
+        scores = "".join(e.proto.body for e in at.get("html") if "infraGapHeld" in e.proto.body)
         assert all(text in scores for text in one)  # the map's tooltip: the same texts
         assert at.metric[2].value == headline
 

@@ -24,6 +24,7 @@ from infra_gap.maps.score_map import (
     area_shapes,
     decode_outlines,
     safe_json,
+    scores_script,
 )
 from tests.leaflet_page import run_score_layer
 
@@ -378,3 +379,30 @@ def test_scores_apart_leave_the_map_text_unchanged_when_only_the_scores_change()
     # an area left out is another map (its outline is not drawn)
     three, _ = drawn({"12.01": "#aa0000"}, "0,512", [])
     assert three != one
+
+
+def test_scores_script_carries_the_scores_under_the_maps_outline_key() -> None:
+    """The app sends the scores in a script beside the map (scores_script): the colours,
+    tooltips and selection, under the key the map's own text holds, never the outlines."""
+    frame = gpd.GeoDataFrame(
+        {"kode": ["12.01", "12.02"]}, geometry=[box(98, 3, 98.1, 3.1), box(98.1, 3, 98.2, 3.1)],
+        crs="EPSG:4326",
+    )  # fmt: skip
+    shapes = area_shapes(frame)
+    m, scores = folium.Map(), folium.FeatureGroup(name="scores", control=False)
+    tips = pd.DataFrame({"kode": ["12.01", "12.02"], "t": ["<b>0,5", "0,4"]})
+    fill = {"12.01": "#aa0000", "12.02": "#00aa00"}
+    add_score_layer(m, shapes, fill=fill, tooltips=tips, labels=["Skor"], layer_name="P",
+                    selected=["12.02"], scores_to=scores)  # fmt: skip
+    data, _ = page_parts(m.get_root().render())
+    script = scores_script(scores)
+    sent = json.loads(re.search(r"\}\)\((\{.*\})\);$", script).group(1))
+    assert sent["key"] == data["key"] != ""
+    assert sent["palette"] == ["#00aa00", "#aa0000"]
+    assert sent["fill"] == [1, 0]
+    assert sent["selected"] == ["12.02"]
+    assert "&lt;b&gt;0,5" in json.dumps(sent["tips"])  # escaped: no tag reaches the page
+    assert "<b>" not in script
+    assert shapes.encoded[:40] not in script  # no outline travels with the scores
+    with pytest.raises(ValueError, match="score sets"):
+        scores_script(folium.FeatureGroup(name="empty"))

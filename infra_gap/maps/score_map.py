@@ -23,6 +23,7 @@ placed in the page has ``<``, ``>`` and ``&`` escaped, so no value can close the
 
 from __future__ import annotations
 
+import hashlib
 import html
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -37,7 +38,14 @@ from infra_gap.maps.folium_text import TextMacro
 from infra_gap.maps.outlines import AreaShapes, area_shapes, decode_outlines
 from infra_gap.maps.safe_json import safe_json
 
-__all__ = ["AreaShapes", "add_score_layer", "area_shapes", "decode_outlines", "safe_json"]
+__all__ = [
+    "AreaShapes",
+    "add_score_layer",
+    "area_shapes",
+    "decode_outlines",
+    "safe_json",
+    "scores_script",
+]
 
 _WAITING = "#d9d9d9"  # the fill of outlines drawn before their scores arrive
 
@@ -131,6 +139,7 @@ class _ScoreLayer(folium.map.Layer, TextMacro):
             front();
             // New scores (a weight change): colours, tooltips and the selected area change
             // on the outlines already drawn (see add_score_layer's `scores_to`).
+            window.infraGapScoresKey = d.key;
             window.infraGapScores = function (scores) {
                 d.palette = scores.palette;
                 d.fill = scores.fill;
@@ -143,6 +152,10 @@ class _ScoreLayer(folium.map.Layer, TextMacro):
                 });
                 front();
             };
+            try {  // scores the host page sent before this map was drawn (scores_script)
+                var held = d.key && window.parent !== window && window.parent.infraGapHeldScores;
+                if (held && held[d.key]) { window.infraGapScores(held[d.key]); }
+            } catch (e) {}  // a host of another origin: the scores come by call, or not at all
             return shown;
         })({{ this.get_name() }}_data, {{ this.get_name() }}_shapes);
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -172,6 +185,37 @@ class _Scores(TextMacro):
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Scores"
         self.data_js = data_js
+
+
+def scores_script(group: folium.FeatureGroup) -> str:
+    """The script that recolours, from the host page, the map whose scores went to `group`.
+
+    For a page that holds the map in an iframe of the same origin (the app's st_folium) and
+    runs this script beside it (``st.html(..., unsafe_allow_javascript=True)``): the map's
+    own text then never changes with the scores, so Streamlit sends it once and later only
+    a reference to it, and a weight change sends the colours and tooltips alone, never the
+    outlines. The scores are held in the host page under the outlines' key, for a map
+    drawn after the script ran; a map already drawn with those outlines is recoloured at
+    once. Raises ``ValueError`` when `group` holds no scores (see :func:`add_score_layer`).
+    """
+    found = [c for c in group._children.values() if isinstance(c, _Scores)]
+    if len(found) != 1:
+        msg = f"the group holds {len(found)} score sets; give add_score_layer's `scores_to`"
+        raise ValueError(msg)
+    return (
+        "(function (s) {\n"
+        "  var held = window.infraGapHeldScores = window.infraGapHeldScores || {};\n"
+        "  held[s.key] = s;\n"
+        '  document.querySelectorAll("iframe").forEach(function (f) {\n'
+        "    try {\n"
+        "      var w = f.contentWindow;\n"
+        "      if (w && w.infraGapScoresKey === s.key && w.infraGapScores) {\n"
+        "        w.infraGapScores(s);\n"
+        "      }\n"
+        "    } catch (e) {}  // a frame of another origin\n"
+        "  });\n"
+        f"}})({found[0].data_js});"
+    )
 
 
 def _tip_columns(
@@ -268,8 +312,11 @@ def add_score_layer(
         "edge_weight": _edge_weight(len(fill)) if edge_weight is None else edge_weight,
         "selected_color": selected_color,
     }
+    data["key"] = ""
     if scores_to is not None:
-        scores = {k: data[k] for k in ("palette", "fill", "tips", "selected")}
+        # the outlines' key: scores are lists aligned with shapes.kodes
+        data["key"] = hashlib.sha256("\n".join(shapes.kodes).encode()).hexdigest()[:16]
+        scores = {k: data[k] for k in ("palette", "fill", "tips", "selected", "key")}
         _Scores(data_js=safe_json(scores)).add_to(scores_to)
         drawn = [0 if k >= 0 else -1 for k in fills]  # which areas, not their scores
         data |= {"palette": [_WAITING], "fill": drawn, "tips": [], "selected": []}

@@ -19,6 +19,7 @@ from infra_gap.maps import folium_maps as maps
 from infra_gap.maps import labels as map_labels
 from infra_gap.maps import layers as map_layers
 from infra_gap.maps.folium_text import TextMacro
+from infra_gap.maps.score_map import scores_script
 from infra_gap.outputs.views import code_path, map_frame, md_escape
 from infra_gap.text.i18n import fmt_num, t
 
@@ -85,7 +86,8 @@ def map_panel(
         display = display[display["kode"].isin(shown_ranked["kode"])]
     frame = map_frame(display, ranked, lang)
     # The scores travel apart from the map: a weight change or a new pick leaves the map's
-    # text as it was, so the browser keeps the map and only recolours it (issue #20).
+    # text as it was, so Streamlit sends a reference to the map the browser holds (not its
+    # outlines again) and the scores alone, in a script beside it (issue #20).
     scores = folium.FeatureGroup(name="scores", control=False)
     fmap = priority_map(
         frame, map_shapes(data_key, level, map_prefix, layers), lang, top_n=int(top_n),
@@ -104,9 +106,10 @@ def map_panel(
     view = ss.get(VIEW_KEY)
     view = view if isinstance(view, dict) and view.get("extent") == extent else None
     _map_view(
-        fmap, scores, key=f"map_{data_key[:16]}_{level}_{map_prefix}", extent=extent,
-        view=view, level=level,
+        fmap, key=f"map_{data_key[:16]}_{level}_{map_prefix}", extent=extent, view=view,
+        level=level,
     )  # fmt: skip
+    st.html(f"<script>{scores_script(scores)}</script>", unsafe_allow_javascript=True)
     st.caption(t("map_hint", lang))
     own = ss.get(K.OWN)
     print_panel(
@@ -133,7 +136,6 @@ RETURNED = ["last_active_drawing", "center", "zoom", "bounds"]
 @st.fragment
 def _map_view(
     fmap: folium.Map,
-    scores: folium.FeatureGroup,
     *,
     key: str,
     extent: str,
@@ -151,7 +153,6 @@ def _map_view(
     _QuietStart().add_to(shown)
     out = st_folium(
         shown,
-        feature_group_to_add=copy.deepcopy(scores),
         returned_objects=RETURNED,
         height=480,
         use_container_width=True,

@@ -43,6 +43,7 @@ from infra_gap.app.ui.map_panel import map_panel
 from infra_gap.app.ui.own_data import DEMO, data_quality, own_status
 from infra_gap.app.ui.panels import scenario_panel, sites_panel, sources_panel
 from infra_gap.app.ui.sidebar import Settings, Tools, settings, tools
+from infra_gap.app.ui.warmup import warm_demo
 from infra_gap.app.ui.workspace_ui import checklists, workspace_box
 
 
@@ -134,6 +135,8 @@ def _demo_page(
         view_of(level=level, preset=cfg.preset, weights=cfg.weights, sel=sel, pick=pick),
         lang=lang, db=db, ws=ws,
     )  # fmt: skip
+    if data_key == DEMO:  # the page is drawn: build the demo's other levels meanwhile
+        warm_demo(layers, first=level)
 
 
 def _data(own: dict[str, Any] | None, *, lang: str) -> tuple[str, Layers, list[str]]:
