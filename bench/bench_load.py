@@ -358,8 +358,10 @@ def main() -> int:
         unsaved = _saved_notes(db, many.notes)
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
+    reconnects = alone.reconnects + many.reconnects
     raw = {"args": vars(args), "times": many.times, "errors": many.errors, "curve": curve,
-           "memory": memory, "hostile": many.hostile, "unsaved": unsaved}  # fmt: skip
+           "memory": memory, "hostile": many.hostile, "unsaved": unsaved,
+           "reconnects": reconnects}  # fmt: skip
     (out / "load-last.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
     print(f"\nsessions {args.sessions}, cycles {cycles} in all (+ {args.alone} alone); steps timed: "
           f"{len(many.times)}; server alive at the end: {alive}")  # fmt: skip
@@ -369,6 +371,7 @@ def main() -> int:
     )
     for e in (alone.errors + many.errors)[:15]:
         print(f"  {e}")
+    print(f"cycles whose app websocket reconnected: {len(reconnects)} {reconnects[:8]}")
     print(f"checklist fields typed: {len(many.notes)}; not in the database as typed: "
           f"{len(unsaved)} {unsaved[:3]}")  # fmt: skip
     stray = sorted({u.split("?")[0] for u in many.blocked + alone.blocked})

@@ -18,8 +18,9 @@ Each cycle, on a fresh page (a new Streamlit session):
 8. ``own_download``: the CSV of the own data, checked: the uploaded kecamatan only.
 
 "Done" is the script run finished and no new run started for 2 s (a page load runs the
-script twice: the map component reports its first state), counted from the app root's
-``data-test-script-state`` attribute.
+script twice: the map component reports its first state), counted from the app's own
+messages on its websocket (``new_session`` and ``script_finished``), with the app root's
+``data-test-script-state`` attribute at "notRunning".
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from google.protobuf.message import DecodeError
 from load_files import Hostile, OwnFiles
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = "[data-testid='stDataFrame']"
@@ -64,6 +67,7 @@ class Results:
     hostile: list[tuple[str, float, float]] = field(default_factory=list)  # shown, start, end
     failed_downloads: int = 0  # failed clicks (a download is tried twice)
     lost_downloads: int = 0  # downloads that failed on both clicks
+    reconnects: list[str] = field(default_factory=list)  # "s3 c1: 2": the app's websocket reopened
 
     def of(self, step: str, *, cycles: set[int] | None = None, skip: int = -1) -> list[float]:
         """Seconds of one step, in the given cycles, without session ``skip``."""
@@ -74,20 +78,7 @@ class Results:
         ]
 
 
-# Counts finished script runs: the app root's `data-test-script-state` leaving "running".
-RUN_COUNTER = """
-(() => {
-  window.__igRuns = 0;
-  // Watch the whole document, so a re-mounted app root (after a reconnect) is still seen.
-  new MutationObserver((records) => {
-    for (const r of records) if (r.oldValue === 'running') window.__igRuns++;
-  }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                        attributeFilter: ['data-test-script-state']});
-})();
-"""
 STATE = """() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState"""
-IDLE_AFTER = """(n) => (window.__igRuns || 0) > n && document.querySelector(
-  '[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'"""
 
 
 class Session:
@@ -100,6 +91,9 @@ class Session:
         self.kab, self.n_kab = own.kab[n % len(own.kab)]  # each session its own kabupaten
         self.page = None
         self.context = None
+        self.started = 0  # script runs begun on the page's stream (new_session messages)
+        self.finished = 0  # and ended (script_finished, whatever its status)
+        self.streams = 0  # the app's websockets opened: one per page load, more on reconnects
 
     # --- plumbing ---------------------------------------------------------------------
 
@@ -117,7 +111,7 @@ class Session:
                 self.res.blocked.append(route.request.url)
                 await route.abort()
 
-        await self.page.add_init_script(RUN_COUNTER)
+        self.page.on("websocket", self._watch)
         await self.page.route("**/*", only_local)
         self.page.on("pageerror", lambda e: self.res.errors.append(f"s{self.n}: pageerror {e}"))
 
@@ -129,14 +123,49 @@ class Session:
         if self.cfg.verbose:
             print(f"  {time.strftime('%H:%M:%S')} s{self.n} {text}", flush=True)
 
+    def _watch(self, ws) -> None:
+        """Count the runs from the app's own messages on its websocket (a new page: from 0).
+
+        The app root's ``data-test-script-state`` attribute is not a count: under load the
+        browser may apply a run's "running" and "finished" messages in one render, and the
+        attribute never shows that run (waits of 600 s for a run that had happened).
+        """
+        if "/_stcore/stream" not in ws.url:
+            return
+        self.started = self.finished = 0
+        self.streams += 1
+        ws.on("framereceived", self._frame)
+        ws.on("close", lambda _: self._say(f"stream closed ({self._counts()})"))
+
+    def _frame(self, payload: str | bytes) -> None:
+        if isinstance(payload, str):
+            return
+        try:
+            kind = ForwardMsg.FromString(payload).WhichOneof("type")
+        except DecodeError:
+            return
+        if kind == "new_session":
+            self.started += 1
+        elif kind == "script_finished":
+            self.finished += 1
+
     async def _runs(self) -> int:
-        return int(await self.page.evaluate("window.__igRuns || 0"))
+        return self.finished
 
     async def _idle_after(self, n: int) -> None:
         """Wait until a script run after the n-th has finished and none is running."""
-        await self.page.wait_for_function(
-            IDLE_AFTER, arg=n, timeout=self.cfg.step_timeout_ms, polling=100
-        )
+        deadline = time.monotonic() + self.cfg.step_timeout_ms / 1000
+        while not (
+            self.finished > n
+            and self.started == self.finished
+            and await self.page.evaluate(STATE) == "notRunning"
+        ):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no run after run {n} ended ({self._counts()})")
+            await self.page.wait_for_timeout(100)
+
+    def _counts(self) -> str:
+        return f"runs started {self.started}, finished {self.finished}; streams {self.streams}"
 
     async def _no_exception(self) -> None:
         """Raise at once when the app shows an exception (instead of waiting for a timeout)."""
@@ -181,12 +210,15 @@ class Session:
             out = ROOT / "bench" / "out"
             out.mkdir(parents=True, exist_ok=True)
             await self.page.screenshot(path=str(out / f"load-{label}.png"), timeout=30_000)
-            return str(
-                await self.page.evaluate(
-                    """() => { const a = document.querySelector('[data-testid="stApp"]');
+            return (
+                str(
+                    await self.page.evaluate(
+                        """() => { const a = document.querySelector('[data-testid="stApp"]');
                     return `script ${a?.dataset.testScriptState} connection `
-                      + `${a?.dataset.testConnectionState} runs ${window.__igRuns}`; }"""
+                      + `${a?.dataset.testConnectionState}`; }"""
+                    )
                 )
+                + f" {self._counts()}"
             )
         except Exception as err:  # the page may be gone: say so and carry on
             return f"no diagnosis: {type(err).__name__}"
@@ -201,6 +233,7 @@ class Session:
         page = self.page
         assert page is not None
         step = "load"
+        opened = self.streams
         try:
             self._say(f"c{c} load")
             t0 = time.monotonic()
@@ -237,6 +270,9 @@ class Session:
             state = await self._diagnose(f"s{self.n}-c{c}-{step}")
             msg = f"s{self.n} c{c} {step}: {type(err).__name__}: {err}"[:300]
             self.res.errors.append(f"{msg} [{state}]")
+        finally:  # a reconnect is a "Connecting" banner the planner saw, and may lose input
+            if self.streams > opened + 1:
+                self.res.reconnects.append(f"s{self.n} c{c}: {self.streams - opened - 1}")
 
     async def _filter(self, c: int) -> None:
         self._say(f"c{c} filter {self.kab}")
@@ -357,7 +393,17 @@ class Session:
                 self.res.errors.append(f"s{self.n} c{c}: hostile upload shows {text[:200]!r}")
             await self._settle(runs)
             return False
-        await page.get_by_text("Memakai data sendiri").first.wait_for()
+        clicked = await self._runs()
+        in_use = page.get_by_text("Memakai data sendiri").first
+        alerts = page.locator("[data-testid='stAlertContentError']")
+
+        async def loaded_or_refused() -> bool:
+            if await alerts.count():
+                text = (await alerts.first.inner_text())[:200]
+                raise RuntimeError(f"own data refused: {text!r} ({self._counts()})")
+            return await in_use.is_visible()
+
+        await self._until(f"own data in use (runs at the click: {clicked})", loaded_or_refused)
         self._took("upload", c, t0)
         await self._settle(runs)
         return True
