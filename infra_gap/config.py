@@ -181,17 +181,20 @@ class Limits:
         Rows x columns of an XLSX sheet: 30 million (Excel's own sheet holds at most
         1,048,576 rows x 16,384 columns; openpyxl parses about 1 million cells a second).
     max_features
-        Features of one vector layer read whole (boundaries, speed tiles, a backbone):
-        200,000.  Indonesia has 84,276 desa/kelurahan (Kepmendagri
-        100.1.1-6117/2022); Ookla tiles of one province stay under 200,000.  An MSME point
+        Features of one vector layer read whole (boundaries, a backbone): 200,000.
+        Indonesia has 84,276 desa/kelurahan (Kepmendagri 100.1.1-6117/2022).  Speed tiles
+        of every format are read in chunks (:mod:`infra_gap.io.speed_tiles`), their rows
+        counted against ``max_table_rows``; Ookla tiles of one province stay under
+        200,000.  An MSME point
         layer (GeoPackage, zipped Shapefile, GeoJSON) is read in chunks of ``chunk_rows``
         features instead (:mod:`infra_gap.io.point_layer`; a GeoJSON's guard reads it one
         feature at a time, :mod:`infra_gap.io.geojson_stream`), so its features count
         against ``max_table_rows``, as a table's rows.
     max_feature_bytes
-        Bytes of one JSON value of a GeoJSON read one feature at a time (a feature, or a
-        member of the top-level object other than ``features``): 1 MiB.  A point feature
-        with a few properties takes about 200 bytes; GDAL's own limit for one GeoJSON
+        Bytes of one JSON value of a GeoJSON read one feature at a time (MSME points,
+        speed tiles: a feature, or a member of the top-level object other than
+        ``features``): 1 MiB.  A point feature with a few properties takes about 200
+        bytes, a tile about 400; GDAL's own limit for one GeoJSON
         feature is 200 MB (``OGR_GEOJSON_MAX_OBJ_SIZE``, GDAL GeoJSON driver documentation,
         gdal.org/en/stable/drivers/vector/geojson.html, read 2026-12).
     max_vertices
@@ -223,8 +226,8 @@ class Limits:
         Uncompressed bytes of one Parquet row group: 1 GiB (Ookla's open-data files use
         row groups of about 100 MB; pyarrow's writer defaults to 1 million rows).
     chunk_rows
-        Rows read at once by the chunked table readers (MSME registers and point layers,
-        speed-tile tables),
+        Rows read at once by the chunked table readers (MSME registers and point layers;
+        speed tiles a quarter of it: a tile holds a polygon),
         and points placed and looked up at once: 1 million (working arrays of a few hundred
         MB; results do not depend on it).
     worker_memory_bytes

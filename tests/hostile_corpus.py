@@ -170,6 +170,14 @@ def _tiles_csv(quadkey: str = "3002103", tile: str = _TILE) -> bytes:
     return _csv(head + f'{quadkey},"{tile}",1000,500,40,3,2\n')
 
 
+def _tiles_layer(*quadkeys: str, geom: shapely.Geometry | None = None) -> gpd.GeoDataFrame:
+    """Ookla tiles as a polygon layer (a GeoPackage or GeoJSON of tiles), one per quadkey."""
+    n = len(quadkeys)
+    cols = {"quadkey": list(quadkeys), "avg_d_kbps": [1000] * n, "avg_u_kbps": [500] * n,
+            "avg_lat_ms": [40] * n, "tests": [3] * n, "devices": [2] * n}  # fmt: skip
+    return gpd.GeoDataFrame(cols, geometry=[geom or shapely.from_wkt(_TILE)] * n, crs="EPSG:4326")
+
+
 def _towers_csv(lon: str, lat: str) -> bytes:
     return _csv(f"radio,mcc,net,area,cell,unit,lon,lat,range\nLTE,510,10,1,1,-1,{lon},{lat},1000\n")
 
@@ -273,6 +281,12 @@ CASES: tuple[Case, ...] = (
     Case("tiles quadkey with digit 7", "tiles", "tiles.csv", lambda: _tiles_csv("3002107"), ("E_DATA",)),
     Case("tiles quadkey of letters", "tiles", "tiles.csv", lambda: _tiles_csv("abc"), ("E_DATA",)),
     Case("tiles WKT at 1e308", "tiles", "tiles.csv", lambda: _tiles_csv(tile="POLYGON((1e308 0,1e308 1,0 1,1e308 0))"), ("E_DATA",)),
+    Case("tiles quadkey with digit 7 in a GeoPackage", "tiles", "tiles.gpkg", lambda: _gpkg(_tiles_layer("3002103", "3002107")), ("E_DATA",)),
+    Case("tiles of two zoom levels in Parquet", "tiles", "tiles.parquet", lambda: _parquet_table(pa.table({"quadkey": ["3002103", "30021031"], "tile": [_TILE] * 2, **{c: [1, 1] for c in ("avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "tests", "devices")}})), ("E_DATA",)),
+    Case("tiles GeoPackage without quadkey", "tiles", "tiles.gpkg", lambda: _gpkg(_tiles_layer("3002103").drop(columns="quadkey")), ("E_SCHEMA",)),
+    Case("tiles truncated GeoJSON", "tiles", "tiles.geojson", lambda: _truncated(_geojson(_tiles_layer("3002103", "3002102"))), ("E_INPUT_FILE",)),
+    Case("tiles GeoJSON tile with a huge geometry", "tiles", "tiles.geojson", lambda: _geojson(_tiles_layer("3002103", geom=shapely.Point(98.005, 2.005).buffer(0.004, quad_segs=200_000))), ("E_LIMIT",)),
+    Case("tiles GeoPackage over max_table_rows", "tiles", "tiles.gpkg", lambda: _gpkg(_tiles_layer("3002103", "3002102")), ("E_LIMIT",), {"INFRA_GAP_LIMITS": "max_table_rows=1"}),
     Case("tiles truncated Parquet", "tiles", "tiles.parquet", lambda: _truncated(_parquet_table(pa.table({"quadkey": ["3002103"], "tile": [_TILE]}))), ("E_INPUT_FILE",)),
     # MSME point layers read in chunks (read_msme_points)
     Case("msme points GPKG recursive view", "msme points", "umkm.gpkg", _gpkg_points_view, ("E_LIMIT",)),

@@ -21,6 +21,8 @@ from infra_gap.analysis.coverage import fill_value_notes, model_coverage
 from infra_gap.analysis.join_crs import shares_degrees, warm_native_grid
 from infra_gap.analysis.operator_coverage import union_note
 from infra_gap.analysis.placement import label_grid
+from infra_gap.analysis.row_placement import OUTSIDE
+from infra_gap.analysis.tiles import tiles_near
 from infra_gap.analysis.towers import SiteParams, prepare_towers
 from infra_gap.analysis.validate import BoundaryReport, check_boundaries
 from infra_gap.codes import infer_level
@@ -212,17 +214,29 @@ class _Others:
     kab_stats: pd.DataFrame | None = None
     towers_note: str | None = None
     podes: pd.DataFrame | None = None
+    tiles_left_out: pd.DataFrame | None = None
 
 
-def _read_others(paths: InputPaths) -> _Others:
-    """The optional point, tile, line and table layers (not the coverage)."""
+def _read_others(paths: InputPaths, *, near: gpd.GeoDataFrame | None = None) -> _Others:
+    """The optional point, tile, line and table layers (not the coverage).
+
+    With ``near`` (the areas of the run), the speed tiles are reduced as they are read to
+    those that can matter to these areas (:func:`infra_gap.analysis.tiles.tiles_near`); the
+    others are rejected rows (outside every area), as placing them would find.
+    """
     towers = note = None
     if paths.towers is not None:
         cells = io.read_opencellid(paths.towers, name=paths.name("towers"))
         towers, note = prepare_towers(cells, name=paths.name("towers"), params=paths.sites)
-    tiles = None
+    tiles = left_out = None
     if paths.speed_tiles is not None:
-        tiles = io.read_speed_tiles(paths.speed_tiles, name=paths.name("speed_tiles"))
+        keep = None if near is None or not len(near) else tiles_near(near.total_bounds, near.crs)
+        read = io.scan_speed_tiles(paths.speed_tiles, name=paths.name("speed_tiles"), keep=keep)
+        tiles = read.tiles
+        left_out = pd.DataFrame(
+            {"source": "speed_tiles", "row": read.left_out, "reason": OUTSIDE},
+            columns=list(REJECTED_COLUMNS),
+        )
     backbone = (
         io.read_vector(paths.backbone, name=paths.name("backbone")) if paths.backbone else None
     )
@@ -232,7 +246,7 @@ def _read_others(paths: InputPaths) -> _Others:
         if "kepadatan_jiwa_per_km2" in stats:
             stats["kepadatan_jiwa_per_km2"] = pd.to_numeric(stats["kepadatan_jiwa_per_km2"])
     podes = io.read_podes(paths.podes, name=paths.name("podes")) if paths.podes else None
-    return _Others(towers, tiles, backbone, stats, note, podes)
+    return _Others(towers, tiles, backbone, stats, note, podes, left_out)
 
 
 def load_layers(paths: InputPaths) -> Loaded:
@@ -264,7 +278,7 @@ def load_layers(paths: InputPaths) -> Loaded:
         )
         # An error here is raised once the register's read ends (its own error is dropped).
         areas, native, report, notes, level, level_note = _read_areas(paths)
-        others_job = pool.submit(_read_others, paths)
+        others_job = pool.submit(_read_others, paths, near=areas)
         # A cache warm-up (its result is kept per boundary layer, see label_grid): the grid
         # of the file's own polygons when the MSMEs will be placed there, else the work one.
         cell, kept = EvidenceParams().cell_m, paths.cache_dir
@@ -324,8 +338,9 @@ def load_layers(paths: InputPaths) -> Loaded:
         )
     elif paths.coverage is None:
         sources.append(Source("coverage", "none given: coverage unknown", UNKNOWN, "-", False))
+    parts = (report.dropped_empty, rejected, others.tiles_left_out)
     all_rejected = pd.concat(
-        [f for f in (report.dropped_empty, rejected) if len(f)] or [rejected],
+        [f for f in parts if f is not None and len(f)] or [rejected],
         ignore_index=True,
     )[list(REJECTED_COLUMNS)]
     layers = Layers(

@@ -30,7 +30,7 @@ from infra_gap.analysis.reach import ReachParams
 from infra_gap.analysis.row_placement import OUTSIDE, account_rows, place_msme, place_podes
 from infra_gap.config import EvidenceParams
 from infra_gap.errors import DataError
-from infra_gap.layers import Layers
+from infra_gap.layers import Layers, RowAccount
 from infra_gap.point_frames import point_xy
 
 __all__ = [
@@ -124,9 +124,7 @@ def place_and_cover(
         if tiles is not None and tile_job is not None:
             tile_down, centres = tile_job.result()
             tile_index = place_points_indexed(*centres, space.grid)
-            acc, rej = account_rows(
-                "speed_tiles", tiles, tile_index, OUTSIDE, int(prior.get("speed_tiles", 0))
-            )
+            acc, rej, rejected[0] = _tile_rows(layers, tile_index, int(prior.get("speed_tiles", 0)))
             accounts.append(acc)
             rejected.append(rej)
         tower_km = None if nearest is None else nearest.result()
@@ -153,6 +151,27 @@ def place_and_cover(
         podes_index=podes_index,
         operator_covered=by_operator,
     )
+
+
+def _tile_rows(
+    layers: Layers, tile_index: np.ndarray, prior: int
+) -> tuple[RowAccount, pd.DataFrame, pd.DataFrame]:
+    """The speed tiles' row account and rejected rows, and the earlier rejected rows.
+
+    Tiles left out as they were read (far from every area, :func:`infra_gap.analysis.
+    inputs.load_layers`) are among ``layers.rejected``: they move to the tiles' own rows,
+    in file order with those placing rejects, as one whole placement would list them.
+    """
+    assert layers.speed_tiles is not None
+    acc, rej = account_rows("speed_tiles", layers.speed_tiles, tile_index, OUTSIDE, prior)
+    earlier = layers.rejected
+    before = (earlier["source"] == "speed_tiles").to_numpy()
+    if not before.any():
+        return acc, rej, earlier
+    both = pd.concat([earlier[before], rej], ignore_index=True)
+    numbers = pd.to_numeric(both["row"], errors="coerce").to_numpy(dtype="float64")
+    both = both.iloc[np.argsort(numbers, kind="stable")].reset_index(drop=True)
+    return acc, both, earlier[~before]
 
 
 def with_coverage(layers: Layers, facts: PointFacts, *, covered_min: float) -> PointFacts:

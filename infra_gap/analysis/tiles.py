@@ -6,9 +6,14 @@ stay strings: leading digits matter.
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Callable
 
-__all__ = ["lonlat_to_tile", "quadkey_to_tile", "tile_bounds", "tile_to_quadkey"]
+import numpy as np
+from pyproj import CRS, Transformer
+
+from infra_gap.config import GEO_CRS
+
+__all__ = ["lonlat_to_tile", "quadkey_to_tile", "tile_bounds", "tile_to_quadkey", "tiles_near"]
 
 _MAX_LAT = 85.05112878
 
@@ -69,3 +74,37 @@ def tile_bounds(
         return np.degrees(np.arctan(np.sinh(np.pi * (1.0 - 2.0 * row / n))))
 
     return tx / n * 360.0 - 180.0, lat(ty + 1.0), (tx + 1.0) / n * 360.0 - 180.0, lat(ty)
+
+
+#: Degrees added around the areas' extent, beyond one tile, by :func:`tiles_near` (about
+#: 11 km: far more than any difference between the CRS a point is placed in).
+NEAR_MARGIN_DEG = 0.1
+
+
+def tiles_near(
+    bounds: tuple[float, float, float, float], crs: CRS | str
+) -> Callable[[np.ndarray], np.ndarray]:
+    """A rule keeping the tiles that can matter to areas of extent ``bounds`` (in ``crs``).
+
+    A tile is placed in an area by its centre, and an MSME, in an area, reads the tile it
+    lies in, whose centre is at most one tile away: a tile whose centre is more than one
+    tile and :data:`NEAR_MARGIN_DEG` outside the extent (in degrees) matters to no area
+    and no MSME placed in one.  Given quadkeys of one zoom, the rule says which to keep.
+    """
+    to_deg = Transformer.from_crs(crs, GEO_CRS, always_xy=True)
+    west, south, east, north = to_deg.transform_bounds(*bounds, densify_pts=21)
+
+    def keep(quadkeys: np.ndarray) -> np.ndarray:
+        if not len(quadkeys):
+            return np.zeros(0, dtype=bool)
+        w, s, e, n = tile_bounds(*quadkey_to_tile(quadkeys))
+        margin = NEAR_MARGIN_DEG + float(np.max(e - w, initial=0.0))
+        lon, lat = (w + e) / 2.0, (s + n) / 2.0
+        return (
+            (lon >= west - margin)
+            & (lon <= east + margin)
+            & (lat >= south - margin)
+            & (lat <= north + margin)
+        )
+
+    return keep

@@ -20,7 +20,7 @@ from infra_gap.io.raster import (
     write_geotiff,
 )
 from infra_gap.io.sources import read_sources
-from infra_gap.io.speed_tiles import read_speed_tiles
+from infra_gap.io.speed_tiles import read_speed_tiles, scan_speed_tiles
 from infra_gap.io.tables import (
     decode_text,
     parse_coordinate,
@@ -75,6 +75,7 @@ __all__ = [
     "read_vector",
     "run_isolated",
     "sample_geotiff",
+    "scan_speed_tiles",
     "write_bytes",
     "write_geoparquet",
     "write_geotiff",

@@ -1,50 +1,33 @@
-"""MSME point layers (GeoPackage, zipped Shapefile) read in chunks, never whole (issue 22).
+"""MSME point layers (GeoPackage, zipped Shapefile, GeoJSON) read in chunks, never whole (issue 22).
 
 GDAL hands the layer out as Arrow record batches of ``chunk_rows`` features
-(:func:`pyogrio.open_arrow`), in one pass over the file: the attribute columns asked for,
-and each point's coordinates, projected from the layer's CRS to degrees, as ``lat``/``lon``
-numbers.  Each chunk then goes through the same validation as a CSV chunk
-(:mod:`infra_gap.io.msme_lean`), so rows in = kept + rejected, each row named by its
-feature number (1 for the first feature).
-
-Before any feature is read, as :func:`infra_gap.io.vector.read_vector` does: the file's
-size, its layers (one), an SQL view is refused (a view runs a query of unbounded cost),
-and the layer's declared features (against ``max_table_rows``, as a table's rows), fields
-and CRS definition.  A declared count is not trusted for memory: working arrays are sized
-from it only up to what the file's bytes can hold, and the features actually read are
-counted against ``max_table_rows`` too.
-
-A GeoJSON point layer is streamed too (GDAL's GeoJSON driver reads a FeatureCollection
-as a stream): its guard reads the text one feature at a time
-(:mod:`infra_gap.io.geojson_stream`) before GDAL opens it, instead of parsing it whole
-(:mod:`infra_gap.io.geojson_guard`), with each feature under ``max_feature_bytes``.
+(:mod:`infra_gap.io.layer_batches`, sized first), in one pass over the file: the
+attribute columns asked for, and each point's coordinates, projected from the layer's
+CRS to degrees, as ``lat``/``lon`` numbers.  Each chunk then goes through the same
+validation as a CSV chunk (:mod:`infra_gap.io.msme_lean`), so rows in = kept + rejected,
+each row named by its feature number (1 for the first feature).  A declared count is not
+trusted for memory: working arrays are sized from it only up to what the file's bytes can
+hold.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from io import BytesIO
-from pathlib import Path, PurePath
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyogrio
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import Transformer
 
 from infra_gap.config import GEO_CRS, Limits
-from infra_gap.errors import InputFileError, SchemaError
-from infra_gap.io import budget
-from infra_gap.io.geojson_stream import scan_feature_collection
-from infra_gap.io.vector import VECTOR_FORMATS, layer_handle
+from infra_gap.errors import SchemaError
+from infra_gap.io.layer_batches import open_layer
 
-__all__ = ["STREAMED_FORMATS", "PointLayer", "open_point_layer"]
+__all__ = ["PointLayer", "open_point_layer"]
 
-#: Formats whose point layers are read in chunks.
-STREAMED_FORMATS = frozenset({"GPKG", "ESRI Shapefile", "GeoJSON"})
 #: Fewest bytes a point feature takes in the file: a GeoPackage blob header (8) and a 2-D
 #: WKB point (21); a Shapefile point record is 28.  Bounds the rows a file can hold.
 _MIN_FEATURE_BYTES = 28
@@ -68,35 +51,6 @@ class PointLayer:
     chunks: Callable[[list[str]], Iterator[tuple[int, pd.DataFrame]]]
 
 
-@contextmanager
-def _handle(source: Path | bytes, name: str, fmt: str) -> Iterator[Path | BytesIO]:
-    """What GDAL reads: a GeoJSON as it is (its guard, one feature at a time, ran before)."""
-    if fmt != "GeoJSON":
-        with layer_handle(source, name) as (handle, _):
-            yield handle
-    else:
-        yield BytesIO(source) if isinstance(source, bytes) else source
-
-
-def _one_layer(handle: Path | BytesIO, name: str) -> str:
-    layers = [str(n) for n, _ in pyogrio.list_layers(handle)]
-    if len(layers) != 1:
-        found = f"several layers {layers}" if layers else "no layer"
-        msg = f"{name}: has {found}; save the MSME points as a file with one point layer"
-        raise InputFileError(msg)
-    if isinstance(handle, BytesIO):
-        handle.seek(0)
-    return layers[0]
-
-
-def _crs(text: str | None, name: str) -> CRS:
-    if not text:
-        msg = f"{name}: has no CRS; save it with one (e.g. EPSG:4326)"
-        raise SchemaError(msg)
-    with budget.reading(name, "a CRS"):
-        return CRS.from_user_input(text)
-
-
 def open_point_layer(
     source: Path | bytes, name: str, limits: Limits, *, chunk_rows: int | None = None
 ) -> PointLayer | None:
@@ -118,33 +72,13 @@ def open_point_layer(
     Raises
     ------
     InfraGapError
-        ``E_LIMIT`` over a budget or for an SQL view; ``E_INPUT_FILE`` for a file that is
-        not readable or has several layers; ``E_SCHEMA`` without a CRS; ``E_SECURITY``
-        for a GeoJSON member that could fetch a URL or read a file.
+        As :func:`infra_gap.io.layer_batches.open_layer`.
     """
-    fmt = VECTOR_FORMATS.get(PurePath(name).suffix.lower())
-    if fmt not in STREAMED_FORMATS:
+    opened = open_layer(source, name, limits)
+    if opened is None:
         return None
     size = chunk_rows or limits.chunk_rows
-    budget.check_file(source, name, limits)
-    nbytes = len(source) if isinstance(source, bytes) else source.stat().st_size
-    if fmt == "GeoJSON":  # guarded one feature at a time before GDAL sees it
-        scan_feature_collection(source, name=name, limits=limits)
-    with _handle(source, name, fmt) as handle:  # an upload is written out once here
-        with budget.reading(name, fmt):
-            # A GeoJSON holds one layer; GDAL would parse it once more to list it.
-            layer = _one_layer(handle, name) if fmt != "GeoJSON" else None
-        if isinstance(handle, Path) and fmt == "GPKG" and layer is not None:
-            budget.check_gpkg_layer(handle, layer, name, limits)
-        with budget.reading(name, fmt):
-            info = pyogrio.read_info(handle, layer=layer)
-    declared = int(info["features"])
-    budget.check(name, "the number of features", declared, "max_table_rows", limits)
-    fields = [str(f) for f in info["fields"]]
-    budget.check(name, "the number of columns", len(fields), "max_columns", limits)
-    crs_text = info.get("crs") or ""
-    budget.check(name, "the CRS definition (characters)", len(crs_text), "max_crs_chars", limits)
-    crs = _crs(crs_text, name)
+    crs, fields = opened.crs, opened.fields
     geographic = bool(crs.is_geographic)
     same = crs.equals(GEO_CRS, ignore_axis_order=True)
     to_degrees = None if same else Transformer.from_crs(crs, GEO_CRS, always_xy=True)
@@ -152,29 +86,13 @@ def open_point_layer(
 
     def chunks(columns: list[str]) -> Iterator[tuple[int, pd.DataFrame]]:
         wanted = [c for c in columns if c in fields and c not in {"lat", "lon"}]
-        line = 1
-        with (
-            _handle(source, name, fmt) as handle,
-            budget.reading(name, fmt),
-            pyogrio.open_arrow(
-                handle,
-                layer=layer,
-                columns=wanted,
-                batch_size=size,
-                use_pyarrow=True,
-            ) as (meta, reader),
-        ):
-            geometry = meta["geometry_name"] or "wkb_geometry"
-            for batch in reader:
-                read = line - 1 + batch.num_rows  # a declared count can lie: count them
-                budget.check(name, "the number of features", read, "max_table_rows", limits)
-                frame = _frame(batch, wanted)
-                lon, lat = _degrees(batch, geometry, line, name, to_degrees, geographic=geographic)
-                frame["lat"], frame["lon"] = lat, lon
-                yield line, frame
-                line += batch.num_rows
+        for line, batch, geometry in opened.batches(wanted, size, limits):
+            frame = _frame(batch, wanted)
+            lon, lat = _degrees(batch, geometry, line, name, to_degrees, geographic=geographic)
+            frame["lat"], frame["lon"] = lat, lon
+            yield line, frame
 
-    rows = min(max(declared, 0), nbytes // _MIN_FEATURE_BYTES)
+    rows = min(max(opened.declared, 0), opened.nbytes // _MIN_FEATURE_BYTES)
     return PointLayer(names, rows, chunks)
 
 
