@@ -2,10 +2,12 @@
 
 import geopandas as gpd
 import pytest
-from shapely.geometry import box
+from shapely.geometry import Polygon, box
 
 from infra_gap import io
+from infra_gap.analysis.validate import check_boundaries
 from infra_gap.errors import SchemaError
+from infra_gap.io.vector import NATIVE_GEOMETRY
 
 
 def _kecamatan(path, names=("Barus", "Sorkam")):
@@ -31,7 +33,7 @@ def _read(path, cache):
         cache_dir=cache,
         options=options,
         read=lambda: io.read_areas_explained(path, **options),
-    )
+    )[:2]
 
 
 def test_kept_layer_comes_back_the_same(tmp_path):
@@ -65,3 +67,35 @@ def test_another_file_content_is_another_entry_and_errors_are_not_kept(tmp_path)
         with pytest.raises(SchemaError, match="area code"):
             _read(bad, tmp_path / "c2")
     assert not list((tmp_path / "c2").glob("areas-*/manifest.json"))
+
+
+def test_kept_validity_gives_the_same_repairs_cold_warm_and_uncached(tmp_path):
+    # One self-intersecting desa (a bowtie) in a file in degrees: both the work-CRS and
+    # the file's own geometries are repaired, whether validity is tested or kept.
+    bowtie = Polygon([(98.60, 3.50), (98.61, 3.51), (98.61, 3.50), (98.60, 3.51), (98.60, 3.50)])
+    path = tmp_path / "desa.gpkg"
+    gpd.GeoDataFrame(
+        {"KDEPUM": ["12.71.01.1001", "12.71.01.1002"], "NAMOBJ": ["Satu", "Dua"]},
+        geometry=[bowtie, box(98.62, 3.50, 98.63, 3.51)],
+        crs="EPSG:4326",
+    ).to_file(path, driver="GPKG", engine="pyogrio")
+    options = {"name": path.name, "keep_native": True}
+    plain = io.read_areas_explained(path, **options)[0]
+    runs = [check_boundaries(plain, name="d")]
+    for _ in range(2):  # the entry built, then read back
+        got = io.read_areas_cached(
+            path,
+            cache_dir=tmp_path / "cache",
+            options=options,
+            read=lambda: io.read_areas_explained(path, **options),
+        )
+        assert {c: v.tolist() for c, v in got.valid.items()} == {
+            "geometry": [False, True],
+            NATIVE_GEOMETRY: [False, True],
+        }
+        runs.append(check_boundaries(got.frame, name="d", valid=got.valid))
+    for fixed, report in runs:
+        assert report.repairs["kode"].tolist() == ["12.71.01.1001"]
+        for column in ("geometry", NATIVE_GEOMETRY):
+            assert fixed[column].is_valid.all()
+            assert fixed[column].geom_equals_exact(runs[0][0][column], tolerance=0).all()

@@ -6,6 +6,7 @@ coverage from towers when no raster is given, and keeps the row accounting.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -375,13 +376,14 @@ def _read_areas(
     def read() -> tuple[gpd.GeoDataFrame, tuple[str, ...]]:
         return io.read_areas_explained(paths.areas, **options)  # type: ignore[arg-type]
 
+    valid: Mapping[str, np.ndarray] = {}
     if paths.cache_dir is not None and isinstance(paths.areas, Path):  # kept per content
-        raw, notes = io.read_areas_cached(
+        raw, notes, valid = io.read_areas_cached(
             paths.areas, cache_dir=paths.cache_dir, options=options, read=read
         )
     else:
         raw, notes = read()
-    checked, report = check_boundaries(raw, name=paths.name("areas"))
+    checked, report = check_boundaries(raw, name=paths.name("areas"), valid=valid)
     areas, native = _split_native(checked)
     if not len(areas):
         msg = f"{paths.name('areas')}: no usable areas"

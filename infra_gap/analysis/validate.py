@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -125,9 +126,13 @@ _POLYGONAL = (3, 6)
 
 
 def check_boundaries(
-    areas: gpd.GeoDataFrame, *, name: str
+    areas: gpd.GeoDataFrame, *, name: str, valid: Mapping[str, np.ndarray] | None = None
 ) -> tuple[gpd.GeoDataFrame, BoundaryReport]:
     """Validate and repair one boundary layer (metric CRS, ``kode`` and ``row`` columns).
+
+    ``valid`` may give ``shapely.is_valid`` of a geometry column (row-aligned with
+    ``areas``, e.g. kept with the layer by :func:`infra_gap.io.read_areas_cached`); a
+    column not given is tested here.
 
     Raises
     ------
@@ -151,9 +156,11 @@ def check_boundaries(
             "reason": np.where(empty, "empty geometry", "not a polygon")[empty | not_polygon],
         }
     )
-    gdf = areas[~(empty | not_polygon)].copy()
+    usable = ~(empty | not_polygon)
+    gdf = areas[usable].copy()
     geoms = gdf.geometry.to_numpy()
-    invalid = ~shapely.is_valid(geoms)
+    known = (valid or {}).get(areas.geometry.name)
+    invalid = ~shapely.is_valid(geoms) if known is None else ~known[usable]
     repairs = []
     if invalid.any():
         reasons = shapely.is_valid_reason(geoms[invalid])
@@ -172,7 +179,8 @@ def check_boundaries(
     if NATIVE_GEOMETRY in gdf:
         # The file's own geometries (for a join in its CRS) get the same repair, there.
         native = gdf[NATIVE_GEOMETRY].to_numpy()
-        bad = ~shapely.is_valid(native)
+        known = (valid or {}).get(NATIVE_GEOMETRY)
+        bad = ~shapely.is_valid(native) if known is None else ~known[usable]
         if bad.any():
             native = native.copy()
             native[bad] = shapely.force_2d(

@@ -8,14 +8,18 @@ column as WKB beside them, its CRS as given, and the report lines.  An entry is 
 when reading it back gives the same frame (columns, dtypes, values, geometries, CRS) and
 the same lines; otherwise the layer is read from the file every time.  Entries are checked
 against their SHA-256 on read (:func:`infra_gap.io.cache.load_or_build`).
+
+An entry also keeps whether each geometry is valid (``shapely.is_valid``, per geometry
+column), so the boundary checks of a later run need not test every polygon again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -30,13 +34,26 @@ from infra_gap.io import budget
 from infra_gap.io.cache import load_or_build
 from infra_gap.io.files import atomic_path, file_sha256, read_json, write_json
 
-__all__ = ["read_areas_cached"]
+__all__ = ["CachedAreas", "read_areas_cached"]
 
 Read = tuple[gpd.GeoDataFrame, tuple[str, ...]]
 #: Version of the entries (bump when the reading of areas changes what it returns).
-_VERSION = 1
+_VERSION = 2
 _FILES = ("areas.parquet", "meta.json")
 _WKB = "__wkb__"
+_VALID = "__valid__"
+
+
+class CachedAreas(NamedTuple):
+    """A boundary layer as read, its report lines, and the validity of its geometries.
+
+    ``valid`` maps a geometry column to ``shapely.is_valid`` of its values (row-aligned
+    with ``frame``); empty when the layer was read from the file without an entry.
+    """
+
+    frame: gpd.GeoDataFrame
+    notes: tuple[str, ...]
+    valid: Mapping[str, np.ndarray]
 
 
 class _Unkept(Exception):
@@ -53,7 +70,7 @@ class _ReadFailed(Exception):
 
 def read_areas_cached(
     path: Path, *, cache_dir: Path, options: dict[str, object], read: Callable[[], Read]
-) -> Read:
+) -> CachedAreas:
     """``read()`` (the areas and report lines of ``path``), kept in ``cache_dir``.
 
     ``options`` are the reading options (name, layer, columns, ...), part of the key with
@@ -64,28 +81,29 @@ def read_areas_cached(
     try:
         key = hashlib.sha256(file_sha256(path).encode())
     except OSError:
-        return read()
+        return CachedAreas(*read(), {})
     key.update(json.dumps([_VERSION, options, repr(limits)], sort_keys=True, default=str).encode())
     directory = cache_dir / f"areas-{key.hexdigest()[:40]}"
     kept: list[Read] = []
 
-    def build(d: Path) -> Read:
+    def build(d: Path) -> CachedAreas:
         try:
             value = read()
         except BaseException as err:
             raise _ReadFailed(err) from err
         kept.append(value)
         _store(value, d)
-        if not _same(_load(d), value):
+        back = _load(d)
+        if not _same(back[:2], value):
             raise _Unkept
-        return value
+        return CachedAreas(*value, back.valid)
 
     try:
         return load_or_build(directory, _FILES, read=_load, build=build)
     except _ReadFailed as failed:
         raise failed.err from failed.err.__cause__
     except (_Unkept, OSError, ValueError, KeyError, TypeError, pa.ArrowException, InfraGapError):
-        return kept[0] if kept else read()
+        return CachedAreas(*(kept[0] if kept else read()), {})
 
 
 def _geometry_columns(gdf: gpd.GeoDataFrame) -> list[str]:
@@ -97,7 +115,9 @@ def _store(value: Read, d: Path) -> None:
     geoms = _geometry_columns(gdf)
     table = pa.Table.from_pandas(pd.DataFrame(gdf.drop(columns=geoms)), preserve_index=True)
     for c in geoms:
-        table = table.append_column(f"{_WKB}{c}", pa.array(shapely.to_wkb(gdf[c].to_numpy())))
+        values = gdf[c].to_numpy()
+        table = table.append_column(f"{_WKB}{c}", pa.array(shapely.to_wkb(values)))
+        table = table.append_column(f"{_VALID}{c}", pa.array(shapely.is_valid(values)))
     with atomic_path(d / "areas.parquet") as tmp:
         pq.write_table(table, tmp)
     meta = {
@@ -110,19 +130,21 @@ def _store(value: Read, d: Path) -> None:
     write_json(meta, d / "meta.json")
 
 
-def _load(d: Path) -> Read:
+def _load(d: Path) -> CachedAreas:
     meta = read_json(d / "meta.json")
     if not isinstance(meta, dict) or meta.get("version") != _VERSION:
         msg = f"{d}: not a boundary layer of this version"
         raise DataError(msg)
     with budget.reading(str(d), "a kept boundary layer"):
         frame = pq.read_table(d / "areas.parquet").to_pandas()
+    valid = {}
     for c, srs in meta["crs"].items():
         wkb = frame.pop(f"{_WKB}{c}").to_numpy(dtype=object)
+        valid[c] = frame.pop(f"{_VALID}{c}").to_numpy(dtype=bool)
         crs = None if srs is None else CRS.from_user_input(srs)
         frame[c] = gpd.GeoSeries(shapely.from_wkb(wkb), index=frame.index, crs=crs)
     gdf = gpd.GeoDataFrame(frame[meta["columns"]], geometry=meta["geometry"])
-    return gdf, tuple(str(n) for n in meta["notes"])
+    return CachedAreas(gdf, tuple(str(n) for n in meta["notes"]), valid)
 
 
 def _same(a: Read, b: Read) -> bool:
