@@ -20,9 +20,11 @@ from typer.testing import CliRunner
 
 from infra_gap import io
 from infra_gap.analysis import inputs
+from infra_gap.analysis.pipeline import place_and_cover
 from infra_gap.analysis.tiles import lonlat_to_tile, tile_bounds, tile_to_quadkey
 from infra_gap.cli.main import app
 from infra_gap.errors import InfraGapError
+from infra_gap.outputs.export import rejected_rows
 from tests import office_files
 
 
@@ -156,3 +158,21 @@ def test_rank_with_far_tiles_left_out_in_chunks_equals_every_tile_kept(
     ), said
     assert len(tiles_out) > 4  # the far ones and the margin's
     assert tiles_out["row"].astype(int).is_monotonic_increasing
+
+
+def test_every_export_lists_the_tiles_left_out_where_placement_would(office, monkeypatch):
+    """The XLSX, GeoPackage and app list ``rejected_rows``: the same rows in the same order."""
+    paths = inputs.InputPaths(
+        areas=office["desa"], msme=office["msme"], coverage=office["cov"],
+        speed_tiles=office["parquet"],
+    )  # fmt: skip
+    listed = {}
+    for label in ("every", "near"):
+        if label == "every":
+            monkeypatch.setattr(inputs, "tiles_near", lambda *_: lambda qk: np.ones(len(qk), bool))
+        layers = inputs.load_layers(paths).layers
+        monkeypatch.undo()
+        facts = place_and_cover(layers, covered_min=1.0)
+        listed[label] = rejected_rows(layers, facts.rejected)
+    assert (listed["near"]["source"] == "speed_tiles").sum() > 4
+    pd.testing.assert_frame_equal(listed["near"], listed["every"])

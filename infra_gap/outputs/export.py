@@ -343,8 +343,11 @@ def rejected_rows(layers: Layers, rejected: pd.DataFrame | None = None) -> pd.Da
     if rejected is not None:
         parts.append(rejected[list(REJECTED_COLUMNS)])
     out = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
-    # PointFacts.rejected already repeats the rows refused at reading: keep each row once.
-    return out.astype(dict.fromkeys(REJECTED_COLUMNS, "str")).drop_duplicates(ignore_index=True)
+    # PointFacts.rejected already repeats the rows refused at reading: keep each row once,
+    # where ``rejected`` lists it (speed tiles left out at reading are listed there in file
+    # order with the tiles placement rejects, :func:`infra_gap.analysis.pipeline.place_and_cover`).
+    out = out.astype(dict.fromkeys(REJECTED_COLUMNS, "str"))
+    return out.drop_duplicates(keep="last", ignore_index=True)
 
 
 def rejected_csv(rejected: pd.DataFrame, *, sep: str = ",", excel_id: bool = False) -> bytes:
