@@ -94,6 +94,7 @@ class Session:
         self.started = 0  # script runs begun on the page's stream (new_session messages)
         self.finished = 0  # and ended (script_finished, whatever its status)
         self.streams = 0  # the app's websockets opened: one per page load, more on reconnects
+        self.console: list[str] = []  # the browser console's errors and warnings
 
     # --- plumbing ---------------------------------------------------------------------
 
@@ -114,6 +115,7 @@ class Session:
         self.page.on("websocket", self._watch)
         await self.page.route("**/*", only_local)
         self.page.on("pageerror", lambda e: self.res.errors.append(f"s{self.n}: pageerror {e}"))
+        self.page.on("console", self._console)
 
     async def close(self) -> None:
         if self.context is not None:
@@ -136,6 +138,12 @@ class Session:
         self.streams += 1
         ws.on("framereceived", self._frame)
         ws.on("close", lambda _: self._say(f"stream closed ({self._counts()})"))
+
+    def _console(self, message) -> None:
+        """The browser console's errors and warnings (Streamlit logs a failed upload or a
+        message the browser could not apply there, and shows nothing else)."""
+        if message.type in ("error", "warning"):
+            self.console.append(f"{time.strftime('%H:%M:%S')} {message.type}: {message.text[:300]}")
 
     def _frame(self, payload: str | bytes) -> None:
         if isinstance(payload, str):
@@ -209,7 +217,10 @@ class Session:
         try:
             out = ROOT / "bench" / "out"
             out.mkdir(parents=True, exist_ok=True)
-            await self.page.screenshot(path=str(out / f"load-{label}.png"), timeout=30_000)
+            await self.page.screenshot(
+                path=str(out / f"load-{label}.png"), full_page=True, timeout=30_000
+            )
+            last = "; ".join(self.console[-3:])
             return (
                 str(
                     await self.page.evaluate(
@@ -218,7 +229,7 @@ class Session:
                       + `${a?.dataset.testConnectionState}`; }"""
                     )
                 )
-                + f" {self._counts()}"
+                + f" {self._counts()}; console: {last or 'nothing'}"
             )
         except Exception as err:  # the page may be gone: say so and carry on
             return f"no diagnosis: {type(err).__name__}"
@@ -281,9 +292,12 @@ class Session:
         t0 = time.monotonic()
         await box.locator("input").first.click()
         await page.keyboard.type(f"({self.kab})")
-        await page.get_by_role("option", name=f"({self.kab})").first.wait_for()
+        option = page.get_by_role("option", name=f"({self.kab})").first
+        await option.wait_for()
         runs = await self._runs()
-        await page.keyboard.press("Enter")
+        # A click, not Enter: under load the list may not have highlighted its first option
+        # yet when Enter comes, and nothing is chosen (a session waited 25 min, 0 runs sent).
+        await option.click()
         await page.keyboard.press("Escape")
         await page.get_by_text(f"Menampilkan {self.n_kab} wilayah").first.wait_for()
         self._took("filter", c, t0)
@@ -398,9 +412,9 @@ class Session:
         alerts = page.locator("[data-testid='stAlertContentError']")
 
         async def loaded_or_refused() -> bool:
-            if await alerts.count():
-                text = (await alerts.first.inner_text())[:200]
-                raise RuntimeError(f"own data refused: {text!r} ({self._counts()})")
+            shown = await alerts.all_inner_texts()  # no wait: an alert may go with a rerun
+            if shown:
+                raise RuntimeError(f"own data refused: {shown[0][:200]!r} ({self._counts()})")
             return await in_use.is_visible()
 
         await self._until(f"own data in use (runs at the click: {clicked})", loaded_or_refused)
