@@ -87,7 +87,9 @@ def _ranked(app: AppTest):
 
 
 def _map_html(app: AppTest) -> str:
-    return "".join(e.proto.json_args for e in app.get("component_instance"))
+    """The map component's arguments and the scores script beside it (its tooltips)."""
+    scores = (e.proto.body for e in app.get("html") if "infraGapHeld" in e.proto.body)
+    return "".join(e.proto.json_args for e in app.get("component_instance")) + "".join(scores)
 
 
 @pytest.mark.catalogue("K1")
