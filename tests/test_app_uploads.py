@@ -25,14 +25,19 @@ def at(demo_layers, tmp_path, monkeypatch):
     return app
 
 
-def test_boundaries_and_msmes_alone_load_and_the_level_is_shown(at, tmp_path):
-    own = build(tmp_path)
+def _load_own(at: AppTest, areas: Path, msme: tuple[str, bytes, str]) -> None:
+    """On the upload page: the boundaries GeoPackage and a register, then "Muat data sendiri"."""
     at.switch_page(UPLOAD_PAGE).run()
     at.file_uploader(key="up_areas").set_value(
-        (own.kec.name, own.kec.read_bytes(), "application/geopackage+sqlite3")
+        (areas.name, areas.read_bytes(), "application/geopackage+sqlite3")
     )
-    at.file_uploader(key="up_msme").set_value((own.msme.name, own.msme.read_bytes(), "text/csv"))
+    at.file_uploader(key="up_msme").set_value(msme)
     at.button(key="up_run").click().run()
+
+
+def test_boundaries_and_msmes_alone_load_and_the_level_is_shown(at, tmp_path):
+    own = build(tmp_path)
+    _load_own(at, own.kec, (own.msme.name, own.msme.read_bytes(), "text/csv"))
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]  # no coverage, towers, tests or backbone
     at.switch_page("app_pages/province.py")  # shown by the upload page; later runs stay there
@@ -48,12 +53,7 @@ def test_boundaries_and_msmes_alone_load_and_the_level_is_shown(at, tmp_path):
 
 def test_a_png_renamed_csv_is_named_not_printed(at, tmp_path):
     own = build(tmp_path)
-    at.switch_page(UPLOAD_PAGE).run()
-    at.file_uploader(key="up_areas").set_value(
-        (own.kec.name, own.kec.read_bytes(), "application/geopackage+sqlite3")
-    )
-    at.file_uploader(key="up_msme").set_value(("umkm.csv", PNG, "text/csv"))
-    at.button(key="up_run").click().run()
+    _load_own(at, own.kec, ("umkm.csv", PNG, "text/csv"))
     assert not at.exception, at.exception
     (message,) = [e.value for e in at.error]
     assert "E_INPUT_FILE" in message
@@ -70,12 +70,7 @@ def test_custom_weights_survive_loading_own_data(at, tmp_path):
     at.slider(key="w_msme_uncovered_share").set_value(0.0).run()
     assert at.selectbox(key="preset_id").value == "custom"
     own = build(tmp_path)
-    at.switch_page(UPLOAD_PAGE).run()
-    at.file_uploader(key="up_areas").set_value(
-        (own.kec.name, own.kec.read_bytes(), "application/geopackage+sqlite3")
-    )
-    at.file_uploader(key="up_msme").set_value((own.msme.name, own.msme.read_bytes(), "text/csv"))
-    at.button(key="up_run").click().run()
+    _load_own(at, own.kec, (own.msme.name, own.msme.read_bytes(), "text/csv"))
     at.switch_page("app_pages/province.py").run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
