@@ -152,6 +152,7 @@ def test_rank_in_chunks_of_7_equals_whole(office, tmp_path, monkeypatch, fmt):
     assert totals["12.71.01.1003"] >= 1
 
 
+@pytest.mark.catalogue("F11")
 def test_lean_register_matches_points_in_any_chunking(office, monkeypatch):
     lean, rejected = io.read_msme_points(office["msme"])
     assert is_lean(lean)

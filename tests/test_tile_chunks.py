@@ -97,6 +97,7 @@ def test_tiles_in_chunks_of_one_equal_one_chunk(office, monkeypatch, fmt):
     assert whole["row"].tolist() == [str(i + 1) for i in range(len(whole))]
 
 
+@pytest.mark.catalogue("G4")
 def test_far_tiles_are_left_out_as_read_by_row(office):
     desa = io.read_areas(office["desa"])
     keep = inputs.tiles_near(desa.total_bounds, desa.crs)

@@ -19,6 +19,13 @@ from affine import Affine
 
 from infra_gap import io
 from infra_gap.analysis.coverage import fill_value_notes, model_coverage
+from infra_gap.analysis.input_checks import (
+    MAX_REACH_M,
+    capped_reach_note,
+    low_precision_note,
+    ranges,
+    tile_mismatch_note,
+)
 from infra_gap.analysis.join_crs import shares_degrees, warm_native_grid
 from infra_gap.analysis.operator_coverage import union_note
 from infra_gap.analysis.placement import label_grid
@@ -119,7 +126,8 @@ def tower_reach_m(towers: pd.DataFrame) -> np.ndarray:
 
     GSMA rural guidance via the ITU (domain.md): masts over 30 m reach 8-15 km, 12-30 m
     reach 4-8 km, 9-19 m reach 2-4 km; we take the low end of each band (hills cut reach).
-    Without either, 2 km.
+    Without either, 2 km.  A ``range`` over :data:`MAX_REACH_M` is capped to it
+    (:func:`capped_reach_note` says how many).
     """
     n = len(towers)
     reach = np.full(n, 2000.0)
@@ -128,8 +136,8 @@ def tower_reach_m(towers: pd.DataFrame) -> np.ndarray:
         h = pd.to_numeric(towers[height_col], errors="coerce").to_numpy()
         reach = np.select([h > 30, h >= 12, h >= 9], [8000.0, 4000.0, 2000.0], 2000.0)
     if "range" in towers:
-        r = pd.to_numeric(towers["range"], errors="coerce").to_numpy()
-        reach = np.where(np.isfinite(r) & (r > 0), r, reach)
+        r = ranges(towers)
+        reach = np.where(np.isfinite(r) & (r > 0), np.minimum(r, MAX_REACH_M), reach)
     return reach
 
 
@@ -169,7 +177,7 @@ def _coverage(
         return None  # the union of the operator rasters (infra_gap.analysis.operator_coverage)
     if towers is None:
         return unknown_coverage(areas)
-    lte = towers[towers["radio"].astype("str").str.upper().isin(["LTE", "NR"])]
+    lte = _lte(towers)
     minx, miny, maxx, maxy = areas.total_bounds
     return model_coverage(
         lte.geometry.x.to_numpy(),
@@ -180,6 +188,11 @@ def _coverage(
         crs=WORK_CRS,
         mask=shapely.buffer(areas.union_all(), 2000.0),
     )
+
+
+def _lte(towers: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The 4G and 5G towers, which the modelled coverage is drawn from."""
+    return towers[towers["radio"].astype("str").str.upper().isin(["LTE", "NR"])]
 
 
 #: The note when neither a coverage raster nor towers are given.
@@ -289,6 +302,11 @@ def load_layers(paths: InputPaths) -> Loaded:
             pool.submit(label_grid, areas, cell_m=cell, cache_dir=kept)
         msme, rejected = msme_job.result()
         others = others_job.result()
+    doubts = (
+        low_precision_note(msme, name=paths.name("msme")),
+        tile_mismatch_note(others.speed_tiles, name=paths.name("speed_tiles")),
+    )
+    notes += tuple(d for d in doubts if d)
     towers, tiles, backbone, stats = (
         others.towers,
         others.speed_tiles,
@@ -303,6 +321,9 @@ def load_layers(paths: InputPaths) -> Loaded:
         notes += (union_note(by_operator),)
     elif paths.coverage is None and towers is None:
         notes += (NO_COVERAGE_NOTE,)
+    elif paths.coverage is None and towers is not None:
+        capped = capped_reach_note(_lte(towers), name=paths.name("towers"))
+        notes += (capped,) if capped else ()
     if paths.coverage is not None and coverage is not None:
         notes += fill_value_notes(
             coverage, msme, name=paths.name("coverage"), declared=paths.coverage_nodata

@@ -120,7 +120,7 @@ def _layer_chunks(source: Source, name: str, limits: Limits) -> Iterator[gpd.Geo
             geoms = shapely.from_wkb(wkb)
         budget.check_geometries(geoms, name, replace(limits, max_features=limits.max_table_rows))
         gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=opened.crs))
-        _check_bounds(gdf, name=name, geographic=True)
+        _check_bounds(gdf, name=name, geographic=True, first=line)
         gdf["row"] = (np.arange(len(gdf)) + line).astype("str")
         yield gdf
     if empty:

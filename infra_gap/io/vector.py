@@ -238,16 +238,19 @@ def read_vector(
     return gdf
 
 
-def _check_bounds(gdf: gpd.GeoDataFrame, *, name: str, geographic: bool) -> None:
+def _check_bounds(gdf: gpd.GeoDataFrame, *, name: str, geographic: bool, first: int = 1) -> None:
     """Refuse degrees out of range (metres labelled EPSG:4326) and non-finite coordinates.
 
-    With ``geographic``, checks the layer's own CRS when it is in degrees; otherwise checks
-    that every coordinate is finite (a point that does not project becomes inf).
+    With ``geographic``, checks the layer's own CRS when it is in degrees (and that no
+    feature jumps across the antimeridian; ``first`` is the number of the layer's first
+    feature, for the message); otherwise checks that every coordinate is finite (a point
+    that does not project becomes inf).
     """
     if geographic and not (gdf.crs is not None and gdf.crs.is_geographic):
         return
     geoms = gdf.geometry.to_numpy()
-    geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    present = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+    geoms = geoms[present]
     if len(geoms) == 0:
         return
     bounds = shapely.bounds(geoms)
@@ -264,6 +267,27 @@ def _check_bounds(gdf: gpd.GeoDataFrame, *, name: str, geographic: bool) -> None
                 "CRS (metres usually mean a UTM zone such as EPSG:32748)"
             )
             raise SchemaError(msg)
+        _check_antimeridian(bounds, present + first, name=name)
+
+
+#: Widest span of longitude a feature in degrees may have: half the globe.  Wider means
+#: a ring that jumps across the antimeridian (179 -> -179 degrees, reliability.md E7),
+#: which no Indonesian boundary (95-141 degrees east) does.
+_MAX_LON_SPAN = 180.0
+
+
+def _check_antimeridian(bounds: np.ndarray, numbers: np.ndarray, *, name: str) -> None:
+    """Refuse a feature spanning over half the globe's longitudes, naming it (E7)."""
+    wide = np.flatnonzero(bounds[:, 2] - bounds[:, 0] > _MAX_LON_SPAN)
+    if len(wide):
+        i = int(wide[0])
+        msg = (
+            f"{name}: feature {int(numbers[i])} spans {bounds[i, 2] - bounds[i, 0]:.1f} "
+            f"degrees of longitude ({bounds[i, 0]:.6g} to {bounds[i, 2]:.6g}): its ring jumps "
+            f"across the antimeridian (180 degrees), which no Indonesian area does "
+            f"({len(wide)} such feature(s)); check the file's coordinates and CRS"
+        )
+        raise SchemaError(msg)
 
 
 def _code_text(codes: pd.Series) -> pd.Series:

@@ -1,0 +1,118 @@
+"""Inputs read and used as given, with the doubt said (reliability.md E7, E8, G6)."""
+
+import io as stdio
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from shapely.geometry import Polygon, box
+
+from infra_gap.analysis.inputs import InputPaths, load_layers
+from infra_gap.analysis.pipeline import place_and_cover
+from infra_gap.analysis.tiles import lonlat_to_tile, tile_bounds, tile_to_quadkey
+from infra_gap.errors import SchemaError
+
+# Two desa 0.3 degree (about 33 km) apart, in degrees like an office's GeoPackage.
+DESA = gpd.GeoDataFrame(
+    {"KODE_DESA": ["12.71.01.1001", "12.71.01.1002"], "NAMA_DESA": ["Dekat", "Jauh"]},
+    geometry=[box(98.60, 3.50, 98.62, 3.52), box(98.90, 3.50, 98.92, 3.52)],
+    crs="EPSG:4326",
+)
+NAMES = {"areas": "desa.gpkg", "msme": "umkm.csv", "towers": "bts.csv"}
+
+
+def _gpkg(gdf: gpd.GeoDataFrame) -> bytes:
+    buf = stdio.BytesIO()
+    gdf.to_file(buf, driver="GPKG", layer="desa", engine="pyogrio")
+    return buf.getvalue()
+
+
+def _towers(range_m: str) -> bytes:
+    head = "radio,mcc,net,area,cell,unit,lon,lat,range\n"
+    return f"{head}LTE,510,10,1,1,-1,98.61,3.51,{range_m}\n".encode()
+
+
+MSME = b"lat,lon\n3.5123,98.6123\n3.5123,98.9123\n"  # one in each desa
+
+
+@pytest.mark.catalogue("G6")
+def test_g6_an_absurd_tower_range_is_capped_and_said():
+    loaded = load_layers(
+        InputPaths(areas=_gpkg(DESA), msme=MSME, towers=_towers("10000000"), names=NAMES)
+    )
+    facts = place_and_cover(loaded.layers, covered_min=1)
+    # 10,000 km taken as reach would cover the desa 33 km away too; capped at 15 km it does not
+    assert facts.coverage.covered.tolist() == [True, False]
+    warned = [n for n in loaded.notes if "capped at 15 km" in n]
+    assert len(warned) == 1
+    assert "bts.csv: 1 of 1 4G/5G towers" in warned[0]
+    assert "largest 10,000 km" in warned[0]
+
+
+@pytest.mark.catalogue("G6")
+def test_g6_a_plausible_range_is_used_without_a_warning():
+    loaded = load_layers(
+        InputPaths(areas=_gpkg(DESA), msme=MSME, towers=_towers("5000"), names=NAMES)
+    )
+    assert not [n for n in loaded.notes if "capped" in n]
+    facts = place_and_cover(loaded.layers, covered_min=1)
+    assert facts.coverage.covered.tolist() == [True, False]
+
+
+@pytest.mark.catalogue("E8")
+def test_e8_coarse_coordinates_are_placed_and_flagged():
+    msme = b"lat;lon\n3,51;98,61\n3,5;98,91\n3,512345;98,612345\n"  # decimal comma, `;`
+    loaded = load_layers(InputPaths(areas=_gpkg(DESA), msme=msme, names=NAMES))
+    coarse = [n for n in loaded.notes if "low precision" in n]
+    assert len(coarse) == 1
+    assert coarse[0].startswith("warning: umkm.csv: 2 of 3 MSME points")
+    facts = place_and_cover(loaded.layers, covered_min=1)
+    assert (facts.account.read, facts.account.used, facts.account.rejected) == (3, 3, 0)
+
+
+def test_e8_precise_coordinates_give_no_warning():
+    loaded = load_layers(InputPaths(areas=_gpkg(DESA), msme=MSME, names=NAMES))
+    assert not [n for n in loaded.notes if "low precision" in n]
+
+
+@pytest.mark.catalogue("E7")
+def test_e7_a_ring_across_the_antimeridian_is_named_not_sized():
+    across = Polygon([(179.5, 3.5), (-179.5, 3.5), (-179.5, 3.51), (179.5, 3.51)])
+    areas = DESA.copy()
+    areas.loc[1, "geometry"] = across
+    with pytest.raises(SchemaError) as err:
+        load_layers(InputPaths(areas=_gpkg(areas), msme=MSME, names=NAMES))
+    assert err.value.code == "E_SCHEMA"
+    text = str(err.value)
+    assert text.startswith("desa.gpkg: feature 2 spans 359.0 degrees of longitude")
+    assert "antimeridian" in text
+
+
+def _tiles_csv(shift_second: float) -> bytes:
+    """Two zoom-16 tiles over the near desa; the second's polygon shifted east by degrees."""
+    tx, ty = lonlat_to_tile(np.array([98.605, 98.615]), np.array([3.505, 3.505]), 16)
+    w, s, e, n = tile_bounds(tx, ty, 16)
+    w[1], e[1] = w[1] + shift_second, e[1] + shift_second
+    lines = ["quadkey,tile,avg_d_kbps,avg_u_kbps,avg_lat_ms,tests,devices"]
+    for qk, a, b, c, d in zip(tile_to_quadkey(tx, ty, 16), w, s, e, n, strict=True):
+        wkt = f"POLYGON(({a} {b}, {c} {b}, {c} {d}, {a} {d}, {a} {b}))"
+        lines.append(f'{qk},"{wkt}",5000,1000,40,10,3')
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.catalogue("G2")
+def test_g2_a_tile_polygon_away_from_its_quadkey_is_flagged():
+    names = NAMES | {"speed_tiles": "ookla.csv"}
+    shifted = load_layers(
+        InputPaths(areas=_gpkg(DESA), msme=MSME, speed_tiles=_tiles_csv(0.05), names=names)
+    )
+    said = [n for n in shifted.notes if "quadkey mismatch" in n]
+    assert said == [
+        "warning: ookla.csv: 1 of 2 speed tiles have a `tile` polygon outside the tile their "
+        "quadkey names (rows 3); the quadkey is used, the polygon is not (quadkey mismatch: "
+        "was the file edited or shifted?)"
+    ]
+    same = load_layers(
+        InputPaths(areas=_gpkg(DESA), msme=MSME, speed_tiles=_tiles_csv(0.0), names=names)
+    )
+    assert not [n for n in same.notes if "quadkey" in n]
