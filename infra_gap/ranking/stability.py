@@ -15,8 +15,10 @@ earlier versions, and the same numbers).
 
 Speed: the indicators are normalised once into an (areas x indicators) matrix; the scores
 of all draws are one matrix product; each draw is sorted once on integer keys that carry
-the score and the tie-break position, so the ranks need no second sort.  Blocks of draws
-are ranked in a few threads (NumPy sorts outside the GIL); results do not depend on it.
+the score and the tie-break position, so the ranks need no second sort (the keys are
+distinct, so NumPy's fastest sort, not a stable one, gives the same order).  Groups of draws
+are ranked in a second thread while the next group's matrix is built, and long groups in
+blocks on a few threads (NumPy sorts outside the GIL); results do not depend on it.
 
 Tiers (:func:`assign_tiers`), with N = ``top_n``:
 
@@ -197,7 +199,14 @@ def _unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ordered[starts], inverse
 
 
-def draw_ranks(matrix: np.ndarray, draws: np.ndarray, *, workers: int | None = None) -> np.ndarray:
+def draw_ranks(
+    matrix: np.ndarray,
+    draws: np.ndarray,
+    *,
+    workers: int | None = None,
+    out: np.ndarray | None = None,
+    columns: np.ndarray | None = None,
+) -> np.ndarray:
     """Rank of every row under every weight draw.
 
     Parameters
@@ -209,12 +218,15 @@ def draw_ranks(matrix: np.ndarray, draws: np.ndarray, *, workers: int | None = N
     workers
         Threads that rank blocks of draws at once (NumPy sorts outside the GIL); by
         default up to four, as many as there are CPUs.  The result does not depend on it.
+    out, columns
+        Write the ranks of draw ``i`` into column ``columns[i]`` of ``out`` (areas x all
+        draws) instead of a new array: a caller ranking groups of draws fills one array.
 
     Returns
     -------
     ranks
         (areas x draws), 1 = highest score; int16 when it fits, else int32.  Laid out by
-        area, so each area's ranks are contiguous for the percentiles.
+        area, so each area's ranks are contiguous for the percentiles.  With ``out``, it.
     """
     n = matrix.shape[0]
     bits = max(int(n - 1).bit_length(), 1)
@@ -231,8 +243,9 @@ def draw_ranks(matrix: np.ndarray, draws: np.ndarray, *, workers: int | None = N
     gather = len(unique) < n
     rows_used = np.ascontiguousarray((unique if gather else matrix[layout]).T)
     dtype = np.int16 if n < np.iinfo(np.int16).max else np.int32
-    ranks = np.empty((n, len(draws)), dtype=dtype)
-    descending = np.arange(n, 0, -1, dtype=dtype)
+    ranks = np.empty((n, len(draws)), dtype=dtype) if out is None else out
+    place = np.arange(len(draws)) if columns is None else np.asarray(columns)
+    descending = np.arange(n, 0, -1, dtype=ranks.dtype)
 
     def rank_block(start: int) -> None:
         block = draws[start : start + _CHUNK]
@@ -244,9 +257,9 @@ def draw_ranks(matrix: np.ndarray, draws: np.ndarray, *, workers: int | None = N
             keys = np.ascontiguousarray(keys[:, inverse])
         keys <<= bits
         keys |= low_bits
-        keys.sort(axis=1, kind="stable")  # ascending: the last key is rank 1
+        keys.sort(axis=1)  # ascending (keys are distinct: any sort is exact); last is rank 1
         position = mask - (keys & mask)  # code position of the area at each sorted place
-        ranks[position, np.arange(start, start + len(block))[:, None]] = descending
+        ranks[position, place[start : start + len(block), None]] = descending
 
     starts = range(0, len(draws), _CHUNK)
     workers = workers or min(_MAX_WORKERS, os.cpu_count() or 1)
@@ -393,16 +406,30 @@ def rank_stability(
             (n, len(draws)), dtype=np.int16 if n < np.iinfo(np.int16).max else np.int32
         )
         matrices = _matrices(base, list(w), params)
-        for (r, j), cols in _groups(replicate, norms).items():  # r ascending
-            matrix = matrices(r, STABILITY_NORMALISATIONS[j])
-            ranks[:, cols] = draw_ranks(matrix, draws[cols])
+        # The matrices in order of r (one seeded stream); each group of draws is ranked in
+        # a second thread meanwhile (the sorts run outside the GIL), into its own columns.
+        with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+            jobs = [
+                pool.submit(
+                    draw_ranks,
+                    matrices(r, STABILITY_NORMALISATIONS[j]),
+                    draws[cols],
+                    workers=1,
+                    out=ranks,
+                    columns=cols,
+                )
+                for (r, j), cols in _groups(replicate, norms).items()  # r ascending
+            ]
+            for job in jobs:
+                job.result()
     d = ranks.shape[1]
     top = (ranks <= params.top_n).sum(axis=1) / d
     ranks.sort(axis=1)
+    low, high = percentile_index(5, d), percentile_index(95, d)
     out = pd.DataFrame(index=table.index[order])
     out["kode"] = table["kode"].to_numpy()[order]
-    out["rank_low"] = ranks[:, percentile_index(5, d)].astype("int64")
-    out["rank_high"] = ranks[:, percentile_index(95, d)].astype("int64")
+    out["rank_low"] = ranks[:, low].astype("int64")
+    out["rank_high"] = ranks[:, high].astype("int64")
     out["top_n_share"] = top
     return out.loc[table.index]
 
