@@ -89,7 +89,7 @@ CASES = (
     Case("C9", "south-up geotransform", "known answer"),
     Case("D1", "bow-tie", "issue must-have (invalid polygons)"),
     Case("D2", "spikes, duplicate vertices"),
-    Case("D3", "make_valid → GeometryCollection", 'not covered (validate uses `method="structure"`, polygonal by construction)'),
+    Case("D3", "make_valid → GeometryCollection", 'a collection of polygons and stray lines or points keeps its polygons (one MultiPolygon, in both geometry columns), reported as a repair naming the dropped parts; the GPKG layer is MultiPolygon; `make_valid` uses `method="structure"`, polygonal by construction'),
     Case("D4", "empty / null geometry"),
     Case("D5", "point in a boundary layer", 'fixed: listed in `dropped_empty` as "not a polygon" (test_io::test_points_in_a_boundary_layer_are_listed_not_kept)'),
     Case("D6", "Z coordinates", "counts kept"),

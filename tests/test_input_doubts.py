@@ -5,11 +5,13 @@ import io as stdio
 import geopandas as gpd
 import numpy as np
 import pytest
-from shapely.geometry import Polygon, box
+from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Polygon, box
+from typer.testing import CliRunner
 
 from infra_gap.analysis.inputs import InputPaths, load_layers
 from infra_gap.analysis.pipeline import place_and_cover
 from infra_gap.analysis.tiles import lonlat_to_tile, tile_bounds, tile_to_quadkey
+from infra_gap.cli.main import app
 from infra_gap.errors import SchemaError
 
 # Two desa 0.3 degree (about 33 km) apart, in degrees like an office's GeoPackage.
@@ -116,3 +118,37 @@ def test_g2_a_tile_polygon_away_from_its_quadkey_is_flagged():
         InputPaths(areas=_gpkg(DESA), msme=MSME, speed_tiles=_tiles_csv(0.0), names=names)
     )
     assert not [n for n in same.notes if "quadkey" in n]
+
+
+@pytest.mark.catalogue("D3")
+def test_d3_a_collection_of_a_polygon_and_a_stray_line_keeps_the_polygon(tmp_path):
+    square = box(98.60, 3.50, 98.62, 3.52)
+    stray = LineString([(98.62, 3.52), (98.65, 3.55)])
+    areas = DESA.copy()
+    areas.loc[0, "geometry"] = GeometryCollection([square, stray])
+    (tmp_path / "desa.geojson").write_bytes(areas.to_json().encode())
+    (tmp_path / "umkm.csv").write_bytes(MSME)
+    out = tmp_path / "ranked.gpkg"
+    result = CliRunner().invoke(
+        app,
+        ["rank", "--areas", str(tmp_path / "desa.geojson"), "--msme", str(tmp_path / "umkm.csv"),
+         "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    ranked = gpd.read_file(out, layer="ranked_desa", engine="pyogrio")
+    assert sorted(ranked["kode"]) == ["12.71.01.1001", "12.71.01.1002"]  # nothing lost
+    assert set(ranked.geom_type) == {"MultiPolygon"}
+    kept = ranked.set_index("kode").geometry["12.71.01.1001"]
+    assert kept.equals_exact(MultiPolygon([square]), tolerance=1e-7)  # the square, no line
+    assert ranked.set_index("kode")["msme_total"].to_dict() == {
+        "12.71.01.1001": 1,
+        "12.71.01.1002": 1,
+    }
+    loaded = load_layers(
+        InputPaths(areas=areas.to_json().encode(), msme=MSME, names=NAMES | {"areas": "d.geojson"})
+    )
+    action = loaded.boundary.repairs.set_index("kode")["action"]["12.71.01.1001"]
+    assert action == (
+        "kept the polygon part(s) of a geometry collection, dropped 1 other part(s) (LineString)"
+    )
+    assert loaded.layers.rejected.empty

@@ -145,6 +145,7 @@ def check_boundaries(
         listing = "; ".join(f"{k} (rows {v})" for k, v in groups.items())
         msg = f"{name}: {int(groups.size)} duplicated area code(s): {listing}"
         raise DataError(msg)
+    areas, collected = _collections_to_polygons(areas)
     geoms = areas.geometry.to_numpy()
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     # A point or line has no area: it could never hold an MSME, so it is listed, not kept.
@@ -161,7 +162,9 @@ def check_boundaries(
     geoms = gdf.geometry.to_numpy()
     known = (valid or {}).get(areas.geometry.name)
     invalid = ~shapely.is_valid(geoms) if known is None else ~known[usable]
-    repairs = []
+    if len(collected):  # their parts are new geometries: tested here
+        invalid |= gdf["row"].isin(collected["row"]).to_numpy() & ~shapely.is_valid(geoms)
+    repairs: list[tuple[Any, ...]] = list(collected.itertuples(index=False, name=None))
     if invalid.any():
         reasons = shapely.is_valid_reason(geoms[invalid])
         before = shapely.area(geoms[invalid])
@@ -181,6 +184,8 @@ def check_boundaries(
         native = gdf[NATIVE_GEOMETRY].to_numpy()
         known = (valid or {}).get(NATIVE_GEOMETRY)
         bad = ~shapely.is_valid(native) if known is None else ~known[usable]
+        if len(collected):
+            bad |= gdf["row"].isin(collected["row"]).to_numpy() & ~shapely.is_valid(native)
         if bad.any():
             native = native.copy()
             native[bad] = shapely.force_2d(
@@ -189,15 +194,68 @@ def check_boundaries(
             gdf[NATIVE_GEOMETRY] = gpd.GeoSeries(
                 native, index=gdf.index, crs=gdf[NATIVE_GEOMETRY].crs
             )
-    repair_frame = pd.DataFrame(
-        repairs,
-        columns=["row", "kode", "action", "area_before_km2", "area_after_km2", "area_change_pct"],
-    )
+    repair_frame = pd.DataFrame(repairs, columns=_REPAIR_COLUMNS)
     gdf = gdf.reset_index(drop=True)
     measured = gdf.drop(columns=[NATIVE_GEOMETRY]) if NATIVE_GEOMETRY in gdf else gdf
     return gdf, BoundaryReport(
         name=name, features=len(gdf), repairs=repair_frame, dropped_empty=dropped, areas=measured
     )
+
+
+_REPAIR_COLUMNS = ["row", "kode", "action", "area_before_km2", "area_after_km2", "area_change_pct"]
+#: Shapely's type id of a GeometryCollection.
+_COLLECTION = 7
+
+
+def _polygonal(geom: shapely.Geometry) -> tuple[shapely.Geometry | None, list[str]]:
+    """A collection's polygon parts as one MultiPolygon (None: none), and the others' types.
+
+    Nested collections are opened; the other parts are dropped.
+    """
+    parts = shapely.get_parts(np.asarray([geom]))
+    while (shapely.get_type_id(parts) == _COLLECTION).any():
+        parts = shapely.get_parts(parts)
+    parts = parts[~shapely.is_empty(parts)]
+    kinds = shapely.get_type_id(parts)
+    areal = np.isin(kinds, _POLYGONAL)
+    dropped = [p.geom_type for p in parts[~areal]]
+    if not areal.any():
+        return None, dropped
+    whole = shapely.MultiPolygon(list(shapely.get_parts(parts[areal])))
+    return whole, dropped
+
+
+def _collections_to_polygons(areas: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Geometry collections holding polygons become their polygons (reliability.md D3).
+
+    An office's file may carry a desa as a collection of its polygon and a stray line or
+    point (an editing leftover): the area is the polygon, the other parts are dropped and
+    each such feature is reported as a repair.  A collection with no polygon stays as it
+    is (listed as not a polygon).  The file's own geometries (``geometry_native``) get the
+    same treatment.
+    """
+    columns = [areas.geometry.name] + ([NATIVE_GEOMETRY] if NATIVE_GEOMETRY in areas else [])
+    geoms = areas.geometry.to_numpy()
+    rows = np.flatnonzero(shapely.get_type_id(geoms) == _COLLECTION)
+    repairs = []
+    out = areas
+    for i in rows:
+        new, dropped = _polygonal(geoms[i])
+        if new is None:
+            continue
+        if out is areas:
+            out = areas.copy()
+        for col in columns:
+            fixed, _ = _polygonal(areas[col].iloc[i])
+            out.iloc[i, out.columns.get_loc(col)] = fixed
+        km2 = float(shapely.area(new)) / 1e6
+        kinds = ", ".join(sorted(set(dropped))) or "none"
+        action = (
+            "kept the polygon part(s) of a geometry collection, dropped "
+            f"{len(dropped)} other part(s) ({kinds})"
+        )
+        repairs.append((areas["row"].iloc[i], areas["kode"].iloc[i], action, km2, km2, 0.0))
+    return out, pd.DataFrame(repairs, columns=_REPAIR_COLUMNS)
 
 
 def _overlaps(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
