@@ -97,7 +97,7 @@ CASES = (
     Case("D8", "overlaps and gaps", "issue must-have"),
     Case("D9", "duplicate codes"),
     Case("D10", "missing .prj/.dbf/.shx", "no .shx: fixed (E_INPUT_FILE naming the .shp)"),
-    Case("D11", "DBF encoding", "not covered"),
+    Case("D11", "DBF encoding", "with a .cpg GDAL decodes it; without one GDAL reads ISO-8859-1, and UTF-8 text read that way is decoded again only when every non-ASCII value decodes (a `warning:` note says so and asks for a .cpg); no encoding choice in the app yet"),
     Case("D12", "truncated names, float codes", "all pass: integral float codes lose `.0`; an existing `kode`/`nama` beside a chosen column is kept as `kode_asli`/`nama_asli`"),
     Case("E1", "projected, no .prj", 'E_SCHEMA "no CRS"'),
     Case("E2", "metres labelled WGS84", "fixed: degrees outside [-180, 180] x [-90, 90] and non-finite projected coordinates are refused (E_SCHEMA)"),

@@ -1,6 +1,8 @@
-"""Inputs read and used as given, with the doubt said (reliability.md E7, E8, G6)."""
+"""Inputs read and used as given, or repaired, with the doubt said (reliability.md D3, D11,
+E7, E8, G2, G6)."""
 
 import io as stdio
+import zipfile
 
 import geopandas as gpd
 import numpy as np
@@ -8,6 +10,7 @@ import pytest
 from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Polygon, box
 from typer.testing import CliRunner
 
+from infra_gap import io
 from infra_gap.analysis.inputs import InputPaths, load_layers
 from infra_gap.analysis.pipeline import place_and_cover
 from infra_gap.analysis.tiles import lonlat_to_tile, tile_bounds, tile_to_quadkey
@@ -152,3 +155,36 @@ def test_d3_a_collection_of_a_polygon_and_a_stray_line_keeps_the_polygon(tmp_pat
         "kept the polygon part(s) of a geometry collection, dropped 1 other part(s) (LineString)"
     )
     assert loaded.layers.rejected.empty
+
+
+def _shapefile_zip(tmp_path, gdf: gpd.GeoDataFrame, encoding: str, *, cpg: bool) -> bytes:
+    folder = tmp_path / encoding
+    folder.mkdir()
+    gdf.to_file(folder / "desa.shp", engine="pyogrio", encoding=encoding)
+    buf = stdio.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for f in sorted(folder.iterdir()):
+            if cpg or f.suffix != ".cpg":
+                z.write(f, f.name)
+    return buf.getvalue()
+
+
+NAMED = DESA.assign(NAMA_DESA=["Sé Dekat", "Pematang Ñ Jauh"])
+
+
+@pytest.mark.catalogue("D11")
+@pytest.mark.parametrize("cpg", [True, False], ids=["with-cpg", "no-cpg"])
+@pytest.mark.parametrize("encoding", ["UTF-8", "ISO-8859-1"])
+def test_d11_dbf_names_round_trip_with_or_without_cpg(tmp_path, encoding, cpg):
+    data = _shapefile_zip(tmp_path, NAMED, encoding, cpg=cpg)
+    areas, notes = io.read_areas_explained(data, name="desa.zip")
+    assert areas["nama"].tolist() == ["Sé Dekat", "Pematang Ñ Jauh"]
+    recoded = [n for n in notes if ".cpg" in n]
+    if encoding == "UTF-8" and not cpg:  # GDAL read it as ISO-8859-1: decoded again, said
+        assert recoded == [
+            "warning: desa.zip: the DBF has no .cpg and its text is UTF-8, not ISO-8859-1 as "
+            "GDAL reads it: 2 value(s) in NAMA_DESA read again as UTF-8 (e.g. 'Sé Dekat'); "
+            "add a .cpg file saying UTF-8 to be sure"
+        ]
+    else:
+        assert recoded == []

@@ -38,7 +38,7 @@ __all__ = ["CachedAreas", "read_areas_cached"]
 
 Read = tuple[gpd.GeoDataFrame, tuple[str, ...]]
 #: Version of the entries (bump when the reading of areas changes what it returns).
-_VERSION = 2
+_VERSION = 3  # 3: antimeridian check, UTF-8 DBF text without .cpg (December 2026)
 _FILES = ("areas.parquet", "meta.json")
 _WKB = "__wkb__"
 _VALID = "__valid__"

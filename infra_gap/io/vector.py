@@ -26,6 +26,7 @@ from infra_gap.errors import InfraGapError, InputFileError, SchemaError
 from infra_gap.hardening import guard_zip
 from infra_gap.io import budget
 from infra_gap.io.columns import ID_COLUMNS, NAME_COLUMNS, detect_area_columns
+from infra_gap.io.dbf_text import utf8_read_as_latin1
 from infra_gap.io.files import atomic_path, require_file, source_name
 from infra_gap.io.geojson_guard import guard_geojson
 
@@ -42,6 +43,7 @@ __all__ = [
     "read_areas_explained",
     "read_geoparquet",
     "read_vector",
+    "read_vector_explained",
     "write_geoparquet",
     "write_vector",
 ]
@@ -188,7 +190,26 @@ def read_vector(
     With ``keep_native``, a file in another CRS keeps its own geometries too, in the
     column :data:`NATIVE_GEOMETRY` (for a join in the data's own CRS).
     """
+    return read_vector_explained(
+        source, name=name, layer=layer, limits=limits, keep_native=keep_native
+    )[0]
+
+
+def read_vector_explained(
+    source: Source,
+    *,
+    name: str | None = None,
+    layer: str | None = None,
+    limits: Limits | None = None,
+    keep_native: bool = False,
+) -> tuple[gpd.GeoDataFrame, tuple[str, ...]]:
+    """:func:`read_vector`, plus ``warning:`` lines on what reading changed.
+
+    A zipped shapefile's UTF-8 text read as ISO-8859-1 (no ``.cpg``) is decoded again
+    (:func:`infra_gap.io.dbf_text.utf8_read_as_latin1`), and said.
+    """
     name = source_name(source, name)
+    notes: tuple[str, ...] = ()
     fmt = _format(name)
     limits = limits or budget.current_limits()
     if isinstance(source, Path):
@@ -224,6 +245,9 @@ def read_vector(
         msg = f"{name}: cannot be read as {fmt} ({err})"
         raise InputFileError(msg) from err
     budget.check_geometries(gdf.geometry.to_numpy(), name, limits)
+    if fmt == "ESRI Shapefile":
+        gdf, recoded = utf8_read_as_latin1(gdf, name=name)
+        notes += (recoded,) if recoded else ()
     if gdf.crs is None:
         msg = f"{name}: has no CRS; save it with one (e.g. EPSG:4326)"
         raise SchemaError(msg)
@@ -235,7 +259,7 @@ def read_vector(
     if native is not None:
         gdf[NATIVE_GEOMETRY] = native
     gdf["row"] = [str(i + 1) for i in range(len(gdf))]
-    return gdf
+    return gdf, notes
 
 
 def _check_bounds(gdf: gpd.GeoDataFrame, *, name: str, geographic: bool, first: int = 1) -> None:
@@ -368,7 +392,9 @@ def read_areas_explained(
     """
     name = source_name(source, name)
     limits = limits or budget.current_limits()
-    gdf = read_vector(source, name=name, layer=layer, limits=limits, keep_native=keep_native)
+    gdf, read_notes = read_vector_explained(
+        source, name=name, layer=layer, limits=limits, keep_native=keep_native
+    )
     if len(gdf):
         budget.check_extent(gdf.total_bounds, name, limits)
     chosen = detect_area_columns(gdf, id_col=id_col, name_col=name_col)
@@ -392,7 +418,7 @@ def read_areas_explained(
     gdf["kode"] = _code_text(gdf["kode"]).str.strip()
     gdf["nama"] = gdf["nama"].astype("str")
     gdf = gdf.sort_values("kode", kind="stable").reset_index(drop=True)
-    return gdf, chosen.notes(name)
+    return gdf, (*chosen.notes(name), *read_notes)
 
 
 def read_geoparquet(path: Path) -> gpd.GeoDataFrame:
