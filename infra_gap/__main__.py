@@ -1,5 +1,5 @@
 """``python -m infra_gap`` runs the CLI."""
 
-from infra_gap.cli.main import main
+from infra_gap.cli.main import run
 
-main()
+run()

@@ -250,3 +250,27 @@ def test_running_out_of_memory_is_e_limit_not_a_traceback(office, tmp_path, monk
     assert "chunk_rows" in err
     assert "Traceback" not in err
     assert not (tmp_path / "r.csv").exists()
+
+
+def test_the_script_ends_at_once_only_after_a_whole_local_rank(office, tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from infra_gap.cli import main as cli
+
+    args = ["rank", "--areas", str(office["desa"]), "--msme", str(office["msme"])]
+    args += ["--coverage", str(office["cov"])]
+    monkeypatch.setattr("sys.argv", ["infra-gap", *args, "--out", str(tmp_path / "r.csv")])
+    with pytest.raises(SystemExit) as done:  # in-process: main() returns, never os._exit
+        cli.main()
+    assert done.value.code in (None, 0)
+    written = (tmp_path / "r.csv").read_bytes()
+    # The script (run(): ends without Python's teardown) flushes the CSV on stdout whole.
+    proc = subprocess.run(
+        [sys.executable, "-m", "infra_gap", *args, "--out", "-"],
+        capture_output=True, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stdout == written
+    assert b"rows: msme read" in proc.stderr
+    assert b"source: 4G coverage" in proc.stderr  # the last lines of the report

@@ -34,12 +34,14 @@ from infra_gap.errors import InfraGapError, OutputFileError, UsageError
 __all__ = [
     "EXIT_RUNTIME",
     "EXIT_USAGE",
+    "QUICK_EXIT",
     "STDOUT",
     "OverwriteOpt",
     "QuietOpt",
     "Reporter",
     "VerboseOpt",
     "check_output",
+    "may_end_quickly",
     "merge_alias",
     "runtime_error",
     "start_work",
@@ -227,6 +229,21 @@ class Reporter:
         parts = [f"start-up and imports (CPU {start:.2f})"]
         parts += [f"{name} {w:.2f} s (CPU {c:.2f})" for name, w, c in self.clock]
         return "time: " + ", ".join(parts)
+
+
+#: Key of the root context's object: the command is done and holds nothing to release.
+QUICK_EXIT = "quick_exit"
+
+
+def may_end_quickly(ctx: typer.Context) -> None:
+    """Tell :func:`infra_gap.cli.main.run` that the command is done and its output closed.
+
+    The script then ends the process without Python's teardown (see ``run``); a command
+    says so only when nothing outlives it (no worker processes, no server).
+    """
+    obj = ctx.find_root().obj
+    if isinstance(obj, dict):
+        obj[QUICK_EXIT] = True
 
 
 def start_work(ctx: typer.Context) -> None:

@@ -18,6 +18,7 @@ from infra_gap.cli.common import (
     Reporter,
     VerboseOpt,
     check_output,
+    may_end_quickly,
     runtime_error,
     start_work,
     usage_error,
@@ -252,6 +253,7 @@ def rank(
     _report_rank(
         run, rows=len(ranked), out=out, path=path, rejected=rejected, reporter=reporter, t0=t0
     )
+    may_end_quickly(ctx)  # the files are written and closed; no worker outlives the run
 
 
 def _built(workload: Path | str | None) -> bool:
