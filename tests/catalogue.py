@@ -146,8 +146,8 @@ CASES = (
     Case("K2", "same bytes, different options"),
     Case("K3", "module-level mutable state", "AST check of infra_gap, the app included"),
     Case("K4", "memory plateau", "no timing in tests; every benchmark session uploads its own 50 MB register each cycle (with page loads, weight changes, downloads); its verdict needs the server's memory to level off", elsewhere="`bench/bench_load.py`"),
-    Case("K5", "tab closed mid-run", "not covered"),
-    Case("K6", "double click", "not covered"),
+    Case("K5", "tab closed mid-run", "uploads are parsed in a worker process whose temporary files (TMPDIR, CPL_TMPDIR) go to a folder of its own, removed however the worker ends (killed, crashed, finished); the read runs to its end and is cached for the data key, or is stopped by its time limit"),
+    Case("K6", "double click", "own data is read once per content key (`st.cache_resource`): a second click while the first read runs waits for it and gets the same result; one worker is started"),
     Case("K7", "XSRF", "config; no cross-site POST sent", partial=True),
 )
 # fmt: on

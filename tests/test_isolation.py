@@ -6,6 +6,7 @@ import os
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 import numpy as np
@@ -98,3 +99,47 @@ def test_an_upload_waits_for_a_free_worker_slot_and_gives_it_back():
     with pytest.raises(LimitError):  # a worker that dies gives its slot back too
         io.run_isolated(_abort, limits=SMALL, slots=slots)
     assert slots.acquire(blocking=False)
+
+
+def _leave_a_temp_folder_then_abort() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="upload-copy-"))
+    (folder / "upload.gpkg").write_bytes(b"a planner's data")
+    os.abort()  # killed mid-read: nothing of its own cleans up
+
+
+@pytest.mark.catalogue("K5")
+def test_a_worker_killed_mid_read_leaves_no_temporary_files(tmp_path, monkeypatch):
+    root = tmp_path / "tmp"
+    root.mkdir()
+    monkeypatch.setenv("TMPDIR", str(root))  # where a worker would write without its own
+    monkeypatch.setattr(tempfile, "tempdir", str(root))
+    with pytest.raises(LimitError):
+        io.run_isolated(_leave_a_temp_folder_then_abort, limits=SMALL)
+    assert list(root.iterdir()) == []
+
+
+@pytest.mark.catalogue("K6")
+def test_two_clicks_on_the_same_files_read_them_once(monkeypatch):
+    from infra_gap.app.ui import cached
+
+    calls: list[int] = []
+    entered, release = threading.Event(), threading.Event()
+
+    def slow_read(func, paths, *, slots):
+        calls.append(1)
+        entered.set()
+        release.wait(60)
+        return ("loaded", paths)
+
+    monkeypatch.setattr(cached.io, "run_isolated", slow_read)
+    cached.own_data.clear()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(cached.own_data, "own-k6", "paths")
+        assert entered.wait(60)
+        second = pool.submit(cached.own_data, "own-k6", "paths")  # the double click
+        done, _ = wait([second], timeout=1.0)  # it waits for the first, not reads again
+        assert not done
+        release.set()
+        assert first.result() is second.result()
+    assert calls == [1]
+    cached.own_data.clear()

@@ -20,6 +20,7 @@ import os
 import pickle
 import subprocess
 import sys
+import tempfile
 import threading
 import traceback
 from collections.abc import Callable
@@ -125,26 +126,38 @@ def run_isolated(
 
 
 def _run_worker(limits: Limits, func: Callable[..., T], args: Any, kwargs: Any) -> T:
-    """One worker process for one call (see :func:`run_isolated`)."""
+    """One worker process for one call (see :func:`run_isolated`).
+
+    The worker's temporary files (``TMPDIR`` for Python, ``CPL_TMPDIR`` for GDAL) go to a
+    folder of its own, removed when it ends, however it ends: a worker killed for its time
+    or memory, or whose session's tab was closed, leaves no copy of an upload on disk
+    (reliability.md K5).
+    """
     call = pickle.dumps((limits.worker_memory_bytes, func, args, kwargs))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "infra_gap.io.worker"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        # the worker imports what the server imports (``func`` is pickled by reference)
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
-    )
-    try:
-        data, _ = proc.communicate(call, timeout=limits.worker_seconds)
-    except subprocess.TimeoutExpired as err:
-        proc.kill()
-        proc.communicate()
-        msg = (
-            f"reading the file took over {limits.worker_seconds:g} s and was stopped "
-            "(limit worker_seconds)"
+    with tempfile.TemporaryDirectory(prefix="infra-gap-worker-", ignore_cleanup_errors=True) as tmp:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "infra_gap.io.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            # the worker imports what the server imports (``func`` is pickled by reference)
+            env={
+                **os.environ,
+                "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+                "TMPDIR": tmp,
+                "CPL_TMPDIR": tmp,
+            },
         )
-        raise LimitError(msg, limit="worker_seconds", value=limits.worker_seconds) from err
+        try:
+            data, _ = proc.communicate(call, timeout=limits.worker_seconds)
+        except subprocess.TimeoutExpired as err:
+            proc.kill()
+            proc.communicate()
+            msg = (
+                f"reading the file took over {limits.worker_seconds:g} s and was stopped "
+                "(limit worker_seconds)"
+            )
+            raise LimitError(msg, limit="worker_seconds", value=limits.worker_seconds) from err
     kind: str
     value: Any
     kind, value = pickle.loads(data) if data else ("died", proc.returncode)
