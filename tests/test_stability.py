@@ -243,15 +243,16 @@ def test_threads_do_not_change_the_ranks():
     assert (one[order, 5] == np.arange(1, 501)).all()
 
 
-def test_ranks_written_into_given_columns_are_the_same_ranks():
+def test_ranks_written_into_given_rows_are_the_same_ranks():
     rng = np.random.default_rng(9)
     matrix = rng.integers(0, 4, (300, 2)) / 3  # ties: broken by position either way
     draws = rng.dirichlet([2.0, 1.0], size=40)
     alone = draw_ranks(matrix, draws, workers=1)
-    out = np.zeros((300, 100), dtype=alone.dtype)
-    columns = rng.permutation(100)[:40]
-    returned = draw_ranks(matrix, draws, workers=1, out=out, columns=columns)
+    assert alone.flags.c_contiguous  # by area
+    out = np.zeros((100, 300), dtype=alone.dtype)
+    rows = rng.permutation(100)[:40]
+    returned = draw_ranks(matrix, draws, workers=1, out=out, rows=rows)
     assert returned is out
-    assert np.array_equal(out[:, columns], alone)
-    untouched = np.setdiff1d(np.arange(100), columns)
-    assert not out[:, untouched].any()
+    assert np.array_equal(out[rows].T, alone)
+    untouched = np.setdiff1d(np.arange(100), rows)
+    assert not out[untouched].any()

@@ -205,7 +205,7 @@ def draw_ranks(
     *,
     workers: int | None = None,
     out: np.ndarray | None = None,
-    columns: np.ndarray | None = None,
+    rows: np.ndarray | None = None,
 ) -> np.ndarray:
     """Rank of every row under every weight draw.
 
@@ -218,15 +218,18 @@ def draw_ranks(
     workers
         Threads that rank blocks of draws at once (NumPy sorts outside the GIL); by
         default up to four, as many as there are CPUs.  The result does not depend on it.
-    out, columns
-        Write the ranks of draw ``i`` into column ``columns[i]`` of ``out`` (areas x all
-        draws) instead of a new array: a caller ranking groups of draws fills one array.
+    out, rows
+        Write the ranks of draw ``i`` into row ``rows[i]`` of ``out`` (all draws x areas)
+        instead of a new array: a caller ranking groups of draws fills one array.  Laid
+        out by draw, each draw's ranks are written within one row (scattered over the
+        whole array, writing them took most of the time).
 
     Returns
     -------
     ranks
         (areas x draws), 1 = highest score; int16 when it fits, else int32.  Laid out by
-        area, so each area's ranks are contiguous for the percentiles.  With ``out``, it.
+        area, so each area's ranks are contiguous for the percentiles.  With ``out``, it
+        (draws x areas).
     """
     n = matrix.shape[0]
     bits = max(int(n - 1).bit_length(), 1)
@@ -243,9 +246,9 @@ def draw_ranks(
     gather = len(unique) < n
     rows_used = np.ascontiguousarray((unique if gather else matrix[layout]).T)
     dtype = np.int16 if n < np.iinfo(np.int16).max else np.int32
-    ranks = np.empty((n, len(draws)), dtype=dtype) if out is None else out
-    place = np.arange(len(draws)) if columns is None else np.asarray(columns)
-    descending = np.arange(n, 0, -1, dtype=ranks.dtype)
+    by_draw = np.empty((len(draws), n), dtype=dtype) if out is None else out
+    place = np.arange(len(draws)) if rows is None else np.asarray(rows)
+    descending = np.arange(n, 0, -1, dtype=by_draw.dtype)
 
     def rank_block(start: int) -> None:
         block = draws[start : start + _CHUNK]
@@ -259,7 +262,7 @@ def draw_ranks(
         keys |= low_bits
         keys.sort(axis=1)  # ascending (keys are distinct: any sort is exact); last is rank 1
         position = mask - (keys & mask)  # code position of the area at each sorted place
-        ranks[position, place[start : start + len(block), None]] = descending
+        by_draw[place[start : start + len(block), None], position] = descending
 
     starts = range(0, len(draws), _CHUNK)
     workers = workers or min(_MAX_WORKERS, os.cpu_count() or 1)
@@ -268,8 +271,8 @@ def draw_ranks(
             rank_block(start)
     else:
         with ThreadPoolExecutor(max_workers=min(workers, len(starts))) as pool:
-            list(pool.map(rank_block, starts))  # blocks write disjoint columns of `ranks`
-    return ranks
+            list(pool.map(rank_block, starts))  # blocks write disjoint rows of `by_draw`
+    return by_draw if out is not None else np.ascontiguousarray(by_draw.T)
 
 
 def percentile_index(q: int, n: int) -> int:
@@ -402,8 +405,8 @@ def rank_stability(
         ranks[ranked, 0] = np.arange(1, n + 1)
     else:
         draws, norms, replicate = _design(w, method, params, n)
-        ranks = np.empty(
-            (n, len(draws)), dtype=np.int16 if n < np.iinfo(np.int16).max else np.int32
+        by_draw = np.empty(
+            (len(draws), n), dtype=np.int16 if n < np.iinfo(np.int16).max else np.int32
         )
         matrices = _matrices(base, list(w), params)
         # The matrices in order of r (one seeded stream); each group of draws is ranked in
@@ -415,13 +418,14 @@ def rank_stability(
                     matrices(r, STABILITY_NORMALISATIONS[j]),
                     draws[cols],
                     workers=1,
-                    out=ranks,
-                    columns=cols,
+                    out=by_draw,
+                    rows=cols,
                 )
                 for (r, j), cols in _groups(replicate, norms).items()  # r ascending
             ]
             for job in jobs:
                 job.result()
+        ranks = np.ascontiguousarray(by_draw.T)  # by area, for the percentiles
     d = ranks.shape[1]
     top = (ranks <= params.top_n).sum(axis=1) / d
     ranks.sort(axis=1)
