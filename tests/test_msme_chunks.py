@@ -274,3 +274,25 @@ def test_the_script_ends_at_once_only_after_a_whole_local_rank(office, tmp_path,
     assert proc.stdout == written
     assert b"rows: msme read" in proc.stderr
     assert b"source: 4G coverage" in proc.stderr  # the last lines of the report
+
+
+@pytest.mark.parametrize(
+    ("tail", "encoding"),
+    [
+        (b"x" * 15 + "é".encode(), "utf8"),  # a character across two blocks, then ASCII
+        # A character cut by a whole ASCII block, the rest after it: not UTF-8.
+        (b"x" * 15 + b"\xc3" + b"x" * 16 + b"\xa9", "cp1252"),
+        (b"x" * 40 + "Sé".encode("latin-1"), "cp1252"),  # Latin-1 in a later block
+        (b"x" * 40, "utf8"),  # ASCII only
+    ],
+)
+def test_the_scan_tells_utf8_across_blocks(tmp_path, monkeypatch, tail, encoding):
+    from infra_gap.config import Limits
+    from infra_gap.io import msme_lean
+
+    monkeypatch.setattr(msme_lean, "_BLOCK", 16)
+    head = b"id;nama;lat;lon\n1;ab" + b"c" * 12  # 32 bytes: two whole blocks
+    path = tmp_path / "umkm.csv"
+    path.write_bytes(head + tail + b";3,5;98,7\n2;d;3,6;98,8\n")
+    rows, found, sep, names = msme_lean._scan_csv(path, "umkm.csv", Limits())
+    assert (rows, found, sep, names) == (2, encoding, ";", ["id", "nama", "lat", "lon"])
