@@ -49,6 +49,7 @@ __all__ = [
     "scenario_from_bytes",
     "scenario_from_toml",
     "scenario_to_toml",
+    "score_scenario",
 ]
 
 
@@ -83,7 +84,26 @@ class ScenarioResult:
     stability_seconds: float = field(default=0.0, compare=False)
 
 
-def run_scenario(table: pd.DataFrame, scenario: Scenario) -> ScenarioResult:
+def score_scenario(table: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Scores and ranks of ``table`` as ``scenario`` says, without the stability draws.
+
+    The first step of :func:`run_scenario` (:func:`infra_gap.ranking.scoring.rank_areas`
+    with the scenario's usable weights): enough to colour a map while the draws run.
+
+    Raises
+    ------
+    ScoringError
+        When no weighted indicator is usable.
+    """
+    weights, _ = usable_weights(scenario.weights, table.columns)
+    return rank_areas(
+        table, weights, method=scenario.normalisation, unknown_as_need=scenario.unknown_as_need
+    )
+
+
+def run_scenario(
+    table: pd.DataFrame, scenario: Scenario, *, scores: pd.DataFrame | None = None
+) -> ScenarioResult:
     """Rank ``table`` as ``scenario`` says, with stability and tiers.
 
     Parameters
@@ -92,6 +112,9 @@ def run_scenario(table: pd.DataFrame, scenario: Scenario) -> ScenarioResult:
         Indicator table at ``scenario.level`` (built with ``scenario.covered_min``).
     scenario
         The choices.
+    scores
+        :func:`score_scenario` of the same table and scenario, when already computed
+        (copied, never changed); computed here when None.
 
     Raises
     ------
@@ -99,9 +122,7 @@ def run_scenario(table: pd.DataFrame, scenario: Scenario) -> ScenarioResult:
         When no weighted indicator is usable.
     """
     weights, dropped = usable_weights(scenario.weights, table.columns)
-    ranked = rank_areas(
-        table, weights, method=scenario.normalisation, unknown_as_need=scenario.unknown_as_need
-    )
+    ranked = score_scenario(table, scenario) if scores is None else scores.copy()
     presumed = presume_unknown(table, unknown_as_need=scenario.unknown_as_need)
     params = scenario.stability
     t0 = time.perf_counter()

@@ -43,6 +43,7 @@ from infra_gap.ranking.scenario import (
     run_scenario,
     scenario_from_toml,
     scenario_to_toml,
+    score_scenario,
 )
 from infra_gap.registry import uses_siting
 from infra_gap.runs import EngineRun, engine_table
@@ -273,11 +274,23 @@ def ranked_csv_bytes(key: str, text: str, lang: str, _layers: Layers) -> bytes:
 def scenario_run(key: str, text: str, _layers: Layers) -> ScenarioResult:
     """Ranking, stability and tiers of a scenario, keyed by its TOML text."""
     scenario = scenario_from_toml(text)
+    table = _scenario_table(key, scenario, _layers)
+    return run_scenario(table, scenario, scores=scenario_scores(key, text, _layers))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32, ttl=TTL)
+def scenario_scores(key: str, text: str, _layers: Layers) -> pd.DataFrame:
+    """Scores and ranks of a scenario without the stability draws (read-only), keyed by its
+    TOML text: what the map needs, ready before the draws of :func:`scenario_run`."""
+    scenario = scenario_from_toml(text)
+    return score_scenario(_scenario_table(key, scenario, _layers), scenario)
+
+
+def _scenario_table(key: str, scenario: Scenario, layers: Layers) -> pd.DataFrame:
+    """The indicator table a scenario ranks (with cost efficiency when a weight needs it)."""
     if uses_siting(scenario.weights):  # computed once per level, never on a weight change
-        table = cost_efficiency(key, scenario.level, scenario.covered_min, _layers)
-    else:
-        table = indicators(key, scenario.level, scenario.covered_min, _layers)
-    return run_scenario(table, scenario)
+        return cost_efficiency(key, scenario.level, scenario.covered_min, layers)
+    return indicators(key, scenario.level, scenario.covered_min, layers)
 
 
 @st.cache_resource(show_spinner=False, max_entries=12, ttl=TTL)

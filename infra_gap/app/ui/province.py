@@ -17,7 +17,7 @@ from infra_gap.errors import InfraGapError
 from infra_gap.layers import Layers
 from infra_gap.outputs.views import indicator_label, md_escape
 from infra_gap.ranking.eligibility import with_eligibility
-from infra_gap.ranking.scenario import ScenarioResult, scenario_to_toml
+from infra_gap.ranking.scenario import Scenario, ScenarioResult, scenario_to_toml
 from infra_gap.ranking.uncertainty import correlation_warnings, cost_line
 from infra_gap.registry import uses_siting
 from infra_gap.siting.plan import SitePlan
@@ -31,6 +31,7 @@ from infra_gap.app.ui.cached import (
     eligibility_rules,
     point_facts,
     scenario_run,
+    scenario_scores,
     site_plan,
 )
 from infra_gap.app.ui.common import error_text, forget, msme_metrics, ranked_table, scenario_of
@@ -82,45 +83,45 @@ def _demo_page(
     if layers.synthetic:
         st.warning(t("synthetic_banner", lang), icon="\u26a0\ufe0f")
 
+    scenario, scenario_text, scores = _scores(cfg, data_key, layers)
+    # The map first: its colours need the scores alone, so they reach the browser before the
+    # stability draws run (a weight change repaints the map sooner, issue #20). The draws'
+    # notes are written above the filter once they are done.
+    quick = with_eligibility(scores, eligibility_rules(), lang=lang)  # a new frame
+    plan, plots, plots_key = _site_plan(tl, data_key, covered_min, layers, lang)
+    sites = plan.sites if plan is not None else None
+    notes = st.container()
+
+    sel = area_filter(quick, layers, levels, level, data_key, lang, preset=cfg.preset)
+    pick = _pick(sel, level)
+    checklist = checklists(db, ws)
+    ss[K.CHECKLIST] = checklist
+
+    _headline(sel, lang)
+    left, right = st.columns([5, 4])
+    with left:
+        map_panel(
+            ranked=quick, sel=sel, layers=layers, data_key=data_key, level=level,
+            covered_min=covered_min, top_n=top_n, pick=pick, on=tl.on, sites=sites, lang=lang,
+        )  # fmt: skip
+
     try:
-        scenario = scenario_of(**cfg.choices())
-        with st.spinner(t("efficiency_loading" if uses_siting(cfg.weights) else "loading", lang)):
-            scenario_text = scenario_to_toml(replace(scenario, name=""))
+        with right, st.spinner(t("loading", lang)):
             result = scenario_run(data_key, scenario_text, layers)
     except InfraGapError as err:
         st.error(error_text(err, lang))
         st.stop()
     ranked = result.ranked.copy(deep=False)  # the cached result is shared by every session
     ranked = with_eligibility(ranked, eligibility_rules(), lang=lang)  # a new frame
-    plan, plots, plots_key = _site_plan(tl, data_key, covered_min, layers, lang)
-    sites = plan.sites if plan is not None else None
-    if result.dropped:
-        names = ", ".join(indicator_label(k, lang) for k in result.dropped)
-        st.warning(t("dropped_warning", lang).format(names=names))
-    for warning in correlation_warnings(
-        result.correlated, lang, labels={k: indicator_label(k, lang) for k in result.weights}
-    ):
-        st.warning(warning)
-    st.caption(cost_line(result.scenario.stability.as_meta(), result.stability_seconds, lang))
-
-    sel = area_filter(ranked, layers, levels, level, data_key, lang, preset=cfg.preset)
-    shown = sel.shown
-    # The detail area: picked in the detail box, on the map, in the drill-down or by search.
-    why_key = K.why(level)
-    if not ss.get(K.picked(level)) or ss.get(why_key) not in set(shown["kode"]):
-        ss[why_key] = shown["kode"].iloc[0]  # follow rank 1 (of the shown list) until a pick
-        ss.pop(K.picked(level), None)
-    pick = str(ss[why_key])
-    checklist = checklists(db, ws)
-    ss[K.CHECKLIST] = checklist
-
-    _headline(sel, lang)
-
-    _map_and_table(
-        ranked=ranked, sel=sel, result=result, layers=layers, facts=facts, sites=sites,
-        checklist=checklist, data_key=data_key, scenario_text=scenario_text, level=level,
-        top_n=top_n, covered_min=covered_min, on=tl.on, pick=pick, lang=lang,
-    )  # fmt: skip
+    sel = replace(sel, shown=ranked.loc[sel.shown.index])  # the same rows, with the draws'
+    with notes:
+        _notes(result, lang)
+    with right:
+        _table(
+            ranked=ranked, sel=sel, result=result, layers=layers, facts=facts, sites=sites,
+            checklist=checklist, data_key=data_key, scenario_text=scenario_text, level=level,
+            top_n=top_n, lang=lang,
+        )  # fmt: skip
 
     _rows_line(facts, lang)
     sites_panel(plan, layers, data_key, covered_min, tl, plots_key, plots, lang)
@@ -137,6 +138,30 @@ def _demo_page(
     )  # fmt: skip
     if data_key == DEMO:  # the page is drawn: build the demo's other levels meanwhile
         warm_demo(layers, first=level)
+
+
+def _scores(cfg: Settings, data_key: str, layers: Layers) -> tuple[Scenario, str, pd.DataFrame]:
+    """The scenario of the sidebar's choices, its TOML text and its scores (without the
+    stability draws); an error is said in the page, which stops there."""
+    lang = cfg.lang
+    try:
+        scenario = scenario_of(**cfg.choices())
+        with st.spinner(t("efficiency_loading" if uses_siting(cfg.weights) else "loading", lang)):
+            text = scenario_to_toml(replace(scenario, name=""))
+            return scenario, text, scenario_scores(data_key, text, layers)
+    except InfraGapError as err:
+        st.error(error_text(err, lang))
+        st.stop()
+
+
+def _pick(sel: Selection, level: str) -> str:
+    """The detail area: picked in the detail box, on the map, in the drill-down or by search;
+    rank 1 of the shown list until a pick."""
+    ss, shown, why_key = st.session_state, sel.shown, K.why(level)
+    if not ss.get(K.picked(level)) or ss.get(why_key) not in set(shown["kode"]):
+        ss[why_key] = shown["kode"].iloc[0]
+        ss.pop(K.picked(level), None)
+    return str(ss[why_key])
 
 
 def _data(own: dict[str, Any] | None, *, lang: str) -> tuple[str, Layers, list[str]]:
@@ -187,36 +212,40 @@ def _headline(sel: Selection, lang: str) -> None:
         st.caption(t("metric_in", lang).format(where=md_escape(sel.title)))
 
 
-def _map_and_table(
+def _notes(result: ScenarioResult, lang: str) -> None:
+    """Weights dropped, indicators counted twice, and the stability draws' cost."""
+    if result.dropped:
+        names = ", ".join(indicator_label(k, lang) for k in result.dropped)
+        st.warning(t("dropped_warning", lang).format(names=names))
+    for warning in correlation_warnings(
+        result.correlated, lang, labels={k: indicator_label(k, lang) for k in result.weights}
+    ):
+        st.warning(warning)
+    st.caption(cost_line(result.scenario.stability.as_meta(), result.stability_seconds, lang))
+
+
+def _table(
     *, ranked: pd.DataFrame, sel: Selection, result: ScenarioResult, layers: Layers,
     facts: PointFacts, sites: gpd.GeoDataFrame | None, checklist: dict[str, dict[str, str]],
-    data_key: str, scenario_text: str, level: str, top_n: int, covered_min: float,
-    on: dict[str, bool], pick: str, lang: str,
+    data_key: str, scenario_text: str, level: str, top_n: int, lang: str,
 ) -> None:  # fmt: skip
-    """The map beside the ranked list and its downloads."""
+    """The ranked list beside the map, and its downloads."""
     shown = sel.shown
-    left, right = st.columns([5, 4])
-    with left:
-        map_panel(
-            ranked=ranked, sel=sel, layers=layers, data_key=data_key, level=level,
-            covered_min=covered_min, top_n=top_n, pick=pick, on=on, sites=sites, lang=lang,
-        )  # fmt: skip
-    with right:
-        st.subheader(t("table", lang))
-        sort_col, every_col = st.columns([3, 2])
-        with sort_col:
-            sort_by = sort_box(lang)
-        every = every_col.toggle(t("table_every_indicator", lang), key=K.TABLE_EVERY_INDICATOR)
-        in_sel = pd.Series(range(1, len(shown) + 1), index=shown.index) if sel.filtered else None
-        ranked_table(
-            sorted_by(shown, sort_by), lang, top_n=top_n, weights=result.weights,
-            key="ranked_table", every_indicator=every, selection_rank=in_sel,
-        )  # fmt: skip
-        downloads(
-            ranked=ranked, sel=sel, result=result, layers=layers, facts=facts, sites=sites,
-            checklist=checklist, data_key=data_key, scenario_text=scenario_text, level=level,
-            top_n=top_n, lang=lang,
-        )  # fmt: skip
+    st.subheader(t("table", lang))
+    sort_col, every_col = st.columns([3, 2])
+    with sort_col:
+        sort_by = sort_box(lang)
+    every = every_col.toggle(t("table_every_indicator", lang), key=K.TABLE_EVERY_INDICATOR)
+    in_sel = pd.Series(range(1, len(shown) + 1), index=shown.index) if sel.filtered else None
+    ranked_table(
+        sorted_by(shown, sort_by), lang, top_n=top_n, weights=result.weights,
+        key="ranked_table", every_indicator=every, selection_rank=in_sel,
+    )  # fmt: skip
+    downloads(
+        ranked=ranked, sel=sel, result=result, layers=layers, facts=facts, sites=sites,
+        checklist=checklist, data_key=data_key, scenario_text=scenario_text, level=level,
+        top_n=top_n, lang=lang,
+    )  # fmt: skip
 
 
 def _rows_line(facts: PointFacts, lang: str) -> None:

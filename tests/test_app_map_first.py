@@ -1,0 +1,56 @@
+"""The map is coloured from the scores before the stability draws run (issue #20, item 5): a
+weight change repaints the map without waiting for the draws; the draws' notes stay above the
+filter and the table keeps the draws' columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from infra_gap.errors import ScoringError
+from infra_gap.text.i18n import t
+
+APP = str(Path(__file__).resolve().parents[1] / "infra_gap" / "app" / "main.py")
+
+
+@pytest.fixture
+def at(demo_layers, tmp_path, monkeypatch):
+    monkeypatch.setenv("INFRA_GAP_DB", f"sqlite:///{tmp_path / 'ws.sqlite'}")
+    app = AppTest.from_file(APP, default_timeout=300)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _scores(app) -> str:
+    return "".join(e.proto.body for e in app.get("html") if "infraGapHeld" in e.proto.body)
+
+
+def test_the_map_comes_before_the_draws_and_the_page_keeps_their_notes(at, monkeypatch):
+    import infra_gap.app.ui.province as page
+
+    # the draws' cost line stays above the drill-down boxes; the table has their ranges
+    order = [e for e in at.main if getattr(e, "type", "") in ("caption", "selectbox")]
+    cost = next(i for i, e in enumerate(order) if e.type == "caption" and "1.000" in e.value)
+    drill = next(i for i, e in enumerate(order) if e.type == "selectbox" and "dd_" in e.key)
+    assert cost < drill
+    table = at.dataframe[0].value
+    assert table[t("col_rank_range", "id")].notna().all()
+    before = _scores(at)
+
+    def draws_fail(*args, **kwargs):
+        msg = "the draws failed here"
+        raise ScoringError(msg)
+
+    # a weight change colours the map from the scores alone, before the draws run
+    monkeypatch.setattr(page, "scenario_run", draws_fail)
+    at.slider(key="w_msme_uncovered_share").set_value(0.35).run()
+    assert not at.exception, at.exception
+    after = _scores(at)
+    assert after
+    assert after != before  # the new weights' colours
+    assert len(at.get("component_instance")) == 1  # the map itself
+    assert any("the draws failed here" in e.value for e in at.error)
+    assert len(at.dataframe) == 0  # the table waits for the draws, and the page says why
