@@ -332,3 +332,24 @@ def test_floats_are_written_as_six_significant_digits(values: list[float], sep: 
     if sep == ";":
         expected = [e.replace(".", ",") for e in expected]
     assert back["score"].tolist() == expected
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_csv_floats_are_written_as_pandas_writes_them(sep):
+    from infra_gap.outputs.export import csv_bytes
+
+    values = [0.1, -0.0, 1e-7, 123456789.0, np.nan, np.inf, -np.inf, 2.5, -1234.5678]
+    frame = pd.DataFrame(
+        {
+            "kode": [f"12.{i:02d}" for i in range(len(values))],
+            "score": values,
+            "share": np.array(values[::-1], dtype="float32"),
+            "n": range(len(values)),
+        }
+    )
+    decimal = "," if sep == ";" else "."
+    expected = frame.to_csv(
+        index=False, sep=sep, decimal=decimal, float_format="%.6g", lineterminator="\r\n"
+    )
+    assert csv_bytes(frame, sep=sep) == ("\ufeff" + expected).encode("utf-8")
+    assert frame["score"].dtype == "float64"  # the caller's frame is left as it was

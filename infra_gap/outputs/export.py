@@ -179,6 +179,30 @@ def _protect_codes(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _floats_as_text(frame: pd.DataFrame, float_format: str, decimal: str) -> pd.DataFrame:
+    """Float columns as the text ``to_csv(float_format=..., decimal=...)`` writes for them.
+
+    The same rule as pandas' writer (``float_format % value``, the first ``.`` replaced by
+    ``decimal``, missing as an empty cell), in one pass per column instead of pandas'
+    per-value formatter: a third of the time of writing a province's desa CSV.
+    """
+    floats = [
+        c for c, dtype in frame.dtypes.items() if isinstance(dtype, np.dtype) and dtype.kind == "f"
+    ]
+    if not floats:
+        return frame
+    out = frame.copy()
+    for col in floats:
+        values = out[col].to_numpy()
+        text = [float_format % v for v in values.tolist()]
+        if decimal != ".":
+            text = [v.replace(".", decimal, 1) for v in text]
+        cells = np.array(text, dtype=object)
+        cells[np.isnan(values)] = ""
+        out[col] = pd.Series(cells, index=out.index, dtype=object)
+    return out
+
+
 def csv_bytes(
     frame: pd.DataFrame, *, sep: str = ",", excel_id: bool = False, digits: int = 6
 ) -> bytes:
@@ -206,6 +230,7 @@ def csv_bytes(
     if excel_id:
         out = _protect_codes(out)
     decimal = "," if sep == ";" else "."
+    out = _floats_as_text(out, f"%.{digits}g", decimal)
     # CRLF line ends (RFC 4180) also make the writer quote a bare CR inside a name; with
     # "\n" it would not, and a spreadsheet would split that row in two.
     text = out.to_csv(
