@@ -321,7 +321,7 @@ def _upload_page(app):
     return app
 
 
-def _own_data(app, name="Desa Dua", towers=True):
+def _own_data(app, name="Desa Dua", towers=True, msme=MSME_CSV):
     """Load own files on the upload page; the province page shows them next."""
     _upload_page(app)
     if towers:
@@ -331,7 +331,7 @@ def _own_data(app, name="Desa Dua", towers=True):
     app.file_uploader(key="up_areas").set_value(
         ("batas.geojson", (BOUNDARY % name).encode("utf-8"), "application/geo+json")
     )
-    app.file_uploader(key="up_msme").set_value(("umkm.csv", MSME_CSV.encode("utf-8"), "text/csv"))
+    app.file_uploader(key="up_msme").set_value(("umkm.csv", msme.encode("utf-8"), "text/csv"))
     app.button(key="up_run").click().run()
     assert not app.exception, app.exception
     # The province page is shown next; AppTest's later runs follow it only when told.
@@ -348,6 +348,27 @@ def test_upload_without_coverage_loads_with_coverage_unknown_and_the_data_qualit
     assert any("no coverage raster and no towers" in w.value for w in at.warning)
     assert len(_frame(at, "Alasan")) == 2  # the rows refused at reading are listed
     assert any("Tumpang tindih: 0 pasang" in c.value for c in at.caption)
+
+
+@pytest.mark.catalogue("F8")
+def test_an_msme_whose_code_and_point_disagree_counts_by_its_point_and_is_listed(at):
+    msme = (
+        "id;kode_desa;lat;lon\n"
+        "1;12.01.01.2001;3,051234;98,051234\n"  # agrees
+        "2;1201012001;3,061234;98,151234\n"  # says Desa Satu, lies in Desa Dua
+        "3;12.01.01;3,071234;98,161234\n"  # a kecamatan code: agrees with its desa
+        "4;12.01.01.2002;;\n"  # no point: placed by its code
+    )
+    _own_data(at, msme=msme)
+    assert not at.error, [e.value for e in at.error]
+    table = _table(at).set_index("Kode")
+    assert table["Jumlah UMKM (UMKM)"].to_dict() == {"12.01.01.2001": 1, "12.01.01.2002": 3}
+    (said,) = [c.value for c in at.caption if "kode wilayahnya berbeda" in c.value]
+    assert ": 1 (dihitung menurut koordinat)" in said
+    listed = _frame(at, "Kode di daftar")
+    assert listed.to_dict("records") == [
+        {"Baris": "3", "Kode di daftar": "1201012001", "Wilayah titik": "12.01.01.2002"}
+    ]
 
 
 def test_upload_with_provenance_fields_lists_the_sources(at):

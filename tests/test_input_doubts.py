@@ -6,6 +6,7 @@ import zipfile
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Polygon, box
 from typer.testing import CliRunner
@@ -188,3 +189,31 @@ def test_d11_dbf_names_round_trip_with_or_without_cpg(tmp_path, encoding, cpg):
         ]
     else:
         assert recoded == []
+
+
+@pytest.mark.catalogue("F8")
+def test_f8_code_and_point_disagree_the_point_decides_and_the_cli_says_so(tmp_path):
+    (tmp_path / "desa.gpkg").write_bytes(_gpkg(DESA))
+    (tmp_path / "umkm.csv").write_text(
+        "NAMA;KODE_DESA;LINTANG;BUJUR\n"
+        "Toko A;12.71.01.1001;3,5123;98,6123\n"  # agrees
+        "Toko B;1271011001;3,5123;98,9123\n"  # says Dekat, lies in Jauh (digits only)
+        "Toko C;12.71.01;3,5124;98,9124\n"  # a kecamatan code: agrees
+        "Toko D;12.71.01.1002;;\n"  # no point: placed by its code
+        "Toko E;;3,5125;98,9125\n",  # no code
+        encoding="utf-8",
+    )
+    out = tmp_path / "ranked.csv"
+    result = CliRunner().invoke(
+        app,
+        ["rank", "--areas", str(tmp_path / "desa.gpkg"), "--msme", str(tmp_path / "umkm.csv"),
+         "--level", "desa", "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: msme: 1 rows give an area code that disagrees with the area their "
+        "coordinates fall in (row 3: code 1271011001, point in 12.71.01.1002); counted where "
+        "the coordinates say (code_point_conflict)"
+    ) in result.output
+    ranked = pd.read_csv(out, dtype={"kode": str}).set_index("kode")
+    assert ranked["msme_total"].to_dict() == {"12.71.01.1001": 1, "12.71.01.1002": 4}

@@ -27,7 +27,13 @@ from infra_gap.analysis.placement import LabelGrid, place_points_indexed
 from infra_gap.analysis.point_facts import PointFacts, finest_level
 from infra_gap.analysis.point_lookups import msme_coverage, msme_reach, msme_tile_facts
 from infra_gap.analysis.reach import ReachParams
-from infra_gap.analysis.row_placement import OUTSIDE, account_rows, place_msme, place_podes
+from infra_gap.analysis.row_placement import (
+    OUTSIDE,
+    account_rows,
+    code_conflicts,
+    place_msme,
+    place_podes,
+)
 from infra_gap.config import EvidenceParams
 from infra_gap.errors import DataError
 from infra_gap.layers import Layers, RowAccount
@@ -110,6 +116,7 @@ def place_and_cover(
             space = JoinSpace(native=False, grid=grid)
         jx, jy = degrees_of(layers.msme) if space.native else (x, y)
         area_index, reasons = place_msme(layers, finest, space, jx, jy)
+        conflicts = code_conflicts(layers.msme, finest, area_index, np.isfinite(jx + jy))
         acc, rej = account_rows("msme", layers.msme, area_index, reasons, int(prior.get("msme", 0)))
         accounts, rejected = [acc], [layers.rejected, rej]
         tower_index = tile_index = tile_down = None
@@ -150,6 +157,7 @@ def place_and_cover(
         operator_reach=reached,
         podes_index=podes_index,
         operator_covered=by_operator,
+        code_conflicts=conflicts,
     )
 
 

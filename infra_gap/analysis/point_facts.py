@@ -54,6 +54,11 @@ class PointFacts:
     operator_covered
         Whether each operator's coverage raster covers each MSME (MSMEs x distinct
         operators, :mod:`infra_gap.analysis.operator_coverage`), or None without such rasters.
+    code_conflicts
+        The MSMEs placed by their coordinates in an area whose code disagrees with the
+        area code the row gives (``row``, ``kode_given``, ``kode_area``:
+        :func:`infra_gap.analysis.row_placement.code_conflicts`); None when the register
+        has no area code column.
     """
 
     area_index: np.ndarray
@@ -69,6 +74,7 @@ class PointFacts:
     operator_reach: np.ndarray | None = None
     podes_index: np.ndarray | None = None
     operator_covered: np.ndarray | None = None
+    code_conflicts: pd.DataFrame | None = None
 
     @property
     def account(self) -> RowAccount:

@@ -86,6 +86,49 @@ def place_msme(
     return index, reasons
 
 
+def _digits(codes: np.ndarray) -> np.ndarray:
+    """Area codes as their digits alone (``12.71.01.1001`` and ``1271011001`` match)."""
+    return pd.Series(codes, dtype="str").str.replace(r"\D", "", regex=True).to_numpy(dtype=str)
+
+
+#: Columns of :func:`code_conflicts`' table.
+CONFLICT_COLUMNS = ("row", "kode_given", "kode_area")
+
+
+def code_conflicts(
+    msme: pd.DataFrame, finest: gpd.GeoDataFrame, index: np.ndarray, has_xy: np.ndarray
+) -> pd.DataFrame | None:
+    """MSMEs whose point falls in an area other than the code they give (F8).
+
+    Policy (reliability.md F8): the coordinates decide where a business is counted, and
+    each disagreement is flagged, not corrected.  A row's code and the area's agree when
+    one's digits begin the other's: a kecamatan code given in a register placed at desa
+    level agrees with every desa of that kecamatan.  Rows without a code, unplaced rows
+    and rows placed by code are not compared.
+
+    Returns
+    -------
+    One row per disagreement, in file order: ``row`` (the file line), ``kode_given`` (the
+    row's code as written), ``kode_area`` (the code of the area its point is in); None
+    when the register has no area code column.
+    """
+    if "kode_area" not in msme:
+        return None
+    given = msme["kode_area"].to_numpy(dtype=object)
+    both = np.flatnonzero(has_xy & (index >= 0) & pd.notna(given) & (given != ""))
+    own = _digits(given[both])
+    area_codes = finest["kode"].to_numpy()[index[both]]
+    area = _digits(area_codes)
+    agree = np.char.startswith(own, area) | np.char.startswith(area, own)
+    off = ~agree & (np.char.str_len(own) > 0)
+    rows = msme["row"].to_numpy()[both[off]] if "row" in msme else both[off] + 1
+    return pd.DataFrame(
+        {"row": rows.astype("str"), "kode_given": given[both[off]].astype("str"),
+         "kode_area": area_codes[off].astype("str")},
+        columns=list(CONFLICT_COLUMNS),
+    )  # fmt: skip
+
+
 def place_podes(podes: pd.DataFrame, finest: gpd.GeoDataFrame) -> np.ndarray:
     """Finest-area position of each Podes desa (by its code's prefix; ``-1``: none)."""
     width = int(finest["kode"].str.len().max()) if len(finest) else 0

@@ -352,7 +352,8 @@ def report_inputs(
     facts: PointFacts, boundary: BoundaryReport | None, reporter: Reporter | None = None
 ) -> None:
     """Print the row accounting, rejection reasons, boundary report and placement rule."""
-    echo = (reporter or Reporter()).report
+    said = reporter or Reporter()
+    echo = said.report
     for acc in facts.accounts:
         echo(
             f"rows: {acc.source} read {acc.read:,}, placed {acc.used:,}, rejected {acc.rejected:,}"
@@ -360,6 +361,18 @@ def report_inputs(
     reasons = facts.rejected.groupby(["source", "reason"]).size().reset_index(name="n")
     for r in reasons.itertuples():
         echo(f"  rejected {r.source}: {r.n:,} x {r.reason}")
+    conflicts = facts.code_conflicts
+    if conflicts is not None and len(conflicts):
+        shown = "; ".join(
+            f"row {c.row}: code {c.kode_given}, point in {c.kode_area}"
+            for c in conflicts.head(3).itertuples()
+        )
+        more = " ..." if len(conflicts) > 3 else ""
+        said.warn(
+            f"msme: {len(conflicts):,} rows give an area code that disagrees with the "
+            f"area their coordinates fall in ({shown}{more}); counted where the coordinates "
+            "say (code_point_conflict)"
+        )
     if boundary is not None:
         # Measured once per boundary content, then read back (the check takes seconds).
         measured = boundary.measures(cache_dir=default_cache_dir())

@@ -183,9 +183,7 @@ def msme_rows(
     nan = np.full(n, np.nan)
     lat = coordinate_array(df[lat_name]) if lat_name else nan
     lon = coordinate_array(df[lon_name]) if lon_name else nan
-    blank, by_code, codes = _blank_rows(
-        df, lat_name, lon_name, code_name, np.isnan(lat) | np.isnan(lon)
-    )
+    blank, by_code = _blank_rows(df, lat_name, lon_name, code_name, np.isnan(lat) | np.isnan(lon))
     non_numeric = ~blank & (np.isnan(lat) | np.isnan(lon))
     with np.errstate(invalid="ignore"):
         in_range = (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
@@ -206,8 +204,8 @@ def msme_rows(
     out = pd.DataFrame({"row": lines if every else lines[keep]})
     out["lat"] = lat if every else lat[keep]
     out["lon"] = lon if every else lon[keep]
-    if code_name:
-        out["kode_area"] = codes[keep]
+    if code_name:  # every kept row's code: placed by it, or checked against its point
+        out["kode_area"] = _stripped(df[code_name]).to_numpy(dtype=object)[keep]
     _attributes(out, df, keep, name, lines)
     assert len(out) + len(rejected) == n
     return out, rejected
@@ -224,18 +222,16 @@ def _blank_rows(
     lon_name: str | None,
     code_name: str | None,
     unparsed: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows with a blank coordinate, those of them with a desa code, and the codes.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows with a blank coordinate, and those of them with a desa code.
 
-    A blank coordinate never parses, so only the ``unparsed`` rows are looked at.  The
-    codes are ``""`` except on the rows placed by code.
+    A blank coordinate never parses, so only the ``unparsed`` rows are looked at.
     """
     n = len(df)
     blank, by_code = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    codes = np.full(n if code_name else 0, "", dtype=object)
     rows = np.flatnonzero(unparsed)
     if not len(rows):
-        return blank, by_code, codes
+        return blank, by_code
     sub = df.iloc[rows]
     empty = pd.Series("", index=sub.index)
     raw_lat = _stripped(sub[lat_name]) if lat_name else empty
@@ -244,8 +240,7 @@ def _blank_rows(
     if code_name:
         code = _stripped(sub[code_name])
         by_code[rows] = blank[rows] & (code != "").to_numpy(bool)
-        codes[rows] = np.where(by_code[rows], code.to_numpy(dtype=object), "")
-    return blank, by_code, codes
+    return blank, by_code
 
 
 def _attributes(

@@ -423,6 +423,17 @@ def rejected_view(rejected: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
+def conflict_view(conflicts: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """MSMEs whose code and point disagree (``row,kode_given,kode_area``), in the UI language."""
+    return pd.DataFrame(
+        {
+            t("dq_row", lang): conflicts["row"].astype("str").to_numpy(),
+            t("dq_code_given", lang): conflicts["kode_given"].astype("str").to_numpy(),
+            t("dq_code_point", lang): conflicts["kode_area"].astype("str").to_numpy(),
+        }
+    )
+
+
 def md_escape(text: str) -> str:
     """User text made literal for Streamlit markdown (captions, buttons, errors).
 

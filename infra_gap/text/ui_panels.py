@@ -254,6 +254,14 @@ UI_PANELS_TEXT: dict[str, Mapping[str, str]] = {
     "dq_reason": {"id": "Alasan", "en": "Reason"},
     "dq_rejected_rows": {"id": "Baris yang ditolak", "en": "Rejected rows"},
     "dq_download": {"id": "Unduh baris ditolak (CSV)", "en": "Download rejected rows (CSV)"},
+    "dq_code_conflicts": {
+        "id": "UMKM yang kode wilayahnya berbeda dengan wilayah titik koordinatnya: {n} "
+        "(dihitung menurut koordinat)",
+        "en": "MSMEs whose area code differs from the area their coordinates fall in: {n} "
+        "(counted where the coordinates say)",
+    },
+    "dq_code_given": {"id": "Kode di daftar", "en": "Code in the register"},
+    "dq_code_point": {"id": "Wilayah titik", "en": "Area of the point"},
     "dq_repairs": {
         "id": "Geometri diperbaiki: {n}",
         "en": "Geometries repaired: {n}",

@@ -15,7 +15,7 @@ from infra_gap.errors import InfraGapError
 from infra_gap.hardening import safe_label
 from infra_gap.layers import Layers
 from infra_gap.outputs.export import rejected_csv, rejected_rows, row_accounts
-from infra_gap.outputs.views import accounts_view, md_escape, rejected_view
+from infra_gap.outputs.views import accounts_view, conflict_view, md_escape, rejected_view
 from infra_gap.ranking.scenario import Scenario
 from infra_gap.text.i18n import fmt_int, fmt_num, t
 
@@ -136,6 +136,12 @@ def data_quality(
             )
             if len(report.repairs):
                 st.dataframe(report.repairs, hide_index=True, key="dq_repairs")
+        conflicts = facts.code_conflicts if facts else None
+        if conflicts is not None and len(conflicts):
+            st.caption(t("dq_code_conflicts", lang).format(n=fmt_int(len(conflicts), lang)))
+            st.dataframe(
+                conflict_view(conflicts.head(1000), lang), hide_index=True, key="dq_conflicts"
+            )
         rejected = rejected_rows(layers, facts.rejected if facts else None)
         st.caption(f"{t('dq_rejected_rows', lang)}: {fmt_int(len(rejected), lang)}")
         if len(rejected):
