@@ -276,6 +276,7 @@ CASES: tuple[Case, ...] = (
     Case("towers NaN coordinate", "towers", "cells.csv", lambda: _towers_csv("NaN", "2"), ("E_DATA",)),
     Case("towers 1e308 coordinate", "towers", "cells.csv", lambda: _towers_csv("1e308", "1e308"), ("E_DATA",)),
     Case("towers -0.0 coordinate", "towers", "cells.csv", lambda: _towers_csv("-0.0", "-0.0"), ("ok",)),
+    Case("towers range of 10,000 km", "towers", "cells.csv", lambda: _csv("radio,mcc,net,area,cell,unit,lon,lat,range\nLTE,510,10,1,1,-1,98.05,2.05,10000000\n"), ("ok",)),
     Case("towers truncated CSV", "towers", "cells.csv", lambda: _truncated(_towers_csv("98.1", "2.1") * 3), ("ok", "E_INPUT_FILE", "E_DATA", "E_SCHEMA")),
     # speed tiles (read_speed_tiles)
     Case("tiles quadkey with digit 7", "tiles", "tiles.csv", lambda: _tiles_csv("3002107"), ("E_DATA",)),
@@ -309,6 +310,7 @@ CASES: tuple[Case, ...] = (
     # boundaries (read_areas)
     Case("areas stray vertex at lon -0.0", "areas", "kec.geojson", lambda: _geojson(_areas(_STRAY)), ("E_LIMIT",)),
     Case("areas 1e308 coordinate", "areas", "kec.geojson", lambda: _geojson(_areas([[(98.0, 2.0), (1e308, 2.0), (98.0, 2.1)]])), ("E_SCHEMA",)),
+    Case("areas ring across the antimeridian", "areas", "kec.geojson", lambda: _geojson(_areas([[(179.5, 2.0), (-179.5, 2.0), (-179.5, 2.1), (179.5, 2.1)]])), ("E_SCHEMA",)),
     Case("areas over max_features", "areas", "kec.gpkg", lambda: _gpkg(_areas(_MANY)), ("E_LIMIT",), {"INFRA_GAP_LIMITS": "max_features=100"}),
     Case("areas over max_vertices", "areas", "kec.geojson", lambda: _geojson(_areas(_ROUND)), ("E_LIMIT",), {"INFRA_GAP_LIMITS": "max_vertices=1000"}),
     Case("areas GeoJSON nested 100,000 deep", "areas", "kec.geojson", lambda: _csv('{"type":"FeatureCollection","features":' + "[" * _DEEP + "]" * _DEEP + "}"), ("E_INPUT_FILE",)),
