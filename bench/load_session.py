@@ -36,6 +36,7 @@ from pathlib import Path
 
 from google.protobuf.message import DecodeError
 from load_files import Hostile, OwnFiles
+from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,6 +96,8 @@ class Session:
         self.finished = 0  # and ended (script_finished, whatever its status)
         self.streams = 0  # the app's websockets opened: one per page load, more on reconnects
         self.console: list[str] = []  # the browser console's errors and warnings
+        self.url_requests = 0  # upload addresses asked for (file_urls_request) on the stream
+        self.url_answers = 0  # and received (file_urls_response)
 
     # --- plumbing ---------------------------------------------------------------------
 
@@ -137,6 +140,7 @@ class Session:
         self.started = self.finished = 0
         self.streams += 1
         ws.on("framereceived", self._frame)
+        ws.on("framesent", self._sent)
         ws.on("close", lambda _: self._say(f"stream closed ({self._counts()})"))
 
     def _console(self, message) -> None:
@@ -156,6 +160,18 @@ class Session:
             self.started += 1
         elif kind == "script_finished":
             self.finished += 1
+        elif kind == "file_urls_response":
+            self.url_answers += 1
+
+    def _sent(self, payload: str | bytes) -> None:
+        if isinstance(payload, str):
+            return
+        try:
+            kind = BackMsg.FromString(payload).WhichOneof("type")
+        except DecodeError:
+            return
+        if kind == "file_urls_request":
+            self.url_requests += 1
 
     async def _runs(self) -> int:
         return self.finished
@@ -173,7 +189,10 @@ class Session:
             await self.page.wait_for_timeout(100)
 
     def _counts(self) -> str:
-        return f"runs started {self.started}, finished {self.finished}; streams {self.streams}"
+        return (
+            f"runs started {self.started}, finished {self.finished}; streams {self.streams}; "
+            f"upload addresses asked {self.url_requests}, received {self.url_answers}"
+        )
 
     async def _no_exception(self) -> None:
         """Raise at once when the app shows an exception (instead of waiting for a timeout)."""
@@ -385,14 +404,14 @@ class Session:
             files[hostile.box] = hostile.path
         self._say(f"c{c} upload{' HOSTILE ' + hostile.name if hostile else ''}")
         t0 = time.monotonic()
+        runs = await self._runs()
         await page.get_by_role("link", name="Data sendiri", exact=True).click()  # its page
+        await self._settle(runs)
         boxes = page.locator("[data-testid='stMain'] [data-testid='stFileUploader']")
         for label, path in files.items():
             box = boxes.filter(has_text=label).first
-            runs = await self._runs()
             await box.locator("input[type='file']").set_input_files(str(path))
-            await box.get_by_text(path.name).first.wait_for()
-            await self._settle(runs, quiet_ms=500)
+            await self._uploaded(box, path.name)
         runs = await self._runs()
         await page.get_by_role("button", name="Muat data sendiri").click()
         if hostile is not None:
@@ -421,6 +440,24 @@ class Session:
         self._took("upload", c, t0)
         await self._settle(runs)
         return True
+
+    async def _uploaded(self, box, name: str) -> None:
+        """Wait until the box shows the file and its upload has finished (no spinner).
+
+        The boxes are one form: an upload does not rerun the script, so there is no run to
+        wait for; "Muat data sendiri" stays disabled while an upload in the form runs, but
+        not while the box still waits for its upload address, so the bench waits for each
+        file to be uploaded before the next (a planner sees the same chip).
+        """
+        chip = box.locator("[data-testid='stFileChip']").filter(has_text=name).first
+        await chip.wait_for()
+
+        async def done() -> bool:
+            if await chip.locator("[data-testid='stFileChipIconError']").count():
+                raise RuntimeError(f"the box shows an upload error for {name} ({self._counts()})")
+            return not await chip.locator("[data-testid='stFileChipIconSpinner']").count()
+
+        await self._until(f"{name} uploaded", done)
 
     async def _download_csv(self, c: int, step: str) -> list[dict[str, str]] | None:
         self._say(f"c{c} {step}")

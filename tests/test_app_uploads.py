@@ -77,3 +77,61 @@ def test_custom_weights_survive_loading_own_data(at, tmp_path):
     assert at.slider(key="w_msme_uncovered").value == 1.0
     assert at.slider(key="w_msme_uncovered_share").value == 0.0
     assert sorted(at.dataframe[0].value["Kode"]) == sorted(KEC)
+
+
+def test_the_boxes_are_one_form_and_a_box_not_received_is_named(at, tmp_path):
+    """The boxes, their options and the button are one form: a finished upload does not
+    rerun the page (a run drops the upload address another box waits for: bench_load).
+    Pressed with the register alone, the page names the boundaries' box as not received
+    instead of "upload first"; the level chosen in the form's box is the one used."""
+    own = build(tmp_path)
+    at.switch_page(UPLOAD_PAGE).run()
+    boxes = [at.file_uploader(key=f"up_{k}") for k in ("areas", "msme", "towers", "podes")]
+    forms = {w.proto.form_id for w in boxes} | {at.button(key="up_run").proto.form_id}
+    assert len(forms) == 1, forms
+    assert forms != {""}
+    at.file_uploader(key="up_msme").set_value((own.msme.name, own.msme.read_bytes(), "text/csv"))
+    at.button(key="up_run").click().run()
+    assert not at.exception, at.exception
+    (message,) = [e.value for e in at.error]
+    assert "belum menerima" in message
+    assert "\u201cBatas wilayah\u201d" in message
+    assert "Daftar UMKM" not in message
+    at.file_uploader(key="up_areas").set_value(
+        (own.kec.name, own.kec.read_bytes(), "application/geopackage+sqlite3")
+    )
+    at.selectbox(key="up_level_id").set_value("kecamatan")
+    at.button(key="up_run").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    at.switch_page("app_pages/province.py").run()
+    assert sorted(at.dataframe[0].value["Kode"]) == sorted(KEC)
+    confirm = next(i.value for i in at.info if "tingkat" in i.value)
+    assert "sesuai pilihan Anda" in confirm
+
+
+def test_a_file_the_server_no_longer_holds_is_named_not_read():
+    """A box whose file id the server does not hold (``DeletedFile``) is named as lost,
+    never read (``getvalue`` on it was an AttributeError); missing required boxes are named."""
+    from streamlit.proto.Common_pb2 import FileURLs
+    from streamlit.runtime.uploaded_file_manager import (
+        DeletedFile,
+        UploadedFile,
+        UploadedFileRec,
+    )
+
+    from infra_gap.app.ui.own_data import upload_problem
+
+    def up(name: str) -> UploadedFile:
+        return UploadedFile(UploadedFileRec("f", name, "text/csv", b"x"), FileURLs())
+
+    lost = upload_problem({"areas": up("a.gpkg"), "msme": DeletedFile("gone")}, "en")
+    assert lost is not None
+    assert "no longer holds" in lost
+    assert "\u201cMSME register\u201d" in lost
+    missing = upload_problem({"areas": None, "msme": None, "towers": up("t.csv")}, "en")
+    assert missing is not None
+    assert "has not received" in missing
+    assert "\u201cBoundaries\u201d, \u201cMSME register\u201d" in missing
+    both = {"areas": up("a.gpkg"), "msme": up("u.csv"), "towers": None}
+    assert upload_problem(both, "en") is None

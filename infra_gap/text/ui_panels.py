@@ -238,9 +238,19 @@ UI_PANELS_TEXT: dict[str, Mapping[str, str]] = {
         "lemah, tidak ada sinyal).",
     },
     "up_run": {"id": "Muat data sendiri", "en": "Load own data"},
-    "up_need": {
-        "id": "Unggah batas wilayah dan daftar UMKM dulu.",
-        "en": "Upload boundaries and an MSME register first.",
+    "up_not_received": {
+        "id": "Server belum menerima berkas di kotak {boxes}. Bila kotak itu sudah menampilkan "
+        "nama berkas Anda, unggahannya belum selesai atau gagal (kotak menandai galatnya): "
+        "tunggu sampai selesai, atau hapus berkas itu (\u00d7) dan pilih lagi.",
+        "en": "The server has not received a file in the box {boxes}. If that box already "
+        "shows your file's name, its upload has not finished or failed (the box marks the "
+        "error): wait until it is done, or remove the file (\u00d7) and choose it again.",
+    },
+    "up_lost": {
+        "id": "Server tidak lagi menyimpan berkas di kotak {boxes} (sambungan diperbarui atau "
+        "berkas dihapus). Hapus berkas itu (\u00d7) dan unggah lagi.",
+        "en": "The server no longer holds the file in the box {boxes} (the connection was "
+        "renewed or the file removed). Remove the file (\u00d7) and upload it again.",
     },
     "own_in_use": {"id": "Memakai data sendiri: {name}", "en": "Using own data: {name}"},
     "back_to_demo": {"id": "Kembali ke demo", "en": "Back to the demo"},

@@ -4,9 +4,11 @@ panel."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from infra_gap.analysis.inputs import InputPaths
 from infra_gap.analysis.pipeline import PointFacts
@@ -30,14 +32,41 @@ AUTO_LEVEL = "auto"  # the level read from the codes (infra_gap.inputs)
 UPLOADS = K.UP_FILES
 
 
+REQUIRED = ("areas", "msme")
+
+
+def upload_problem(values: Mapping[str, object], lang: str) -> str | None:
+    """Why the boxes' files cannot be read yet, or None: a required box with no file the
+    server received, or a box whose file the server no longer holds.
+
+    ``values`` are the boxes' widget values: an ``UploadedFile``, None (no file received:
+    none chosen, or its upload not finished or failed in the browser) or a ``DeletedFile``
+    (the browser names a file id the server does not hold).
+    """
+    lost = [k for k, v in values.items() if v is not None and not isinstance(v, UploadedFile)]
+    if lost:
+        return t("up_lost", lang).format(boxes=_boxes(lost, lang))
+    missing = [k for k in REQUIRED if values.get(k) is None]
+    if missing:
+        return t("up_not_received", lang).format(boxes=_boxes(missing, lang))
+    return None
+
+
+def _boxes(names: list[str], lang: str) -> str:
+    return ", ".join(f"\u201c{t(f'up_{k}', lang)}\u201d" for k in names)
+
+
 def load_own(lang: str) -> None:
     """Read the uploaded files with the library (same checks and messages as the CLI)."""
     ss = st.session_state
-    files = {k: ss.get(K.upload(k)) for k in UPLOADS}
-    if files["areas"] is None or files["msme"] is None:
-        ss[K.OWN_ERROR] = t("up_need", lang)
+    sync(K.UP_LEVEL, lang)  # the level box is in the form: no callback of its own
+    values = {k: ss.get(K.upload(k)) for k in UPLOADS}
+    problem = upload_problem(values, lang)
+    if problem is not None:
+        ss[K.OWN_ERROR] = problem
         return
-    data = {k: f.getvalue() for k, f in files.items() if f is not None}
+    files = {k: v for k, v in values.items() if isinstance(v, UploadedFile)}
+    data = {k: f.getvalue() for k, f in files.items()}
     options = {
         "areas_layer": ss.get(K.UP_LAYER),
         "id_col": ss.get(K.UP_ID_COL),
@@ -55,7 +84,7 @@ def load_own(lang: str) -> None:
         return
     digest = hashlib.sha256(f"{level}|{nodata}|{sorted(options.items())!r}".encode())
     for k in UPLOADS:
-        upload = files[k]
+        upload = files.get(k)
         digest.update(f"|{k}|{upload.name if upload else ''}|".encode())
         digest.update(hashlib.sha256(data.get(k, b"")).digest())
     key = f"own-{digest.hexdigest()}"
@@ -69,7 +98,7 @@ def load_own(lang: str) -> None:
         speed_tiles=data.get("speed_tiles"),
         backbone=data.get("backbone"),
         podes=data.get("podes"),
-        names={k: f.name for k, f in files.items() if f is not None},
+        names={k: f.name for k, f in files.items()},
         **options,  # type: ignore[arg-type]
     )
     try:
@@ -159,9 +188,29 @@ def data_quality(
 
 
 def own_data_panel(own: dict[str, Any] | None, lang: str) -> None:
-    """The upload page: the file boxes, their options, and the button that loads them."""
+    """The upload page: the file boxes, their options, and the button that loads them.
+
+    All in one form, so that a finished upload does not rerun the page. Streamlit drops
+    the messages waiting for the browser when a run starts, and with them the upload
+    address a box that was just given a file waits for: under load that box then never
+    shows its file (seen in ``bench/bench_load.py`` with six sessions uploading at once).
+    In a form the button also stays disabled while an upload is still running.
+    """
     ss = st.session_state
     st.caption(t("own_help", lang))
+    with st.form("own_data_form", border=False, enter_to_submit=False):
+        _boxes_and_options(lang)
+        provenance_fields(lang)
+        st.form_submit_button(
+            t("up_run", lang), key="up_run", on_click=load_own, args=(lang,), type="primary"
+        )
+    if K.OWN_ERROR in ss:
+        st.error(ss.pop(K.OWN_ERROR))
+    own_status(own, lang)
+
+
+def _boxes_and_options(lang: str) -> None:
+    ss = st.session_state
     st.file_uploader(
         t("up_areas", lang), type=["geojson", "json", "gpkg", "zip", "parquet"],
         key=K.upload("areas"),
@@ -173,8 +222,6 @@ def own_data_panel(own: dict[str, Any] | None, lang: str) -> None:
         index=index_of(K.UP_LEVEL, lang, ("auto", *LEVELS)),
         format_func=lambda lv: t(f"level_{lv}", lang),
         key=K.per_lang(K.UP_LEVEL, lang),
-        on_change=sync,
-        args=(K.UP_LEVEL, lang),
     )
     lc1, lc2, lc3 = st.columns(3)
     lc1.text_input(t("up_layer", lang), key=K.UP_LAYER)
@@ -201,11 +248,6 @@ def own_data_panel(own: dict[str, Any] | None, lang: str) -> None:
         t("up_podes", lang), type=["csv", "txt", "xlsx"], help=t("up_podes_help", lang),
         key=K.upload("podes"),
     )  # fmt: skip
-    provenance_fields(lang)
-    st.button(t("up_run", lang), key="up_run", on_click=load_own, args=(lang,), type="primary")
-    if K.OWN_ERROR in ss:
-        st.error(ss.pop(K.OWN_ERROR))
-    own_status(own, lang)
 
 
 def own_status(own: dict[str, Any] | None, lang: str) -> None:
