@@ -13,8 +13,9 @@ Each cycle, on a fresh page (a new Streamlit session):
    database (``s<session> c<cycle>``; checked in the database after the run);
 6. ``download``: the CSV (a deferred download), checked: the kabupaten's kecamatan only;
 7. ``upload``: the session's own boundaries, 50 MB register and towers into the "Data
-   sendiri" boxes and "Muat data sendiri", until "Memakai data sendiri" (the hostile
-   session, once: a corpus file instead, until its stable error code is shown);
+   sendiri" boxes (each until its chip shows it uploaded: the boxes are one form, an
+   upload runs no script) and "Muat data sendiri", until "Memakai data sendiri" (the
+   hostile session, once: a corpus file instead, until its stable error code is shown);
 8. ``own_download``: the CSV of the own data, checked: the uploaded kecamatan only.
 
 "Done" is the script run finished and no new run started for 2 s (a page load runs the
@@ -157,6 +158,12 @@ class Session:
         except DecodeError:
             return
         if kind == "new_session":
+            # A run begun means every earlier one ended: with fastReruns a rerun asked for
+            # while a run is going (or its end not yet handled) stops that ScriptRunner and
+            # starts a new one, and the app session ignores the old runner's later events,
+            # so its script_finished never comes (a seed step waited 300 s on "runs
+            # started 5, finished 4" with the page idle).
+            self.finished = max(self.finished, self.started)
             self.started += 1
         elif kind == "script_finished":
             self.finished += 1
