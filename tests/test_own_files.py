@@ -300,7 +300,7 @@ def test_app_upload_reads_the_level_and_takes_a_no_data_value(demo_layers, tmp_p
     assert any("holds 255" in w.value for w in app.warning)
     assert any("level kecamatan, read from the codes" in c.value for c in app.caption)
     files()
-    app.text_input(key="up_nodata").set_value("255").run()
+    app.text_input(key="up_nodata").set_value("255")  # typed in the form, sent with the button
     app.button(key="up_run").click().run()
     assert not app.exception, app.exception
     assert not any("holds 255" in w.value for w in app.warning)
