@@ -34,6 +34,7 @@ from infra_gap.errors import InfraGapError, OutputFileError, UsageError
 __all__ = [
     "EXIT_RUNTIME",
     "EXIT_USAGE",
+    "GC_PAUSED",
     "QUICK_EXIT",
     "STDOUT",
     "OverwriteOpt",
@@ -43,6 +44,7 @@ __all__ = [
     "check_output",
     "may_end_quickly",
     "merge_alias",
+    "resume_gc",
     "runtime_error",
     "start_work",
     "usage_error",
@@ -246,8 +248,17 @@ def may_end_quickly(ctx: typer.Context) -> None:
         obj[QUICK_EXIT] = True
 
 
+#: Key of the root context's object: the cyclic garbage collector is paused for start-up.
+GC_PAUSED = "gc_paused"
+
+
 def start_work(ctx: typer.Context) -> None:
-    """Before the first data is read: the hardened-environment check of :func:`main`."""
+    """Before the first data is read: the hardened-environment check of :func:`main`.
+
+    Then, when :func:`infra_gap.cli.main.run` paused the cyclic garbage collector for the
+    start-up, the objects made so far (modules, classes: the imports, long-lived) are frozen
+    (``gc.freeze``: never traversed again) and the collector runs again for the work.
+    """
     obj = ctx.find_root().obj
     if isinstance(obj, dict) and obj.get("check_environment"):
         from infra_gap.hardening import check_environment
@@ -256,3 +267,14 @@ def start_work(ctx: typer.Context) -> None:
             check_environment()
         except InfraGapError as err:
             runtime_error(err)
+    if isinstance(obj, dict) and obj.get(GC_PAUSED):
+        resume_gc(obj)
+
+
+def resume_gc(obj: dict[str, bool]) -> None:
+    """End the start-up pause of the collector: freeze what exists, then collect again."""
+    import gc
+
+    gc.freeze()
+    gc.enable()
+    obj[GC_PAUSED] = False
