@@ -54,3 +54,26 @@ def test_the_map_comes_before_the_draws_and_the_page_keeps_their_notes(at, monke
     assert len(at.get("component_instance")) == 1  # the map itself
     assert any("the draws failed here" in e.value for e in at.error)
     assert len(at.dataframe) == 0  # the table waits for the draws, and the page says why
+
+
+def test_a_warm_level_visit_reuses_the_built_map_until_weights_or_tiles_change(at, monkeypatch):
+    import infra_gap.app.ui.map_panel as panel
+
+    panel.scored_map.clear()  # other tests of this process built maps of their own
+    at.run()
+    built = []
+    frame = panel.map_frame
+    monkeypatch.setattr(panel, "map_frame", lambda *a, **k: built.append(1) or frame(*a, **k))
+    first = _scores(at), at.get("component_instance")[0].proto.json_args
+    at.selectbox(key="level_id").set_value("kabupaten").run()
+    at.selectbox(key="level_id").set_value("kecamatan").run()
+    assert not at.exception, at.exception
+    again = _scores(at), at.get("component_instance")[0].proto.json_args
+    assert again == first  # the same map and colours, built once
+    assert len(built) == 1  # the kabupaten map alone was new
+    at.slider(key="w_msme_uncovered_share").set_value(0.35).run()
+    assert len(built) == 2  # new weights: new colours
+    monkeypatch.setenv("INFRA_GAP_TILES", "https://tiles.kantor.example/{z}/{x}/{y}.png")
+    at.run()
+    assert len(built) == 3
+    assert "tiles.kantor.example" in at.get("component_instance")[0].proto.json_args

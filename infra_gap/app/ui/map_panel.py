@@ -4,6 +4,8 @@ opens an area's detail (it never changes the filter)."""
 from __future__ import annotations
 
 import copy
+import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 import folium
@@ -25,13 +27,14 @@ from infra_gap.text.i18n import fmt_num, t
 
 from infra_gap.app.ui import keys as K
 from infra_gap.app.ui.cached import (
+    TTL,
     display_areas,
     evidence,
     label_tiers,
     map_shapes,
     province_map_bytes,
 )
-from infra_gap.app.ui.common import priority_map
+from infra_gap.app.ui.common import office_tiles, priority_map
 from infra_gap.app.ui.filter import Selection
 from infra_gap.app.ui.print_panel import print_panel
 
@@ -44,6 +47,7 @@ def map_panel(
     sel: Selection,
     layers: Layers,
     data_key: str,
+    scenario_text: str,
     level: str,
     covered_min: float,
     top_n: int,
@@ -79,20 +83,15 @@ def map_panel(
                 nama=md_escape(names_by_code.get(map_prefix, map_prefix)),
             )
         )
-    display = display_areas(data_key, level, layers)
-    if map_prefix:
-        display = display[display["kode"].str.startswith(map_prefix + ".")]
-    elif kab_codes:
-        display = display[display["kode"].isin(shown_ranked["kode"])]
-    frame = map_frame(display, ranked, lang)
-    # The scores travel apart from the map: a weight change or a new pick leaves the map's
-    # text as it was, so Streamlit sends a reference to the map the browser holds (not its
-    # outlines again) and the scores alone, in a script beside it (issue #20).
-    scores = folium.FeatureGroup(name="scores", control=False)
-    fmap = priority_map(
-        frame, map_shapes(data_key, level, map_prefix, layers), lang, top_n=int(top_n),
-        pick=pick, scores_to=scores,
+    # The areas drawn: a drilled kabupaten, the filter's kabupaten, or every area.
+    drawn = tuple(shown_ranked["kode"]) if kab_codes and not map_prefix else ()
+    codes_key = hashlib.sha256("\n".join(drawn).encode()).hexdigest() if drawn else ""
+    scored = scored_map(
+        data_key, level, scenario_text, lang, map_prefix, codes_key, pick, int(top_n),
+        office_tiles(), _codes=drawn, _layers=layers, _ranked=ranked,
     )  # fmt: skip
+    frame = scored.frame
+    fmap = copy.deepcopy(scored.fmap)  # shared by every session: layers are added to a copy
     legend = _evidence_layers(fmap, layers, data_key, covered_min, on, sites, lang)
     if legend:
         maps.add_legend(fmap, t("legend_layers", lang), legend)  # into the score legend's box
@@ -109,7 +108,7 @@ def map_panel(
         fmap, key=f"map_{data_key[:16]}_{level}_{map_prefix}", extent=extent, view=view,
         level=level,
     )  # fmt: skip
-    st.html(f"<script>{scores_script(scores)}</script>", unsafe_allow_javascript=True)
+    st.html(f"<script>{scored.scores_js}</script>", unsafe_allow_javascript=True)
     st.caption(t("map_hint", lang))
     own = ss.get(K.OWN)
     print_panel(
@@ -118,6 +117,45 @@ def map_panel(
         view=(ss.get(VIEW_KEY) or {}).get("bounds") if view is not None else None,
         own_name=own["name"] if isinstance(own, dict) and data_key != "demo" else None, lang=lang,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ScoredMap:
+    """A priority map without evidence layers (read-only), its frame and its scores script."""
+
+    frame: gpd.GeoDataFrame
+    fmap: folium.Map
+    scores_js: str
+
+
+@st.cache_resource(show_spinner=False, max_entries=12, ttl=TTL)
+def scored_map(
+    key: str, level: str, text: str, lang: str, prefix: str, codes_key: str, pick: str,
+    top_n: int, tiles: str, *, _codes: tuple[str, ...], _layers: Layers,
+    _ranked: pd.DataFrame,
+) -> ScoredMap:  # fmt: skip
+    """The priority map of data `key` at `level` under scenario `text`, built once: a warm
+    visit to a level (same weights, areas and pick) reuses its frame, outlines and scores.
+
+    `_ranked` is the scenario's ranking (`text` stands in for it); the areas drawn are those
+    of kabupaten `prefix`, or `_codes` (`codes_key` is their SHA-256), or every area;
+    `tiles` is the office tile server the map shows (:func:`office_tiles`, read per run).
+    """
+    display = display_areas(key, level, _layers)
+    if prefix:
+        display = display[display["kode"].str.startswith(prefix + ".")]
+    elif _codes:
+        display = display[display["kode"].isin(_codes)]
+    frame = map_frame(display, _ranked, lang)
+    # The scores travel apart from the map: a weight change or a new pick leaves the map's
+    # text as it was, so Streamlit sends a reference to the map the browser holds (not its
+    # outlines again) and the scores alone, in a script beside it (issue #20).
+    scores = folium.FeatureGroup(name="scores", control=False)
+    fmap = priority_map(
+        frame, map_shapes(key, level, prefix, _layers), lang, top_n=top_n, pick=pick,
+        scores_to=scores,
+    )  # fmt: skip
+    return ScoredMap(frame=frame, fmap=fmap, scores_js=scores_script(scores))
 
 
 def _scope(sel: Selection, n_all: int, level: str, lang: str) -> str:

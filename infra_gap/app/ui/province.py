@@ -16,7 +16,7 @@ from infra_gap.config import LEVELS
 from infra_gap.errors import InfraGapError
 from infra_gap.layers import Layers
 from infra_gap.outputs.views import indicator_label, md_escape
-from infra_gap.ranking.eligibility import with_eligibility
+from infra_gap.ranking.eligibility import ELIGIBILITY_COLUMNS, with_eligibility
 from infra_gap.ranking.scenario import Scenario, ScenarioResult, scenario_to_toml
 from infra_gap.ranking.uncertainty import correlation_warnings, cost_line
 from infra_gap.registry import uses_siting
@@ -101,7 +101,8 @@ def _demo_page(
     left, right = st.columns([5, 4])
     with left:
         map_panel(
-            ranked=quick, sel=sel, layers=layers, data_key=data_key, level=level,
+            ranked=quick, sel=sel, layers=layers, data_key=data_key,
+            scenario_text=scenario_text, level=level,
             covered_min=covered_min, top_n=top_n, pick=pick, on=tl.on, sites=sites, lang=lang,
         )  # fmt: skip
 
@@ -111,8 +112,7 @@ def _demo_page(
     except InfraGapError as err:
         st.error(error_text(err, lang))
         st.stop()
-    ranked = result.ranked.copy(deep=False)  # the cached result is shared by every session
-    ranked = with_eligibility(ranked, eligibility_rules(), lang=lang)  # a new frame
+    ranked = _eligible_as(result.ranked, quick, lang)  # a new frame: the cached one is shared
     sel = replace(sel, shown=ranked.loc[sel.shown.index])  # the same rows, with the draws'
     with notes:
         _notes(result, lang)
@@ -138,6 +138,14 @@ def _demo_page(
     )  # fmt: skip
     if data_key == DEMO:  # the page is drawn: build the demo's other levels meanwhile
         warm_demo(layers, first=level)
+
+
+def _eligible_as(ranked: pd.DataFrame, quick: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`ranked` (the draws' result) with the eligibility found for the same rows in `quick`
+    (eligibility depends on the area and its need, not on the draws)."""
+    if not ranked.index.equals(quick.index):  # never seen: the draws keep the scores' rows
+        return with_eligibility(ranked, eligibility_rules(), lang=lang)
+    return ranked.assign(**{c: quick[c].to_numpy() for c in ELIGIBILITY_COLUMNS})
 
 
 def _scores(cfg: Settings, data_key: str, layers: Layers) -> tuple[Scenario, str, pd.DataFrame]:
