@@ -321,9 +321,15 @@ def _upload_page(app):
     return app
 
 
-def _own_data(app, name="Desa Dua", towers=True, msme=MSME_CSV):
-    """Load own files on the upload page; the province page shows them next."""
+def _own_data(app, name="Desa Dua", towers=True, msme=MSME_CSV, fields=None):
+    """Load own files on the upload page; the province page shows them next.
+
+    ``fields``: text inputs typed before the button (the panel is a form: a value typed is
+    sent with its button, and a run of the page before that drops it).
+    """
     _upload_page(app)
+    for key, value in (fields or {}).items():
+        app.text_input(key=key).input(value)
     if towers:
         app.file_uploader(key="up_towers").set_value(
             ("menara.csv", TOWERS_CSV.encode("utf-8"), "text/csv")
@@ -372,11 +378,12 @@ def test_an_msme_whose_code_and_point_disagree_counts_by_its_point_and_is_listed
 
 
 def test_upload_with_provenance_fields_lists_the_sources(at):
-    _upload_page(at)
-    at.text_input(key="prov_towers_source").input("OpenCelliD ekstrak Sumut")
-    at.text_input(key="prov_towers_date").input("2025-06-30")
-    at.text_input(key="prov_towers_licence").input("CC BY-SA 4.0")
-    _own_data(at)
+    typed = {
+        "prov_towers_source": "OpenCelliD ekstrak Sumut",
+        "prov_towers_date": "2025-06-30",
+        "prov_towers_licence": "CC BY-SA 4.0",
+    }
+    _own_data(at, fields=typed)
     lines = [m.value for m in at.markdown]
     assert any(
         "Menara: OpenCelliD ekstrak Sumut, 30 Juni 2025; lisensi: CC BY-SA 4.0" in v for v in lines
@@ -384,8 +391,8 @@ def test_upload_with_provenance_fields_lists_the_sources(at):
     assert any("Batas wilayah: file batas.geojson, tidak diketahui" in v for v in lines)
     _upload_page(at)  # the fields typed before are still there
     assert at.text_input(key="prov_towers_source").value == "OpenCelliD ekstrak Sumut"
-    at.text_input(key="prov_towers_date").input("30/06/2025")
-    _own_data(at)  # the files again: a file box is empty once its page was left
+    # the files again (a file box is empty once its page was left), another date
+    _own_data(at, fields={"prov_towers_date": "30/06/2025"})
     assert any("[E_SOURCES_DATE]" in e.value for e in at.error)
 
 
