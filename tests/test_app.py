@@ -321,15 +321,18 @@ def _upload_page(app):
     return app
 
 
-def _own_data(app, name="Desa Dua", towers=True, msme=MSME_CSV, fields=None):
+def _own_data(app, name="Desa Dua", towers=True, msme=MSME_CSV, fields=None, files=None):
     """Load own files on the upload page; the province page shows them next.
 
-    ``fields``: text inputs typed before the button (the panel is a form: a value typed is
-    sent with its button, and a run of the page before that drops it).
+    ``fields``: text inputs typed, ``files``: other boxes' files (box key to name, bytes,
+    type), given before the button (the panel is a form: what is given is sent with its
+    button, and a run of the page before that drops it).
     """
     _upload_page(app)
     for key, value in (fields or {}).items():
         app.text_input(key=key).input(value)
+    for key, upload in (files or {}).items():
+        app.file_uploader(key=key).set_value(upload)
     if towers:
         app.file_uploader(key="up_towers").set_value(
             ("menara.csv", TOWERS_CSV.encode("utf-8"), "text/csv")
@@ -624,9 +627,7 @@ def test_unknown_as_need_toggle_changes_the_ranking_and_the_scenario(at):
 
 def test_upload_podes_gives_the_podes_columns_and_its_row_accounting(at):
     podes = "kode;sinyal\n12.01.01.2001;Tidak ada sinyal\n12.01.01.2002;kuat\n12.99.01.2001;kuat\n"
-    _upload_page(at)
-    at.file_uploader(key="up_podes").set_value(("podes.csv", podes.encode("utf-8"), "text/csv"))
-    _own_data(at)
+    _own_data(at, files={"up_podes": ("podes.csv", podes.encode("utf-8"), "text/csv")})
     accounts = _frame(at, "Dibaca")
     row = accounts[accounts["Sumber"].str.contains("podes", case=False)].iloc[0]
     assert (row["Dibaca"], row["Ditempatkan"], row["Ditolak"]) == ("3", "2", "1")

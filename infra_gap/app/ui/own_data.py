@@ -30,9 +30,8 @@ from infra_gap.app.ui.state import reset_selection
 DEMO = "demo"
 AUTO_LEVEL = "auto"  # the level read from the codes (infra_gap.inputs)
 UPLOADS = K.UP_FILES
-
-
-REQUIRED = ("areas", "msme")
+#: The boxes a ranking needs (boundaries and the register); the others are optional.
+REQUIRED = frozenset({"areas", "msme"})
 
 
 def upload_problem(values: Mapping[str, object], lang: str) -> str | None:
@@ -46,7 +45,7 @@ def upload_problem(values: Mapping[str, object], lang: str) -> str | None:
     lost = [k for k, v in values.items() if v is not None and not isinstance(v, UploadedFile)]
     if lost:
         return t("up_lost", lang).format(boxes=_boxes(lost, lang))
-    missing = [k for k in REQUIRED if values.get(k) is None]
+    missing = [k for k in UPLOADS if k in REQUIRED and values.get(k) is None]
     if missing:
         return t("up_not_received", lang).format(boxes=_boxes(missing, lang))
     return None
