@@ -108,6 +108,27 @@ def half_covered() -> Raster:
     )
 
 
+#: The app's main script, as ``infra-gap app`` and ``make run`` start it.
+APP_SCRIPT = str(ROOT / "infra_gap" / "app" / "main.py")
+
+
+def started_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # -> AppTest
+    """The app on the demo, with a workspace database of its own, after its first run."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("INFRA_GAP_DB", f"sqlite:///{tmp_path / 'ws.sqlite'}")
+    app = AppTest.from_file(APP_SCRIPT, default_timeout=300)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+@pytest.fixture
+def at(demo_layers, tmp_path, monkeypatch):
+    """The app started on the demo (the demo's cache built first: ``demo_layers``)."""
+    return started_app(tmp_path, monkeypatch)
+
+
 @pytest.fixture(scope="session")
 def demo_layers() -> Layers:
     """The embedded demo (generated once, then read from the cache)."""

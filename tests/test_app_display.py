@@ -5,25 +5,12 @@ do (Indonesian 96,3% and 4.894; English 96.3% and 4,894)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from infra_gap.text.i18n import t
 from infra_gap.text.numfmt import excel_format, fmt_value
-
-APP = str(Path(__file__).resolve().parents[1] / "infra_gap" / "app" / "main.py")
-
-
-@pytest.fixture
-def at(demo_layers, tmp_path, monkeypatch):
-    monkeypatch.setenv("INFRA_GAP_DB", f"sqlite:///{tmp_path / 'ws.sqlite'}")
-    app = AppTest.from_file(APP, default_timeout=300)
-    app.run()
-    assert not app.exception, app.exception
-    return app
 
 
 def _shown(app):

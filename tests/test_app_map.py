@@ -7,21 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+
+from tests.conftest import started_app
 
 from infra_gap.app.ui.map_panel import VIEW_KEY
-
-APP = str(Path(__file__).resolve().parents[1] / "infra_gap" / "app" / "main.py")
 
 
 @pytest.fixture
 def at(demo_layers, tmp_path, monkeypatch):
-    monkeypatch.setenv("INFRA_GAP_DB", f"sqlite:///{tmp_path / 'ws.sqlite'}")
     monkeypatch.setenv("INFRA_GAP_TILES", "https://tiles.kantor.example/{z}/{x}/{y}.png")
-    app = AppTest.from_file(APP, default_timeout=300)
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    return started_app(tmp_path, monkeypatch)
 
 
 def _map_args(app) -> dict:

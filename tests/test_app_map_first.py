@@ -4,24 +4,8 @@ filter and the table keeps the draws' columns."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from streamlit.testing.v1 import AppTest
-
 from infra_gap.errors import ScoringError
 from infra_gap.text.i18n import t
-
-APP = str(Path(__file__).resolve().parents[1] / "infra_gap" / "app" / "main.py")
-
-
-@pytest.fixture
-def at(demo_layers, tmp_path, monkeypatch):
-    monkeypatch.setenv("INFRA_GAP_DB", f"sqlite:///{tmp_path / 'ws.sqlite'}")
-    app = AppTest.from_file(APP, default_timeout=300)
-    app.run()
-    assert not app.exception, app.exception
-    return app
 
 
 def _scores(app) -> str:

@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "infra_gap" / "app" / "main.py")
-
-
-@pytest.fixture
-def at(demo_layers, tmp_path, monkeypatch):
-    monkeypatch.setenv("INFRA_GAP_DB", f"sqlite:///{tmp_path / 'ws.sqlite'}")
-    app = AppTest.from_file(APP, default_timeout=300)
-    app.run()
-    assert not app.exception, app.exception
-    return app
+from tests.conftest import APP_SCRIPT
 
 
 def test_search_pick_then_switch_language_and_back_does_not_crash(at):
@@ -65,7 +53,7 @@ def test_a_link_reopens_the_view_and_the_checklist_lasts(at, monkeypatch):
     assert not at.exception, at.exception
     assert at.selectbox(key="why_kecamatan").value == third
     assert len(at.dataframe[0].value) == 45  # the click did not change the filter
-    other = AppTest.from_file(APP, default_timeout=300)  # a colleague, same workspace
+    other = AppTest.from_file(APP_SCRIPT, default_timeout=300)  # a colleague, same workspace
     other.query_params.update(dict(at.query_params))
     other.run()
     at.text_input(key=f"ck_lahan_{third}").set_value("Hibah desa").run()
@@ -75,7 +63,7 @@ def test_a_link_reopens_the_view_and_the_checklist_lasts(at, monkeypatch):
     assert link["sel"] == third
     assert link["ws"] == "Usulan BAKTI 2026"
 
-    again = AppTest.from_file(APP, default_timeout=300)  # a reload of the same URL
+    again = AppTest.from_file(APP_SCRIPT, default_timeout=300)  # a reload of the same URL
     again.query_params.update(link)
     again.run()
     assert not again.exception, again.exception

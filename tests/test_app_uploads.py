@@ -6,23 +6,12 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.own_files import KEC, build
 
-APP = str(Path(__file__).resolve().parents[1] / "infra_gap" / "app" / "main.py")
 UPLOAD_PAGE = "app_pages/upload.py"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
-
-
-@pytest.fixture
-def at(demo_layers, tmp_path, monkeypatch):
-    monkeypatch.setenv("INFRA_GAP_DB", f"sqlite:///{tmp_path / 'ws.sqlite'}")
-    app = AppTest.from_file(APP, default_timeout=300)
-    app.run()
-    assert not app.exception, app.exception
-    return app
 
 
 def _load_own(at: AppTest, areas: Path, msme: tuple[str, bytes, str]) -> None:
