@@ -115,7 +115,7 @@ CASES = (
     Case("F5", "point on a shared edge"),
     Case("F6", "offshore", '"outside every area"'),
     Case("F7", "village codes as numbers"),
-    Case("F8", "code and point disagree", "policy: the coordinates decide, each disagreement is listed (digits compared, a code that begins the area's code or is begun by it agrees): the CLI's `warning:` line (code_point_conflict) and the app's data-quality table; the national engine does not compare yet"),
+    Case("F8", "code and point disagree", "policy: the coordinates decide, each disagreement is listed (digits compared, a code that begins the area's code or is begun by it agrees): the CLI's `warning:` line (code_point_conflict), the app's data-quality table, and the national build's code_conflicts.parquet with the same warning"),
     Case("F9", "XLSX formulas, dates"),
     Case("F10", "XLSX zip bomb", "passes: the zip guard runs before openpyxl (E_SECURITY)"),
     Case("F11", "2 M rows", 'rows, columns and cells budgeted before parsing (E_LIMIT; test_hostile_inputs cases "msme over max_table_rows", "msme 100,000-column CSV", "msme 5,000-column XLSX"); the register is read in chunks of `chunk_rows` into arrays sized from the row count (test_msme_chunks: any chunking ranks the same); peak memory per row measured by `bench/bench_msme_scale.py`'),

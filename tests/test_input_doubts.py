@@ -191,8 +191,14 @@ def test_d11_dbf_names_round_trip_with_or_without_cpg(tmp_path, encoding, cpg):
         assert recoded == []
 
 
-@pytest.mark.catalogue("F8")
-def test_f8_code_and_point_disagree_the_point_decides_and_the_cli_says_so(tmp_path):
+F8_WARNING = (
+    "warning: msme: 1 rows give an area code that disagrees with the area their "
+    "coordinates fall in (row 3: code 1271011001, point in 12.71.01.1002); counted where "
+    "the coordinates say (code_point_conflict)"
+)
+
+
+def _f8_files(tmp_path):
     (tmp_path / "desa.gpkg").write_bytes(_gpkg(DESA))
     (tmp_path / "umkm.csv").write_text(
         "NAMA;KODE_DESA;LINTANG;BUJUR\n"
@@ -203,17 +209,30 @@ def test_f8_code_and_point_disagree_the_point_decides_and_the_cli_says_so(tmp_pa
         "Toko E;;3,5125;98,9125\n",  # no code
         encoding="utf-8",
     )
+    return ["--areas", str(tmp_path / "desa.gpkg"), "--msme", str(tmp_path / "umkm.csv"),
+            "--level", "desa"]  # fmt: skip
+
+
+@pytest.mark.catalogue("F8")
+def test_f8_code_and_point_disagree_the_point_decides_and_the_cli_says_so(tmp_path):
+    args = _f8_files(tmp_path)
     out = tmp_path / "ranked.csv"
-    result = CliRunner().invoke(
-        app,
-        ["rank", "--areas", str(tmp_path / "desa.gpkg"), "--msme", str(tmp_path / "umkm.csv"),
-         "--level", "desa", "--out", str(out)],
-    )  # fmt: skip
+    result = CliRunner().invoke(app, ["rank", *args, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert (
-        "warning: msme: 1 rows give an area code that disagrees with the area their "
-        "coordinates fall in (row 3: code 1271011001, point in 12.71.01.1002); counted where "
-        "the coordinates say (code_point_conflict)"
-    ) in result.output
+    assert F8_WARNING in result.output
     ranked = pd.read_csv(out, dtype={"kode": str}).set_index("kode")
     assert ranked["msme_total"].to_dict() == {"12.71.01.1001": 1, "12.71.01.1002": 4}
+
+
+@pytest.mark.catalogue("F8")
+def test_f8_the_national_build_lists_the_same_conflicts(tmp_path):
+    args = _f8_files(tmp_path)
+    wl = tmp_path / "wl"
+    result = CliRunner().invoke(app, ["workload", "build", *args, "--out", str(wl)])
+    assert result.exit_code == 0, result.output
+    assert F8_WARNING in result.output
+    listed = pd.read_parquet(wl / "code_conflicts.parquet")
+    assert listed.to_dict("records") == [
+        {"row": "3", "kode_given": "1271011001", "kode_area": "12.71.01.1002"}
+    ]
+    assert io.read_json(wl / "manifest.json")["code_conflicts"] == 1

@@ -129,6 +129,20 @@ def code_conflicts(
     )  # fmt: skip
 
 
+def conflict_warning(conflicts: pd.DataFrame) -> str:
+    """The warning for :func:`code_conflicts`' rows (the first three named), for every caller."""
+    shown = "; ".join(
+        f"row {c.row}: code {c.kode_given}, point in {c.kode_area}"
+        for c in conflicts.head(3).itertuples()
+    )
+    more = " ..." if len(conflicts) > 3 else ""
+    return (
+        f"msme: {len(conflicts):,} rows give an area code that disagrees with the "
+        f"area their coordinates fall in ({shown}{more}); counted where the coordinates "
+        "say (code_point_conflict)"
+    )
+
+
 def place_podes(podes: pd.DataFrame, finest: gpd.GeoDataFrame) -> np.ndarray:
     """Finest-area position of each Podes desa (by its code's prefix; ``-1``: none)."""
     width = int(finest["kode"].str.len().max()) if len(finest) else 0

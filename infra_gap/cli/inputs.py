@@ -363,16 +363,9 @@ def report_inputs(
         echo(f"  rejected {r.source}: {r.n:,} x {r.reason}")
     conflicts = facts.code_conflicts
     if conflicts is not None and len(conflicts):
-        shown = "; ".join(
-            f"row {c.row}: code {c.kode_given}, point in {c.kode_area}"
-            for c in conflicts.head(3).itertuples()
-        )
-        more = " ..." if len(conflicts) > 3 else ""
-        said.warn(
-            f"msme: {len(conflicts):,} rows give an area code that disagrees with the "
-            f"area their coordinates fall in ({shown}{more}); counted where the coordinates "
-            "say (code_point_conflict)"
-        )
+        from infra_gap.analysis.row_placement import conflict_warning
+
+        said.warn(conflict_warning(conflicts))
     if boundary is not None:
         # Measured once per boundary content, then read back (the check takes seconds).
         measured = boundary.measures(cache_dir=default_cache_dir())

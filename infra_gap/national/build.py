@@ -39,7 +39,14 @@ from infra_gap.analysis.inputs import (
 )
 from infra_gap.analysis.join_crs import JoinSpace, degrees_of, join_space, shares_degrees
 from infra_gap.analysis.placement import place_points_indexed
-from infra_gap.analysis.row_placement import OUTSIDE, account_rows, place_msme
+from infra_gap.analysis.row_placement import (
+    CONFLICT_COLUMNS,
+    OUTSIDE,
+    account_rows,
+    code_conflicts,
+    conflict_warning,
+    place_msme,
+)
 from infra_gap.analysis.tiles import lonlat_to_tile, quadkey_to_tile, tile_bounds
 from infra_gap.analysis.validate import BoundaryReport, check_boundaries
 from infra_gap.codes import infer_level
@@ -83,6 +90,10 @@ class BuildResult:
         The boundary report.
     seconds
         Wall time of the build.
+    code_conflicts
+        Rows whose point lies in an area other than the code they give, as ``rank``
+        lists them (:func:`infra_gap.analysis.row_placement.code_conflicts`); None when
+        the register has no area code column.
     """
 
     workload: Workload
@@ -91,6 +102,7 @@ class BuildResult:
     notes: tuple[str, ...]
     boundary: BoundaryReport
     seconds: float
+    code_conflicts: pd.DataFrame | None = None
 
 
 def choose_partitioning(by: str, *, msme_bytes: int, provinces: int) -> str:
@@ -119,6 +131,7 @@ class _Points:
     refused: list[pd.DataFrame] = field(default_factory=list)
     outside: list[pd.DataFrame] = field(default_factory=list)
     keys: dict[str, np.ndarray] = field(default_factory=dict)
+    conflicts: list[pd.DataFrame] | None = None
 
 
 def _sources(paths: InputPaths, towers_modelled: bool) -> tuple[Source, ...]:
@@ -168,6 +181,9 @@ def _stream_msme(
         jx, jy = degrees_of(pts) if space.native else (x, y)
         index, reasons = place_msme(layers, areas, space, jx, jy)
         _, outside = account_rows("msme", pts, index, reasons, 0)
+        found = code_conflicts(pts, areas, index, np.isfinite(jx + jy))
+        if found is not None:
+            state.conflicts = [*(state.conflicts or []), found]
         state.refused.append(chunk.rejected)
         state.outside.append(outside)
         ok = index >= 0
@@ -197,6 +213,18 @@ def _stream_msme(
         if progress is not None:
             progress(state.read, state.placed)
     return state, space, writers
+
+
+def _conflicts(state: _Points, out: Path) -> pd.DataFrame | None:
+    """Every chunk's code conflicts, in file order, written to ``code_conflicts.parquet``."""
+    if state.conflicts is None:
+        return None
+    found = [f for f in state.conflicts if len(f)]
+    table = pd.concat(found, ignore_index=True) if found else pd.DataFrame(
+        {c: pd.Series(dtype="str") for c in CONFLICT_COLUMNS}
+    )  # fmt: skip
+    partitioned.write_table(table, out / "code_conflicts.parquet")
+    return table
 
 
 def _add_keys(keys: dict[str, np.ndarray], code: str, lon: np.ndarray, lat: np.ndarray) -> None:
@@ -411,6 +439,9 @@ def build_workload(
     accounts = [RowAccount("msme", state.read, state.placed, state.read - state.placed)]
     rejected = [ctx.report.dropped_empty, *state.refused, *state.outside]
     more, rej, present = _write_others(ctx, state, space, out)
+    conflicts, notes = _conflicts(state, out), ctx.notes
+    if conflicts is not None and len(conflicts):
+        notes += (f"warning: {conflict_warning(conflicts)}",)
     accounts += more
     rejected += rej
     coverage, nodata = ctx.skeleton.coverage, None
@@ -452,8 +483,9 @@ def build_workload(
         workload_manifest(
             wl, counts=counts, accounts=[vars(a) for a in accounts], seconds=round(seconds, 2),
             built_from={k: paths.name(k) for k in inputs if getattr(paths, k) is not None},
-            msme_refused=sum(len(f) for f in state.refused), notes=list(ctx.notes),
+            msme_refused=sum(len(f) for f in state.refused), notes=list(notes),
+            code_conflicts=None if conflicts is None else len(conflicts),
         ),
         out / "manifest.json",
     )  # fmt: skip
-    return BuildResult(wl, tuple(accounts), all_rejected, ctx.notes, ctx.report, seconds)
+    return BuildResult(wl, tuple(accounts), all_rejected, notes, ctx.report, seconds, conflicts)
