@@ -11,25 +11,30 @@ towers; ``bench/load_files.py``) and downloads the own data's CSV; the steps are
 ``bench/load_session.py``.  In the middle cycle one session uploads a hostile file from
 ``tests/hostile_corpus.py`` (``--hostile``) instead, and must see its stable error code.
 With ``--minutes`` the sessions start ``--ramp`` seconds apart and run cycles each on its own
-until the time is up (no cycle starts after it), and one more session starts half-way
-through for one cycle whose upload is the hostile file (the others' cycles are long on a
-loaded machine: one of them might not start a cycle after half-way).
+until the time is up (no cycle starts after it; at least ``--min-cycles`` each, so every
+session uploads its data again at least once), and one more session starts with them for
+one cycle, whose upload is the hostile file, sent once every other session has finished its
+first cycle (steady state: the others are in their second cycles, loading, filtering...).
 
-Printed: per cycle the wall time, medians and p95s, errors, the server's resident memory
-(psutil: the server and its children, upload workers included) and the load average; the
-memory curve per minute (server with its upload workers, and alone); p50/p95 of every step
-of the other sessions in the cycles without and with the hostile upload, and apart from and
-overlapping it in time; the checklist fields in the database against those typed.  Errors (target 0): timeouts, page errors, an
-exception or error shown, a bad or failed download, a field not saved.  Verdict PASS: no
-errors, every field saved, memory levels off (last cycle's RSS at most the second cycle's +
-150 MB, reliability.md section 4; with ``--minutes`` the server process's peak in the last
-third of the minutes against the middle third's) and the interactions' p95 with the hostile
-upload at most 2x without (by cycle; with ``--minutes`` by overlap in time).
+Printed: per cycle the wall time, RSS and the load average; the memory curve per minute
+(server with its upload workers, and alone; steady state marked); p50/p95 of every step of
+the other sessions, and with ``--minutes`` of their interactive steps in steady state apart
+from and overlapping the hostile upload; the checklist fields in the database against those
+typed.  Errors (target 0): timeouts, page errors, an exception or error shown, a bad or
+failed download, a field not saved.  Verdict PASS: no errors, every field saved, and with
+``--minutes`` the two rules of ``bench/load_rules.py`` (documented in docs/load.md):
+memory levels off (the server process's peak after the first minute of steady state at
+most 150 MB over its peak in that minute, with every session uploading again inside it) and
+the other sessions' interactive steps overlapping the hostile upload have a p95 (relative to
+each step's median apart from it) at most 2x of those apart from it, with at least 20
+steps on each side.  With ``--cycles`` (all sessions in lockstep): the last cycle's RSS at
+most the second cycle's + 150 MB, and the interactions' p95 in the hostile cycle at most 2x
+of the other cycles'.
 
 The machine's cores are shared by the server and the browser, so the times include the
 browser's own rendering; they are an upper bound for a server with separate clients.
 
-Usage: python bench/bench_load.py [--sessions 10] [--cycles 5 | --minutes 10 [--ramp 5]]
+Usage: python bench/bench_load.py [--sessions 10] [--cycles 5 | --minutes 10 [--ramp 5] [--min-cycles 2]]
        [--alone 1] [--upload-mb 50] [--hostile "raster sparse 2e11 pixels"] [--timeout 600] [--verbose]
        (``make bench`` runs it with the defaults, via bench/run_all.py)
 Exit status: 0 on PASS (or when Chromium is missing: skipped), 1 otherwise.
@@ -49,11 +54,12 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import psutil
 from load_files import Hostile, OwnFiles, build_own_files, hostile_file
+from load_rules import compare, pct, peaks_per_minute, plateau
 from load_session import STEPS, Results, Session, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,7 +71,7 @@ CHROME_ARGS = [
 ]  # fmt: skip
 PLATEAU_MB = 150.0
 SLOWDOWN = 2.0  # the hostile cycle's p95 may be at most this many times the others'
-INTERACTIVE = ("filter", "weight", "note", "download")
+INTERACTIVE = ("load", "filter", "weight", "note", "download")
 WORKSPACE = "Usulan BAKTI 2026"  # the app's default workspace (infra_gap/app/ui/workspace_ui.py)
 
 
@@ -89,17 +95,14 @@ def rss_mb(pid: int) -> float:
     return total / 1e6
 
 
-def pct(values: list[float], q: float) -> float:
-    return float(np.percentile(values, q)) if values else float("nan")
-
-
-async def _sample_memory(pid: int, curve: list[tuple[float, float, float]], t0: float) -> None:
-    """The server's RSS with its children, and alone, every 15 s (until cancelled)."""
+async def _sample_memory(pid: int, curve: list[tuple[float, float, float]]) -> None:
+    """The server's RSS with its children, and alone, every 5 s (until cancelled), at
+    ``time.monotonic()``."""
     while True:
         with contextlib.suppress(psutil.NoSuchProcess):
             alone = psutil.Process(pid).memory_info().rss / 1e6
-            curve.append((time.monotonic() - t0, rss_mb(pid), alone))
-        await asyncio.sleep(15)
+            curve.append((time.monotonic(), rss_mb(pid), alone))
+        await asyncio.sleep(5)
 
 
 async def _round(browser, url, args, pid, res, folder, own, hostile, seed0, n_sessions, label):
@@ -152,46 +155,77 @@ async def _round(browser, url, args, pid, res, folder, own, hostile, seed0, n_se
     return rows, hostile_cycle, c
 
 
-async def _timed_round(browser, url, args, pid, res, folder, own, hostile, seed0):
+@dataclass
+class Timeline:
+    """When things happened in a ``--minutes`` run (``time.monotonic()``)."""
+
+    start: float = 0.0  # the sessions' first start
+    end: float = 0.0  # no cycle starts after this
+    first_ends: dict[int, float] = field(default_factory=dict)  # session -> its cycle 1 ended
+    steady: float = float("nan")  # every regular session had finished its first cycle
+    counts: list[int] = field(default_factory=list)  # cycles per session
+    last: float = 0.0  # the last cycle ended
+
+
+async def _timed_round(browser, url, args, pid, res, folder, own, hostile, seed0) -> Timeline:
     """`--minutes`: every session runs cycles on its own (started `--ramp` s apart) until the
-    time is up; one more session (the last number) starts half-way through for one cycle
-    whose upload is the hostile file.
+    time is up (and at least two cycles each); one more session (the last number) starts
+    with them for one cycle, whose upload is the hostile file, sent once every other session
+    has finished its first cycle (steady state: the others are in their second cycles).
     """
     cfg = Settings(int(args.timeout * 1000), args.verbose, args.upload_mb > 0)
     n_all = args.sessions + (hostile is not None)
     sessions = [Session(i, url, res, folder, own, cfg) for i in range(n_all)]
     for s in sessions:
         await s.start(browser)
-    t_start = time.monotonic()
-    end = t_start + args.minutes * 60
-    print(f"\nload: {args.sessions} sessions for {args.minutes:g} min (no cycle starts after)")
+    line = Timeline(start=time.monotonic())
+    line.end = line.start + args.minutes * 60
+    steady = asyncio.Event()
+    print(f"\nload: {args.sessions} sessions for {args.minutes:g} min (no cycle starts after; "
+          f"at least {args.min_cycles} cycles each)")  # fmt: skip
     print(f"{'at s':>6} {'session':>7} {'cycle':>5} {'wall s':>7} {'RSS MB':>7} {'load avg':>8}")
+
+    async def hostile_due() -> None:
+        await steady.wait()
+        print(f"{time.monotonic() - line.start:>6.0f} hostile upload starts (steady state)")
 
     async def loop(s: Session) -> int:
         bad = hostile if s.n == args.sessions else None
-        await asyncio.sleep(args.minutes * 30 if bad else s.n * args.ramp)
+        await asyncio.sleep(s.n * args.ramp)
         c = 0
-        while time.monotonic() < end or (bad and c == 0):
+        while time.monotonic() < line.end or c < (1 if bad else args.min_cycles):
             mine = [e for e in res.errors if e.startswith(f"s{s.n} ")]
             t0 = time.monotonic()
-            await s.cycle(c, seed0 + 1000 * s.n + c, bad)
+            await s.cycle(c, seed0 + 1000 * s.n + c, bad, hostile_due if bad else None)
+            now = time.monotonic()
+            line.last = max(line.last, now)
             print(
-                f"{t0 - t_start:>6.0f} {s.n:>7} {c + 1:>4}{'H' if bad else ' '} "
-                f"{time.monotonic() - t0:>7.1f} {rss_mb(pid):>7.0f} {os.getloadavg()[0]:>8.1f}",
+                f"{t0 - line.start:>6.0f} {s.n:>7} {c + 1:>4}{'H' if bad else ' '} "
+                f"{now - t0:>7.1f} {rss_mb(pid):>7.0f} {os.getloadavg()[0]:>8.1f}",
                 flush=True,
             )
             for e in [e for e in res.errors if e.startswith(f"s{s.n} ")][len(mine) :]:
                 print(f"      error: {e}", flush=True)
+            if c == 0 and not bad:
+                line.first_ends[s.n] = now
+                if len(line.first_ends) == args.sessions:
+                    line.steady = now
+                    steady.set()
             c += 1
             if bad:
                 break
+        # Done for the day: the page closes, and the server should let the session's data go
+        # (a session idle on its page would hold its own data until the last one finishes).
+        await s.leave()
         return c
 
-    counts = await asyncio.gather(*(loop(s) for s in sessions))
+    line.counts = list(await asyncio.gather(*(loop(s) for s in sessions)))
     for s in sessions:
         await s.close()
-    print(f"wall {time.monotonic() - t_start:.0f} s; cycles per session: {counts}", flush=True)
-    return sum(counts)
+    print(
+        f"wall {time.monotonic() - line.start:.0f} s; cycles per session: {line.counts}", flush=True
+    )
+    return line
 
 
 async def _run(url: str, args: argparse.Namespace, pid: int, own: OwnFiles, hostile, folder):
@@ -199,7 +233,9 @@ async def _run(url: str, args: argparse.Namespace, pid: int, own: OwnFiles, host
 
     alone, many = Results(), Results()
     curve: list[tuple[float, float, float]] = []
-    sampler = asyncio.ensure_future(_sample_memory(pid, curve, time.monotonic()))
+    t0 = time.monotonic()
+    sampler = asyncio.ensure_future(_sample_memory(pid, curve))
+    line = Timeline()
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(
             executable_path=CHROMIUM, args=CHROME_ARGS, headless=True
@@ -209,14 +245,15 @@ async def _run(url: str, args: argparse.Namespace, pid: int, own: OwnFiles, host
             await _round(browser, url, one, pid, alone, folder, own, None, 1000, 1, "baseline")
         if args.minutes:
             memory, hostile_cycle = [], -1
-            cycles = await _timed_round(browser, url, args, pid, many, folder, own, hostile, 2000)
+            line = await _timed_round(browser, url, args, pid, many, folder, own, hostile, 2000)
+            cycles = sum(line.counts)
         else:
             memory, hostile_cycle, cycles = await _round(
                 browser, url, args, pid, many, folder, own, hostile, 2000, args.sessions, "load"
             )
         await browser.close()
     sampler.cancel()
-    return alone, many, memory, curve, hostile_cycle, cycles
+    return alone, many, memory, (t0, curve), hostile_cycle, cycles, line
 
 
 def _start_server(port: int, log, db: Path) -> subprocess.Popen:
@@ -262,7 +299,7 @@ def _saved_notes(db: Path, typed: dict[str, str]) -> list[str]:
     ]
 
 
-def _report_steps(res: Results, hostile_cycle: int, cycles: int, bad: int) -> tuple[float, float]:
+def _report_steps(res: Results, hostile_cycle: int, cycles: int, bad: int) -> float:
     """p50/p95 per step of the sessions but `bad` without and with the hostile upload: in the
     cycle against the other cycles (``--cycles``), and overlapping its time against not; the
     two p95 ratios of the interactions."""
@@ -305,7 +342,90 @@ def _report_steps(res: Results, hostile_cycle: int, cycles: int, bad: int) -> tu
         print("no hostile upload in this run")
     for text, t0, t1 in res.hostile:
         print(f"hostile upload: refused after {t1 - t0:.1f} s, the page said: {text[:160]!r}")
-    return by_cycle, by_time
+    return by_cycle
+
+
+def _report_by_cycle(res: Results, bad: int) -> None:
+    """``--minutes``: p50/p95 per step of the sessions but `bad`, all cycles, the first cycles
+    (in lockstep) and the later ones (steady state)."""
+    print(f"{'step':>13} | all {'n':>4} {'p50':>6} {'p95':>6} | 1st cycle {'n':>3} {'p50':>6} "
+          f"{'p95':>6} | 2nd+ cycles {'n':>3} {'p50':>6} {'p95':>6}  (s)")  # fmt: skip
+    for step in STEPS:
+        cols = [res.of(step, skip=bad), res.of(step, cycles={0}, skip=bad)]
+        cols.append([s for name, c, n, s, _ in res.times if name == step and n != bad and c])
+        print(f"{step:>13} |" + " |".join(
+            f"{'':>{w}} {len(v):>3} {pct(v, 50):>6.1f} {pct(v, 95):>6.1f}"
+            for w, v in zip((4, 10, 12), cols, strict=True)
+        ))  # fmt: skip
+    for text, t0, t1 in res.hostile:
+        print(f"hostile upload: refused after {t1 - t0:.1f} s, the page said: {text[:160]!r}")
+
+
+def _report_memory(t0: float, curve, line: Timeline, res: Results, sessions: int):
+    """Per-minute peaks (steady state marked) and, with ``--minutes``, the plateau rule
+    (``bench/load_rules.py``): (holds, growth MB, how measured)."""
+    total = peaks_per_minute(((t, m) for t, m, _ in curve), t0)
+    alone = peaks_per_minute(((t, m) for t, _, m in curve), t0)
+    first = int((line.steady - t0) // 60) if sessions and line.steady == line.steady else None
+
+    def marked(peaks: dict[int, float]) -> str:
+        return ", ".join(f"{'[' if m == first else ''}{v:.0f}" for m, v in peaks.items())
+
+    print("RSS peak per minute, server + upload workers (MB): " + marked(total))
+    print("RSS peak per minute, server process alone (MB):    " + marked(alone))
+    if not sessions:
+        return True, float("nan"), ""
+    third = list(alone.values())
+    k = max(len(third) // 3, 1)
+    old = max(third[-k:]) - max(third[k : 2 * k] or third[:k])
+    print(f"  (earlier rule, last third of the minutes against the middle third: {old:+.0f} MB)")
+    if first is None:
+        print("steady state never reached: a session did not finish its first cycle")
+        return False, float("nan"), "not measured"
+    p = plateau(
+        [(t, m) for t, _, m in curve], res.times, start=line.steady, end=line.last,
+        sessions=sessions, tolerance_mb=PLATEAU_MB,
+    )  # fmt: skip
+    print(
+        f"steady state ('[' above): from minute {first} ({line.steady - line.start:.0f} s into "
+        f"the load, every session past its first cycle) to {line.last - line.start:.0f} s; "
+        f"{p.reuploads} of {sessions} sessions uploaded again in it. Server alone: peak "
+        f"{p.base_mb:.0f} MB in its first minute, {p.later_mb:.0f} MB after "
+        f"({p.growth_mb:+.0f} MB, limit +{p.tolerance_mb:.0f})"
+    )
+    how = "steady state" if p.measured else "not measured (a session did not upload again)"
+    return p.holds, p.growth_mb, how
+
+
+def _report_hostile(res: Results, line: Timeline, args) -> tuple[bool, float]:
+    """The hostile rule with ``--minutes`` (``bench/load_rules.py``): (holds, ratio)."""
+    if not res.hostile:
+        print("no hostile upload in this run")
+        return False, float("nan")
+    _, h0, h1 = res.hostile[0]
+    cmp = compare(
+        res.times, (h0, h1), steps=INTERACTIVE, skip=args.sessions, before=line.end,
+        limit=SLOWDOWN,
+    )  # fmt: skip
+    print(
+        f"hostile upload from {h0 - line.start:.0f} s to {h1 - line.start:.0f} s; the other "
+        f"sessions' steps in their 2nd+ cycles begun before {args.minutes:g} min:"
+    )
+    print(f"{'step':>13} | apart {'n':>4} {'p50':>6} {'p95':>6} | overlapping {'n':>4} "
+          f"{'p50':>6} {'p95':>6}  (s)")  # fmt: skip
+    for r in cmp.rows:
+        print(
+            f"{r.step:>13} | {'':>5} {len(r.apart):>4} {pct(r.apart, 50):>6.1f} "
+            f"{pct(r.apart, 95):>6.1f} | {'':>11} {len(r.over):>4} {pct(r.over, 50):>6.1f} "
+            f"{pct(r.over, 95):>6.1f}"
+        )
+    print(
+        f"relative times (step / its step's median apart): p95 {pct(cmp.rel_apart, 95):.2f} "
+        f"apart (n {len(cmp.rel_apart)}), {pct(cmp.rel_over, 95):.2f} overlapping "
+        f"(n {len(cmp.rel_over)}): x{cmp.ratio:.2f} (raw seconds pooled: x{cmp.raw_ratio:.2f}); "
+        f"{'measured' if cmp.measured else f'NOT measured (fewer than {cmp.min_n} on a side)'}"
+    )
+    return cmp.holds, cmp.ratio
 
 
 def main() -> int:
@@ -314,6 +434,7 @@ def main() -> int:
     ap.add_argument("--cycles", type=int, default=5)
     ap.add_argument("--minutes", type=float, default=0, help="run cycles for this long instead")
     ap.add_argument("--ramp", type=float, default=5, help="--minutes: seconds between starts")
+    ap.add_argument("--min-cycles", type=int, default=2, help="--minutes: cycles per session")
     ap.add_argument("--alone", type=int, default=1, help="cycles of one session alone first")
     ap.add_argument("--upload-mb", type=float, default=50, help="own register size; 0: no upload")
     ap.add_argument("--hostile", default="raster sparse 2e11 pixels", help="corpus case; '' none")
@@ -340,7 +461,7 @@ def main() -> int:
         try:
             _wait_healthy(url, proc)
             print(f"server up; RSS {rss_mb(proc.pid):.0f} MB", flush=True)
-            alone, many, memory, curve, hostile_cycle, cycles = asyncio.run(
+            alone, many, memory, (t_curve, curve), hostile_cycle, cycles, line = asyncio.run(
                 _run(url, args, proc.pid, own, hostile, folder)
             )
             alive = proc.poll() is None
@@ -360,8 +481,8 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     reconnects = alone.reconnects + many.reconnects
     raw = {"args": vars(args), "times": many.times, "errors": many.errors, "curve": curve,
-           "memory": memory, "hostile": many.hostile, "unsaved": unsaved,
-           "reconnects": reconnects}  # fmt: skip
+           "curve_t0": t_curve, "timeline": vars(line), "memory": memory,
+           "hostile": many.hostile, "unsaved": unsaved, "reconnects": reconnects}  # fmt: skip
     (out / "load-last.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
     print(f"\nsessions {args.sessions}, cycles {cycles} in all (+ {args.alone} alone); steps timed: "
           f"{len(many.times)}; server alive at the end: {alive}")  # fmt: skip
@@ -377,32 +498,29 @@ def main() -> int:
     stray = sorted({u.split("?")[0] for u in many.blocked + alone.blocked})
     print(f"non-loopback requests blocked: {len(many.blocked) + len(alone.blocked)} {stray[:5]}")
     bad = args.sessions if args.minutes else 0  # the session that uploads the hostile file
-    by_cycle, by_time = _report_steps(many, hostile_cycle, cycles, bad)
-    ratio = by_time if args.minutes else by_cycle
+    by_cycle = _report_steps(many, hostile_cycle, cycles, bad) if not args.minutes else 0.0
+    if args.minutes:
+        _report_by_cycle(many, bad)
     if memory:
         print("server RSS after each cycle (MB): " + ", ".join(f"{m:.0f}" for m in memory))
-    per_minute: dict[int, tuple[float, float]] = {}
-    for t, total, alone_mb in curve:
-        old = per_minute.get(int(t // 60), (0.0, 0.0))
-        per_minute[int(t // 60)] = (max(old[0], total), max(old[1], alone_mb))
-    print("RSS peak per minute, server + upload workers (MB): "
-          + ", ".join(f"{m[0]:.0f}" for m in per_minute.values()))  # fmt: skip
-    print("RSS peak per minute, server process alone (MB):    "
-          + ", ".join(f"{m[1]:.0f}" for m in per_minute.values()))  # fmt: skip
-    if args.minutes:  # the server alone: peak of the last third against the middle third's
-        third = [m[1] for m in per_minute.values()]
-        k = max(len(third) // 3, 1)
-        growth = max(third[-k:]) - max(third[k : 2 * k] or third[:k])
-        levels_off = len(third) >= 3 and growth <= PLATEAU_MB
+    if args.minutes:
+        levels_off, growth, note = _report_memory(t_curve, curve, line, many, args.sessions)
+        held, ratio = _report_hostile(many, line, args)
+        held = held and bool(many.hostile)
     else:
+        _report_memory(t_curve, curve, line, many, 0)
         growth = memory[-1] - memory[min(1, len(memory) - 1)] if memory else float("nan")
         levels_off = len(memory) >= 3 and growth <= PLATEAU_MB
-    held = not (ratio > SLOWDOWN) and (hostile is None or bool(many.hostile))
+        note = "last cycle against the second"
+        ratio = by_cycle
+        held = not (ratio > SLOWDOWN) and (hostile is None or bool(many.hostile))
     ok = not many.errors and not alone.errors and alive and levels_off and not unsaved and held
     print(
-        f"VERDICT: {'PASS' if ok else 'FAIL'}: {len(many.errors)} errors; memory growth "
-        f"{growth:+.0f} MB ({'levels off' if levels_off else 'does not level off'}, "
-        f"limit +{PLATEAU_MB:.0f} MB); hostile p95 x{ratio:.2f} (limit x{SLOWDOWN:g}); "
+        f"VERDICT: {'PASS' if ok else 'FAIL'}: {len(many.errors)} errors "
+        f"({'ok' if not many.errors and not alone.errors and alive and not unsaved else 'FAIL'}); "
+        f"memory growth {growth:+.0f} MB, {note} ({'levels off' if levels_off else 'FAIL'}, "
+        f"limit +{PLATEAU_MB:.0f} MB); hostile p95 x{ratio:.2f} "
+        f"({'ok' if held else 'FAIL'}, limit x{SLOWDOWN:g}); "
         f"wall {time.perf_counter() - started:.0f} s; load average {os.getloadavg()}"
     )
     return 0 if ok else 1

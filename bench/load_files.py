@@ -4,8 +4,8 @@ An office's own data shaped like the real thing: the demo's 455 kecamatan as a B
 GeoPackage (KDKEC, NMKEC, WADMKK, KDPKAB; UTM 47N), an MSME register as a spreadsheet export
 (``;`` separator, decimal comma, ``lintang``/``bujur``) cut to the size asked for (50 MB in
 issue #22: about 850,000 MSMEs), and the demo's towers as an OpenCelliD-style CSV.  Every
-session gets its own register (one line differs), so every upload is parsed, never a cache
-hit.  The hostile file is a case of ``tests/hostile_corpus.py``, fed to the upload box of its
+session gets its own register in each cycle (one line differs), so every upload is parsed,
+never a cache hit.  The hostile file is a case of ``tests/hostile_corpus.py``, fed to the upload box of its
 reader.
 """
 
@@ -35,13 +35,17 @@ class OwnFiles:
     n_msme: int
     kab: tuple[tuple[str, int], ...]  # (kabupaten code, its kecamatan), for the filter
 
-    def register(self, folder: Path, session: int) -> Path:
-        """Session ``session``'s own register: the shared one plus one MSME of its own."""
-        path = folder / f"umkm-sesi-{session:02d}.csv"
+    def register(self, folder: Path, session: int, cycle: int = 0) -> Path:
+        """Session ``session``'s register of cycle ``cycle``: the shared one plus one MSME of
+        its own, so every upload is new to the server's caches (keyed by the content).  The
+        session's register of the cycle before is deleted (20 sessions x 50 MB each)."""
+        path = folder / f"umkm-sesi-{session:02d}-{cycle:02d}.csv"
         if not path.exists():
             shutil.copyfile(self.msme, path)
             with path.open("a", encoding="utf-8") as fh:
-                fh.write(f"SESI-{session:02d};2,9;99,1;mikro_kecil;jasa;0\n")
+                fh.write(f"SESI-{session:02d}-{cycle:02d};2,9;99,1;mikro_kecil;jasa;0\n")
+        if cycle:
+            (folder / f"umkm-sesi-{session:02d}-{cycle - 1:02d}.csv").unlink(missing_ok=True)
         return path
 
 

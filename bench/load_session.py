@@ -32,6 +32,7 @@ import csv
 import io
 import json
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,6 +81,16 @@ class Results:
         ]
 
 
+def _poll_s(since: float) -> float:
+    """Seconds between two looks at the page: 0.1 for the first 2 s of a wait, then 0.5.
+
+    Each look is a round trip into a browser that shares the 2 cores with the server: 20
+    sessions looking ten times a second through a 200 s upload are thousands of calls.  A
+    step of minutes is then timed to within half a second, a fast one still to 0.1 s.
+    """
+    return 0.1 if time.monotonic() - since < 2 else 0.5
+
+
 STATE = """() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState"""
 
 
@@ -120,6 +131,11 @@ class Session:
         await self.page.route("**/*", only_local)
         self.page.on("pageerror", lambda e: self.res.errors.append(f"s{self.n}: pageerror {e}"))
         self.page.on("console", self._console)
+
+    async def leave(self) -> None:
+        """Close the app's page (a planner done for the day): its Streamlit session ends."""
+        with contextlib.suppress(Exception):
+            await self.page.goto("about:blank")
 
     async def close(self) -> None:
         if self.context is not None:
@@ -185,7 +201,8 @@ class Session:
 
     async def _idle_after(self, n: int) -> None:
         """Wait until a script run after the n-th has finished and none is running."""
-        deadline = time.monotonic() + self.cfg.step_timeout_ms / 1000
+        t0 = time.monotonic()
+        deadline = t0 + self.cfg.step_timeout_ms / 1000
         while not (
             self.finished > n
             and self.started == self.finished
@@ -193,7 +210,7 @@ class Session:
         ):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no run after run {n} ended ({self._counts()})")
-            await self.page.wait_for_timeout(100)
+            await asyncio.sleep(_poll_s(t0))
 
     def _counts(self) -> str:
         return (
@@ -224,12 +241,13 @@ class Session:
         return (await grid.text_content(timeout=self.cfg.step_timeout_ms)) or ""
 
     async def _until(self, what: str, check) -> None:
-        deadline = time.monotonic() + self.cfg.step_timeout_ms / 1000
+        t0 = time.monotonic()
+        deadline = t0 + self.cfg.step_timeout_ms / 1000
         while not await check():
             if time.monotonic() > deadline:
                 raise TimeoutError(what)
             await self._no_exception()
-            await self.page.wait_for_timeout(100)
+            await asyncio.sleep(_poll_s(t0))
 
     async def _shown_problems(self) -> list[str]:
         found = []
@@ -265,8 +283,18 @@ class Session:
 
     # --- the cycle --------------------------------------------------------------------
 
-    async def cycle(self, c: int, seed: int, hostile: Hostile | None = None) -> None:
-        """The steps of one cycle; every failure is recorded and ends the cycle."""
+    async def cycle(
+        self,
+        c: int,
+        seed: int,
+        hostile: Hostile | None = None,
+        before_upload: Callable[[], Awaitable[object]] | None = None,
+    ) -> None:
+        """The steps of one cycle; every failure is recorded and ends the cycle.
+
+        ``before_upload`` is awaited (untimed) before the upload step: the hostile session
+        waits there until the others are in steady state.
+        """
         page = self.page
         assert page is not None
         step = "load"
@@ -294,6 +322,8 @@ class Session:
                 if rows and rows[0]["nama"] not in after:
                     self.res.errors.append(f"s{self.n} c{c}: CSV rank 1 not in the table")
             if self.cfg.upload:
+                if before_upload is not None:
+                    await before_upload()
                 step = "upload"
                 loaded = await self._upload(c, hostile)
                 if loaded:
@@ -404,7 +434,7 @@ class Session:
         page = self.page
         files = {
             "Batas wilayah": self.own.areas,
-            "Daftar UMKM": self.own.register(self.folder, self.n),
+            "Daftar UMKM": self.own.register(self.folder, self.n, c),
             "Menara (OpenCelliD)": self.own.towers,
         }
         if hostile is not None:

@@ -1,0 +1,176 @@
+"""The load benchmark's two rules as pure functions (``bench/bench_load.py``, issue #22 item 6).
+
+Unit-tested on synthetic figures in ``tests/test_load_rules.py`` (no timing there).
+
+**Memory plateau.**  Steady state begins when every session has finished its first cycle:
+each has uploaded its own data once.  The server's peak RSS in the first minute of steady
+state is the reference; the peak over the rest of steady state (the sessions' second and
+later cycles, each uploading its data again to replace it) may rise at most ``tolerance_mb``
+above it.  Without samples on both sides, or without a re-upload by every session inside
+the window, the rule is not measured (and does not pass).
+
+**Hostile upload.**  The other sessions' interactive steps in their second and later cycles
+(the first cycles run in lockstep: every session loads, then uploads, at the same minutes)
+that begin while every session is still cycling (before the run's end time): those whose
+time overlaps the hostile upload against those that do not.  Each step's time is divided by
+the median of the same step apart from the hostile upload (a page load takes minutes, a
+download seconds: pooled raw times would compare the mix of steps, not their speed); the
+rule compares the p95 of these relative times, with at least ``min_n`` steps on each side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+#: (step, cycle, session, seconds, started at time.monotonic()), as in load_session.Results.
+Timed = tuple[str, int, int, float, float]
+
+
+def pct(values: Sequence[float], q: float) -> float:
+    return float(np.percentile(values, q)) if len(values) else float("nan")
+
+
+def peaks_per_minute(curve: Iterable[tuple[float, float]], t0: float) -> dict[int, float]:
+    """Peak of (time, MB) samples per whole minute since ``t0``."""
+    out: dict[int, float] = {}
+    for t, mb in curve:
+        m = int((t - t0) // 60)
+        out[m] = max(out.get(m, mb), mb)
+    return out
+
+
+@dataclass(frozen=True)
+class Plateau:
+    """The memory rule's figures (MB; times as the samples')."""
+
+    start: float  # steady state begins (every session has finished its first cycle)
+    end: float  # and ends (the last step of the run)
+    base_mb: float  # peak in the first minute of steady state
+    later_mb: float  # peak over the rest of it
+    tolerance_mb: float
+    reuploads: int  # sessions that uploaded again inside the window
+    sessions: int
+
+    @property
+    def growth_mb(self) -> float:
+        return self.later_mb - self.base_mb
+
+    @property
+    def measured(self) -> bool:
+        return (
+            not np.isnan(self.base_mb)
+            and not np.isnan(self.later_mb)
+            and self.reuploads >= self.sessions
+        )
+
+    @property
+    def holds(self) -> bool:
+        return self.measured and self.growth_mb <= self.tolerance_mb
+
+
+def steady_start(ends: dict[int, float], sessions: int) -> float:
+    """When every session ``0..sessions-1`` had finished its first cycle (nan: one had not).
+
+    ``ends`` maps a session to the end of its first cycle (``time.monotonic()``); a cycle
+    that ended in an error counts too (its steps may be missing).
+    """
+    if any(n not in ends for n in range(sessions)):
+        return float("nan")
+    return max(ends[n] for n in range(sessions))
+
+
+def plateau(
+    samples: Sequence[tuple[float, float]],
+    times: Iterable[Timed],
+    *,
+    start: float,
+    end: float,
+    sessions: int,
+    tolerance_mb: float,
+    first_s: float = 60.0,
+) -> Plateau:
+    """The memory rule over (time, MB) ``samples`` between ``start`` and ``end``."""
+    base = [mb for t, mb in samples if start <= t < start + first_s]
+    later = [mb for t, mb in samples if start + first_s <= t <= end]
+    again = {
+        n for step, c, n, s, t in times if step == "upload" and c >= 1 and t + s >= start
+    } & set(range(sessions))
+    return Plateau(
+        start=start, end=end,
+        base_mb=max(base) if base else float("nan"),
+        later_mb=max(later) if later else float("nan"),
+        tolerance_mb=tolerance_mb, reuploads=len(again), sessions=sessions,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StepRow:
+    step: str
+    apart: tuple[float, ...]
+    over: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The hostile rule's figures: raw seconds per step, and the relative times pooled."""
+
+    window: tuple[float, float]
+    rows: tuple[StepRow, ...]
+    rel_apart: tuple[float, ...]
+    rel_over: tuple[float, ...]
+    min_n: int
+    limit: float
+
+    @property
+    def ratio(self) -> float:
+        if not self.rel_apart or not self.rel_over:
+            return float("nan")
+        return pct(self.rel_over, 95) / pct(self.rel_apart, 95)
+
+    @property
+    def raw_ratio(self) -> float:
+        apart = [s for r in self.rows for s in r.apart]
+        over = [s for r in self.rows for s in r.over]
+        return pct(over, 95) / pct(apart, 95) if apart and over else float("nan")
+
+    @property
+    def measured(self) -> bool:
+        return len(self.rel_apart) >= self.min_n and len(self.rel_over) >= self.min_n
+
+    @property
+    def holds(self) -> bool:
+        return self.measured and self.ratio <= self.limit
+
+
+def compare(
+    times: Iterable[Timed],
+    window: tuple[float, float],
+    *,
+    steps: Sequence[str],
+    skip: int,
+    before: float,
+    min_cycle: int = 1,
+    min_n: int = 20,
+    limit: float = 2.0,
+) -> Comparison:
+    """Steps ``steps`` of every session but ``skip``, in cycles from ``min_cycle`` on, begun
+    before ``before``: overlapping ``window`` in time or not (see the module's docstring)."""
+    lo, hi = window
+    by_step: dict[str, tuple[list[float], list[float]]] = {s: ([], []) for s in steps}
+    for step, c, n, s, t in times:
+        if step not in by_step or n == skip or c < min_cycle or t >= before:
+            continue
+        by_step[step][1 if (t < hi and t + s > lo) else 0].append(s)
+    rows, rel_apart, rel_over = [], [], []
+    for step in steps:
+        apart, over = by_step[step]
+        rows.append(StepRow(step, tuple(apart), tuple(over)))
+        if apart:
+            mid = float(np.median(apart))
+            if mid > 0:
+                rel_apart += [s / mid for s in apart]
+                rel_over += [s / mid for s in over]
+    return Comparison(window, tuple(rows), tuple(rel_apart), tuple(rel_over), min_n, limit)
