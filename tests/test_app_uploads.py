@@ -68,6 +68,19 @@ def test_custom_weights_survive_loading_own_data(at, tmp_path):
     assert sorted(at.dataframe[0].value["Kode"]) == sorted(KEC)
 
 
+def _every_box_in_the_page_language(at: AppTest) -> None:
+    """Each box's button and limit line in the page's language (infra_gap/app/ui/file_box)."""
+    keys = [box.key for box in at.get("file_uploader")]
+    assert len(keys) == 7, keys
+    for lang, button in (("id", "Pilih berkas"), ("en", "Choose file")):
+        at.radio(key="lang").set_value(lang).run()
+        styles = " ".join(h.proto.body for h in at.html)
+        for key in keys:
+            assert f'.st-key-{key} [data-testid="stFileUploaderDropzone"] button' in styles
+        assert styles.count(f'content: "{button}"') == len(keys), lang
+    at.radio(key="lang").set_value("id").run()
+
+
 def test_the_boxes_are_one_form_and_a_box_not_received_is_named(at, tmp_path):
     """The boxes, their options and the button are one form: a finished upload does not
     rerun the page (a run drops the upload address another box waits for: bench_load).
@@ -75,6 +88,7 @@ def test_the_boxes_are_one_form_and_a_box_not_received_is_named(at, tmp_path):
     instead of "upload first"; the level chosen in the form's box is the one used."""
     own = build(tmp_path)
     at.switch_page(UPLOAD_PAGE).run()
+    _every_box_in_the_page_language(at)
     boxes = [at.file_uploader(key=f"up_{k}") for k in ("areas", "msme", "towers", "podes")]
     forms = {w.proto.form_id for w in boxes} | {at.button(key="up_run").proto.form_id}
     assert len(forms) == 1, forms

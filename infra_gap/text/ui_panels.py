@@ -207,6 +207,8 @@ UI_PANELS_TEXT: dict[str, Mapping[str, str]] = {
         "en": "Upload boundaries and an MSME register; other layers are optional. The "
         "coverage threshold is under Advanced settings.",
     },
+    "box_button": {"id": "Pilih berkas", "en": "Choose file"},
+    "box_limit": {"id": "maks. {mb} MB per berkas", "en": "up to {mb} MB per file"},
     "up_areas": {"id": "Batas wilayah", "en": "Boundaries"},
     "up_level": {"id": "Tingkat batas wilayah", "en": "Boundary level"},
     "up_layer": {"id": "Lapisan GeoPackage (opsional)", "en": "GeoPackage layer (optional)"},

@@ -24,6 +24,7 @@ from infra_gap.text.i18n import fmt_int, fmt_num, t
 from infra_gap.app.ui import keys as K
 from infra_gap.app.ui.cached import boundary_measures, own_data
 from infra_gap.app.ui.common import error_text, forget, index_of, sync
+from infra_gap.app.ui.file_box import file_box
 from infra_gap.app.ui.provenance_panel import provenance_fields, with_provenance
 from infra_gap.app.ui.state import reset_selection
 
@@ -32,6 +33,8 @@ AUTO_LEVEL = "auto"  # the level read from the codes (infra_gap.inputs)
 UPLOADS = K.UP_FILES
 #: The boxes a ranking needs (boundaries and the register); the others are optional.
 REQUIRED = frozenset({"areas", "msme"})
+#: What a boundary or backbone box takes.
+AREA_TYPES = ("geojson", "json", "gpkg", "zip", "parquet")
 
 
 def upload_problem(values: Mapping[str, object], lang: str) -> str | None:
@@ -210,10 +213,7 @@ def own_data_panel(own: dict[str, Any] | None, lang: str) -> None:
 
 def _boxes_and_options(lang: str) -> None:
     ss = st.session_state
-    st.file_uploader(
-        t("up_areas", lang), type=["geojson", "json", "gpkg", "zip", "parquet"],
-        key=K.upload("areas"),
-    )  # fmt: skip
+    file_box(t("up_areas", lang), types=AREA_TYPES, key=K.upload("areas"), lang=lang)
     ss.setdefault(K.UP_LEVEL, AUTO_LEVEL)
     st.selectbox(
         t("up_level", lang),
@@ -226,26 +226,26 @@ def _boxes_and_options(lang: str) -> None:
     lc1.text_input(t("up_layer", lang), key=K.UP_LAYER)
     lc2.text_input(t("up_id_col", lang), key=K.UP_ID_COL)
     lc3.text_input(t("up_name_col", lang), key=K.UP_NAME_COL)
-    st.file_uploader(
-        t("up_msme", lang), type=["csv", "txt", "xlsx", "parquet", "gpkg", "geojson"],
-        key=K.upload("msme"),
+    file_box(
+        t("up_msme", lang), types=("csv", "txt", "xlsx", "parquet", "gpkg", "geojson"),
+        key=K.upload("msme"), lang=lang,
     )  # fmt: skip
     mc1, mc2 = st.columns(2)
     mc1.text_input(t("up_lat", lang), key=K.UP_LAT)
     mc2.text_input(t("up_lon", lang), key=K.UP_LON)
-    st.file_uploader(t("up_coverage", lang), type=["tif", "tiff"], key=K.upload("coverage"))
+    file_box(t("up_coverage", lang), types=["tif", "tiff"], key=K.upload("coverage"), lang=lang)
     st.text_input(t("up_nodata", lang), key=K.UP_NODATA)
-    st.file_uploader(t("up_towers", lang), type=["csv", "gz", "parquet"], key=K.upload("towers"))
-    st.file_uploader(
-        t("up_speed", lang), type=["parquet", "csv", "zip", "gpkg"], key=K.upload("speed_tiles")
+    file_box(
+        t("up_towers", lang), types=("csv", "gz", "parquet"), key=K.upload("towers"), lang=lang
     )
-    st.file_uploader(
-        t("up_backbone", lang), type=["geojson", "json", "gpkg", "zip", "parquet"],
-        key=K.upload("backbone"),
+    file_box(
+        t("up_speed", lang), types=("parquet", "csv", "zip", "gpkg"),
+        key=K.upload("speed_tiles"), lang=lang,
     )  # fmt: skip
-    st.file_uploader(
-        t("up_podes", lang), type=["csv", "txt", "xlsx"], help=t("up_podes_help", lang),
-        key=K.upload("podes"),
+    file_box(t("up_backbone", lang), types=AREA_TYPES, key=K.upload("backbone"), lang=lang)
+    file_box(
+        t("up_podes", lang), types=("csv", "txt", "xlsx"), help=t("up_podes_help", lang),
+        key=K.upload("podes"), lang=lang,
     )  # fmt: skip
 
 

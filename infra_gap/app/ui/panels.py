@@ -28,6 +28,7 @@ from infra_gap.workspace import Store
 from infra_gap.app.ui import keys as K
 from infra_gap.app.ui.cached import scenario_run, siting
 from infra_gap.app.ui.common import error_text, held, office_tiles
+from infra_gap.app.ui.file_box import file_box
 from infra_gap.app.ui.provenance_panel import sources_list
 from infra_gap.app.ui.sidebar import Tools
 from infra_gap.app.ui.state import apply_scenario, full_run, load_scenario
@@ -119,20 +120,17 @@ def scenario_panel(
         with st.expander(t("scenario_show", lang)):
             st.code(scenario_to_toml(scenario), language="toml")
     with load_col:
-        st.file_uploader(
-            t("scenario_load", lang),
-            type=["toml"],
-            max_upload_size=1,
-            key=K.SCENARIO_FILE,
-            on_change=load_scenario,
-        )
+        file_box(
+            t("scenario_load", lang), types=("toml",), key=K.SCENARIO_FILE, lang=lang,
+            max_mb=1, on_change=load_scenario,
+        )  # fmt: skip
         if K.SCENARIO_ERROR in ss:
             st.error(ss.pop(K.SCENARIO_ERROR))
         elif K.SCENARIO_LOADED in ss:
             st.success(t("scenario_loaded", lang).format(name=md_escape(ss.pop(K.SCENARIO_LOADED))))
     with compare_col:
-        other_file = st.file_uploader(
-            t("scenario_compare", lang), type=["toml"], max_upload_size=1, key=K.COMPARE_FILE
+        other_file = file_box(
+            t("scenario_compare", lang), types=("toml",), key=K.COMPARE_FILE, lang=lang, max_mb=1
         )
     if other_file is not None:
         try:

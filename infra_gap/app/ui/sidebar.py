@@ -21,6 +21,7 @@ from infra_gap.text.i18n import t
 from infra_gap.app.ui import keys as K
 from infra_gap.app.ui.cached import indicators
 from infra_gap.app.ui.common import ScenarioChoices, held, index_of, sync
+from infra_gap.app.ui.file_box import file_box
 from infra_gap.app.ui.national_page import national_province, national_scale, national_table
 from infra_gap.app.ui.state import PRESET_CHOICES, apply_preset, to_custom
 
@@ -238,9 +239,9 @@ def tools(layers: Layers, lang: str) -> Tools:
                 t("sites_hilly", lang), value=held(K.SITE_HILLY, False), key=K.SITE_HILLY
             )
             site_terrain = "hilly" if hilly else "flat"
-            plots_file = st.file_uploader(
-                t("sites_plots", lang), type=["geojson", "gpkg", "zip", "parquet"],
-                key=K.SITE_PLOTS, help=t("sites_plots_help", lang),
+            plots_file = file_box(
+                t("sites_plots", lang), types=("geojson", "gpkg", "zip", "parquet"),
+                key=K.SITE_PLOTS, lang=lang, help=t("sites_plots_help", lang),
             )  # fmt: skip
             only_plots = plots_file is not None and st.toggle(
                 t("sites_only_plots", lang), value=held(K.SITE_ONLY_PLOTS, False),

@@ -21,6 +21,7 @@ from infra_gap.workspace import ConflictError, Store, WorkspaceError, database_u
 from infra_gap.app.ui import keys as K
 from infra_gap.app.ui.cached import cache_dir
 from infra_gap.app.ui.common import error_text, held
+from infra_gap.app.ui.file_box import file_box
 
 DEFAULT_WORKSPACE = "Usulan BAKTI 2026"
 
@@ -227,8 +228,8 @@ def workspace_files(db: Store, ws: int, lang: str) -> None:
         key="download_workspace",
         on_click="ignore",
     )
-    up = st.file_uploader(t("ws_import", lang), type=["json"], key=K.WS_IMPORT_FILE,
-                          max_upload_size=5)  # fmt: skip
+    up = file_box(t("ws_import", lang), types=("json",), key=K.WS_IMPORT_FILE, lang=lang,
+                  max_mb=5)  # fmt: skip
     if up is not None and st.button(t("ws_import_run", lang), key="ws_import_run"):
         try:
             _, n = db.import_workspace(up.getvalue(), name=name, editor=_editor())
