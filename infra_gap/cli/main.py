@@ -109,9 +109,11 @@ def main(*, quick_exit: bool = False, gc_paused: bool = False) -> None:
     not a library error (a bug) prints one line, and the traceback with ``-v``.
     ``quick_exit``, ``gc_paused`` (the caller disabled the collector): see :func:`run`.
     """
+    from infra_gap.cli.option_values import quick_option_values
     from infra_gap.hardening import apply_hardened_env
 
     apply_hardened_env()
+    quick_option_values()
     obj: dict[str, bool] = {"check_environment": True, GC_PAUSED: gc_paused}
     try:
         app(obj=obj)
