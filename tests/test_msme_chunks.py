@@ -183,6 +183,33 @@ def test_a_bad_flag_names_its_file_line_in_any_chunk(office, tmp_path, monkeypat
     assert getattr(err.value, "code", None) == "E_SCHEMA"
 
 
+def test_plain_chunks_taken_from_arrow_equal_the_rules_read_whole(tmp_path, monkeypatch):
+    from infra_gap.io import msme_lean
+
+    rows = [f"U{i},{2.5 + i * 1e-4:.6f},{98.6 + i * 1e-4:.6f},{'True' if i % 2 else 'ya'},jasa"
+            for i in range(35)]  # fmt: skip
+    rows[8] = rows[8].replace(",ya,", ", ya ,")  # a flag to trim: chunk 2 by the rules
+    rows[16] = rows[16].replace(",2.5", ",dua")  # a row to reject: chunk 3 by the rules
+    rows[30] = rows[30].replace(",True,", ",FALSE,")  # chunk 5 stays plain (upper case)
+    path = tmp_path / "umkm.csv"
+    path.write_text("ID_UMKM,lat,lon,online,sektor\n" + "\n".join(rows) + "\n")
+    whole, rejected = io.read_msme_points(path)  # one chunk, read whole by pandas
+    rules = msme_lean._parse_chunk
+    by_rules: list[int] = []
+
+    def counted(frame, first_line, *args, **kwargs):
+        by_rules.append(first_line)
+        return rules(frame, first_line, *args, **kwargs)
+
+    monkeypatch.setattr(msme_lean, "_parse_chunk", counted)
+    monkeypatch.setenv("INFRA_GAP_LIMITS", "chunk_rows=7")
+    chunked, rejected7 = io.read_msme_points(path)
+    pd.testing.assert_frame_equal(whole, chunked)
+    pd.testing.assert_frame_equal(rejected, rejected7)
+    assert rejected["row"].tolist() == ["18"]  # the line of "dua"
+    assert by_rules == [9, 16]  # the first lines of chunks 2 and 3; the others from Arrow
+
+
 def test_a_raster_declaring_100m_pixels_is_sampled_in_windows(office, tmp_path, monkeypatch):
     # The coverage of the fixture at 10 m pixels inside a sparse 100 x 100 km GeoTIFF:
     # over io.MAX_RASTER_CELLS, so never read whole; windows of 4,096 pixels at most.

@@ -33,6 +33,8 @@ from infra_gap.io.vector import VECTOR_FORMATS, detect_column, read_vector
 from infra_gap.layers import REJECTED_COLUMNS
 
 __all__ = [
+    "FLAG_TRUE",
+    "FLAG_WORDS",
     "LAT_COLUMNS",
     "LON_COLUMNS",
     "Source",
@@ -54,6 +56,9 @@ TILE_COLUMNS = ("quadkey", "avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "tests", "d
 _PARALLEL_POINTS = 50_000
 _TRUE = {"1", "true", "ya", "y", "yes", "benar", "t"}
 _FALSE = {"0", "false", "tidak", "n", "no", "salah", "f", ""}
+#: The yes/no words of a flag column (after trimming and lower-casing), and the yes words.
+FLAG_TRUE = frozenset(_TRUE)
+FLAG_WORDS = frozenset(_TRUE | _FALSE)
 
 
 def _row_ids(numbers: np.ndarray) -> pd.Series:
