@@ -57,3 +57,20 @@ def test_an_option_not_given_builds_no_converter():
     assert param.process_value(ctx, None) is None
     assert param.process_value(ctx, str(Path(__file__))) == Path(__file__)
     assert param._runtime_param is None  # typer's pydantic converter was never built
+
+
+def test_a_typer_laid_out_otherwise_gets_its_own_conversion(monkeypatch):
+    """Where typer's parameters lack what the shortcut reads, typer converts, no crash."""
+    from infra_gap.cli import option_values
+
+    def moved(*_args):
+        missing = "type_descriptor"
+        raise AttributeError(missing)
+
+    quick_option_values()
+    monkeypatch.setattr(option_values, "_shortcut", moved)
+    command = get_command(app).commands["rank"]  # type: ignore[attr-defined]
+    ctx = _click.Context(command, info_name="rank")
+    param = next(p for p in command.params if p.name == "areas")
+    assert param.process_value(ctx, str(Path(__file__))) == Path(__file__)
+    assert param.process_value(ctx, None) is None

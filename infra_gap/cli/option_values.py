@@ -66,7 +66,10 @@ def quick_option_values() -> None:
         return
 
     def process_value(self: Any, ctx: Any, value: Any) -> Any:
-        known, result = _shortcut(self, ctx, value)
+        try:
+            known, result = _shortcut(self, ctx, value)
+        except AttributeError:  # a typer whose parameters are laid out otherwise: its way
+            known, result = False, None
         if not known:
             return typed(self, ctx, value)
         if self.required and self.value_is_missing(result):
