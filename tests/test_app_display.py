@@ -67,3 +67,51 @@ def test_every_download_button_says_its_size_the_excel_csv_too(at, monkeypatch):
     lines = payload.decode("utf-8-sig").splitlines()
     assert ";" in lines[0]
     assert len(lines) == 1 + 45  # the selection, as every other download
+
+
+def test_many_figures_at_once_read_as_one_at_a_time():
+    """fmt_values (the table's many figures) writes each as fmt_value does."""
+    from infra_gap.text.numfmt import fmt_values
+
+    values = [0, -0.0, -0.00004, 0.04999, 0.05, 9.95, 9.96, 10, -3.25, 1234567.891,
+              float("nan"), None, 0.816948, 0.96281, 4894, 99.95, -12345.5, "x", True]  # fmt: skip
+    for name in ("score", "rank", "msme_uncovered", "msme_uncovered_share", "top_n_share",
+                 "contrib_msme_uncovered", "backbone_km"):  # fmt: skip
+        for lang in ("id", "en"):
+            assert fmt_values(name, values, lang) == [fmt_value(name, v, lang) for v in values]
+
+
+def test_the_table_shows_the_texts_pandas_would_render():
+    """The table's Styler hands Streamlit each cell's text without pandas' per-cell HTML
+    model; the texts are those pandas renders for the same formats."""
+    import pandas as pd
+    from streamlit.elements.lib.pandas_styler_utils import marshall_styler
+    from streamlit.proto.ArrowData_pb2 import ArrowData
+
+    from infra_gap.app.ui.common import styled
+
+    view = pd.DataFrame({
+        "Peringkat": [1, 2, 3], "Nama": ["Sei <b>Kanan", "Nias", "Toba"],
+        "Skor": [0.816948, float("nan"), -0.0001], "Kode": ["12.22.04", "12.01.01", "12.02"],
+        "Tanpa 4G (%)": [96.281, 4.05, float("nan")], "Top (%)": [65.5, 0.0, 100.0],
+        "Layak": [True, False, True], "Jarak (km)": [4.24, 41.04, 9.96],
+    })  # fmt: skip
+    quantity = {"Peringkat": "rank", "Skor": "score", "Tanpa 4G (%)": "msme_uncovered_share",
+                "Jarak (km)": "backbone_km"}  # fmt: skip
+
+    def shown(styler) -> pd.DataFrame:
+        proto = ArrowData()
+        marshall_styler(proto, styler, "t")
+        return pa.ipc.open_stream(proto.styler.display_values).read_all().to_pandas()
+
+    for lang in ("id", "en"):
+
+        def own(name: str, pct: bool, lang: str = lang):
+            return lambda v: fmt_value(name, v / 100.0 if pct else v, lang)
+
+        pandas_own = view.style.format({c: own(n, "%" in c) for c, n in quantity.items()})
+        fast = shown(styled(view, quantity, lang))
+        pd.testing.assert_frame_equal(fast, shown(pandas_own))
+        assert fast.loc[0, "Tanpa 4G (%)"] == ("96,3%" if lang == "id" else "96.3%")
+        assert fast.loc[1, "Skor"] == "\u2013"
+        assert fast.loc[0, "Top (%)"] == "65.500000"  # pandas' own default text

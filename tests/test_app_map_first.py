@@ -43,21 +43,36 @@ def test_the_map_comes_before_the_draws_and_the_page_keeps_their_notes(at, monke
 def test_a_warm_level_visit_reuses_the_built_map_until_weights_or_tiles_change(at, monkeypatch):
     import infra_gap.app.ui.map_panel as panel
 
-    panel.scored_map.clear()  # other tests of this process built maps of their own
+    panel.map_scores.clear()  # other tests of this process built maps of their own
+    panel.outline_map.clear()
     at.run()
-    built = []
-    frame = panel.map_frame
+    built, drawn = [], []
+    frame, draw = panel.map_frame, panel.priority_map
     monkeypatch.setattr(panel, "map_frame", lambda *a, **k: built.append(1) or frame(*a, **k))
+    monkeypatch.setattr(panel, "priority_map", lambda *a, **k: drawn.append(1) or draw(*a, **k))
     first = _scores(at), at.get("component_instance")[0].proto.json_args
     at.selectbox(key="level_id").set_value("kabupaten").run()
     at.selectbox(key="level_id").set_value("kecamatan").run()
     assert not at.exception, at.exception
     again = _scores(at), at.get("component_instance")[0].proto.json_args
     assert again == first  # the same map and colours, built once
-    assert len(built) == 1  # the kabupaten map alone was new
+    assert len(built) == len(drawn) == 1  # the kabupaten map alone was new
     at.slider(key="w_msme_uncovered_share").set_value(0.35).run()
     assert len(built) == 2  # new weights: new colours
+    assert len(drawn) == 1  # on the same map: its outlines are not built again
+    assert at.get("component_instance")[0].proto.json_args == first[1]
     monkeypatch.setenv("INFRA_GAP_TILES", "https://tiles.kantor.example/{z}/{x}/{y}.png")
     at.run()
-    assert len(built) == 3
+    assert len(drawn) == 2  # another tile server: another map
     assert "tiles.kantor.example" in at.get("component_instance")[0].proto.json_args
+
+
+def test_the_colours_come_before_the_map(at):
+    """The scores script is sent before the map (a weight change recolours the map the
+    browser holds without waiting for the map's message, issue #20)."""
+    kinds = [
+        "scores" if e.type == "html" and "infraGapHeld" in e.proto.body else e.type
+        for e in at.main
+        if e.type in ("html", "component_instance")
+    ]
+    assert kinds.index("scores") < kinds.index("component_instance")

@@ -406,3 +406,29 @@ def test_scores_script_carries_the_scores_under_the_maps_outline_key() -> None:
     assert shapes.encoded[:40] not in script  # no outline travels with the scores
     with pytest.raises(ValueError, match="score sets"):
         scores_script(folium.FeatureGroup(name="empty"))
+
+
+def test_the_scores_alone_are_those_the_map_would_send() -> None:
+    """priority_scores (the app sends it before the map) gives the script the choropleth's
+    `scores_to` gives, and says when a score is missing (the legend's no-data entry)."""
+    frame = gpd.GeoDataFrame(
+        {"kode": ["12.01", "12.02", "12.03"], "score": [0.91, 0.15, np.nan],
+         "tip": ["<b>satu", "dua", "tiga"]},
+        geometry=[box(98, 3, 98.1, 3.1), box(98.1, 3, 98.2, 3.1), box(98.2, 3, 98.3, 3.1)],
+        crs="EPSG:4326",
+    )  # fmt: skip
+    shapes = area_shapes(frame)
+    fields = [("tip", "Nama")]
+    for pick, rows in (("12.02", frame), ("", frame.iloc[:2])):
+        group = folium.FeatureGroup(name="scores", control=False)
+        maps.priority_choropleth(
+            rows, value_col="score", tooltip_fields=fields, legend_title="Skor",
+            layer_name="P", shapes=shapes, highlight_codes=[pick], scores_to=group,
+        )  # fmt: skip
+        script, nodata = maps.priority_scores(
+            rows, value_col="score", tooltip_fields=fields, shapes=shapes, highlight_codes=[pick]
+        )
+        assert script == scores_script(group)
+        assert nodata == (len(rows) == 3)
+        assert "satu" in script
+        assert "<b>" not in script  # escaped

@@ -29,7 +29,7 @@ from folium.template import Template
 from infra_gap.config import WORK_CRS
 from infra_gap.errors import DataError, SchemaError
 from infra_gap.maps.folium_text import TextMacro, keep_rendered_text, render_as_text
-from infra_gap.maps.score_map import AreaShapes, add_score_layer, area_shapes
+from infra_gap.maps.score_map import AreaShapes, add_score_layer, area_shapes, score_script
 
 __all__ = [
     "ASSET_BASE_URL",
@@ -39,6 +39,7 @@ __all__ = [
     "map_html",
     "offline_map",
     "priority_choropleth",
+    "priority_scores",
     "score_classes",
 ]
 
@@ -178,18 +179,7 @@ def priority_choropleth(
     _check_areas(areas, value_col, [col for col, _ in tooltip_fields], geometry=shapes is None)
     if shapes is None:
         shapes = area_shapes(gpd.GeoDataFrame(areas[["kode", "geometry"]], crs=areas.crs))
-    drawn = areas[areas["kode"].isin(shapes.kodes)]
-    if drawn.empty:
-        msg = "`areas` has no geometry to draw"
-        raise DataError(msg)
-    kodes = drawn["kode"].tolist()
-    values = drawn[value_col].to_numpy(dtype=float)
-    scale = branca.colormap.StepColormap(_COLORS, index=_CLASS_EDGES, vmin=0.0, vmax=1.0)
-    fill = {
-        k: _NODATA_COLOR if np.isnan(v) else scale.rgb_hex_str(np.clip(v, 0, 1))
-        for k, v in zip(kodes, values, strict=True)
-    }
-    tips = pd.DataFrame(drawn[["kode", *(col for col, _ in tooltip_fields)]])
+    drawn, values, fill, tips = _painted(areas, value_col, tooltip_fields, shapes)
     m = offline_map(
         bounds=_drawn_bounds(drawn, shapes),
         asset_base_url=asset_base_url,
@@ -219,6 +209,53 @@ def priority_choropleth(
     rows = "".join(f'<br><i style="background:{c}"></i>{html.escape(t)}' for c, t in entries)
     _Legend(f"<b>{html.escape(legend_title)}</b>{rows}").add_to(m)
     return m
+
+
+def priority_scores(
+    areas: pd.DataFrame,
+    *,
+    value_col: str,
+    tooltip_fields: Sequence[tuple[str, str]],
+    shapes: AreaShapes,
+    highlight_codes: Collection[str] = (),
+) -> tuple[str, bool]:
+    """The scores script of :func:`priority_choropleth` with `scores_to`, without the map.
+
+    The script is :func:`infra_gap.maps.score_map.scores_script`'s; the flag says whether a
+    score is NaN (the map's legend then has a no-data entry). Arguments as there.
+    """
+    _check_areas(areas, value_col, [col for col, _ in tooltip_fields], geometry=False)
+    _, values, fill, tips = _painted(areas, value_col, tooltip_fields, shapes)
+    script = score_script(
+        shapes,
+        fill=fill,
+        tooltips=tips if tooltip_fields else None,
+        labels=[label for _, label in tooltip_fields],
+        selected=[k for k in highlight_codes if k in fill],
+    )
+    return script, bool(np.isnan(values).any())
+
+
+def _painted(
+    areas: pd.DataFrame,
+    value_col: str,
+    tooltip_fields: Sequence[tuple[str, str]],
+    shapes: AreaShapes,
+) -> tuple[pd.DataFrame, np.ndarray, dict[str, str], pd.DataFrame]:
+    """The areas drawn (those in `shapes`), their values, fill colours and tooltip texts."""
+    drawn = areas[areas["kode"].isin(shapes.kodes)]
+    if drawn.empty:
+        msg = "`areas` has no geometry to draw"
+        raise DataError(msg)
+    kodes = drawn["kode"].tolist()
+    values = drawn[value_col].to_numpy(dtype=float)
+    scale = branca.colormap.StepColormap(_COLORS, index=_CLASS_EDGES, vmin=0.0, vmax=1.0)
+    fill = {
+        k: _NODATA_COLOR if np.isnan(v) else scale.rgb_hex_str(np.clip(v, 0, 1))
+        for k, v in zip(kodes, values, strict=True)
+    }
+    tips = pd.DataFrame(drawn[["kode", *(col for col, _ in tooltip_fields)]])
+    return drawn, values, fill, tips
 
 
 def score_classes() -> tuple[tuple[float, ...], tuple[str, ...], str]:

@@ -44,6 +44,7 @@ __all__ = [
     "area_shapes",
     "decode_outlines",
     "safe_json",
+    "score_script",
     "scores_script",
 ]
 
@@ -187,6 +188,71 @@ class _Scores(TextMacro):
         self.data_js = data_js
 
 
+def _outlines_key(shapes: AreaShapes) -> str:
+    """The key of a map's outlines: scores are lists aligned with ``shapes.kodes``."""
+    return hashlib.sha256("\n".join(shapes.kodes).encode()).hexdigest()[:16]
+
+
+def _score_data(
+    shapes: AreaShapes,
+    *,
+    fill: Mapping[str, str],
+    tooltips: pd.DataFrame | None,
+    labels: Sequence[str],
+    selected: Sequence[str],
+) -> dict[str, Any]:
+    """The scores :func:`add_score_layer` ships, aligned with ``shapes.kodes``.
+
+    Each distinct colour once with an index per area, the tooltips, the selection and the
+    outlines' key.
+    """
+    tips = [] if tooltips is None else _tip_columns(tooltips, labels, shapes.kodes)
+    palette = sorted(set(fill.values()))
+    colour = {c: i for i, c in enumerate(palette)}
+    return {
+        "palette": palette,
+        "fill": [colour[fill[k]] if k in fill else -1 for k in shapes.kodes],
+        "tips": tips,
+        "selected": [str(k) for k in selected],
+        "key": _outlines_key(shapes),
+    }
+
+
+def score_script(
+    shapes: AreaShapes,
+    *,
+    fill: Mapping[str, str],
+    tooltips: pd.DataFrame | None,
+    labels: Sequence[str],
+    selected: Sequence[str] = (),
+) -> str:
+    """:func:`scores_script` of the scores :func:`add_score_layer` would send, with no map.
+
+    The scores `add_score_layer` would give its `scores_to` with these arguments; the app
+    sends them before the map (a weight change repaints the map already drawn sooner,
+    issue #20).
+    """
+    data = _score_data(shapes, fill=fill, tooltips=tooltips, labels=labels, selected=selected)
+    return _script(safe_json(data))
+
+
+def _script(data_js: str) -> str:
+    return (
+        "(function (s) {\n"
+        "  var held = window.infraGapHeldScores = window.infraGapHeldScores || {};\n"
+        "  held[s.key] = s;\n"
+        '  document.querySelectorAll("iframe").forEach(function (f) {\n'
+        "    try {\n"
+        "      var w = f.contentWindow;\n"
+        "      if (w && w.infraGapScoresKey === s.key && w.infraGapScores) {\n"
+        "        w.infraGapScores(s);\n"
+        "      }\n"
+        "    } catch (e) {}  // a frame of another origin\n"
+        "  });\n"
+        f"}})({data_js});"
+    )
+
+
 def scores_script(group: folium.FeatureGroup) -> str:
     """The script that recolours, from the host page, the map whose scores went to `group`.
 
@@ -202,20 +268,7 @@ def scores_script(group: folium.FeatureGroup) -> str:
     if len(found) != 1:
         msg = f"the group holds {len(found)} score sets; give add_score_layer's `scores_to`"
         raise ValueError(msg)
-    return (
-        "(function (s) {\n"
-        "  var held = window.infraGapHeldScores = window.infraGapHeldScores || {};\n"
-        "  held[s.key] = s;\n"
-        '  document.querySelectorAll("iframe").forEach(function (f) {\n'
-        "    try {\n"
-        "      var w = f.contentWindow;\n"
-        "      if (w && w.infraGapScoresKey === s.key && w.infraGapScores) {\n"
-        "        w.infraGapScores(s);\n"
-        "      }\n"
-        "    } catch (e) {}  // a frame of another origin\n"
-        "  });\n"
-        f"}})({found[0].data_js});"
-    )
+    return _script(found[0].data_js)
 
 
 def _tip_columns(
@@ -298,27 +351,19 @@ def add_score_layer(
         the scores change, so a page that adds the group to a map already drawn (the app's
         ``st_folium(feature_group_to_add=...)``) recolours it without sending it again.
     """
-    tips = [] if tooltips is None else _tip_columns(tooltips, labels, shapes.kodes)
-    palette = sorted(set(fill.values()))
-    colour = {c: i for i, c in enumerate(palette)}
-    fills = [colour[fill[k]] if k in fill else -1 for k in shapes.kodes]
+    scores = _score_data(shapes, fill=fill, tooltips=tooltips, labels=labels, selected=selected)
     data: dict[str, object] = {
-        "palette": palette,
-        "fill": fills,
-        "tips": tips,
+        **scores,
         "labels": [html.escape(label) for label in labels],
-        "selected": [str(k) for k in selected],
         "edge_color": edge_color,
         "edge_weight": _edge_weight(len(fill)) if edge_weight is None else edge_weight,
         "selected_color": selected_color,
     }
-    data["key"] = ""
+    data["key"] = ""  # no scores from the host page
     if scores_to is not None:
-        # the outlines' key: scores are lists aligned with shapes.kodes
-        data["key"] = hashlib.sha256("\n".join(shapes.kodes).encode()).hexdigest()[:16]
-        scores = {k: data[k] for k in ("palette", "fill", "tips", "selected", "key")}
+        data["key"] = scores["key"]
         _Scores(data_js=safe_json(scores)).add_to(scores_to)
-        drawn = [0 if k >= 0 else -1 for k in fills]  # which areas, not their scores
+        drawn = [0 if k >= 0 else -1 for k in scores["fill"]]  # which areas, not their scores
         data |= {"palette": [_WAITING], "fill": drawn, "tips": [], "selected": []}
     _ScoreLayer(
         name=html.escape(layer_name), shapes_js=shapes.encoded, data_js=safe_json(data)

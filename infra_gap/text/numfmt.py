@@ -21,11 +21,12 @@ separators.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 from infra_gap.registry import INDICATORS
 from infra_gap.text.i18n import fmt_num
 
-__all__ = ["decimals", "excel_format", "fmt_value", "is_share"]
+__all__ = ["decimals", "excel_format", "fmt_value", "fmt_values", "is_share"]
 
 _COUNT_UNITS = frozenset({"UMKM", "tes", "menara", "sel", "operator", "0/1", "ms"})
 _WHOLE = frozenset({"rank", "rank_low", "rank_high", "tier", "island", "msme_total"})
@@ -70,6 +71,33 @@ def fmt_value(name: str, value: float | None, lang: str) -> str:
     if is_share(name):
         return fmt_num(100.0 * number, lang, decimals=decimals(name)) + "%"
     return fmt_num(number, lang, decimals=decimals(name, number))
+
+
+def fmt_values(name: str, values: Iterable[object], lang: str) -> list[str]:
+    """:func:`fmt_value` of each of `values`: the same texts, several times faster.
+
+    A table of the province's 6,110 desa writes some 80,000 figures per page run.
+    """
+    share, places, by_size = is_share(name), decimals(name), _by_size(name)
+    swap = str.maketrans(",.", ".,") if lang == "id" else None
+    out = []
+    for value in values:
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            out.append("\u2013" if value is None else str(value))
+            continue
+        if math.isnan(number):
+            out.append("\u2013")
+            continue
+        if share:
+            number *= 100.0
+        d = (0 if abs(number) >= _WHOLE_FROM else 1) if by_size else places
+        text = f"{abs(number):,.{d}f}"
+        if number < 0 and float(text.replace(",", "")) != 0:
+            text = "-" + text
+        out.append((text.translate(swap) if swap else text) + ("%" if share else ""))
+    return out
 
 
 def excel_format(name: str) -> str:

@@ -19,7 +19,7 @@ from infra_gap.outputs.views import md_escape, table_view, tooltip_fields
 from infra_gap.ranking.scenario import Scenario
 from infra_gap.ranking.stability import StabilityParams
 from infra_gap.text.i18n import DEFAULT_LANG, LANGS, TEXT, fmt_int, fmt_num, t
-from infra_gap.text.numfmt import fmt_value, is_share
+from infra_gap.text.numfmt import fmt_value, fmt_values, is_share
 from infra_gap.text.safe import printable
 
 from infra_gap.app.ui import keys as K
@@ -53,11 +53,10 @@ def priority_map(
     """The priority choropleth of a map frame, labelled in `lang` (demo and national); with
     `scores_to`, the colours, tooltips and highlight go there (see
     :mod:`infra_gap.app.ui.map_panel`)."""
-    fields = [f for f in tooltip_fields(frame, lang, top_n=top_n) if f[0] in COMPACT_TOOLTIP]
     return maps.priority_choropleth(
         frame,
         value_col="score",
-        tooltip_fields=fields,
+        tooltip_fields=_compact_fields(frame, lang, top_n),
         basemap=office_tiles() or False,
         collapsed=True,
         legend_title=t("legend_score", lang),
@@ -68,6 +67,25 @@ def priority_map(
         shapes=shapes,
         scores_to=scores_to,
     )
+
+
+def priority_scores(
+    frame: gpd.GeoDataFrame, shapes: AreaShapes, lang: str, *, top_n: int, pick: str = ""
+) -> tuple[str, bool]:
+    """The script that colours :func:`priority_map` (with `scores_to`) from the host page,
+    built without the map, and whether a score is NaN (see
+    :func:`infra_gap.maps.folium_maps.priority_scores`)."""
+    return maps.priority_scores(
+        frame,
+        value_col="score",
+        tooltip_fields=_compact_fields(frame, lang, top_n),
+        shapes=shapes,
+        highlight_codes=[pick] if pick else [],
+    )
+
+
+def _compact_fields(frame: pd.DataFrame, lang: str, top_n: int) -> list[tuple[str, str]]:
+    return [f for f in tooltip_fields(frame, lang, top_n=top_n) if f[0] in COMPACT_TOOLTIP]
 
 
 def ranked_table(
@@ -113,14 +131,54 @@ def ranked_table(
 def styled(view: pd.DataFrame, quantity: Mapping[str, str], lang: str) -> Styler:
     """`view` shown with each quantity in its one format (:mod:`infra_gap.numfmt`): the
     page's figures read as in the PDF and the XLSX (``96,3%``, ``4.894``, ``0,817``); the
-    cells keep their numbers, so a click on a heading still sorts by value."""
+    cells keep their numbers, so a click on a heading still sorts by value.
+
+    Streamlit reads a Styler through pandas' per-cell HTML model (``Styler._translate``,
+    about 0.3 ms a row: 2 s for the province's 6,110 desa, on every run of the page) and
+    keeps only each cell's display text. The Styler returned gives Streamlit the same texts
+    made a column at a time (:func:`display_texts`); it has no styles to compute.
+    """
+    formats = {col: name for col, name in quantity.items() if col in view}
 
     def one(name: str) -> Callable[[Any], str]:
         if is_share(name):  # the view holds shares in percent points
             return lambda v: fmt_value(name, v / 100.0, lang)
         return lambda v: fmt_value(name, v, lang)
 
-    return view.style.format({col: one(name) for col, name in quantity.items() if col in view})
+    styler = view.style.format({col: one(name) for col, name in formats.items()})
+    model = {"body": display_texts(styler, formats, lang), "cellstyle": [], "table_styles": []}
+    # Streamlit calls these two private methods of the Styler, and reads only the texts.
+    setattr(styler, "_compute", lambda: styler)  # noqa: B010  (an instance's own method)
+    setattr(styler, "_translate", lambda *_a, **_k: model)  # noqa: B010
+    return styler
+
+
+def display_texts(
+    styler: Styler, formats: Mapping[str, str], lang: str
+) -> list[list[dict[str, str]]]:
+    """Each cell's display text in `styler` (rows of ``{"id": "row<r>_col<c>",
+    "display_value": text}``, as pandas' ``Styler._translate`` gives them): the columns of
+    `formats` (column -> quantity, shares in percent points) by :func:`fmt_values`, the
+    others by the styler's own display function of the column; a column whose texts are
+    its cells as text (names, codes) is left out: Streamlit starts from those."""
+    view = styler.data  # type: ignore[attr-defined]
+    columns: dict[int, list[str]] = {}
+    for c, col in enumerate(view.columns):
+        values = view.iloc[:, c]
+        if col in formats:
+            name = formats[col]
+            numbers = values / 100.0 if is_share(name) else values
+            columns[c] = fmt_values(name, numbers.tolist(), lang)
+            continue
+        show = styler._display_funcs[(0, c)]  # type: ignore[attr-defined]
+        texts = [str(show(v)) for v in values.tolist()]
+        if texts != values.astype("str").tolist():  # Streamlit starts from the cells as text
+            columns[c] = texts
+    ids = [f"_col{c}" for c in columns]
+    return [
+        [{"id": f"row{r}{i}", "display_value": text} for i, text in zip(ids, row, strict=True)]
+        for r, row in enumerate(zip(*columns.values(), strict=True))
+    ] if columns else []  # fmt: skip
 
 
 def error_text(err: InfraGapError, lang: str) -> str:

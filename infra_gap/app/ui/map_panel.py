@@ -21,7 +21,6 @@ from infra_gap.maps import folium_maps as maps
 from infra_gap.maps import labels as map_labels
 from infra_gap.maps import layers as map_layers
 from infra_gap.maps.folium_text import TextMacro
-from infra_gap.maps.score_map import scores_script
 from infra_gap.outputs.views import code_path, map_frame, md_escape
 from infra_gap.text.i18n import fmt_num, t
 
@@ -34,7 +33,7 @@ from infra_gap.app.ui.cached import (
     map_shapes,
     province_map_bytes,
 )
-from infra_gap.app.ui.common import office_tiles, priority_map
+from infra_gap.app.ui.common import office_tiles, priority_map, priority_scores
 from infra_gap.app.ui.filter import Selection
 from infra_gap.app.ui.print_panel import print_panel
 
@@ -64,7 +63,6 @@ def map_panel(
     ss = st.session_state
     prefix, kab_codes, shown_ranked = sel.prefix, sel.kab_codes, sel.shown
     names_by_code = sel.names_by_code
-    st.subheader(t("map", lang))
     map_prefix = prefix
     map_bytes = 0
     if level == "desa":
@@ -75,6 +73,18 @@ def map_panel(
     too_big = map_bytes > MAP_BUDGET
     if too_big and not map_prefix:
         map_prefix = code_path(pick).get("kabupaten", "")
+    # The areas drawn: a drilled kabupaten, the filter's kabupaten, or every area.
+    drawn = tuple(shown_ranked["kode"]) if kab_codes and not map_prefix else ()
+    codes_key = hashlib.sha256("\n".join(drawn).encode()).hexdigest() if drawn else ""
+    scores = map_scores(
+        data_key, level, scenario_text, lang, map_prefix, codes_key, pick, int(top_n),
+        _codes=drawn, _layers=layers, _ranked=ranked,
+    )  # fmt: skip
+    # The colours first, before the map is built and sent: a weight change recolours the map
+    # the browser holds as soon as this script arrives (issue #20); a new map takes them from
+    # the page when it is drawn.
+    st.html(f"<script>{scores.js}</script>", unsafe_allow_javascript=True)
+    st.subheader(t("map", lang))
     if too_big:
         mb = map_bytes / 1e6
         st.caption(
@@ -83,15 +93,12 @@ def map_panel(
                 nama=md_escape(names_by_code.get(map_prefix, map_prefix)),
             )
         )
-    # The areas drawn: a drilled kabupaten, the filter's kabupaten, or every area.
-    drawn = tuple(shown_ranked["kode"]) if kab_codes and not map_prefix else ()
-    codes_key = hashlib.sha256("\n".join(drawn).encode()).hexdigest() if drawn else ""
-    scored = scored_map(
-        data_key, level, scenario_text, lang, map_prefix, codes_key, pick, int(top_n),
-        office_tiles(), _codes=drawn, _layers=layers, _ranked=ranked,
+    frame = scores.frame
+    outlines = outline_map(
+        data_key, level, lang, map_prefix, codes_key, int(top_n), office_tiles(),
+        scores.nodata, _frame=frame, _layers=layers,
     )  # fmt: skip
-    frame = scored.frame
-    fmap = copy.deepcopy(scored.fmap)  # shared by every session: layers are added to a copy
+    fmap = copy.deepcopy(outlines)  # shared by every session: layers are added to a copy
     legend = _evidence_layers(fmap, layers, data_key, covered_min, on, sites, lang)
     if legend:
         maps.add_legend(fmap, t("legend_layers", lang), legend)  # into the score legend's box
@@ -108,7 +115,6 @@ def map_panel(
         fmap, key=f"map_{data_key[:16]}_{level}_{map_prefix}", extent=extent, view=view,
         level=level,
     )  # fmt: skip
-    st.html(f"<script>{scored.scores_js}</script>", unsafe_allow_javascript=True)
     st.caption(t("map_hint", lang))
     own = ss.get(K.OWN)
     print_panel(
@@ -120,26 +126,28 @@ def map_panel(
 
 
 @dataclass(frozen=True)
-class ScoredMap:
-    """A priority map without evidence layers (read-only), its frame and its scores script."""
+class MapScores:
+    """The areas a priority map draws with their scores (read-only), the script that colours
+    that map, and whether a score is NaN (the legend then says "no data")."""
 
     frame: gpd.GeoDataFrame
-    fmap: folium.Map
-    scores_js: str
+    js: str
+    nodata: bool
 
 
 @st.cache_resource(show_spinner=False, max_entries=12, ttl=TTL)
-def scored_map(
+def map_scores(
     key: str, level: str, text: str, lang: str, prefix: str, codes_key: str, pick: str,
-    top_n: int, tiles: str, *, _codes: tuple[str, ...], _layers: Layers,
-    _ranked: pd.DataFrame,
-) -> ScoredMap:  # fmt: skip
-    """The priority map of data `key` at `level` under scenario `text`, built once: a warm
-    visit to a level (same weights, areas and pick) reuses its frame, outlines and scores.
+    top_n: int, *, _codes: tuple[str, ...], _layers: Layers, _ranked: pd.DataFrame,
+) -> MapScores:  # fmt: skip
+    """The scores of the priority map of data `key` at `level` under scenario `text`, built
+    once per weights, areas and pick: a warm visit to a level reuses them.
 
     `_ranked` is the scenario's ranking (`text` stands in for it); the areas drawn are those
-    of kabupaten `prefix`, or `_codes` (`codes_key` is their SHA-256), or every area;
-    `tiles` is the office tile server the map shows (:func:`office_tiles`, read per run).
+    of kabupaten `prefix`, or `_codes` (`codes_key` is their SHA-256), or every area.
+    The scores travel apart from the map (:func:`outline_map`): a weight change or a new
+    pick leaves the map's text as it was, so Streamlit sends a reference to the map the
+    browser holds (not its outlines again) and the scores alone, in a script (issue #20).
     """
     display = display_areas(key, level, _layers)
     if prefix:
@@ -147,15 +155,27 @@ def scored_map(
     elif _codes:
         display = display[display["kode"].isin(_codes)]
     frame = map_frame(display, _ranked, lang)
-    # The scores travel apart from the map: a weight change or a new pick leaves the map's
-    # text as it was, so Streamlit sends a reference to the map the browser holds (not its
-    # outlines again) and the scores alone, in a script beside it (issue #20).
-    scores = folium.FeatureGroup(name="scores", control=False)
-    fmap = priority_map(
-        frame, map_shapes(key, level, prefix, _layers), lang, top_n=top_n, pick=pick,
-        scores_to=scores,
-    )  # fmt: skip
-    return ScoredMap(frame=frame, fmap=fmap, scores_js=scores_script(scores))
+    js, nodata = priority_scores(
+        frame, map_shapes(key, level, prefix, _layers), lang, top_n=top_n, pick=pick
+    )
+    return MapScores(frame=frame, js=js, nodata=nodata)
+
+
+@st.cache_resource(show_spinner=False, max_entries=12, ttl=TTL)
+def outline_map(
+    key: str, level: str, lang: str, prefix: str, codes_key: str, top_n: int, tiles: str,
+    nodata: bool, *, _frame: gpd.GeoDataFrame, _layers: Layers,
+) -> folium.Map:  # fmt: skip
+    """The priority map of :func:`map_scores`'s areas without their scores (read-only): the
+    outlines, legend and controls, the same for any weights, so a warm visit to a level or
+    a weight change reuses it. `_frame` is :attr:`MapScores.frame` (any weights: only its
+    areas and geometry count; `nodata` says whether the legend lists "no data"); `tiles`
+    is the office tile server the map shows (:func:`office_tiles`, read per run).
+    """
+    scores = folium.FeatureGroup(name="scores", control=False)  # sent by map_scores instead
+    return priority_map(
+        _frame, map_shapes(key, level, prefix, _layers), lang, top_n=top_n, scores_to=scores
+    )
 
 
 def _scope(sel: Selection, n_all: int, level: str, lang: str) -> str:
