@@ -87,6 +87,21 @@ def test_fmt_int(value, lang, expected):
     assert fmt_int(value, lang) == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "decimals", "id_text", "en_text"),
+    [
+        (-0.004, 2, "0,00", "0.00"),  # a negative value that rounds to zero has no sign
+        (-0.006, 2, "-0,01", "-0.01"),
+        (999.96, 1, "1.000,0", "1,000.0"),
+        (-1234567.891, 0, "-1.234.568", "-1,234,568"),
+        (float("-inf"), 0, "-inf", "-inf"),
+    ],
+)
+def test_fmt_num_groups_and_signs(value, decimals, id_text, en_text):
+    assert fmt_num(value, "id", decimals=decimals) == id_text
+    assert fmt_num(value, "en", decimals=decimals) == en_text
+
+
 def test_fmt_pct_and_missing():
     assert fmt_pct(0.125, "id") == "12,5%"
     assert fmt_pct(0.125, "en") == "12.5%"

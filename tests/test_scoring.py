@@ -8,6 +8,7 @@ from infra_gap.errors import DataError, ScoringError
 from infra_gap.ranking.scoring import (
     need_matrix,
     normalise,
+    normalise_array,
     normalised_weights,
     rank_areas,
     tie_keys,
@@ -170,3 +171,22 @@ def test_contributions_add_up_to_score(table, w):
     out = rank_areas(table, {"msme_uncovered": w[0], "msme_uncovered_share": w[1]})
     np.testing.assert_allclose(out.filter(like="contrib_").sum(axis=1), out["score"], atol=1e-12)
     assert (out.filter(like="contrib_") >= 0).all().all()
+
+
+@pytest.mark.parametrize("method", ["minmax", "percentile", "zscore"])
+@pytest.mark.parametrize("higher", [True, False])
+def test_normalise_array_gives_the_numbers_of_normalise(method, higher):
+    rng = np.random.default_rng(7)
+    columns = [np.array([]), np.array([np.nan, np.nan]), np.array([2.0, 2.0, np.nan])]
+    columns += [np.array([0.0, -0.0, 1.0]), np.array([1.0, np.inf, 3.0])]
+    for _ in range(60):
+        x = np.round(rng.exponential(50, size=int(rng.integers(1, 80))), int(rng.integers(0, 3)))
+        x[rng.random(len(x)) < 0.2] = np.nan  # missing values, and ties from the rounding
+        columns.append(x)
+    for x in columns:
+        with np.errstate(invalid="ignore"):  # inf - inf in the z-scores of [1, inf, 3]
+            expected = normalise(
+                pd.Series(x, dtype="float64"), higher_is_need=higher, method=method
+            )
+            got = normalise_array(x, higher_is_need=higher, method=method)
+        np.testing.assert_array_equal(got, expected.to_numpy(dtype="float64"))

@@ -28,6 +28,7 @@ __all__ = [
     "base_scores",
     "need_matrix",
     "normalise",
+    "normalise_array",
     "normalised_weights",
     "rank_areas",
     "stack_need",
@@ -131,6 +132,48 @@ def normalise(values: pd.Series, *, higher_is_need: bool, method: str = "minmax"
         return (v - v.mean()) / sd
     msg = f"`method` must be one of {STABILITY_NORMALISATIONS}, got {method!r}"
     raise ScoringError(msg)
+
+
+def normalise_array(values: np.ndarray, *, higher_is_need: bool, method: str) -> np.ndarray:
+    """:func:`normalise` of a float64 array, as an array: the same numbers, without pandas.
+
+    For the stability draws, which normalise some 60 columns.  ``minmax`` and ``percentile``
+    are computed here as pandas does (minimum and maximum without NaN; average ranks of
+    equal values, exact halves); ``zscore`` goes through :func:`normalise` itself.
+    """
+    v = np.asarray(values, dtype="float64")
+    if method == "zscore" or method not in NORMALISATIONS:
+        return normalise(pd.Series(v), higher_is_need=higher_is_need, method=method).to_numpy(
+            dtype="float64"
+        )
+    if not higher_is_need:
+        v = -v
+    present = ~np.isnan(v)
+    flat = np.where(present, 0.0, np.nan)
+    if not present.any():
+        return flat
+    if method == "minmax":
+        lo, hi = v[present].min(), v[present].max()
+        if not np.isfinite(hi - lo) or hi == lo:
+            return flat
+        return (v - lo) / (hi - lo)
+    ranks = _average_ranks(v[present])
+    if ranks.max() == ranks.min():  # one distinct value
+        return flat
+    out = np.full(len(v), np.nan)
+    out[present] = (ranks - 1) / (ranks.max() - 1)
+    return out
+
+
+def _average_ranks(x: np.ndarray) -> np.ndarray:
+    """1-based ranks of ``x`` (no NaN), equal values sharing their average rank."""
+    order = np.argsort(x, kind="stable")
+    ordered = x[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ends = np.r_[starts[1:], len(x)]
+    ranks = np.empty(len(x))
+    ranks[order] = np.repeat((starts + 1 + ends) / 2.0, ends - starts)
+    return ranks
 
 
 def need_matrix(table: pd.DataFrame, names: Iterable[str], *, method: str) -> np.ndarray:

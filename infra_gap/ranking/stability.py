@@ -45,11 +45,11 @@ from infra_gap.ranking.scoring import (
     TIE_DECIMALS,
     base_scores,
     need_matrix,
-    normalise,
+    normalise_array,
     normalised_weights,
     stack_need,
 )
-from infra_gap.ranking.uncertainty import FACTORS, perturb_counts, perturbed_columns
+from infra_gap.ranking.uncertainty import FACTORS, perturbed_columns
 from infra_gap.registry import INDICATORS
 
 __all__ = [
@@ -333,29 +333,38 @@ def _matrices(
     """
     rng = np.random.default_rng([params.seed, 2])  # the data errors: their own stream
     erring = "data_error" in params.factors and params.data_margin > 0
-    copies = [base]  # the latest copy of the data
+    # Columns as float64 arrays (normalised without pandas: :func:`normalise_array`).
+    data = {name: base[name].astype("float64").to_numpy() for name in names}
+    copies = [data]  # the latest copy of the data
     drawn = [-1]  # its number
     fixed: dict[tuple[str, str], np.ndarray] = {}
-    counts = set(perturbed_columns(names)) if erring else set()
+    counts = [k for k in perturbed_columns(names) if k in data] if erring else []
 
-    def column(frame: pd.DataFrame, name: str, method: str) -> np.ndarray:
-        series = normalise(
-            frame[name], higher_is_need=INDICATORS[name].higher_is_need, method=method
-        )
-        return series.to_numpy(dtype="float64")
+    def column(values: np.ndarray, name: str, method: str) -> np.ndarray:
+        higher = INDICATORS[name].higher_is_need
+        return normalise_array(values, higher_is_need=higher, method=method)
+
+    def perturbed() -> dict[str, np.ndarray]:
+        """:func:`perturb_counts` of the data: the same draws from ``rng``, the same numbers."""
+        if not counts:
+            return data
+        factor = rng.uniform(1.0 - params.data_margin, 1.0 + params.data_margin,
+                             size=(len(base), len(counts)))  # fmt: skip
+        product = np.column_stack([data[k] for k in counts]) * factor
+        return {**data, **{k: product[:, j] for j, k in enumerate(counts)}}
 
     def matrix(r: int, method: str) -> np.ndarray:
         while erring and drawn[0] < r:
-            copies[0] = perturb_counts(base, names, margin=params.data_margin, rng=rng)
+            copies[0] = perturbed()
             drawn[0] += 1
         frame = copies[0]
         cols = []
         for name in names:
             if name in counts:
-                cols.append(column(frame, name, method))
+                cols.append(column(frame[name], name, method))
             else:
                 if (name, method) not in fixed:
-                    fixed[(name, method)] = column(base, name, method)
+                    fixed[(name, method)] = column(data[name], name, method)
                 cols.append(fixed[(name, method)].copy())
         return stack_need(cols, method=method, rows=len(base))
 

@@ -140,20 +140,19 @@ def t(key: str, lang: str, *, sections: Sequence[str] = ()) -> str:
     return TEXT[key][lang]
 
 
-def _group(digits: str, sep: str) -> str:
-    head, rest = digits[: len(digits) % 3 or 3], digits[len(digits) % 3 or 3 :]
-    return sep.join([head, *(rest[i : i + 3] for i in range(0, len(rest), 3))])
+#: Python's grouped format (``1,234.5``) in Indonesian: ``1.234,5``.
+_ID_SEPARATORS = str.maketrans({",": ".", ".": ","})
 
 
 def fmt_num(value: float, lang: str, *, decimals: int = 0) -> str:
     """A number with the language's separators; missing values print as an en dash."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "\u2013"
-    text = f"{abs(value):.{decimals}f}"
-    whole, _, frac = text.partition(".")
-    thousands, point = (".", ",") if lang == "id" else (",", ".")
-    out = _group(whole, thousands) + (point + frac if frac else "")
-    return ("-" if value < 0 and float(text) != 0 else "") + out
+    text = f"{abs(value):,.{decimals}f}"
+    if lang == "id":
+        text = text.translate(_ID_SEPARATORS)
+    # A negative value that rounds to zero prints without its sign.
+    return ("-" if value < 0 and text.strip("0.,") else "") + text
 
 
 def fmt_int(value: float, lang: str) -> str:
