@@ -23,8 +23,8 @@ from and overlapping the hostile upload; the checklist fields in the database ag
 typed.  Errors (target 0): timeouts, page errors, an exception or error shown, a bad or
 failed download, a field not saved.  Verdict PASS: no errors, every field saved, and with
 ``--minutes`` the two rules of ``bench/load_rules.py`` (documented in docs/load.md):
-memory levels off (the server process's peak after the first minute of steady state at
-most 150 MB over its peak in that minute, with every session uploading again inside it) and
+memory levels off (steady state cut in two halves: the server process's peak and its
+floor in the second at most 150 MB over the first's, every session uploading again) and
 the other sessions' interactive steps overlapping the hostile upload have a p95 (relative to
 each step's median apart from it) at most 2x of those apart from it, with at least 20
 steps on each side.  With ``--cycles`` (all sessions in lockstep): the last cycle's RSS at
@@ -59,7 +59,8 @@ from pathlib import Path
 
 import psutil
 from load_files import Hostile, OwnFiles, build_own_files, hostile_file
-from load_rules import compare, pct, peaks_per_minute, plateau
+from load_report import INTERACTIVE, PLATEAU_MB, SLOWDOWN, report_hostile, report_memory
+from load_rules import pct, peaks_per_minute
 from load_session import STEPS, Results, Session, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,9 +70,6 @@ CHROME_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage",
 ]  # fmt: skip
-PLATEAU_MB = 150.0
-SLOWDOWN = 2.0  # the hostile cycle's p95 may be at most this many times the others'
-INTERACTIVE = ("load", "filter", "weight", "note", "download")
 WORKSPACE = "Usulan BAKTI 2026"  # the app's default workspace (infra_gap/app/ui/workspace_ui.py)
 
 
@@ -361,73 +359,6 @@ def _report_by_cycle(res: Results, bad: int) -> None:
         print(f"hostile upload: refused after {t1 - t0:.1f} s, the page said: {text[:160]!r}")
 
 
-def _report_memory(t0: float, curve, line: Timeline, res: Results, sessions: int):
-    """Per-minute peaks (steady state marked) and, with ``--minutes``, the plateau rule
-    (``bench/load_rules.py``): (holds, growth MB, how measured)."""
-    total = peaks_per_minute(((t, m) for t, m, _ in curve), t0)
-    alone = peaks_per_minute(((t, m) for t, _, m in curve), t0)
-    first = int((line.steady - t0) // 60) if sessions and line.steady == line.steady else None
-
-    def marked(peaks: dict[int, float]) -> str:
-        return ", ".join(f"{'[' if m == first else ''}{v:.0f}" for m, v in peaks.items())
-
-    print("RSS peak per minute, server + upload workers (MB): " + marked(total))
-    print("RSS peak per minute, server process alone (MB):    " + marked(alone))
-    if not sessions:
-        return True, float("nan"), ""
-    third = list(alone.values())
-    k = max(len(third) // 3, 1)
-    old = max(third[-k:]) - max(third[k : 2 * k] or third[:k])
-    print(f"  (earlier rule, last third of the minutes against the middle third: {old:+.0f} MB)")
-    if first is None:
-        print("steady state never reached: a session did not finish its first cycle")
-        return False, float("nan"), "not measured"
-    p = plateau(
-        [(t, m) for t, _, m in curve], res.times, start=line.steady, end=line.last,
-        sessions=sessions, tolerance_mb=PLATEAU_MB,
-    )  # fmt: skip
-    print(
-        f"steady state ('[' above): from minute {first} ({line.steady - line.start:.0f} s into "
-        f"the load, every session past its first cycle) to {line.last - line.start:.0f} s; "
-        f"{p.reuploads} of {sessions} sessions uploaded again in it. Server alone: peak "
-        f"{p.base_mb:.0f} MB in its first minute, {p.later_mb:.0f} MB after "
-        f"({p.growth_mb:+.0f} MB, limit +{p.tolerance_mb:.0f})"
-    )
-    how = "steady state" if p.measured else "not measured (a session did not upload again)"
-    return p.holds, p.growth_mb, how
-
-
-def _report_hostile(res: Results, line: Timeline, args) -> tuple[bool, float]:
-    """The hostile rule with ``--minutes`` (``bench/load_rules.py``): (holds, ratio)."""
-    if not res.hostile:
-        print("no hostile upload in this run")
-        return False, float("nan")
-    _, h0, h1 = res.hostile[0]
-    cmp = compare(
-        res.times, (h0, h1), steps=INTERACTIVE, skip=args.sessions, before=line.end,
-        limit=SLOWDOWN,
-    )  # fmt: skip
-    print(
-        f"hostile upload from {h0 - line.start:.0f} s to {h1 - line.start:.0f} s; the other "
-        f"sessions' steps in their 2nd+ cycles begun before {args.minutes:g} min:"
-    )
-    print(f"{'step':>13} | apart {'n':>4} {'p50':>6} {'p95':>6} | overlapping {'n':>4} "
-          f"{'p50':>6} {'p95':>6}  (s)")  # fmt: skip
-    for r in cmp.rows:
-        print(
-            f"{r.step:>13} | {'':>5} {len(r.apart):>4} {pct(r.apart, 50):>6.1f} "
-            f"{pct(r.apart, 95):>6.1f} | {'':>11} {len(r.over):>4} {pct(r.over, 50):>6.1f} "
-            f"{pct(r.over, 95):>6.1f}"
-        )
-    print(
-        f"relative times (step / its step's median apart): p95 {pct(cmp.rel_apart, 95):.2f} "
-        f"apart (n {len(cmp.rel_apart)}), {pct(cmp.rel_over, 95):.2f} overlapping "
-        f"(n {len(cmp.rel_over)}): x{cmp.ratio:.2f} (raw seconds pooled: x{cmp.raw_ratio:.2f}); "
-        f"{'measured' if cmp.measured else f'NOT measured (fewer than {cmp.min_n} on a side)'}"
-    )
-    return cmp.holds, cmp.ratio
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sessions", type=int, default=10)
@@ -504,11 +435,18 @@ def main() -> int:
     if memory:
         print("server RSS after each cycle (MB): " + ", ".join(f"{m:.0f}" for m in memory))
     if args.minutes:
-        levels_off, growth, note = _report_memory(t_curve, curve, line, many, args.sessions)
-        held, ratio = _report_hostile(many, line, args)
+        timeline = vars(line)
+        levels_off, growth, note = report_memory(
+            curve, t_curve, timeline, many.times, args.sessions
+        )
+        held, ratio = report_hostile(many.times, many.hostile, timeline, args.sessions)
         held = held and bool(many.hostile)
     else:
-        _report_memory(t_curve, curve, line, many, 0)
+        peaks = peaks_per_minute(((t, m) for t, _, m in curve), t_curve)
+        print(
+            "RSS peak per minute, server alone (MB): "
+            + ", ".join(f"{v:.0f}" for v in peaks.values())
+        )
         growth = memory[-1] - memory[min(1, len(memory) - 1)] if memory else float("nan")
         levels_off = len(memory) >= 3 and growth <= PLATEAU_MB
         note = "last cycle against the second"
