@@ -140,17 +140,26 @@ def with_reasons(ranked: pd.DataFrame, lang: str, *, max_parts: int = 2) -> pd.D
     """
     out = ranked.copy()
     names = [name for name in INDICATORS if f"contrib_{name}" in ranked.columns]
-    cols = ["rank", *(c for c in ranked.columns if c.startswith("contrib_"))]
-    cols += [c.removeprefix("contrib_") for c in cols[1:]]
-    records = ranked[cols].to_dict("records")
     contrib = ranked[[f"contrib_{name}" for name in names]].to_numpy(dtype="float64")
     order = np.argsort(-contrib, axis=1, kind="stable")[:, :max_parts]
     # NaN sorts last and zero or less after every positive: the first positives are the top.
     positive = np.take_along_axis(contrib, order, axis=1) > 0
-    out["reason"] = [
-        _reason_line(r, [names[j] for j, p in zip(o, keep, strict=True) if p], lang)
-        for r, o, keep in zip(records, order.tolist(), positive.tolist(), strict=True)
-    ]
+    # The texts of _reason_line, looked up once; each value formatted where it is named.
+    line, nothing = t("reason_line", lang), t("reason_none", lang)
+    parts = [t(f"reason_{name}", lang) for name in names]
+    values = [ranked[name].tolist() for name in names]
+    reasons = []
+    for i, (rank, picked, keep) in enumerate(
+        zip(ranked["rank"].tolist(), order.tolist(), positive.tolist(), strict=True)
+    ):
+        said = [
+            parts[j].format(v=fmt_indicator(names[j], values[j][i], lang))
+            for j, p in zip(picked, keep, strict=True)
+            if p
+        ]
+        text = ", ".join(said) if said else nothing
+        reasons.append(line.format(rank=fmt_int(rank, lang), parts=text))
+    out["reason"] = reasons
     return out
 
 
