@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -42,3 +45,30 @@ def test_in_process_callers_keep_the_collector_running(monkeypatch):
         cli.main()
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+def _blas_threads_after_rank(env_value: str | None) -> str:
+    code = (
+        "import os, sys\n"
+        "from infra_gap.cli import main as cli\n"
+        "sys.argv = ['infra-gap', 'rank', '--top', '0']\n"  # a usage error: no data read
+        "try:\n    cli.main(quick_exit=True)\nexcept SystemExit:\n    pass\n"
+        "print(os.environ.get('OPENBLAS_NUM_THREADS'), 'numpy' in sys.modules)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if env_value is not None:
+        env["OPENBLAS_NUM_THREADS"] = env_value
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_the_script_ranks_with_one_blas_thread_unless_the_user_chose(monkeypatch):
+    assert _blas_threads_after_rank(None) == "1 False"  # set before NumPy loads
+    assert _blas_threads_after_rank("3") == "3 False"
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setattr("sys.argv", ["infra-gap", "rank", "--top", "0"])
+    with pytest.raises(SystemExit):
+        cli.main()  # in-process callers keep their environment
+    assert "OPENBLAS_NUM_THREADS" not in os.environ

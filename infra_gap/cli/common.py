@@ -36,6 +36,7 @@ __all__ = [
     "EXIT_USAGE",
     "GC_PAUSED",
     "QUICK_EXIT",
+    "SCRIPT",
     "STDOUT",
     "OverwriteOpt",
     "QuietOpt",
@@ -44,6 +45,7 @@ __all__ = [
     "check_output",
     "may_end_quickly",
     "merge_alias",
+    "one_blas_thread",
     "resume_gc",
     "runtime_error",
     "start_work",
@@ -250,6 +252,23 @@ def may_end_quickly(ctx: typer.Context) -> None:
 
 #: Key of the root context's object: the cyclic garbage collector is paused for start-up.
 GC_PAUSED = "gc_paused"
+#: Key of the root context's object: the process is the ``infra-gap`` script (not a caller
+#: in the same process, such as a test), so its environment is the command's own.
+SCRIPT = "script"
+
+
+def one_blas_thread(ctx: typer.Context) -> None:
+    """In the script, before NumPy loads: one OpenBLAS thread unless the user chose a number.
+
+    NumPy starts a pool of OpenBLAS threads as it loads, one per core (0.06 s of CPU of the
+    0.21-0.24 s NumPy takes to import, six runs each on a busy 2-core machine); the local
+    engine's only matrix products are small ones (the stability draws: draws x a few
+    indicators, ranked on threads of their own).  ``OPENBLAS_NUM_THREADS`` set by the user
+    is kept; in-process callers and a process where NumPy is loaded already are left alone.
+    """
+    obj = ctx.find_root().obj
+    if isinstance(obj, dict) and obj.get(SCRIPT) and "numpy" not in sys.modules:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def start_work(ctx: typer.Context) -> None:

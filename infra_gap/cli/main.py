@@ -18,6 +18,7 @@ from infra_gap.cli.common import (
     EXIT_RUNTIME,
     GC_PAUSED,
     QUICK_EXIT,
+    SCRIPT,
     QuietOpt,
     VerboseOpt,
     resume_gc,
@@ -83,6 +84,8 @@ def run() -> None:
     100,000 long-lived objects, and three full collections over them cost 0.2 s of CPU
     in a desa ranking); :func:`infra_gap.cli.common.start_work` freezes them and resumes
     it before any data is read, and a command that never gets there resumes it on return.
+    ``rank`` on the local engine also keeps NumPy to one OpenBLAS thread
+    (:func:`infra_gap.cli.common.one_blas_thread`).
     """
     gc.disable()
     main(quick_exit=True, gc_paused=True)
@@ -114,7 +117,7 @@ def main(*, quick_exit: bool = False, gc_paused: bool = False) -> None:
 
     apply_hardened_env()
     quick_option_values()
-    obj: dict[str, bool] = {"check_environment": True, GC_PAUSED: gc_paused}
+    obj: dict[str, bool] = {"check_environment": True, GC_PAUSED: gc_paused, SCRIPT: quick_exit}
     try:
         app(obj=obj)
     except SystemExit as done:

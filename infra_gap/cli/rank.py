@@ -19,6 +19,7 @@ from infra_gap.cli.common import (
     VerboseOpt,
     check_output,
     may_end_quickly,
+    one_blas_thread,
     runtime_error,
     start_work,
     usage_error,
@@ -165,6 +166,8 @@ def rank(
     verbose: VerboseOpt = False,
 ) -> None:
     """Rank areas and write the priority list (the embedded demo without --areas)."""
+    if engine == "local" and workload is None:
+        one_blas_thread(ctx)
     check_choice("--engine", engine, ("local", "dask"))
     check_common(level=level, lang=lang, sep=sep)
     if top is not None and top < 1:
