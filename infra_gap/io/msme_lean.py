@@ -397,9 +397,13 @@ class _Lean:
                 codes.grow(k)
         for key, values in chunk.kept.items():
             arrays[key][at : at + k] = values
-        arrays["x"][at : at + k], arrays["y"][at : at + k] = _project(
-            chunk.kept["lon"], chunk.kept["lat"], self.tr
-        )
+        lon, lat = chunk.kept["lon"], chunk.kept["lat"]
+        x, y = arrays["x"][at : at + k], arrays["y"][at : at + k]
+        if bool((np.isfinite(lon) & np.isfinite(lat)).all()):  # projected in place (no copies)
+            x[:], y[:] = lon, lat
+            self.tr.transform(x, y, inplace=True)
+        else:
+            x[:], y[:] = _project(lon, lat, self.tr)
         for key, values in chunk.text.items():
             if key in self.categories:
                 self.categories[key].put(at, values)
