@@ -94,8 +94,6 @@ def _demo_page(
 
     sel = area_filter(quick, layers, levels, level, data_key, lang, preset=cfg.preset)
     pick = _pick(sel, level)
-    checklist = checklists(db, ws)
-    ss[K.CHECKLIST] = checklist
 
     _headline(sel, lang)
     left, right = st.columns([5, 4])
@@ -105,6 +103,8 @@ def _demo_page(
             scenario_text=scenario_text, level=level,
             covered_min=covered_min, top_n=top_n, pick=pick, on=tl.on, sites=sites, lang=lang,
         )  # fmt: skip
+    checklist = checklists(db, ws)  # a read of the workspace: after the map's colours are sent
+    ss[K.CHECKLIST] = checklist
 
     try:
         with right, st.spinner(t("loading", lang)):
