@@ -79,7 +79,6 @@ def fmt_values(name: str, values: Iterable[object], lang: str) -> list[str]:
     A table of the province's 6,110 desa writes some 80,000 figures per page run.
     """
     share, places, by_size = is_share(name), decimals(name), _by_size(name)
-    swap = str.maketrans(",.", ".,") if lang == "id" else None
     out = []
     for value in values:
         try:
@@ -93,10 +92,7 @@ def fmt_values(name: str, values: Iterable[object], lang: str) -> list[str]:
         if share:
             number *= 100.0
         d = (0 if abs(number) >= _WHOLE_FROM else 1) if by_size else places
-        text = f"{abs(number):,.{d}f}"
-        if number < 0 and float(text.replace(",", "")) != 0:
-            text = "-" + text
-        out.append((text.translate(swap) if swap else text) + ("%" if share else ""))
+        out.append(fmt_num(number, lang, decimals=d) + ("%" if share else ""))
     return out
 
 
