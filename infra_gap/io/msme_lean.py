@@ -361,14 +361,22 @@ class _Codes:
         )
 
 
-def _project(lon: np.ndarray, lat: np.ndarray, tr: Transformer) -> tuple[np.ndarray, np.ndarray]:
-    """Work-CRS x/y of degrees (NaN where a coordinate is NaN), as ``to_crs`` does."""
+def _project_into(
+    lon: np.ndarray, lat: np.ndarray, tr: Transformer, x: np.ndarray, y: np.ndarray
+) -> None:
+    """Work-CRS x/y of degrees, written into ``x`` and ``y``, as ``to_crs`` does.
+
+    NaN where a coordinate is NaN; a chunk whose every point has both is projected in place
+    (no masked copies).
+    """
     ok = np.isfinite(lon) & np.isfinite(lat)
-    x, y = np.full(len(lon), np.nan), np.full(len(lon), np.nan)
+    if ok.all():
+        x[:], y[:] = lon, lat
+        tr.transform(x, y, inplace=True)
+        return
+    x[:], y[:] = np.nan, np.nan
     if ok.any():
-        px, py = tr.transform(lon[ok], lat[ok])
-        x[ok], y[ok] = px, py
-    return x, y
+        x[ok], y[ok] = tr.transform(lon[ok], lat[ok])
 
 
 class _Lean:
@@ -397,13 +405,10 @@ class _Lean:
                 codes.grow(k)
         for key, values in chunk.kept.items():
             arrays[key][at : at + k] = values
-        lon, lat = chunk.kept["lon"], chunk.kept["lat"]
-        x, y = arrays["x"][at : at + k], arrays["y"][at : at + k]
-        if bool((np.isfinite(lon) & np.isfinite(lat)).all()):  # projected in place (no copies)
-            x[:], y[:] = lon, lat
-            self.tr.transform(x, y, inplace=True)
-        else:
-            x[:], y[:] = _project(lon, lat, self.tr)
+        _project_into(
+            chunk.kept["lon"], chunk.kept["lat"], self.tr,
+            arrays["x"][at : at + k], arrays["y"][at : at + k],
+        )  # fmt: skip
         for key, values in chunk.text.items():
             if key in self.categories:
                 self.categories[key].put(at, values)
