@@ -59,8 +59,15 @@ from pathlib import Path
 
 import psutil
 from load_files import Hostile, OwnFiles, build_own_files, hostile_file
-from load_report import INTERACTIVE, PLATEAU_MB, SLOWDOWN, report_hostile, report_memory
-from load_rules import pct, peaks_per_minute
+from load_report import (
+    INTERACTIVE,
+    PLATEAU_MB,
+    SLOWDOWN,
+    report_hostile,
+    report_idle,
+    report_memory,
+)
+from load_rules import idle_baseline, pct, peaks_per_minute
 from load_session import STEPS, Results, Session, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,6 +170,7 @@ class Timeline:
     steady: float = float("nan")  # every regular session had finished its first cycle
     counts: list[int] = field(default_factory=list)  # cycles per session
     last: float = 0.0  # the last cycle ended
+    rounds: list[dict] = field(default_factory=list)  # --rounds: one row per round
 
 
 async def _timed_round(browser, url, args, pid, res, folder, own, hostile, seed0) -> Timeline:
@@ -226,6 +234,74 @@ async def _timed_round(browser, url, args, pid, res, folder, own, hostile, seed0
     return line
 
 
+IDLE_SAMPLES, IDLE_EVERY_S = 7, 5.0  # a round's idle baseline: 7 samples over 30 s
+
+
+def _idle_wait_s() -> float:
+    """Twice Streamlit's ``server.disconnectedSessionTTL`` (the bench's server runs with the
+    project's config, which leaves it at Streamlit's default): a closed page's session and
+    its data are dropped after one TTL."""
+    from streamlit import config
+
+    return 2.0 * float(config.get_option("server.disconnectedSessionTTL"))
+
+
+async def _visit(s: Session, r: int, ramp: float, bad, peak: list[float], pid: int) -> None:
+    """One session's round: open the page (``ramp`` s after the one before), one cycle, close."""
+    await asyncio.sleep(s.n * ramp)
+    await s.cycle(r, 3000 + 100 * r + s.n, bad)
+    peak[0] = max(peak[0], psutil.Process(pid).memory_info().rss / 1e6)
+    await s.leave()
+
+
+async def _idle_rounds(browser, url, args, pid, res, folder, own, hostile) -> list[dict]:
+    """`--rounds`: the reliability reference's plateau check (section 4).  Each round
+    `--sessions` sessions open the page (`--ramp` s apart), run one cycle each and close it;
+    then the server is left idle for `--idle-wait` s and its RSS sampled: the round's
+    baseline.  Session 0's upload in the middle round is the hostile file."""
+    cfg = Settings(int(args.timeout * 1000), args.verbose, args.upload_mb > 0)
+    hostile_round = args.rounds // 2 if hostile is not None else -1
+    print(
+        f"\nrounds: {args.rounds} x ({args.sessions} sessions open, one cycle, close; "
+        f"{args.idle_wait:.0f} s idle; RSS sampled {IDLE_SAMPLES} x {IDLE_EVERY_S:.0f} s)"
+    )
+    print(f"{'round':>5} {'busy s':>7} {'errors':>6} {'peak MB':>7} {'idle MB':>7} "
+          f"{'+workers':>8} {'min':>6} {'max':>6} {'load avg':>8}", flush=True)  # fmt: skip
+    rounds: list[dict] = []
+    for r in range(args.rounds):
+        sessions = [Session(i, url, res, folder, own, cfg) for i in range(args.sessions)]
+        for s in sessions:
+            await s.start(browser)
+        n_err, t0, peak = len(res.errors), time.monotonic(), [0.0]
+
+        bad = hostile if r == hostile_round else None
+        await asyncio.gather(
+            *(_visit(s, r, args.ramp, bad if s.n == 0 else None, peak, pid) for s in sessions)
+        )
+        busy = time.monotonic() - t0
+        for s in sessions:
+            await s.close()
+        await asyncio.sleep(args.idle_wait)
+        alone, total = [], []
+        for _ in range(IDLE_SAMPLES):
+            alone.append(psutil.Process(pid).memory_info().rss / 1e6)
+            total.append(rss_mb(pid))
+            await asyncio.sleep(IDLE_EVERY_S)
+        row = {"round": r + 1, "busy_s": busy, "alone": alone, "total": total,
+               "errors": len(res.errors) - n_err, "hostile": r == hostile_round,
+               "at": t0}  # fmt: skip
+        rounds.append(row)
+        print(
+            f"{r + 1:>4}{'H' if row['hostile'] else ' '} {busy:>7.0f} {row['errors']:>6} "
+            f"{peak[0]:>7.0f} {idle_baseline(alone):>7.0f} {idle_baseline(total):>8.0f} "
+            f"{min(alone):>6.0f} {max(alone):>6.0f} {os.getloadavg()[0]:>8.1f}",
+            flush=True,
+        )
+        for e in res.errors[n_err:]:
+            print(f"      error: {e}", flush=True)
+    return rounds
+
+
 async def _run(url: str, args: argparse.Namespace, pid: int, own: OwnFiles, hostile, folder):
     from playwright.async_api import async_playwright
 
@@ -241,7 +317,11 @@ async def _run(url: str, args: argparse.Namespace, pid: int, own: OwnFiles, host
         if args.alone:
             one = argparse.Namespace(**{**vars(args), "cycles": args.alone, "minutes": 0})
             await _round(browser, url, one, pid, alone, folder, own, None, 1000, 1, "baseline")
-        if args.minutes:
+        if args.rounds:
+            memory, hostile_cycle = [], args.rounds // 2 if hostile is not None else -1
+            line.rounds = await _idle_rounds(browser, url, args, pid, many, folder, own, hostile)
+            cycles = args.rounds
+        elif args.minutes:
             memory, hostile_cycle = [], -1
             line = await _timed_round(browser, url, args, pid, many, folder, own, hostile, 2000)
             cycles = sum(line.counts)
@@ -365,6 +445,9 @@ def main() -> int:
     ap.add_argument("--cycles", type=int, default=5)
     ap.add_argument("--minutes", type=float, default=0, help="run cycles for this long instead")
     ap.add_argument("--ramp", type=float, default=5, help="--minutes: seconds between starts")
+    ap.add_argument("--rounds", type=int, default=0, help="rounds of open, cycle, close, idle")
+    ap.add_argument("--idle-wait", type=float, default=None,
+                    help="--rounds: idle seconds before a baseline (default 2 x session TTL)")  # fmt: skip
     ap.add_argument("--min-cycles", type=int, default=2, help="--minutes: cycles per session")
     ap.add_argument("--alone", type=int, default=1, help="cycles of one session alone first")
     ap.add_argument("--upload-mb", type=float, default=50, help="own register size; 0: no upload")
@@ -372,6 +455,8 @@ def main() -> int:
     ap.add_argument("--verbose", action="store_true", help="print every step of every session")
     ap.add_argument("--timeout", type=float, default=600, help="seconds allowed per step")
     args = ap.parse_args()
+    if args.idle_wait is None:
+        args.idle_wait = _idle_wait_s()
     if not Path(CHROMIUM).exists():
         print("SKIPPED: Debian chromium is not installed (.ci/debian-deps)")
         return 0
@@ -434,7 +519,11 @@ def main() -> int:
         _report_by_cycle(many, bad)
     if memory:
         print("server RSS after each cycle (MB): " + ", ".join(f"{m:.0f}" for m in memory))
-    if args.minutes:
+    if args.rounds:
+        levels_off, growth, note = report_idle(line.rounds)
+        ratio = by_cycle
+        held = not (ratio > SLOWDOWN) and (hostile is None or bool(many.hostile))
+    elif args.minutes:
         timeline = vars(line)
         levels_off, growth, note = report_memory(
             curve, t_curve, timeline, many.times, args.sessions

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from load_rules import Timed, compare, pct, peaks_per_minute, plateau
+from load_rules import IdleRounds, Timed, compare, idle_baseline, pct, peaks_per_minute, plateau
 
 PLATEAU_MB = 150.0  # reliability reference, section 5: a plateau within 150 MB
 SLOWDOWN = 2.0  # the others' p95 with the hostile upload at most this many times without
@@ -77,6 +77,21 @@ def report_memory(
     return p.holds, p.peak_growth_mb, how
 
 
+def report_idle(rounds: Sequence[dict[str, Any]]) -> tuple[bool, float, str]:
+    """``--rounds``: each round's idle baseline and the rule (the last round's at most
+    ``PLATEAU_MB`` above the second's): (holds, growth MB, how measured)."""
+    alone = tuple(idle_baseline(r["alone"]) for r in rounds)
+    total = tuple(idle_baseline(r["total"]) for r in rounds)
+    rule = IdleRounds(alone, tolerance_mb=PLATEAU_MB)
+    print("idle baseline per round, server alone (MB): " + ", ".join(f"{b:.0f}" for b in alone))
+    print("idle baseline per round, with workers (MB): " + ", ".join(f"{b:.0f}" for b in total))
+    print(
+        f"last round against the second: {rule.growth_mb:+.0f} MB (limit +{PLATEAU_MB:.0f}); "
+        f"{'measured' if rule.measured else 'NOT measured (fewer than 3 rounds sampled)'}"
+    )
+    return rule.holds, rule.growth_mb, "idle baseline, last round against the second"
+
+
 def report_hostile(
     times: list[Timed], hostile: list[Any], line: dict[str, Any], sessions: int
 ) -> tuple[bool, float]:
@@ -115,8 +130,14 @@ def main(path: str) -> int:
     sessions = int(raw["args"]["sessions"])
     times = [tuple(x) for x in raw["times"]]
     line = raw["timeline"]
-    levels_off, growth, how = report_memory(raw["curve"], raw["curve_t0"], line, times, sessions)
-    held, ratio = report_hostile(times, raw["hostile"], line, sessions)
+    if line.get("rounds"):  # --rounds: the idle baselines (the hostile rule is per round)
+        levels_off, growth, how = report_idle(line["rounds"])
+        held, ratio = bool(raw["hostile"]), float("nan")
+    else:
+        levels_off, growth, how = report_memory(
+            raw["curve"], raw["curve_t0"], line, times, sessions
+        )
+        held, ratio = report_hostile(times, raw["hostile"], line, sessions)
     errors = len(raw["errors"]) + len(raw["unsaved"])
     ok = levels_off and held and not errors
     print(

@@ -11,6 +11,16 @@ retains lifts every sample, the lowest too), may each be at most ``tolerance_mb`
 first half's.  Without a re-upload by every session inside steady state the rule is not
 measured (and does not pass).
 
+**Idle baselines (``--rounds``).**  The reliability reference's own check (section 4,
+"memory after 5 cycles of 20 sessions open, process, close, wait 2 x idle timeout"): each
+round every session opens the page, runs one cycle and closes it; the server is then left
+idle for twice ``server.disconnectedSessionTTL`` (Streamlit drops a closed page's session,
+and its data, after that) and its RSS sampled: the round's baseline is the median of those
+samples.  The last round's baseline may be at most ``tolerance_mb`` above the second
+round's (the first round fills the caches shared by every session, bounded by their
+``max_entries``); a swing under load does not touch an idle baseline, memory a leak keeps
+lifts it every round.  Fewer than three rounds: not measured.
+
 **Hostile upload.**  The other sessions' interactive steps in their second and later cycles
 (the first cycles run in lockstep: every session loads, then uploads, at the same minutes)
 that begin while every session is still cycling (before the run's end time): those whose
@@ -22,6 +32,7 @@ rule compares the p95 of these relative times, with at least ``min_n`` steps on 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -206,3 +217,33 @@ def compare(
                 rel_apart += [s / mid for s in apart]
                 rel_over += [s / mid for s in over]
     return Comparison(window, tuple(rows), tuple(rel_apart), tuple(rel_over), min_n, limit)
+
+
+@dataclass(frozen=True)
+class IdleRounds:
+    """The idle-baseline rule's figures: one baseline (MB) per round, in order."""
+
+    baselines: tuple[float, ...]
+    tolerance_mb: float
+    reference: int = 1  # the round compared against (0-based: the second)
+
+    @property
+    def measured(self) -> bool:
+        return len(self.baselines) > self.reference + 1 and not any(
+            math.isnan(b) for b in self.baselines
+        )
+
+    @property
+    def growth_mb(self) -> float:
+        if len(self.baselines) <= self.reference:
+            return float("nan")
+        return self.baselines[-1] - self.baselines[self.reference]
+
+    @property
+    def holds(self) -> bool:
+        return self.measured and self.growth_mb <= self.tolerance_mb
+
+
+def idle_baseline(samples: Sequence[float]) -> float:
+    """A round's idle baseline: the median of its idle samples (nan: none)."""
+    return float(np.median(samples)) if len(samples) else float("nan")

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import math
 
-from bench.load_rules import compare, peaks_per_minute, plateau, steady_start
+from bench.load_rules import (
+    IdleRounds,
+    compare,
+    idle_baseline,
+    peaks_per_minute,
+    plateau,
+    steady_start,
+)
 
 
 def _curve(values: list[float], *, every: float = 30.0) -> list[tuple[float, float]]:
@@ -122,3 +129,25 @@ def test_too_few_overlapping_steps_is_not_measured() -> None:
     cmp = compare(times, (1000.0, 1300.0), steps=("note",), skip=9, before=5000.0)
     assert not cmp.measured
     assert not cmp.holds
+
+
+def test_idle_baselines_that_settle_after_the_first_round_level_off() -> None:
+    # the first round fills the shared caches; later rounds come back to the same idle level
+    r = IdleRounds((1400.0, 1900.0, 1950.0, 1880.0, 2010.0), tolerance_mb=150.0)
+    assert r.measured
+    assert r.growth_mb == 110.0
+    assert r.holds
+
+
+def test_idle_baselines_that_climb_every_round_do_not_level_off() -> None:
+    r = IdleRounds((1400.0, 1900.0, 2000.0, 2100.0, 2200.0), tolerance_mb=150.0)
+    assert r.measured
+    assert r.growth_mb == 300.0
+    assert not r.holds
+
+
+def test_two_rounds_or_a_round_not_sampled_is_not_measured() -> None:
+    assert not IdleRounds((1400.0, 1500.0), tolerance_mb=150.0).holds
+    assert not IdleRounds((1400.0, float("nan"), 1500.0), tolerance_mb=150.0).holds
+    assert math.isnan(idle_baseline([]))
+    assert idle_baseline([900.0, 1000.0, 2000.0]) == 1000.0
