@@ -520,6 +520,11 @@ def main() -> int:
     if memory:
         print("server RSS after each cycle (MB): " + ", ".join(f"{m:.0f}" for m in memory))
     if args.rounds:
+        peaks = peaks_per_minute(((t, m) for t, _, m in curve), t_curve)
+        print(
+            "RSS peak per minute, server alone (MB): "
+            + ", ".join(f"{v:.0f}" for v in peaks.values())
+        )
         levels_off, growth, note = report_idle(line.rounds)
         ratio = by_cycle
         held = not (ratio > SLOWDOWN) and (hostile is None or bool(many.hostile))
