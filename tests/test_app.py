@@ -13,6 +13,8 @@ from streamlit.testing.v1 import AppTest
 from infra_gap.outputs.views import indicator_label
 from infra_gap.text.i18n import TEXT
 
+from infra_gap.app.ui import keys as K
+
 APP = str(Path(__file__).resolve().parents[1] / "infra_gap" / "app" / "main.py")
 
 
@@ -321,26 +323,30 @@ def _upload_page(app):
     return app
 
 
+def _box(app, name):
+    """The upload page's box ``name`` in its current round (a load starts a new one)."""
+    n = app.session_state.get(K.UP_ROUND, 0)
+    return app.file_uploader(key=K.upload(name, n))
+
+
 def _own_data(app, name="Desa Dua", towers=True, msme=MSME_CSV, fields=None, files=None):
     """Load own files on the upload page; the province page shows them next.
 
-    ``fields``: text inputs typed, ``files``: other boxes' files (box key to name, bytes,
+    ``fields``: text inputs typed, ``files``: other boxes' files (box name to name, bytes,
     type), given before the button (the panel is a form: what is given is sent with its
     button, and a run of the page before that drops it).
     """
     _upload_page(app)
     for key, value in (fields or {}).items():
         app.text_input(key=key).input(value)
-    for key, upload in (files or {}).items():
-        app.file_uploader(key=key).set_value(upload)
+    for box, upload in (files or {}).items():
+        _box(app, box).set_value(upload)
     if towers:
-        app.file_uploader(key="up_towers").set_value(
-            ("menara.csv", TOWERS_CSV.encode("utf-8"), "text/csv")
-        )
-    app.file_uploader(key="up_areas").set_value(
+        _box(app, "towers").set_value(("menara.csv", TOWERS_CSV.encode("utf-8"), "text/csv"))
+    _box(app, "areas").set_value(
         ("batas.geojson", (BOUNDARY % name).encode("utf-8"), "application/geo+json")
     )
-    app.file_uploader(key="up_msme").set_value(("umkm.csv", msme.encode("utf-8"), "text/csv"))
+    _box(app, "msme").set_value(("umkm.csv", msme.encode("utf-8"), "text/csv"))
     app.button(key="up_run").click().run()
     assert not app.exception, app.exception
     # The province page is shown next; AppTest's later runs follow it only when told.
@@ -627,7 +633,7 @@ def test_unknown_as_need_toggle_changes_the_ranking_and_the_scenario(at):
 
 def test_upload_podes_gives_the_podes_columns_and_its_row_accounting(at):
     podes = "kode;sinyal\n12.01.01.2001;Tidak ada sinyal\n12.01.01.2002;kuat\n12.99.01.2001;kuat\n"
-    _own_data(at, files={"up_podes": ("podes.csv", podes.encode("utf-8"), "text/csv")})
+    _own_data(at, files={"podes": ("podes.csv", podes.encode("utf-8"), "text/csv")})
     accounts = _frame(at, "Dibaca")
     row = accounts[accounts["Sumber"].str.contains("podes", case=False)].iloc[0]
     assert (row["Dibaca"], row["Ditempatkan"], row["Ditolak"]) == ("3", "2", "1")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.own_files import KEC, build
@@ -138,3 +139,37 @@ def test_a_file_the_server_no_longer_holds_is_named_not_read():
     assert "\u201cBoundaries\u201d, \u201cMSME register\u201d" in missing
     both = {"areas": up("a.gpkg"), "msme": up("u.csv"), "towers": None}
     assert upload_problem(both, "en") is None
+
+
+@pytest.mark.catalogue("K4")
+def test_a_load_lets_go_of_its_files_and_empties_the_boxes(at, tmp_path, monkeypatch):
+    """K4 (streamlit#9218): once read, the files leave the server's upload manager and the
+    session state; the upload page shows a new round of empty boxes and says why."""
+    from infra_gap.app.ui import own_data
+
+    held: list[tuple[object, str, int]] = []
+    real = own_data.get_script_run_ctx
+
+    def spy():  # the run's context, and how many files its manager held when it was asked
+        ctx = real()
+        if ctx is not None:
+            storage = ctx.uploaded_file_mgr.file_storage  # MemoryUploadedFileManager's
+            held.append((ctx.uploaded_file_mgr, ctx.session_id, len(storage[ctx.session_id])))
+        return ctx
+
+    monkeypatch.setattr(own_data, "get_script_run_ctx", spy)
+    own = build(tmp_path)
+    _load_own(at, own.kec, (own.msme.name, own.msme.read_bytes(), "text/csv"))
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    ((manager, session, before),) = held
+    assert before == 2  # the boundaries and the register, until they were read
+    assert not manager.file_storage.get(session)
+    at.switch_page(UPLOAD_PAGE).run()
+    assert not at.exception, at.exception
+    assert at.file_uploader(key="up_areas_1").value is None
+    assert at.file_uploader(key="up_msme_1").value is None
+    assert "up_msme" not in at.session_state
+    assert any("dilepas dari memori server" in c.value for c in at.caption)
+    at.switch_page("app_pages/province.py").run()  # the data stay in use
+    assert sorted(at.dataframe[0].value["Kode"]) == sorted(KEC)

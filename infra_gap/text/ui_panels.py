@@ -255,6 +255,12 @@ UI_PANELS_TEXT: dict[str, Mapping[str, str]] = {
         "renewed or the file removed). Remove the file (\u00d7) and upload it again.",
     },
     "own_in_use": {"id": "Memakai data sendiri: {name}", "en": "Using own data: {name}"},
+    "up_released": {
+        "id": "Berkas data yang dipakai sudah dibaca lalu dilepas dari memori server. Untuk "
+        "memuatnya lagi dengan pilihan lain, pilih berkasnya lagi.",
+        "en": "The files of the data in use were read and then let go from the server's "
+        "memory. To load them again with other options, choose the files again.",
+    },
     "back_to_demo": {"id": "Kembali ke demo", "en": "Back to the demo"},
     # Data quality.
     "dq_title": {"id": "Kualitas data", "en": "Data quality"},

@@ -65,6 +65,7 @@ WS_IMPORT_FILE = "ws_import_file"
 
 # Own data (the upload page): files, their options and what was loaded.
 UP_FILES = ("areas", "msme", "coverage", "towers", "speed_tiles", "backbone", "podes")
+UP_ROUND = "up_round"  # the boxes' round: a successful load lets its files go, starts the next
 UP_LAYER = "up_layer"
 UP_ID_COL = "up_id_col"
 UP_NAME_COL = "up_name_col"
@@ -132,9 +133,10 @@ def layer_on(name: str) -> str:
     return f"lyr_{name}"
 
 
-def upload(name: str) -> str:
-    """An own-data file box (``up_areas``)."""
-    return f"up_{name}"
+def upload(name: str, round_: int = 0) -> str:
+    """An own-data file box (``up_areas``; ``up_areas_1`` after the first successful load:
+    each load lets go of the files it read and starts a new round of empty boxes)."""
+    return f"up_{name}_{round_}" if round_ else f"up_{name}"
 
 
 def checklist_field(field: str, kode: str) -> str:

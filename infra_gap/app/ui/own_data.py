@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from infra_gap.analysis.inputs import InputPaths
@@ -62,7 +63,7 @@ def load_own(lang: str) -> None:
     """Read the uploaded files with the library (same checks and messages as the CLI)."""
     ss = st.session_state
     sync(K.UP_LEVEL, lang)  # the level box is in the form: no callback of its own
-    values = {k: ss.get(K.upload(k)) for k in UPLOADS}
+    values = {k: ss.get(K.upload(k, ss.get(K.UP_ROUND, 0))) for k in UPLOADS}
     problem = upload_problem(values, lang)
     if problem is not None:
         ss[K.OWN_ERROR] = problem
@@ -108,6 +109,7 @@ def load_own(lang: str) -> None:
     except InfraGapError as err:
         ss[K.OWN_ERROR] = error_text(err, lang)
         return
+    release_uploads(files)
     ss[K.OWN_LOADED] = True  # the upload page shows the province page next
     ss[K.OWN] = {
         "key": key, "name": files["areas"].name, "loaded": loaded,
@@ -116,6 +118,24 @@ def load_own(lang: str) -> None:
     reset_selection()
     ss[K.LEVEL] = loaded.level
     forget(K.LEVEL)
+
+
+def release_uploads(files: Mapping[str, UploadedFile]) -> None:
+    """Let the server forget the files once read, and start a new round of empty boxes.
+
+    Streamlit keeps every uploaded file in memory for the session's life, held twice
+    (its upload manager, and the box's value in the session state: streamlit#9218, the
+    reliability reference's K4): a 50 MB register would stay with the session after it was
+    read. The loaded layers are all the pages need; the boxes' keys change, so the files'
+    last references go with the old boxes, and the upload page shows empty boxes again.
+    """
+    ss = st.session_state
+    ctx = get_script_run_ctx()
+    remove = getattr(ctx.uploaded_file_mgr, "remove_file", None) if ctx is not None else None
+    if ctx is not None and remove is not None:  # the protocol only promises remove_session_files
+        for upload in files.values():
+            remove(ctx.session_id, upload.file_id)
+    ss[K.UP_ROUND] = ss.get(K.UP_ROUND, 0) + 1
 
 
 def level_line(own: dict[str, Any], lang: str) -> str:
@@ -209,11 +229,14 @@ def own_data_panel(own: dict[str, Any] | None, lang: str) -> None:
     if K.OWN_ERROR in ss:
         st.error(ss.pop(K.OWN_ERROR))
     own_status(own, lang)
+    if own is not None:
+        st.caption(t("up_released", lang))
 
 
 def _boxes_and_options(lang: str) -> None:
     ss = st.session_state
-    file_box(t("up_areas", lang), types=AREA_TYPES, key=K.upload("areas"), lang=lang)
+    n = ss.get(K.UP_ROUND, 0)
+    file_box(t("up_areas", lang), types=AREA_TYPES, key=K.upload("areas", n), lang=lang)
     ss.setdefault(K.UP_LEVEL, AUTO_LEVEL)
     st.selectbox(
         t("up_level", lang),
@@ -228,24 +251,24 @@ def _boxes_and_options(lang: str) -> None:
     lc3.text_input(t("up_name_col", lang), key=K.UP_NAME_COL)
     file_box(
         t("up_msme", lang), types=("csv", "txt", "xlsx", "parquet", "gpkg", "geojson"),
-        key=K.upload("msme"), lang=lang,
+        key=K.upload("msme", n), lang=lang,
     )  # fmt: skip
     mc1, mc2 = st.columns(2)
     mc1.text_input(t("up_lat", lang), key=K.UP_LAT)
     mc2.text_input(t("up_lon", lang), key=K.UP_LON)
-    file_box(t("up_coverage", lang), types=["tif", "tiff"], key=K.upload("coverage"), lang=lang)
+    file_box(t("up_coverage", lang), types=["tif", "tiff"], key=K.upload("coverage", n), lang=lang)
     st.text_input(t("up_nodata", lang), key=K.UP_NODATA)
     file_box(
-        t("up_towers", lang), types=("csv", "gz", "parquet"), key=K.upload("towers"), lang=lang
+        t("up_towers", lang), types=("csv", "gz", "parquet"), key=K.upload("towers", n), lang=lang
     )
     file_box(
         t("up_speed", lang), types=("parquet", "csv", "zip", "gpkg"),
-        key=K.upload("speed_tiles"), lang=lang,
+        key=K.upload("speed_tiles", n), lang=lang,
     )  # fmt: skip
-    file_box(t("up_backbone", lang), types=AREA_TYPES, key=K.upload("backbone"), lang=lang)
+    file_box(t("up_backbone", lang), types=AREA_TYPES, key=K.upload("backbone", n), lang=lang)
     file_box(
         t("up_podes", lang), types=("csv", "txt", "xlsx"), help=t("up_podes_help", lang),
-        key=K.upload("podes"), lang=lang,
+        key=K.upload("podes", n), lang=lang,
     )  # fmt: skip
 
 
