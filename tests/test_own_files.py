@@ -281,16 +281,20 @@ def test_app_upload_reads_the_level_and_takes_a_no_data_value(demo_layers, tmp_p
 
     from tests.conftest import ROOT
 
+    from infra_gap.app.ui import keys as K
+
     app = AppTest.from_file(str(ROOT / "infra_gap" / "app" / "main.py"), default_timeout=300)
     kec = office.kecamatan().to_crs("EPSG:4326").to_json().encode()
     cov = office.coverage_tif(tmp_path / "c.tif").read_bytes()
     msme = office.msme_csv(tmp_path / "u.csv").read_bytes()
 
-    def files() -> None:  # on the upload page (its file boxes are empty once it was left)
+    def files() -> None:  # on the upload page (each load starts a new round of empty boxes)
         app.switch_page("app_pages/upload.py").run()
-        app.file_uploader(key="up_areas").set_value(("kec.geojson", kec, "application/geo+json"))
-        app.file_uploader(key="up_msme").set_value(("umkm.csv", msme, "text/csv"))
-        app.file_uploader(key="up_coverage").set_value(("c.tif", cov, "image/tiff"))
+        n = app.session_state.get(K.UP_ROUND, 0)
+        box = {k: app.file_uploader(key=K.upload(k, n)) for k in ("areas", "msme", "coverage")}
+        box["areas"].set_value(("kec.geojson", kec, "application/geo+json"))
+        box["msme"].set_value(("umkm.csv", msme, "text/csv"))
+        box["coverage"].set_value(("c.tif", cov, "image/tiff"))
 
     files()
     app.button(key="up_run").click().run()  # the province page is shown next
