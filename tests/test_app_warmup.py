@@ -57,6 +57,22 @@ def test_a_failure_is_logged_not_raised(calls, monkeypatch, caplog):
     assert ("indicators", "kabupaten") in calls
 
 
+def test_a_server_stopping_mid_warm_up_prints_no_traceback(calls, monkeypatch, caplog):
+    """Seen in CI's wheel check: the app stopped while the warm-up still ran, and its
+    indicator pool refused work ("cannot schedule new futures after interpreter shutdown")."""
+
+    def refused(*args):
+        msg = "cannot schedule new futures after interpreter shutdown"
+        raise RuntimeError(msg)
+
+    monkeypatch.setattr(warmup, "indicators", refused)
+    with caplog.at_level(logging.INFO, logger=warmup.LOG.name):
+        warmup._build(_layers("kecamatan", "kabupaten"), "kecamatan")
+    assert "shutting down" in caplog.text
+    assert "failed" not in caplog.text
+    assert not [r for r in caplog.records if r.exc_info]
+
+
 def test_no_thread_without_a_server_or_when_switched_off(monkeypatch):
     started = []
     monkeypatch.setattr(warmup, "_started", lambda *a: started.append(a))

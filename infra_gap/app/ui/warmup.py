@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 
 import streamlit as st
@@ -62,5 +63,10 @@ def _build(layers: Layers, first: str) -> None:
             map_shapes(DEMO, level, "", layers)
         if "desa" in layers.areas:  # the map panel's size check of the desa map
             province_map_bytes(DEMO, "desa", covered_min, layers)
-    except Exception:  # a warm-up is an optimisation: the page builds what is missing
+    except Exception as err:  # a warm-up is an optimisation: the page builds what is missing
+        # The server stopped mid-warm-up (its thread pools refuse work from then on, with
+        # this message of concurrent.futures): nothing is wrong, and no traceback is printed.
+        if sys.is_finalizing() or "after interpreter shutdown" in str(err):
+            LOG.info("warming the demo's caches stopped: the server is shutting down")
+            return
         LOG.exception("warming the demo's caches failed")
