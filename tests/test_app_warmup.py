@@ -66,7 +66,7 @@ def test_a_server_stopping_mid_warm_up_prints_no_traceback(calls, monkeypatch, c
         raise RuntimeError(msg)
 
     monkeypatch.setattr(warmup, "indicators", refused)
-    with caplog.at_level(logging.INFO, logger=warmup.LOG.name):
+    with caplog.at_level(logging.DEBUG, logger=warmup.LOG.name):
         warmup._build(_layers("kecamatan", "kabupaten"), "kecamatan")
     assert "shutting down" in caplog.text
     assert "failed" not in caplog.text

@@ -67,6 +67,6 @@ def _build(layers: Layers, first: str) -> None:
         # The server stopped mid-warm-up (its thread pools refuse work from then on, with
         # this message of concurrent.futures): nothing is wrong, and no traceback is printed.
         if sys.is_finalizing() or "after interpreter shutdown" in str(err):
-            LOG.info("warming the demo's caches stopped: the server is shutting down")
+            LOG.debug("warming the demo's caches stopped: the server is shutting down")
             return
         LOG.exception("warming the demo's caches failed")
